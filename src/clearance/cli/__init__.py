@@ -1,0 +1,75 @@
+"""The command line: a thin shell over the library.
+
+Subcommands live in modules of this package and are imported only when invoked, so
+``clearance --help`` and light commands start fast. Errors are mapped to exit codes here, once.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib import import_module
+from typing import Any
+
+import click
+
+from clearance import __version__
+from clearance.errors import ClearanceError
+
+#: command name -> "module:function" (click commands)
+COMMANDS: dict[str, str] = {
+    "load": "clearance.cli.lists:load",
+    "update": "clearance.cli.lists:update",
+    "status": "clearance.cli.lists:status",
+    "diff": "clearance.cli.lists:diff",
+    "versions": "clearance.cli.lists:versions",
+    "compare": "clearance.cli.matching:compare",
+    "search": "clearance.cli.screening:search",
+    "screen": "clearance.cli.screening:screen",
+    "serve": "clearance.cli.service:serve",
+    "keys": "clearance.cli.service:keys",
+    "run": "clearance.cli.lists:run",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        try:
+            command: click.Command = getattr(import_module(module_name), attr)
+        except (ImportError, AttributeError):
+            return None
+        return command
+
+
+@click.group(cls=LazyGroup)
+@click.version_option(__version__, prog_name="clearance")
+def cli() -> None:
+    """clearance: sanctions and export-control screening.
+
+    Data lives in $CLEARANCE_HOME (default: the platform's user data directory).
+    """
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: run the CLI and turn clearance errors into one paragraph and an exit code."""
+    try:
+        return cli.main(args=argv, prog_name="clearance", standalone_mode=False)
+    except ClearanceError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)

@@ -1,0 +1,71 @@
+"""One typed settings object, built once at the edge (CLI, app factory) and passed in.
+
+Environment variables use the prefix ``CLEARANCE_``. Nothing here is read at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+ENV_PREFIX = "CLEARANCE_"
+
+
+def _default_home() -> Path:
+    import platformdirs  # light, but only needed when CLEARANCE_HOME is unset
+
+    return Path(platformdirs.user_data_dir("clearance", appauthor=False))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about a clearance installation."""
+
+    #: the one directory holding the store, indexes, downloads and job files
+    home: Path
+    #: base URL overrides per source id (``CLEARANCE_URL_US_OFAC_SDN=http://...``)
+    source_urls: Mapping[str, str] = field(default_factory=dict)
+    #: HTTP timeout in seconds and retry count for list downloads
+    http_timeout: float = 60.0
+    http_retries: int = 3
+    #: matching profile used when none is asked for
+    profile: str = "balanced"
+    #: SQLite file name inside ``home`` (or a full ``postgresql://`` URL in a later version)
+    database: str = "clearance.sqlite3"
+
+    @property
+    def database_path(self) -> Path:
+        return self.home / self.database
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
+
+    @property
+    def download_dir(self) -> Path:
+        return self.home / "downloads"
+
+    def with_home(self, home: Path) -> Settings:
+        return replace(self, home=home)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        home_value = env.get(ENV_PREFIX + "HOME")
+        home = Path(home_value).expanduser() if home_value else _default_home()
+        urls: dict[str, str] = {}
+        url_prefix = ENV_PREFIX + "URL_"
+        for key, value in env.items():
+            if key.startswith(url_prefix) and value:
+                source_id = key[len(url_prefix) :].lower().replace("_", "-")
+                urls[source_id] = value
+        kwargs: dict[str, object] = {"home": home, "source_urls": urls}
+        if (timeout := env.get(ENV_PREFIX + "HTTP_TIMEOUT")) is not None:
+            kwargs["http_timeout"] = float(timeout)
+        if (retries := env.get(ENV_PREFIX + "HTTP_RETRIES")) is not None:
+            kwargs["http_retries"] = int(retries)
+        if profile := env.get(ENV_PREFIX + "PROFILE"):
+            kwargs["profile"] = profile
+        return cls(**kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,43 @@
+"""The registry of sources. Modules are imported only when a source is used."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from clearance.errors import InputError
+from clearance.sources.base import Dataset, Gates, Source
+
+__all__ = ["SOURCE_IDS", "Dataset", "Gates", "Source", "all_sources", "get_source"]
+
+#: source id -> "module:Class"
+_REGISTRY: dict[str, str] = {
+    "us-ofac-sdn": "clearance.sources.ofac:SdnSource",
+    "us-ofac-cons": "clearance.sources.ofac:ConsSource",
+    "un-sc": "clearance.sources.un:UnSource",
+    "eu-fsf": "clearance.sources.eu:EuSource",
+    "gb-fcdo": "clearance.sources.uk:UkSource",
+    "us-trade-csl": "clearance.sources.csl:CslSource",
+    "us-bis-dpl": "clearance.sources.dpl:DplSource",
+    "ftm": "clearance.sources.ftm:FtmSource",
+    "us-ndaa-889": "clearance.sources.statutory:Ndaa889Source",
+    "us-fcc-covered": "clearance.sources.statutory:FccCoveredSource",
+    "us-dod-1260h": "clearance.sources.statutory:Dod1260hSource",
+}
+
+SOURCE_IDS: tuple[str, ...] = tuple(_REGISTRY)
+
+
+def get_source(source_id: str) -> Source:
+    try:
+        target = _REGISTRY[source_id]
+    except KeyError:
+        known = ", ".join(SOURCE_IDS)
+        raise InputError(f"Unknown source {source_id!r}. Known sources: {known}.") from None
+    module_name, class_name = target.split(":")
+    cls = getattr(import_module(module_name), class_name)
+    source: Source = cls()
+    return source
+
+
+def all_sources() -> list[Source]:
+    return [get_source(source_id) for source_id in SOURCE_IDS]

@@ -1,0 +1,1 @@
+"""Pure text functions: script detection, normalisation, transliteration, legal forms."""
