@@ -34,7 +34,6 @@ IDENTIFIER_PROPS = (
     "imoNumber",
     "mmsi",
     "callSign",
-    "registrationNumber",
     "isinCode",
     "uscCode",
     "vatCode",
