@@ -30,6 +30,8 @@ class Settings:
     #: HTTP timeout in seconds and retry count for list downloads
     http_timeout: float = 60.0
     http_retries: int = 3
+    #: first pause between download retries in seconds (doubles on each retry)
+    http_backoff: float = 1.0
     #: matching profile used when none is asked for
     profile: str = "balanced"
     #: SQLite file name inside ``home`` (or a full ``postgresql://`` URL in a later version)
@@ -66,6 +68,8 @@ class Settings:
             kwargs["http_timeout"] = float(timeout)
         if (retries := env.get(ENV_PREFIX + "HTTP_RETRIES")) is not None:
             kwargs["http_retries"] = int(retries)
+        if (backoff := env.get(ENV_PREFIX + "HTTP_BACKOFF")) is not None:
+            kwargs["http_backoff"] = float(backoff)
         if profile := env.get(ENV_PREFIX + "PROFILE"):
             kwargs["profile"] = profile
         return cls(**kwargs)  # type: ignore[arg-type]
