@@ -19,6 +19,18 @@ def _default_home() -> Path:
     return Path(platformdirs.user_data_dir("clearance", appauthor=False))
 
 
+#: HTTP API settings read from the environment (``CLEARANCE_API_RATE_PER_MINUTE``...)
+_API_FIELDS: dict[str, type] = {
+    "api_rate_per_minute": int,
+    "api_rate_burst": int,
+    "api_max_body_bytes": int,
+    "api_max_upload_bytes": int,
+    "api_max_batch": int,
+    "api_request_timeout": float,
+    "api_job_workers": int,
+}
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable about a clearance installation."""
@@ -36,6 +48,19 @@ class Settings:
     profile: str = "balanced"
     #: SQLite file name inside ``home`` (or a full ``postgresql://`` URL in a later version)
     database: str = "clearance.sqlite3"
+    #: HTTP API: requests per minute per API key (token bucket; 0 disables the limit)
+    api_rate_per_minute: int = 600
+    #: HTTP API: requests a key may send in one burst before the rate applies
+    api_rate_burst: int = 60
+    #: HTTP API: largest JSON request body in bytes, and largest job upload in bytes
+    api_max_body_bytes: int = 10 * 1024 * 1024
+    api_max_upload_bytes: int = 200 * 1024 * 1024
+    #: HTTP API: most rows in one synchronous ``/screen`` call or queries in one ``/match``
+    api_max_batch: int = 1000
+    #: HTTP API: seconds before a request is answered with a timeout error
+    api_request_timeout: float = 30.0
+    #: HTTP API: background threads running screening jobs
+    api_job_workers: int = 1
 
     @property
     def database_path(self) -> Path:
@@ -72,4 +97,7 @@ class Settings:
             kwargs["http_backoff"] = float(backoff)
         if profile := env.get(ENV_PREFIX + "PROFILE"):
             kwargs["profile"] = profile
+        for name, kind in _API_FIELDS.items():
+            if (raw := env.get(ENV_PREFIX + name.upper())) is not None:
+                kwargs[name] = kind(raw)
         return cls(**kwargs)  # type: ignore[arg-type]
