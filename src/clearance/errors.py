@@ -11,6 +11,8 @@ them in one place each: ``cli.py`` to exit codes, ``api/`` to HTTP statuses and 
     ├── NotFoundError         an entity, version, key or job that does not exist
     ├── AuthError             missing, unknown or revoked API key; role too low
     ├── LimitError            rate, body size or batch size limit exceeded
+    │   ├── TooLargeError     request body or batch larger than allowed (HTTP 413)
+    │   └── DeadlineError     a request ran past its time limit (HTTP 504)
     └── StoreError            the store is unusable (corrupt, locked too long, wrong schema)
 """
 
@@ -95,6 +97,16 @@ class LimitError(ClearanceError):
     code = "limit_exceeded"
     exit_code = 8
     http_status = 429
+
+
+class TooLargeError(LimitError):
+    code = "too_large"
+    http_status = 413
+
+
+class DeadlineError(LimitError):
+    code = "timeout"
+    http_status = 504
 
 
 class StoreError(ClearanceError):
