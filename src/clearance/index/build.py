@@ -1,0 +1,160 @@
+"""Build the candidate index from entities: a pure builder (entities in, arrays out).
+
+Layout (all numpy arrays, so the index pickles and loads in milliseconds):
+
+* every name of every entity, in every form (latinised, per-syllable), is a *name row*;
+  ``name_entity[row]`` is the entity it belongs to and ``name_norm[row]`` the sum of the
+  weights of its tokens;
+* every key (token, concatenation of adjacent tokens, phonetic key) has an id in ``vocab``,
+  an inverse-document-frequency weight ``idf[key]`` and a postings list of name rows, stored
+  CSR-style: rows ``postings[offsets[key]:offsets[key + 1]]``;
+* plain tokens are also grouped by first letter (``buckets``) so a query token is compared
+  with rapidfuzz only against the tokens that start like it;
+* identifiers (passport, registration, IMO... numbers) map to entities for exact lookup.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import orjson
+
+from clearance.model import IDENTIFIER_PROPS, Entity
+from clearance.index.keys import PHONETIC_PREFIX, identifier_key, name_keys, tokens
+
+FORMAT_VERSION = 1
+#: identifiers shorter than this are too ambiguous for an exact-match shortcut
+MIN_IDENTIFIER_LEN = 5
+
+
+@dataclass
+class IndexData:
+    """Everything the searcher needs; built once per store state and persisted."""
+
+    state_key: str
+    entity_ids: list[str]
+    #: each entity as compact JSON (decoded on demand when it becomes a candidate)
+    entity_blobs: list[bytes]
+    entity_source: npt.NDArray[np.int16]
+    sources: list[str]
+    name_entity: npt.NDArray[np.int32]
+    name_norm: npt.NDArray[np.float32]
+    vocab: dict[str, int]
+    idf: npt.NDArray[np.float32]
+    offsets: npt.NDArray[np.int64]
+    postings: npt.NDArray[np.int32]
+    #: first letter -> (tokens starting with it, their key ids)
+    buckets: dict[str, tuple[list[str], npt.NDArray[np.int32]]]
+    identifiers: dict[str, list[int]] = field(default_factory=dict)
+    version: int = FORMAT_VERSION
+
+    @property
+    def size(self) -> int:
+        return len(self.entity_ids)
+
+    def entity(self, idx: int) -> Entity:
+        return Entity.from_dict(orjson.loads(self.entity_blobs[idx]))
+
+
+def name_forms(value: str) -> list[list[str]]:
+    """The token lists of one name: one per distinct form (today: the latinised form)."""
+    toks = tokens(value)
+    return [toks] if toks else []
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self.key_rows: list[list[int]] = []
+        self.name_entity: list[int] = []
+        self.name_tokens: list[list[str]] = []
+        self.identifiers: dict[str, list[int]] = {}
+
+    def key_id(self, key: str) -> int:
+        kid = self.vocab.get(key)
+        if kid is None:
+            kid = self.vocab[key] = len(self.key_rows)
+            self.key_rows.append([])
+        return kid
+
+    def add_entity(self, idx: int, entity: Entity) -> None:
+        seen: set[tuple[str, ...]] = set()
+        for name in entity.names:
+            for toks in name_forms(name.value):
+                if tuple(toks) in seen:
+                    continue
+                seen.add(tuple(toks))
+                row = len(self.name_entity)
+                self.name_entity.append(idx)
+                self.name_tokens.append(toks)
+                for key in name_keys(toks):
+                    self.key_rows[self.key_id(key)].append(row)
+        for prop in IDENTIFIER_PROPS:
+            for value in entity.get(prop):
+                key = identifier_key(value)
+                if len(key) >= MIN_IDENTIFIER_LEN:
+                    rows = self.identifiers.setdefault(key, [])
+                    if idx not in rows:
+                        rows.append(idx)
+
+
+def build_index(entities: Iterable[Entity], state_key: str = "") -> IndexData:
+    """Index the names and identifiers of ``entities`` (any iterable, read once)."""
+    builder = _Builder()
+    ids: list[str] = []
+    blobs: list[bytes] = []
+    sources: dict[str, int] = {}
+    entity_source: list[int] = []
+    for entity in entities:
+        idx = len(ids)
+        ids.append(entity.id)
+        blobs.append(orjson.dumps(entity.to_dict()))
+        entity_source.append(sources.setdefault(entity.source, len(sources)))
+        builder.add_entity(idx, entity)
+    n_names = max(len(builder.name_entity), 1)
+    lengths = np.array([len(rows) for rows in builder.key_rows], dtype=np.int64)
+    idf = np.log1p(n_names / np.maximum(lengths, 1)).astype(np.float32)
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    flat = [row for rows in builder.key_rows for row in rows]
+    postings = np.array(flat, dtype=np.int32)
+    norms = [
+        sum(float(idf[builder.vocab[t]]) for t in dict.fromkeys(toks))
+        for toks in builder.name_tokens
+    ]
+    return IndexData(
+        state_key=state_key,
+        entity_ids=ids,
+        entity_blobs=blobs,
+        entity_source=np.array(entity_source, dtype=np.int16),
+        sources=list(sources),
+        name_entity=np.array(builder.name_entity, dtype=np.int32),
+        name_norm=np.array(norms, dtype=np.float32),
+        vocab=builder.vocab,
+        idf=idf,
+        offsets=offsets,
+        postings=postings,
+        buckets=_buckets(builder.vocab),
+        identifiers=builder.identifiers,
+    )
+
+
+def _buckets(vocab: dict[str, int]) -> dict[str, tuple[list[str], npt.NDArray[np.int32]]]:
+    grouped: dict[str, list[tuple[str, int]]] = {}
+    for key, kid in vocab.items():
+        if key.startswith(PHONETIC_PREFIX):
+            continue
+        grouped.setdefault(key[0], []).append((key, kid))
+    return {
+        first: ([k for k, _ in items], np.array([i for _, i in items], dtype=np.int32))
+        for first, items in grouped.items()
+    }
+
+
+def unknown_weight(data: IndexData) -> float:
+    """The weight of a query token the index has never seen (as rare as a rare token)."""
+    return math.log1p(max(len(data.name_entity), 1))

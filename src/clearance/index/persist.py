@@ -1,0 +1,85 @@
+"""Persist the candidate index beside the store, keyed by the store's state key.
+
+One pickle file per state (``index_dir/names-<hash of state key>.pkl``), written to a temporary
+file and renamed into place, so readers never see half a file and concurrent builders do not
+collide. Files of older states are removed after a successful write. A new process loads the
+file in milliseconds; a stale or missing file is rebuilt from the store on first use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+from clearance.errors import StoreError
+from clearance.index.build import FORMAT_VERSION, IndexData, build_index
+from clearance.model import Entity
+
+PREFIX = "names-"
+SUFFIX = ".pkl"
+
+
+class EntityStore(Protocol):
+    """What the index needs of a store."""
+
+    def state_key(self) -> str: ...
+
+    def iter_entities(self, sources: list[str] | None = None) -> Iterator[Entity]: ...
+
+
+def index_path(directory: Path, state_key: str) -> Path:
+    digest = hashlib.sha256(f"{FORMAT_VERSION}:{state_key}".encode()).hexdigest()[:24]
+    return directory / f"{PREFIX}{digest}{SUFFIX}"
+
+
+def save_index(data: IndexData, directory: Path) -> Path:
+    """Write ``data`` atomically and drop the files of other states."""
+    directory.mkdir(parents=True, exist_ok=True)
+    target = index_path(directory, data.state_key)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    for old in directory.glob(f"{PREFIX}*{SUFFIX}"):
+        if old != target:
+            old.unlink(missing_ok=True)
+    return target
+
+
+def load_index(directory: Path, state_key: str) -> IndexData | None:
+    """The persisted index of this state, or ``None`` when missing, stale or unreadable."""
+    path = index_path(directory, state_key)
+    try:
+        with path.open("rb") as fh:
+            data = pickle.load(fh)
+    except FileNotFoundError:
+        return None
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
+        path.unlink(missing_ok=True)
+        if isinstance(exc, ImportError):
+            raise StoreError(f"Index file {path} needs a missing module: {exc}") from exc
+        return None
+    if not isinstance(data, IndexData) or data.version != FORMAT_VERSION:
+        return None
+    if data.state_key != state_key:
+        return None
+    return data
+
+
+def ensure_index(store: EntityStore, directory: Path, rebuild: bool = False) -> IndexData:
+    """The index of the store's current state: loaded if persisted, else built and saved."""
+    key = store.state_key()
+    if not rebuild and (data := load_index(directory, key)) is not None:
+        return data
+    data = build_index(store.iter_entities(), state_key=key)
+    save_index(data, directory)
+    return data

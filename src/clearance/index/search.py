@@ -1,0 +1,167 @@
+"""Query the candidate index: names in, a short ranked list of entity candidates out.
+
+For each query token the searcher collects the keys it may stand for: the token itself, the
+vocabulary tokens rapidfuzz finds similar to it (compared only with tokens of the same first
+letter, in C), and its phonetic key; adjacent query tokens written together are looked up
+too. Each name row containing such a key gains the key's inverse document frequency times the
+similarity (once per query token). Rows are ranked by the gained weight over the square root
+of their own weight, entities by their best row, and the top ones go to the scorer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz, process
+
+from clearance.index.build import IndexData, name_forms, unknown_weight
+from clearance.index.keys import concatenations, identifier_key, phonetic
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int32]
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """How wide the candidate net is cast (recall against candidate-set size)."""
+
+    #: most entities handed to the scorer per query
+    max_candidates: int = 30
+    #: entities ranked below this fraction of the best rank are dropped
+    relative_cutoff: float = 0.2
+    #: rapidfuzz ratio (0-100) a vocabulary token needs to stand for a query token
+    fuzzy_cutoff: float = 75.0
+    #: most vocabulary tokens one query token may stand for
+    fuzzy_limit: int = 12
+    #: tokens shorter than this are looked up exactly only
+    min_fuzzy_len: int = 4
+    #: similarity credited to a phonetic-key match
+    phonetic_weight: float = 0.8
+    #: query tokens in more than this fraction of rows are looked up exactly only
+    common_fraction: float = 0.01
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    index: int
+    entity_id: str
+    rank: float
+
+
+class IndexSearcher:
+    """Candidate retrieval over one :class:`IndexData`."""
+
+    def __init__(self, data: IndexData, params: SearchParams | None = None) -> None:
+        self.data = data
+        self.params = params or SearchParams()
+        self._unknown = unknown_weight(data)
+        self._common_df = max(int(len(data.name_entity) * self.params.common_fraction), 50)
+
+    def _rows(self, kid: int) -> IntArray:
+        return self.data.postings[self.data.offsets[kid] : self.data.offsets[kid + 1]]
+
+    def _key_matches(self, token: str) -> list[tuple[int, float]]:
+        """Key ids that ``token`` may stand for, each with a similarity in (0, 1]."""
+        data, params = self.data, self.params
+        out: dict[int, float] = {}
+        exact = data.vocab.get(token)
+        if exact is not None:
+            out[exact] = 1.0
+            if self.data.offsets[exact + 1] - self.data.offsets[exact] > self._common_df:
+                return list(out.items())
+        if len(token) >= params.min_fuzzy_len and token[0] in data.buckets:
+            choices, kids = data.buckets[token[0]]
+            found = process.extract(
+                token,
+                choices,
+                scorer=fuzz.ratio,
+                score_cutoff=params.fuzzy_cutoff,
+                limit=params.fuzzy_limit,
+            )
+            for _, score, pos in found:
+                kid = int(kids[pos])
+                out[kid] = max(out.get(kid, 0.0), score / 100.0)
+        pkey = phonetic(token)
+        if pkey and (pid := data.vocab.get(pkey)) is not None:
+            out[pid] = max(out.get(pid, 0.0), params.phonetic_weight)
+        return list(out.items())
+
+    def _token_hits(self, token: str) -> tuple[IntArray, FloatArray] | None:
+        """Name rows matching one query token, each with its best weight."""
+        matches = self._key_matches(token)
+        if not matches:
+            return None
+        rows = [self._rows(kid) for kid, _ in matches]
+        weights = [np.full(len(r), self.data.idf[kid] * sim) for (kid, sim), r in zip(matches, rows, strict=True)]
+        all_rows = np.concatenate(rows)
+        all_weights = np.concatenate(weights)
+        if len(matches) == 1:
+            return all_rows, all_weights
+        order = np.lexsort((-all_weights, all_rows))
+        all_rows, all_weights = all_rows[order], all_weights[order]
+        first = np.ones(len(all_rows), dtype=bool)
+        first[1:] = all_rows[1:] != all_rows[:-1]
+        return all_rows[first], all_weights[first]
+
+    def _query_weight(self, token: str) -> float:
+        kid = self.data.vocab.get(token)
+        return float(self.data.idf[kid]) if kid is not None else self._unknown
+
+    def rank_rows(self, names: Iterable[str]) -> tuple[IntArray, FloatArray]:
+        """Name rows sharing keys with any query name, with their rank (higher is better)."""
+        hits: list[tuple[IntArray, FloatArray]] = []
+        query_weight = 0.0
+        for name in names:
+            for toks in name_forms(name):
+                query_weight = max(query_weight, sum(self._query_weight(t) for t in set(toks)))
+                for token in dict.fromkeys([*toks, *concatenations(toks)]):
+                    found = self._token_hits(token)
+                    if found is not None:
+                        hits.append(found)
+        if not hits:
+            return np.empty(0, dtype=np.int32), np.empty(0)
+        rows = np.concatenate([h[0] for h in hits])
+        weights = np.concatenate([h[1] for h in hits])
+        unique, inverse = np.unique(rows, return_inverse=True)
+        gained = np.bincount(inverse, weights=weights)
+        norm = np.sqrt(self.data.name_norm[unique].astype(np.float64) * max(query_weight, 1e-6))
+        return unique.astype(np.int32), gained / np.maximum(norm, 1e-6)
+
+    def candidates(
+        self,
+        names: Iterable[str],
+        identifiers: Iterable[str] = (),
+        sources: Collection[str] | None = None,
+        limit: int | None = None,
+    ) -> list[Candidate]:
+        """The entities most likely to match, best first (identifier matches lead)."""
+        data, params = self.data, self.params
+        limit = params.max_candidates if limit is None else limit
+        allowed = self._source_mask(sources)
+        out: dict[int, float] = {}
+        for value in identifiers:
+            for idx in data.identifiers.get(identifier_key(value), ()):
+                if allowed is None or allowed[data.entity_source[idx]]:
+                    out[idx] = float("inf")
+        rows, rank = self.rank_rows(names)
+        if len(rows):
+            entities = data.name_entity[rows]
+            if allowed is not None:
+                keep = allowed[data.entity_source[entities]]
+                entities, rank = entities[keep], rank[keep]
+            order = np.argsort(-rank, kind="stable")
+            best = float(rank[order[0]]) if len(order) else 0.0
+            for pos in order:
+                if len(out) >= limit or rank[pos] < best * params.relative_cutoff:
+                    break
+                out.setdefault(int(entities[pos]), float(rank[pos]))
+        return [Candidate(i, data.entity_ids[i], r) for i, r in out.items()]
+
+    def _source_mask(self, sources: Collection[str] | None) -> npt.NDArray[np.bool_] | None:
+        if sources is None:
+            return None
+        wanted = set(sources)
+        return np.array([s in wanted for s in self.data.sources] or [False], dtype=bool)
