@@ -7,7 +7,7 @@ from importlib import import_module
 from clearance.errors import InputError
 from clearance.sources.base import Dataset, Gates, Source
 
-__all__ = ["SOURCE_IDS", "Dataset", "Gates", "Source", "all_sources", "get_source"]
+__all__ = ["SOURCE_IDS", "Dataset", "Gates", "Source", "all_sources", "get_source", "source_module"]
 
 #: source id -> "module:Class"
 _REGISTRY: dict[str, str] = {
@@ -37,6 +37,13 @@ def get_source(source_id: str) -> Source:
     cls = getattr(import_module(module_name), class_name)
     source: Source = cls()
     return source
+
+
+def source_module(source_id: str) -> str:
+    """The module that implements ``source_id`` (without importing it)."""
+    if source_id not in _REGISTRY:
+        raise InputError(f"Unknown source {source_id!r}. Known sources: {', '.join(SOURCE_IDS)}.")
+    return _REGISTRY[source_id].split(":")[0]
 
 
 def all_sources() -> list[Source]:
