@@ -1,0 +1,97 @@
+"""The SQLite schema of the store, created or upgraded on open.
+
+Layout (see ``sqlite.py`` for how it is used):
+
+``records``   content-addressed entity records: one row per distinct ``Entity.to_dict()``
+              (zlib-compressed canonical JSON), unique by its blake2b hash. An entity that does
+              not change between versions is stored once, however many versions contain it.
+``versions``  one row per imported version of a source, with its metadata and a compact
+              membership blob: the sorted record ids of the version, delta-encoded and
+              compressed (``codec.pack_ids``). At most one version per source is active.
+``current``   entity id -> record id for the active versions only: fast ``get_entity`` and
+              iteration without decoding membership blobs.
+``fetch_state`` HTTP validators (ETag, Last-Modified) per source and remote file, written only
+              after a download was imported, so a refused download is fetched again next time.
+``meta``      key/value: schema version, hashes of the bundled files last imported.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from clearance.errors import StoreError
+
+SCHEMA_VERSION = "1"
+
+DDL = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS records (
+    id INTEGER PRIMARY KEY,
+    hash BLOB NOT NULL UNIQUE,
+    source TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS records_source ON records(source);
+CREATE INDEX IF NOT EXISTS records_entity ON records(entity_id);
+CREATE TABLE IF NOT EXISTS versions (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    members_hash TEXT NOT NULL,
+    published TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    entities INTEGER NOT NULL,
+    format TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    stats TEXT NOT NULL,
+    files TEXT NOT NULL,
+    members BLOB NOT NULL,
+    active INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS versions_source ON versions(source, id);
+CREATE UNIQUE INDEX IF NOT EXISTS versions_one_active ON versions(source) WHERE active = 1;
+CREATE TABLE IF NOT EXISTS current (
+    entity_id TEXT PRIMARY KEY,
+    record_id INTEGER NOT NULL,
+    source TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS current_source ON current(source);
+CREATE TABLE IF NOT EXISTS fetch_state (
+    source TEXT NOT NULL,
+    file TEXT NOT NULL,
+    etag TEXT NOT NULL DEFAULT '',
+    last_modified TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (source, file)
+) WITHOUT ROWID;
+"""
+
+
+def ensure_schema(conn: sqlite3.Connection) -> None:
+    """Create the tables if missing; refuse a store written by a newer schema."""
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    except sqlite3.OperationalError:  # no meta table yet: a new store
+        row = None
+    if row is not None:
+        if row[0] != SCHEMA_VERSION:
+            raise StoreError(
+                f"The store uses schema version {row[0]}, this clearance understands "
+                f"{SCHEMA_VERSION}. Upgrade clearance or use another CLEARANCE_HOME."
+            )
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in DDL.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        conn.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,)
+        )
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()

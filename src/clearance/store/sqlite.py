@@ -1,0 +1,426 @@
+"""The default store: one SQLite file (WAL mode) holding every version of every source.
+
+Design (tables in ``schema.py``):
+
+* entity records are content-addressed: a record is stored once however many versions hold it;
+* a version is a metadata row plus a compressed blob of its record ids (``codec.pack_ids``);
+* ``current`` maps entity ids to records for the active versions only.
+
+An import is ONE transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``): gates are checked inside it
+against the active version, new records are inserted, the version row is written, the active
+flag moves and ``current`` is rewritten. A failed gate, an error or a killed process leaves the
+store exactly as it was; readers (WAL) keep seeing the previous state until the commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+import orjson
+
+from clearance.diff import Diff, diff_entities, entity_change
+from clearance.errors import InputError, NotFoundError, StoreError
+from clearance.model import Entity
+from clearance.settings import Settings
+from clearance.sources import get_source
+from clearance.sources.base import Dataset, Source, check_gates
+from clearance.store import codec
+from clearance.store.bundled import sync_bundled
+from clearance.store.info import (
+    VERSION_COLUMNS,
+    HistoryEvent,
+    Origin,
+    VersionInfo,
+    version_from_row,
+)
+from clearance.store.schema import ensure_schema
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection with the store's pragmas (WAL, a generous busy timeout)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(path, timeout=30.0, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"Cannot open the store {path}: {exc}.") from exc
+    return conn
+
+
+class Store:
+    """Versioned local store of list entities. Open with :meth:`open`; close or use ``with``."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
+        self.connection = conn
+        self.path = path
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, settings: Settings, bundled: bool = True) -> Store:
+        """Open (creating if needed) the store in ``settings.home``; activate bundled lists."""
+        conn = connect(settings.database_path)
+        try:
+            ensure_schema(conn)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"The store {settings.database_path} is unusable: {exc}.") from exc
+        store = cls(conn, settings.database_path)
+        if bundled:
+            sync_bundled(store)
+        return store
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- import --------------------------------------------------------------------------
+
+    def import_dataset(
+        self,
+        dataset: Dataset,
+        force: bool = False,
+        origin: Origin = "load",
+        source: Source | None = None,
+    ) -> VersionInfo:
+        """Store ``dataset`` as a new version and make it active, atomically, if it passes the
+        source's gates. Content identical to the active version is a no-op (``unchanged``).
+
+        ``source`` defaults to the registered source of ``dataset.source``.
+        """
+        source = source or get_source(dataset.source)
+        if source.id != dataset.source:
+            raise InputError(f"A dataset of {dataset.source} was given for {source.id}.")
+        prepared = _Prepared.of(dataset)
+        conn = self.connection
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            active = self._active_row(dataset.source)
+            if active is not None and active[1:3] == (prepared.members_hash, dataset.content_hash):
+                conn.rollback()
+                return replace(self.version(active[0]), unchanged=True)
+            check_gates(source, dataset, active[3] if active else None, force=force)
+            version_id = self._write_version(dataset, prepared, origin)
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+        return self.version(version_id)
+
+    def _active_row(self, source: str) -> tuple[int, str, str, int] | None:
+        row = self.connection.execute(
+            "SELECT id, members_hash, content_hash, entities FROM versions"
+            " WHERE source = ? AND active = 1",
+            (source,),
+        ).fetchone()
+        return None if row is None else (row[0], row[1], row[2], row[3])
+
+    def _record_ids(self, source: str, prepared: _Prepared) -> list[int]:
+        """Record ids for a prepared dataset, inserting the records not stored yet."""
+        conn = self.connection
+        known: dict[bytes, int] = dict(
+            conn.execute("SELECT hash, id FROM records WHERE source = ?", (source,))
+        )
+        next_id: int = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM records").fetchone()[0]
+        rows: list[tuple[int, bytes, str, str, bytes]] = []
+        ids: list[int] = []
+        for entity_id, blob, digest in zip(
+            prepared.entity_ids, prepared.blobs, prepared.hashes, strict=True
+        ):
+            record_id = known.get(digest)
+            if record_id is None:
+                record_id = known[digest] = next_id
+                next_id += 1
+                rows.append((record_id, digest, source, entity_id, codec.compress(blob)))
+            ids.append(record_id)
+        conn.executemany(
+            "INSERT INTO records(id, hash, source, entity_id, data) VALUES (?, ?, ?, ?, ?)", rows
+        )
+        return ids
+
+    def _write_version(self, dataset: Dataset, prepared: _Prepared, origin: str) -> int:
+        conn = self.connection
+        record_ids = self._record_ids(dataset.source, prepared)
+        stats = dict(Counter(entity.schema for entity in dataset.entities))
+        stats.update(dataset.stats)
+        conn.execute(
+            "UPDATE versions SET active = 0 WHERE source = ? AND active = 1", (dataset.source,)
+        )
+        cursor = conn.execute(
+            "INSERT INTO versions(source, content_hash, members_hash, published, imported_at,"
+            " entities, format, origin, stats, files, members, active)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+            (
+                dataset.source,
+                dataset.content_hash,
+                prepared.members_hash,
+                dataset.published,
+                datetime.now(UTC).isoformat(timespec="seconds"),
+                len(dataset.entities),
+                dataset.format,
+                origin,
+                orjson.dumps(stats, option=orjson.OPT_SORT_KEYS).decode(),
+                orjson.dumps([str(p) for p in dataset.files]).decode(),
+                codec.pack_ids(record_ids),
+            ),
+        )
+        conn.execute("DELETE FROM current WHERE source = ?", (dataset.source,))
+        conn.executemany(
+            "INSERT INTO current(entity_id, record_id, source) VALUES (?, ?, ?)",
+            [
+                (eid, rid, dataset.source)
+                for eid, rid in zip(prepared.entity_ids, record_ids, strict=True)
+            ],
+        )
+        version_id = cursor.lastrowid
+        if version_id is None:  # pragma: no cover - sqlite always sets it after an INSERT
+            raise StoreError("SQLite did not return the id of the new version.")
+        return version_id
+
+    # -- versions ------------------------------------------------------------------------
+
+    def version(self, version_id: int) -> VersionInfo:
+        row = self.connection.execute(
+            f"SELECT {VERSION_COLUMNS} FROM versions WHERE id = ?", (version_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"There is no version {version_id} in the store.")
+        return version_from_row(row)
+
+    def versions(self, source: str) -> list[VersionInfo]:
+        """Every version of ``source``, oldest first."""
+        rows = self.connection.execute(
+            f"SELECT {VERSION_COLUMNS} FROM versions WHERE source = ? ORDER BY id", (source,)
+        )
+        return [version_from_row(row) for row in rows]
+
+    def active_versions(self) -> dict[str, VersionInfo]:
+        rows = self.connection.execute(
+            f"SELECT {VERSION_COLUMNS} FROM versions WHERE active = 1 ORDER BY source"
+        )
+        return {row[1]: version_from_row(row) for row in rows}
+
+    def state_key(self) -> str:
+        """Changes whenever any active version changes (for caches such as the index)."""
+        rows = self.connection.execute(
+            "SELECT source, id, members_hash FROM versions WHERE active = 1 ORDER BY source"
+        ).fetchall()
+        return hashlib.blake2b(orjson.dumps(rows), digest_size=12).hexdigest()
+
+    # -- entities ------------------------------------------------------------------------
+
+    def iter_entities(self, sources: Iterable[str] | None = None) -> Iterator[Entity]:
+        """The entities of the active versions (of ``sources`` if given), by entity id."""
+        sql = "SELECT r.data FROM current c JOIN records r ON r.id = c.record_id"
+        params: tuple[str, ...] = ()
+        if sources is not None:
+            params = tuple(sources)
+            sql += f" WHERE c.source IN ({', '.join('?' * len(params))})"
+        for (blob,) in self.connection.execute(sql + " ORDER BY c.entity_id", params):
+            yield codec.decode_entity(blob)
+
+    def get_entity(self, entity_id: str) -> Entity:
+        """An entity of an active version. Raises NotFoundError."""
+        row = self.connection.execute(
+            "SELECT r.data FROM current c JOIN records r ON r.id = c.record_id"
+            " WHERE c.entity_id = ?",
+            (entity_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"No entity {entity_id!r} in the active lists.")
+        return codec.decode_entity(row[0])
+
+    def version_members(self, version_id: int) -> dict[str, int]:
+        """entity id -> record id for one version."""
+        row = self.connection.execute(
+            "SELECT members FROM versions WHERE id = ?", (version_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"There is no version {version_id} in the store.")
+        ids = codec.unpack_ids(row[0])
+        out: dict[str, int] = {}
+        for chunk in _chunks(ids, 900):
+            marks = ", ".join("?" * len(chunk))
+            sql = f"SELECT entity_id, id FROM records WHERE id IN ({marks})"
+            out.update(self.connection.execute(sql, chunk))
+        return out
+
+    def records(self, record_ids: Iterable[int]) -> dict[int, Entity]:
+        """Decode stored records by id."""
+        out: dict[int, Entity] = {}
+        for chunk in _chunks(list(record_ids), 900):
+            marks = ", ".join("?" * len(chunk))
+            sql = f"SELECT id, data FROM records WHERE id IN ({marks})"
+            for record_id, blob in self.connection.execute(sql, chunk):
+                out[record_id] = codec.decode_entity(blob)
+        return out
+
+    def version_entities(self, version_id: int) -> dict[str, Entity]:
+        """Every entity of one version (active or not), by entity id."""
+        members = self.version_members(version_id)
+        records = self.records(members.values())
+        return {entity_id: records[rid] for entity_id, rid in members.items()}
+
+    # -- history and diffs ---------------------------------------------------------------
+
+    def diff(
+        self, source: str, from_version: int | None = None, to_version: int | None = None
+    ) -> Diff:
+        """Changes between two versions of ``source`` (default: the last two)."""
+        old_v, new_v = self._diff_pair(source, from_version, to_version)
+        old_m = self.version_members(old_v.id) if old_v else {}
+        new_m = self.version_members(new_v.id)
+        # records shared by both versions are unchanged entities: decode only the others
+        shared = set(old_m.values()) & set(new_m.values())
+        old_only = {e: r for e, r in old_m.items() if r not in shared}
+        new_only = {e: r for e, r in new_m.items() if r not in shared}
+        records = self.records([*old_only.values(), *new_only.values()])
+        added, removed, changed = diff_entities(
+            {e: records[r] for e, r in old_only.items()},
+            {e: records[r] for e, r in new_only.items()},
+        )
+        return Diff(
+            source=source,
+            from_version=old_v.id if old_v else None,
+            to_version=new_v.id,
+            added=added,
+            removed=removed,
+            changed=changed,
+            from_published=old_v.published if old_v else "",
+            to_published=new_v.published,
+        )
+
+    def _diff_pair(
+        self, source: str, from_version: int | None, to_version: int | None
+    ) -> tuple[VersionInfo | None, VersionInfo]:
+        versions = self.versions(source)
+        if not versions:
+            raise NotFoundError(f"No version of {source} is in the store.")
+        by_id = {v.id: v for v in versions}
+        for value in (from_version, to_version):
+            if value is not None and value not in by_id:
+                known = ", ".join(str(v.id) for v in versions)
+                raise NotFoundError(f"{source} has no version {value} (versions: {known}).")
+        new = by_id[to_version] if to_version is not None else versions[-1]
+        if from_version is not None:
+            return by_id[from_version], new
+        older = [v for v in versions if v.id < new.id]
+        return (older[-1] if older else None), new
+
+    def entity_history(self, entity_id: str) -> list[HistoryEvent]:
+        """Every version in which ``entity_id`` was added, changed or removed, oldest first."""
+        rows = self.connection.execute(
+            "SELECT id, source, data FROM records WHERE entity_id = ?", (entity_id,)
+        ).fetchall()
+        if not rows:
+            raise NotFoundError(f"No entity {entity_id!r} in any stored version.")
+        records = {row[0]: row[2] for row in rows}
+        events: list[HistoryEvent] = []
+        previous: int | None = None
+        for version in self.versions(rows[0][1]):
+            members = set(codec.unpack_ids(self._members_blob(version.id)))
+            present = [rid for rid in records if rid in members]
+            current = present[0] if present else None
+            change, fields = _history_step(records, previous, current)
+            if change:
+                events.append(
+                    HistoryEvent(version.id, version.published, version.imported_at, change, fields)
+                )
+            previous = current
+        return events
+
+    def _members_blob(self, version_id: int) -> bytes:
+        row = self.connection.execute(
+            "SELECT members FROM versions WHERE id = ?", (version_id,)
+        ).fetchone()
+        blob: bytes = row[0]
+        return blob
+
+    # -- small key/value state for other modules of the store ----------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.connection:
+            self.connection.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value)
+            )
+
+    def fetch_state(self, source: str) -> dict[str, tuple[str, str]]:
+        """file -> (ETag, Last-Modified) of the last imported download of ``source``."""
+        rows = self.connection.execute(
+            "SELECT file, etag, last_modified FROM fetch_state WHERE source = ?", (source,)
+        )
+        return {row[0]: (row[1], row[2]) for row in rows}
+
+    def save_fetch_state(self, source: str, state: dict[str, tuple[str, str]]) -> None:
+        with self.connection:
+            self.connection.execute("DELETE FROM fetch_state WHERE source = ?", (source,))
+            self.connection.executemany(
+                "INSERT INTO fetch_state(source, file, etag, last_modified) VALUES (?, ?, ?, ?)",
+                [(source, name, etag, modified) for name, (etag, modified) in state.items()],
+            )
+
+
+def _history_step(
+    records: dict[int, bytes], previous: int | None, current: int | None
+) -> tuple[str, tuple[str, ...]]:
+    if previous == current:
+        return "", ()
+    if previous is None:
+        return "added", ()
+    if current is None:
+        return "removed", ()
+    change = entity_change(
+        codec.decode_entity(records[previous]), codec.decode_entity(records[current])
+    )
+    return "changed", tuple(change.fields) if change else ()
+
+
+def _chunks(values: Sequence[int], size: int) -> Iterator[Sequence[int]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A dataset serialised for storage, computed before the write transaction starts."""
+
+    entity_ids: list[str]
+    blobs: list[bytes]
+    hashes: list[bytes]
+    members_hash: str
+
+    @classmethod
+    def of(cls, dataset: Dataset) -> _Prepared:
+        entity_ids = [entity.id for entity in dataset.entities]
+        if len(set(entity_ids)) != len(entity_ids):
+            dupes = [k for k, n in Counter(entity_ids).items() if n > 1]
+            raise InputError(
+                f"The {dataset.source} dataset has {len(dupes)} entity ids more than once "
+                f"(first: {dupes[0]}); nothing was imported."
+            )
+        blobs = [codec.canonical_bytes(entity) for entity in dataset.entities]
+        hashes = [codec.record_hash(blob) for blob in blobs]
+        return cls(entity_ids, blobs, hashes, codec.members_hash(hashes))
