@@ -1,0 +1,65 @@
+"""FollowTheMoney reference data for the importers: schemata, their properties, countries.
+
+Reading ``followthemoney``'s own model costs half a second at import, too much for the CLI, so
+the few facts the importers need live in ``data/ftm.yaml`` (checked against the real model by
+the tests). Country names are resolved with ``rigour.territories``, the territory database
+FollowTheMoney itself uses. Pure lookups, loaded once per process.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from rigour.territories import get_territory, lookup_territory
+
+from clearance.reference import read_data
+
+
+@cache
+def _data() -> dict[str, Any]:
+    data: dict[str, Any] = read_data("ftm.yaml")
+    return data
+
+
+@cache
+def schema_props(schema: str) -> frozenset[str]:
+    """Plain FtM properties (not names, not entity references) of a stored schema."""
+    data = _data()
+    levels = data["levels"].get(schema, ())
+    return frozenset(p for level in levels for p in data["properties"].get(level, ()))
+
+
+def thing_schema(schema: str) -> str | None:
+    """The stored schema of a screenable FtM schema (``PublicBody`` -> ``Organization``)."""
+    things: dict[str, str] = _data()["things"]
+    return things.get(schema)
+
+
+def edges() -> dict[str, tuple[str, str]]:
+    return {k: (v[0], v[1]) for k, v in _data()["edges"].items()}
+
+
+def documents() -> dict[str, dict[str, str]]:
+    docs: dict[str, dict[str, str]] = _data()["documents"]
+    return docs
+
+
+def dataset_list(dataset: str) -> str | None:
+    """The list code of an OpenSanctions dataset name, if it is an official list we know."""
+    datasets: dict[str, str] = _data()["datasets"]
+    return datasets.get(dataset)
+
+
+@cache
+def country_code(value: str) -> str:
+    """ISO 3166-1 alpha-2 (lower case, FtM style) for a country code or name, else ""."""
+    text = " ".join(value.split()).strip(" ,.;")
+    if not text:
+        return ""
+    territory = get_territory(text.lower()) if len(text) in (2, 3) else None
+    if territory is None:
+        territory = lookup_territory(text)
+    if territory is None:
+        return ""
+    return territory.ftm_country or territory.code
