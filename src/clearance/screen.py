@@ -1,0 +1,141 @@
+"""Screening: query -> candidates from the index -> scores from the matcher -> hits.
+
+:class:`Screener` is the one service the CLI, the HTTP API and the monitor call. It is opened on
+a store (``Screener.open(settings)``): the persisted index of the store's current state is
+loaded (or rebuilt when stale), so a new process screens within a fraction of a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from clearance.index import IndexData, IndexSearcher, SearchParams, ensure_index
+from clearance.match.result import MatchResult
+from clearance.model import Entity, Query
+from clearance.reference import effect_info
+from clearance.settings import Settings
+
+
+class Scorer(Protocol):
+    """What the screener needs of a matcher."""
+
+    @property
+    def threshold(self) -> float: ...
+
+    def score(self, query: Query, entity: Entity) -> MatchResult: ...
+
+
+def _dedupe(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One listed entity that matched a query, with the result that explains why."""
+
+    entity: Entity
+    result: MatchResult
+    threshold: float
+
+    @property
+    def score(self) -> float:
+        return self.result.score
+
+    def effects(self) -> list[dict[str, str]]:
+        """The legal effects of the entity's listings, each once, in listing order."""
+        out: list[dict[str, str]] = []
+        for code in _dedupe(listing.effect for listing in self.entity.listings):
+            info = effect_info(code)
+            out.append({"code": info.code, "label": info.label})
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        entity, effects = self.entity, self.effects()
+        return {
+            "entity_id": entity.id,
+            "source": entity.source,
+            "source_id": entity.source_id,
+            "name": entity.caption,
+            "matched_name": self.result.matched_name,
+            "schema": entity.schema,
+            "score": round(self.result.score, 4),
+            "match": self.result.score >= self.threshold,
+            "lists": _dedupe(listing.list for listing in entity.listings),
+            "programs": _dedupe(p for listing in entity.listings for p in listing.programs),
+            "effect": effects[0] if effects else None,
+            "effects": effects,
+            "explanation": [f.to_dict() for f in self.result.features],
+        }
+
+
+class Screener:
+    """Screens queries against every active list of a store."""
+
+    def __init__(
+        self,
+        index: IndexData,
+        scorer: Scorer,
+        params: SearchParams | None = None,
+        profile: str | None = None,
+    ) -> None:
+        self.index = index
+        self.scorer = scorer
+        #: the matching profile's name (so worker processes can open the same matcher)
+        self.profile = profile
+        self.searcher = IndexSearcher(index, params)
+        self._entities: dict[int, Entity] = {}
+
+    @classmethod
+    def open(cls, settings: Settings, profile: str | None = None) -> Screener:
+        """A screener over the store of ``settings`` with the matcher of ``profile``."""
+        from clearance.match.scorer import Matcher  # noqa: PLC0415 (lands in parallel)
+        from clearance.store import Store  # noqa: PLC0415
+
+        store = Store.open(settings)
+        try:
+            data = ensure_index(store, settings.index_dir)
+        finally:
+            store.close()
+        name = profile or settings.profile
+        return cls(data, Matcher(name), profile=name)
+
+    @property
+    def state_key(self) -> str:
+        return self.index.state_key
+
+    def _entity(self, idx: int) -> Entity:
+        entity = self._entities.get(idx)
+        if entity is None:
+            if len(self._entities) > 50_000:
+                self._entities.clear()
+            entity = self._entities[idx] = self.index.entity(idx)
+        return entity
+
+    def search(
+        self,
+        query: Query,
+        limit: int = 10,
+        threshold: float | None = None,
+        sources: Collection[str] | None = None,
+    ) -> list[Hit]:
+        """Listed entities scoring at or above ``threshold`` (the profile's by default)."""
+        cut = self.scorer.threshold if threshold is None else threshold
+        found = self.searcher.candidates(
+            [query.name, *query.aliases], identifiers=query.identifiers, sources=sources
+        )
+        hits: list[Hit] = []
+        for candidate in found:
+            result = self.scorer.score(query, self._entity(candidate.index))
+            if result.score >= cut:
+                hits.append(Hit(self._entity(candidate.index), result, cut))
+        hits.sort(key=lambda hit: (-hit.result.score, hit.entity.id))
+        return hits[:limit]
+
+    def screen(
+        self, queries: Iterable[Query], threshold: float | None = None, limit: int = 10
+    ) -> Iterator[list[Hit]]:
+        """The hits of each query, in order, one list per query."""
+        for query in queries:
+            yield self.search(query, limit=limit, threshold=threshold)
