@@ -63,3 +63,25 @@ def list_info(code: str) -> ListInfo:
 def effect_info(code: str) -> EffectInfo:
     known = effects()
     return known.get(code, known["listed"])
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    raw: dict[str, list[str]] = read_data("countries.yaml")
+    names: dict[str, str] = {}
+    for code, spellings in raw.items():
+        names[code] = code
+        for spelling in spellings:
+            names[" ".join(spelling.split()).casefold()] = code
+    return names
+
+
+def country_code(name: str | None) -> str:
+    """The ISO 3166-1 alpha-2 code (lower case) of a country name as lists write it, or "".
+
+    Knows the names in ``data/countries.yaml`` (English short and full names, and list
+    spellings such as "Korea, North" or "Burma"); a two-letter code is returned as it is.
+    """
+    if not name:
+        return ""
+    return _country_names().get(" ".join(name.split()).casefold(), "")
