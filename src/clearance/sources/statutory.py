@@ -1,0 +1,447 @@
+"""The statutory US lists that have no machine-readable feed, bundled as curated YAML.
+
+NDAA FY2019 section 889, the FCC Covered List and the DoD section 1260H list are published
+as statute text, a web page and PDFs. clearance ships its own data files for them, written
+from those publications, under ``clearance/data/statutory/<source id>.yaml`` (the header of
+each file documents its fields). They are bundled sources: every store activates them and
+re-imports a file when its hash changes, so no download is needed.
+
+read -> map as for every source: :func:`load_file` parses and strictly validates a file into
+typed records (:class:`ListFile`, :class:`Party`); :func:`to_entity` maps a party to the
+common model. A file that breaks the structure raises :class:`ParseError` naming the file and
+the entry, so a bad edit never reaches a store.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, ClassVar, cast
+
+import yaml
+
+from clearance.errors import ParseError
+from clearance.model import Entity, Listing, NameKind
+from clearance.reference import effects, lists
+from clearance.sources.base import Dataset, Gates, Source, unique_ids
+from clearance.sources.common import find_file, hash_files
+
+FORMAT = "clearance-yaml"
+DATA_FOLDER = ("data", "statutory")
+
+_FILE_REQUIRED = ("source", "list", "authority", "effect", "published", "source_url", "entries")
+_FILE_OPTIONAL = (
+    "title", "program", "topics", "source_document", "editions", "equipment_classes",
+)  # fmt: skip
+_ENTRY_REQUIRED = ("id", "schema", "name", "listed", "source_url")
+_ENTRY_OPTIONAL = (
+    "native_names", "aliases", "weak_aliases", "previous_names", "country", "parent",
+    "editions", "reason", "notes", "covered", "row", "updated", "source_document",
+)  # fmt: skip
+_CLASS_REQUIRED = ("id", "name", "listed", "source_url")
+_CLASS_OPTIONAL = ("row", "updated", "covered", "notes")
+_NATIVE_KEYS = ("name", "lang", "kind")
+_PERIOD_KEYS = ("start", "end")
+_EDITION_KEYS = ("date", "url", "document")
+
+_SCHEMATA = ("Company", "Organization", "LegalEntity", "Person")
+_NAME_LISTS: tuple[tuple[str, NameKind], ...] = (
+    ("aliases", "alias"),
+    ("weak_aliases", "weakAlias"),
+    ("previous_names", "previousName"),
+)
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_COUNTRY = re.compile(r"^[a-z]{2}$")
+_LANG = re.compile(r"^[a-z]{2,3}$")
+
+
+# -- typed records --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """One listing period; ``end`` is empty while the listing is in force."""
+
+    start: str
+    end: str = ""
+
+
+@dataclass(frozen=True)
+class Party:
+    """One listed party of a statutory list file, validated."""
+
+    id: str
+    schema: str
+    names: tuple[tuple[str, NameKind, str], ...]  # (value, kind, lang)
+    countries: tuple[str, ...]
+    periods: tuple[Period, ...]
+    source_url: str
+    reason: str
+    notes: str
+    parent: str
+    raw: Mapping[str, Any]
+
+    @property
+    def active(self) -> bool:
+        return any(not p.end for p in self.periods)
+
+
+@dataclass(frozen=True)
+class ListFile:
+    """A statutory list file: its header and its parties."""
+
+    path: Path
+    source: str
+    list_code: str
+    effect: str
+    authority: str
+    program: str
+    published: str
+    source_url: str
+    source_document: str
+    topics: tuple[str, ...]
+    parties: tuple[Party, ...]
+    equipment_classes: int
+
+
+# -- validation helpers ---------------------------------------------------------------------
+
+
+class _Checker:
+    """Raises ParseError naming the file and the entry being read."""
+
+    def __init__(self, path: Path, where: str) -> None:
+        self.path = path
+        self.where = where
+
+    def fail(self, problem: str) -> ParseError:
+        return ParseError(str(self.path), self.where, problem)
+
+    def mapping(
+        self, value: Any, required: Sequence[str], optional: Sequence[str]
+    ) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(f"expected a mapping, found {type(value).__name__}")
+        unknown = sorted(str(k) for k in value if k not in required and k not in optional)
+        if unknown:
+            known = ", ".join((*required, *optional))
+            raise self.fail(f"unknown field {unknown[0]!r} (known fields: {known})")
+        missing = [k for k in required if value.get(k) in (None, "", [])]
+        if missing:
+            raise self.fail(f"the required field {missing[0]!r} is missing or empty")
+        return value
+
+    def text(self, value: Any, field: str, default: str = "") -> str:
+        if value is None:
+            return default
+        if not isinstance(value, str):
+            raise self.fail(f"{field!r} must be text, found {type(value).__name__}")
+        return " ".join(value.split())
+
+    def texts(self, value: Any, field: str) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise self.fail(f"{field!r} must be a list, found {type(value).__name__}")
+        out = tuple(self.text(v, field) for v in value)
+        if any(not v for v in out):
+            raise self.fail(f"{field!r} contains an empty value")
+        return out
+
+    def date(self, value: Any, field: str) -> str:
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return value.isoformat()
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value.strip()).isoformat()
+            except ValueError:
+                pass
+        raise self.fail(f"{field!r} must be a date YYYY-MM-DD, found {value!r}")
+
+    def dates(self, value: Any, field: str) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise self.fail(f"{field!r} must be a list of dates, found {type(value).__name__}")
+        return tuple(self.date(v, field) for v in value)
+
+    def url(self, value: Any, field: str) -> str:
+        url = self.text(value, field)
+        if not url.startswith(("https://", "http://")):
+            raise self.fail(f"{field!r} must be an http(s) URL, found {url!r}")
+        return url
+
+    def slug(self, value: Any) -> str:
+        if not isinstance(value, str) or not _SLUG.match(value):
+            raise self.fail(
+                f"'id' must be a lower-case slug like 'example-company-ltd', found {value!r}"
+            )
+        return value
+
+    def periods(self, value: Any) -> tuple[Period, ...]:
+        if not isinstance(value, list) or not value:
+            raise self.fail("'listed' must be a non-empty list of periods {start, end}")
+        periods: list[Period] = []
+        for item in value:
+            item = self.mapping(item, ("start",), ("end",))
+            start = self.date(item["start"], "start")
+            end = self.date(item["end"], "end") if item.get("end") else ""
+            if end and end < start:
+                raise self.fail(f"listing period ends ({end}) before it starts ({start})")
+            if periods and (not periods[-1].end or periods[-1].end > start):
+                raise self.fail(f"listing periods overlap or are out of order at {start}")
+            periods.append(Period(start, end))
+        return tuple(periods)
+
+
+# -- read -----------------------------------------------------------------------------------
+
+
+def _load_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ParseError(str(path), None, f"the file cannot be read as UTF-8 text ({exc})") from exc
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ParseError(str(path), where, f"invalid YAML: {problem}") from exc
+
+
+def _names(check: _Checker, raw: Mapping[str, Any]) -> tuple[tuple[str, NameKind, str], ...]:
+    names: list[tuple[str, NameKind, str]] = [(check.text(raw["name"], "name"), "name", "")]
+    natives = raw.get("native_names") or []
+    if not isinstance(natives, list):
+        raise check.fail("'native_names' must be a list of {name, lang, kind}")
+    for native in natives:
+        native = check.mapping(native, ("name", "lang"), ("kind",))
+        lang = check.text(native["lang"], "lang")
+        if not _LANG.match(lang):
+            raise check.fail(f"'lang' must be an ISO 639 code like 'zho', found {lang!r}")
+        kind = check.text(native.get("kind"), "kind", "name")
+        if kind not in ("name", "alias", "weakAlias", "previousName"):
+            raise check.fail(f"unknown name kind {kind!r}")
+        names.append((check.text(native["name"], "name"), cast(NameKind, kind), lang))
+    for field, kind in _NAME_LISTS:
+        names.extend((value, kind, "") for value in check.texts(raw.get(field), field))
+    return tuple(names)
+
+
+def _party(check: _Checker, raw: Mapping[str, Any]) -> Party:
+    raw = check.mapping(raw, _ENTRY_REQUIRED, _ENTRY_OPTIONAL)
+    schema = check.text(raw["schema"], "schema")
+    if schema not in _SCHEMATA:
+        raise check.fail(f"'schema' must be one of {', '.join(_SCHEMATA)}, found {schema!r}")
+    countries = check.texts(raw.get("country"), "country")
+    bad = [c for c in countries if not _COUNTRY.match(c)]
+    if bad:
+        raise check.fail(f"'country' must hold ISO 3166 alpha-2 codes in lower case: {bad[0]!r}")
+    for field in ("editions", "updated"):
+        check.dates(raw.get(field), field)
+    reason = check.text(raw.get("reason"), "reason") or check.text(raw.get("covered"), "covered")
+    return Party(
+        id=check.slug(raw["id"]),
+        schema=schema,
+        names=_names(check, raw),
+        countries=countries,
+        periods=check.periods(raw["listed"]),
+        source_url=check.url(raw["source_url"], "source_url"),
+        reason=reason,
+        notes=check.text(raw.get("notes"), "notes"),
+        parent=check.text(raw.get("parent"), "parent"),
+        raw=raw,
+    )
+
+
+def _where(index: int, raw: Any) -> str:
+    if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+        return f"entry {raw['id']!r} (#{index + 1})"
+    return f"entry #{index + 1}"
+
+
+def _equipment_classes(path: Path, value: Any) -> int:
+    if value is None:
+        return 0
+    if not isinstance(value, list):
+        raise ParseError(str(path), "equipment_classes", "must be a list")
+    for index, raw in enumerate(value):
+        check = _Checker(path, "equipment class " + _where(index, raw).removeprefix("entry "))
+        raw = check.mapping(raw, _CLASS_REQUIRED, _CLASS_OPTIONAL)
+        check.slug(raw["id"])
+        check.periods(raw["listed"])
+        check.url(raw["source_url"], "source_url")
+    return len(value)
+
+
+def _editions(check: _Checker, value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, list):
+        raise check.fail("'editions' must be a list of {date, url, document}")
+    for edition in value:
+        edition = check.mapping(edition, ("date", "url"), ("document",))
+        check.date(edition["date"], "date")
+        check.url(edition["url"], "url")
+
+
+def load_file(path: Path, source_id: str) -> ListFile:
+    """Parse and validate one statutory list file. Raises ParseError on any defect."""
+    doc = _load_yaml(path)
+    check = _Checker(path, "top level")
+    doc = check.mapping(doc, _FILE_REQUIRED, _FILE_OPTIONAL)
+    if doc["source"] != source_id:
+        raise check.fail(f"this file is for source {doc['source']!r}, not {source_id!r}")
+    list_code = check.text(doc["list"], "list")
+    if list_code not in lists():
+        raise check.fail(f"unknown list code {list_code!r} (see data/lists.yaml)")
+    effect = check.text(doc["effect"], "effect")
+    if effect not in effects():
+        raise check.fail(f"unknown legal effect {effect!r} (see data/effects.yaml)")
+    _editions(check, doc.get("editions"))
+    entries = doc["entries"]
+    if not isinstance(entries, list):
+        raise check.fail("'entries' must be a list")
+    parties = tuple(
+        _party(_Checker(path, _where(index, raw)), raw) for index, raw in enumerate(entries)
+    )
+    seen: set[str] = set()
+    for index, party in enumerate(parties):
+        if party.id in seen:
+            raise ParseError(str(path), _where(index, entries[index]), "this id occurs twice")
+        seen.add(party.id)
+    return ListFile(
+        path=path,
+        source=source_id,
+        list_code=list_code,
+        effect=effect,
+        authority=check.text(doc["authority"], "authority"),
+        program=check.text(doc.get("program"), "program"),
+        published=check.date(doc["published"], "published"),
+        source_url=check.url(doc["source_url"], "source_url"),
+        source_document=check.text(doc.get("source_document"), "source_document"),
+        topics=check.texts(doc.get("topics"), "topics"),
+        parties=parties,
+        equipment_classes=_equipment_classes(path, doc.get("equipment_classes")),
+    )
+
+
+# -- map ------------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """The raw YAML value with dates as ISO text, for the entity's audit record."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def to_entity(party: Party, header: ListFile) -> Entity:
+    """Map a validated party to the common model, one Listing per listing period."""
+    entity = Entity(source=header.source, source_id=party.id, schema=party.schema)
+    for value, kind, lang in party.names:
+        entity.add_name(value, kind, lang)
+    entity.add("country", party.countries)
+    entity.add("topics", header.topics)
+    entity.add("sourceUrl", party.source_url)
+    notes = [party.notes] if party.notes else []
+    if party.parent:
+        notes.append(f"Parent named by the list: {party.parent}.")
+    entity.add("notes", " ".join(notes) or None)
+    programs = (header.program,) if header.program else ()
+    entity.listings = [
+        Listing(
+            list=header.list_code,
+            effect=header.effect,
+            programs=programs,
+            start=period.start,
+            end=period.end,
+            authority=header.authority,
+            reason=party.reason,
+            url=party.source_url,
+        )
+        for period in party.periods
+    ]
+    record = _plain(dict(party.raw))
+    record["active"] = party.active
+    record["source_document"] = header.source_document
+    entity.record = record
+    return entity
+
+
+# -- sources --------------------------------------------------------------------------------
+
+
+class StatutorySource(Source):
+    """A list bundled with clearance as a curated YAML file (no download)."""
+
+    bundled: ClassVar[bool] = True
+    base_url: ClassVar[str] = ""
+    remote_files: ClassVar[tuple[str, ...]] = ()
+    formats: ClassVar[tuple[str, ...]] = (FORMAT,)
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.id}.yaml"
+
+    def default_files(self) -> tuple[Path, ...]:
+        """The package data file of this list, as a real filesystem path."""
+        traversable = resources.files("clearance").joinpath(*DATA_FOLDER, self.file_name)
+        return (Path(str(traversable)),)
+
+    def read(self, path: Path) -> Dataset:
+        """Read this list's YAML file, or the folder holding ``<source id>.yaml``."""
+        path = Path(path)
+        if path.is_dir():
+            found = find_file(path, self.file_name, f"{self.id}.yml")
+            if found is None:
+                raise ParseError(str(path), None, f"the folder has no {self.file_name}")
+            path = found
+        if not path.is_file():
+            raise ParseError(str(path), None, "no such file")
+        header = load_file(path, self.id)
+        entities = [to_entity(party, header) for party in header.parties]
+        unique_ids(self.id, str(path), entities)
+        active = sum(1 for party in header.parties if party.active)
+        stats = {"entities": len(entities), "active": active, "inactive": len(entities) - active}
+        for entity in entities:
+            stats[entity.schema] = stats.get(entity.schema, 0) + 1
+        if header.equipment_classes:
+            stats["equipment_classes"] = header.equipment_classes
+        return Dataset(
+            source=self.id,
+            entities=entities,
+            format=FORMAT,
+            published=header.published,
+            files=(path,),
+            content_hash=hash_files([path]),
+            stats=stats,
+        )
+
+
+class Ndaa889Source(StatutorySource):
+    id = "us-ndaa-889"
+    title = "NDAA FY2019 section 889 covered companies"
+    gates = Gates(min_entities=5, max_shrink=0.0)
+
+
+class FccCoveredSource(StatutorySource):
+    id = "us-fcc-covered"
+    title = "FCC Covered List"
+    gates = Gates(min_entities=10)
+
+
+class Dod1260hSource(StatutorySource):
+    id = "us-dod-1260h"
+    title = "DoD section 1260H Chinese military companies"
+    gates = Gates(min_entities=150)
