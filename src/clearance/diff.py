@@ -112,9 +112,12 @@ def _name_key(name: Name) -> tuple[str, str, str]:
 
 
 def _value_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[ValueChange, ...]:
-    keys = sorted(set(old) | set(new))
+    """Fields that differ; a field absent on one side shows as ``None`` there."""
+    missing = object()
     return tuple(
-        ValueChange(key, old.get(key), new.get(key)) for key in keys if old.get(key) != new.get(key)
+        ValueChange(key, old.get(key), new.get(key))
+        for key in sorted(set(old) | set(new))
+        if old.get(key, missing) != new.get(key, missing)
     )
 
 

@@ -92,3 +92,19 @@ def fake_source(monkeypatch: pytest.MonkeyPatch) -> FakeSource:
     """Register :class:`FakeSource` under ``test-fake`` for the duration of a test."""
     monkeypatch.setitem(registry._REGISTRY, FAKE_ID, "tests.store.fakesource:FakeSource")
     return FakeSource()
+
+
+class FakeBundled(FakeSource):
+    """A bundled fake: its package files are whatever a test puts in ``FILES``."""
+
+    id = "test-bundled"
+    bundled = True
+    FILES: tuple[Path, ...] = ()
+    reads = 0
+
+    def default_files(self) -> tuple[Path, ...]:
+        return FakeBundled.FILES
+
+    def read(self, path: Path) -> Dataset:
+        FakeBundled.reads += 1
+        return super().read(path)
