@@ -75,15 +75,17 @@ def _dataset(entities_by_id: dict[str, Entity], tag: str) -> Dataset:
 @given(first=datasets(), second=datasets())
 def test_store_round_trip_and_diff(first: dict[str, Entity], second: dict[str, Entity]) -> None:
     source = AnySizeSource()
-    with tempfile.TemporaryDirectory() as home:
-        with Store.open(Settings(home=Path(home)), bundled=False) as store:
-            v1 = store.import_dataset(_dataset(first, "a"), source=source)
-            assert {e.id: e for e in store.iter_entities()} == first
-            for entity_id, entity in first.items():
-                assert store.get_entity(entity_id) == entity
-            v2 = store.import_dataset(_dataset(second, "b"), source=source)
-            assert {e.id: e for e in store.iter_entities()} == second
-            assert store.version_entities(v1.id) == first
-            diff = store.diff(FAKE_ID, v1.id, v2.id)
-            added, removed, changed = diff_entities(first, second)
-            assert diff.added == added and diff.removed == removed and diff.changed == changed
+    with (
+        tempfile.TemporaryDirectory() as home,
+        Store.open(Settings(home=Path(home)), bundled=False) as store,
+    ):
+        v1 = store.import_dataset(_dataset(first, "a"), source=source)
+        assert {e.id: e for e in store.iter_entities()} == first
+        for entity_id, entity in first.items():
+            assert store.get_entity(entity_id) == entity
+        v2 = store.import_dataset(_dataset(second, "b"), source=source)
+        assert {e.id: e for e in store.iter_entities()} == second
+        assert store.version_entities(v1.id) == first
+        diff = store.diff(FAKE_ID, v1.id, v2.id)
+        added, removed, changed = diff_entities(first, second)
+        assert diff.added == added and diff.removed == removed and diff.changed == changed

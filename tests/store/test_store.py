@@ -89,9 +89,7 @@ def test_new_version_switches_and_keeps_old(store: Store, tmp_path: Path) -> Non
     versions = store.versions(FAKE_ID)
     assert [v.id for v in versions] == [first.id, second.id]
     assert [v.active for v in versions] == [False, True]
-    assert {e.source_id for e in store.iter_entities()} == {f"E{i}" for i in range(1, 12)} - {
-        "E5"
-    }
+    assert {e.source_id for e in store.iter_entities()} == {f"E{i}" for i in range(1, 12)} - {"E5"}
     old = store.version_entities(first.id)
     assert set(old) == {f"{FAKE_ID}:E{i}" for i in range(1, 11)}
     diff = store.diff(FAKE_ID)
@@ -153,7 +151,7 @@ def _snapshot(store: Store) -> tuple[object, ...]:
 def test_gate_failure_changes_nothing(store: Store, tmp_path: Path) -> None:
     _load(store, tmp_path, sample_rows(20))
     before = _snapshot(store)
-    with pytest.raises(GateError, match="drop of 25%.*--force"):
+    with pytest.raises(GateError, match=r"drop of 25%.*--force"):
         _load(store, tmp_path, sample_rows(15, prefix="X"))
     with pytest.raises(GateError, match="fewer than the 2"):
         _load(store, tmp_path, sample_rows(1))
