@@ -1,0 +1,351 @@
+"""The bundled statutory lists: NDAA section 889, FCC Covered List, DoD section 1260H."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from clearance.errors import ParseError
+from clearance.model import Entity
+from clearance.sources import get_source
+from clearance.sources.base import Dataset
+from clearance.sources.common import iso_date
+from clearance.sources.statutory import StatutorySource
+from tests.helpers import assert_ftm_valid
+
+SOURCES = {
+    "us-ndaa-889": ("NDAA-889", "ndaa-889-procurement-ban"),
+    "us-fcc-covered": ("FCC-COVERED", "fcc-authorisation-ban"),
+    "us-dod-1260h": ("DOD-1260H", "dod-1260h-contracting-ban"),
+}
+CURRENT_1260H = "2026-06-08"
+
+
+def _source(source_id: str) -> StatutorySource:
+    source = get_source(source_id)
+    assert isinstance(source, StatutorySource)
+    return source
+
+
+def _bundled(source_id: str) -> Dataset:
+    source = _source(source_id)
+    return source.read(source.default_files()[0])
+
+
+def _key(name: str) -> str:
+    """Compare list names across transcriptions: case, quotes, punctuation and a trailing
+    parenthesised short name (``... Co., Ltd. (Sugon)``) aside."""
+    name = re.sub(r"\s*\([^()]*\)$", "", name.replace("\u2019", "'").lower())
+    return " ".join(re.sub(r"[^\w]+", " ", name).split())
+
+
+def _by_name(entities: list[Entity]) -> dict[str, list[Entity]]:
+    out: dict[str, list[Entity]] = {}
+    for entity in entities:
+        for name in {_key(n.value) for n in entity.names}:
+            out.setdefault(name, []).append(entity)
+    return out
+
+
+def _active(entity: Entity) -> bool:
+    return any(not listing.end for listing in entity.listings)
+
+
+# -- the bundled files ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("source_id", sorted(SOURCES))
+def test_bundled_file_reads_as_a_valid_dataset(source_id: str) -> None:
+    source = _source(source_id)
+    assert source.bundled and source.base_url == ""
+    (path,) = source.default_files()
+    assert path.is_file() and path.parent.name == "statutory"
+    dataset = source.read(path)
+    assert dataset.format == "clearance-yaml"
+    assert dataset.published == iso_date(str(yaml.safe_load(path.read_text())["published"]))
+    assert dataset.content_hash.startswith("sha256:")
+    assert_ftm_valid(dataset.entities)
+    assert all(e.id.startswith(f"{source_id}:") for e in dataset.entities)
+    # the folder reads the same as the file (the store may hand over either)
+    assert [e.id for e in source.read(path.parent).entities] == [e.id for e in dataset.entities]
+
+
+@pytest.mark.parametrize("source_id", sorted(SOURCES))
+def test_every_entry_has_source_url_listing_date_and_effect(source_id: str) -> None:
+    list_code, effect = SOURCES[source_id]
+    for entity in _bundled(source_id).entities:
+        assert entity.get("sourceUrl"), entity.id
+        assert entity.get("sourceUrl")[0].startswith("https://"), entity.id
+        assert entity.listings, entity.id
+        for listing in entity.listings:
+            assert (listing.list, listing.effect) == (list_code, effect), entity.id
+            assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", listing.start), entity.id
+            assert not listing.end or listing.end > listing.start, entity.id
+            assert listing.url and listing.authority, entity.id
+
+
+def test_ndaa_889_names_the_five_companies_with_native_names() -> None:
+    entities = _bundled("us-ndaa-889").entities
+    assert len(entities) == 5
+    natives = {n.value for e in entities for n in e.names if n.kind == "name" and n.lang}
+    assert natives == {
+        "华为技术有限公司",
+        "中兴通讯股份有限公司",
+        "海能达通信股份有限公司",
+        "杭州海康威视数字技术股份有限公司",
+        "浙江大华技术股份有限公司",
+    }
+    assert all(_active(e) and e.get("country") == ["cn"] for e in entities)
+
+
+@pytest.mark.parametrize("source_id", sorted(SOURCES))
+def test_hikvision_and_dahua_have_native_names_in_han_script(source_id: str) -> None:
+    names = {n.value: n for e in _bundled(source_id).entities for n in e.names}
+    for native in ("杭州海康威视数字技术股份有限公司", "浙江大华技术股份有限公司"):
+        assert native in names, native
+        assert names[native].script == "Hani"
+        assert names[native].lang == "zho"
+
+
+def test_fcc_covered_list_has_sixteen_rows() -> None:
+    path = _source("us-fcc-covered").default_files()[0]
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    rows = {e["row"] for e in raw["entries"]} | {c["row"] for c in raw["equipment_classes"]}
+    assert rows == set(range(1, 17))
+    dataset = _bundled("us-fcc-covered")
+    assert len(dataset.entities) == len(raw["entries"]) == 15
+    assert dataset.stats["equipment_classes"] == 4
+    captions = {e.caption for e in dataset.entities}
+    assert {
+        "AO Kaspersky Lab",
+        "ComNet (USA) LLC",
+        "China Mobile International USA Inc.",
+    } <= captions
+
+
+def test_dod_1260h_current_list_has_188_entries_and_keeps_history() -> None:
+    entities = _bundled("us-dod-1260h").entities
+    current = [e for e in entities if _active(e)]
+    assert len(current) == 188
+    assert all(max(x.start for x in e.listings) <= CURRENT_1260H for e in current)
+    removed = [e for e in entities if not _active(e)]
+    assert removed, "earlier editions' removed entries are kept"
+    assert all(e.record["active"] is False for e in removed)
+    assert all(e.record["active"] is True for e in current)
+
+
+# -- comparison with the shared transcriptions ------------------------------------------
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.mark.realdata
+def test_ndaa_889_matches_statute_transcription(shared_data: Path) -> None:
+    rows = _csv(shared_data / "us-statutory" / "ndaa-889.csv")
+    entities = _bundled("us-ndaa-889").entities
+    assert {r["name"] for r in rows} == {e.caption for e in entities}
+
+
+@pytest.mark.realdata
+def test_fcc_matches_covered_list_table(shared_data: Path) -> None:
+    rows = _csv(shared_data / "us-statutory" / "fcc-covered-list.csv")
+    path = _source("us-fcc-covered").default_files()[0]
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert len(rows) == 16
+    for number, row in enumerate(rows, start=1):
+        included = iso_date(row["date_of_inclusion_on_covered_list"].split("Updated")[0])
+        text = _key(row["covered_equipment_or_services"])
+        parties = [e for e in raw["entries"] if e["row"] == number]
+        classes = [c for c in raw["equipment_classes"] if c["row"] == number]
+        assert parties or classes, f"row {number} is missing"
+        for item in parties + classes:
+            assert item["listed"][0]["start"] == included, (number, item["id"])
+        for party in parties:
+            named = [party["name"], *party.get("aliases", [])]
+            in_row = any(_key(n) in text for n in named)
+            statute = "1709" in text and "1709" in party.get("notes", "")
+            assert in_row or statute, (number, party["id"])
+
+
+@pytest.mark.realdata
+def test_dod_1260h_matches_transcription(shared_data: Path) -> None:
+    rows = _csv(shared_data / "us-statutory" / "dod-1260h.csv")
+    entities = _bundled("us-dod-1260h").entities
+    by_name = _by_name(entities)
+    # the current list: the rows of the latest edition, one entity each
+    latest = [r for r in rows if r["Start date"] == CURRENT_1260H]
+    assert len(latest) == 188
+    matched = set()
+    for row in latest:
+        found = {e.id for e in by_name.get(_key(row["Clean Name"]), [])}
+        assert len(found) == 1, row["Clean Name"]
+        matched |= found
+    assert matched == {e.id for e in entities if _active(e)}
+    # every listing period of every edition is covered by a period of the entity
+    for row in rows:
+        candidates = by_name.get(_key(row["Clean Name"]), [])
+        assert candidates, row["Clean Name"]
+        start, end = row["Start date"], row["End date"]
+        covering = [
+            x
+            for e in candidates
+            for x in e.listings
+            if x.start <= start and (not x.end or x.end > start)
+        ]
+        assert covering, (row["Clean Name"], start)
+        if end and row["Source Url"]:
+            assert any(x.end == end for x in covering), (row["Clean Name"], end)
+
+
+# -- malformed files -----------------------------------------------------------------------
+
+
+def _write(tmp_path: Path, doc: Any) -> Path:
+    path = tmp_path / "us-ndaa-889.yaml"
+    text = doc if isinstance(doc, str) else yaml.safe_dump(doc, allow_unicode=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _valid_doc() -> dict[str, Any]:
+    return {
+        "source": "us-ndaa-889",
+        "list": "NDAA-889",
+        "authority": "Legislature",
+        "effect": "ndaa-889-procurement-ban",
+        "published": "2018-08-13",
+        "source_url": "https://example.org/law.pdf",
+        "entries": [
+            {
+                "id": "example-telecom",
+                "schema": "Company",
+                "name": "Example Telecom Company",
+                "native_names": [{"name": "示例通信有限公司", "lang": "zho"}],
+                "aliases": ["Example Telecom"],
+                "country": ["cn"],
+                "listed": [{"start": "2018-08-13"}],
+                "source_url": "https://example.org/law.pdf",
+            },
+            {
+                "id": "example-video",
+                "schema": "Company",
+                "name": "Example Video Company",
+                "listed": [{"start": "2018-08-13", "end": "2020-01-01"}],
+                "source_url": "https://example.org/law.pdf",
+            },
+        ],
+    }
+
+
+def test_hand_written_file_maps_names_and_periods(tmp_path: Path) -> None:
+    dataset = _source("us-ndaa-889").read(_write(tmp_path, _valid_doc()))
+    first, second = dataset.entities
+    assert first.id == "us-ndaa-889:example-telecom"
+    assert [(n.value, n.kind, n.script) for n in first.names] == [
+        ("Example Telecom Company", "name", "Latn"),
+        ("示例通信有限公司", "name", "Hani"),
+        ("Example Telecom", "alias", "Latn"),
+    ]
+    assert second.listings[0].end == "2020-01-01"
+    assert dataset.stats["active"] == 1 and dataset.stats["inactive"] == 1
+    assert dataset.published == "2018-08-13"
+
+
+def _set(path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+    doc = _valid_doc()
+    target: Any = doc
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return doc
+
+
+MALFORMED = {
+    "unknown-field": (_set(("entries", 1, "nmae"), "x"), "example-video"),
+    "missing-name": (_set(("entries", 0, "name"), ""), "example-telecom"),
+    "bad-date": (_set(("entries", 1, "listed"), [{"start": "13/08/2018"}]), "example-video"),
+    "end-before-start": (
+        _set(("entries", 0, "listed"), [{"start": "2019-01-01", "end": "2018-01-01"}]),
+        "example-telecom",
+    ),
+    "open-period-then-another": (
+        _set(("entries", 0, "listed"), [{"start": "2019-01-01"}, {"start": "2020-01-01"}]),
+        "example-telecom",
+    ),
+    "bad-country": (_set(("entries", 0, "country"), ["China"]), "example-telecom"),
+    "bad-schema": (_set(("entries", 0, "schema"), "Firm"), "example-telecom"),
+    "bad-url": (_set(("entries", 1, "source_url"), "congress.gov"), "example-video"),
+    "bad-slug": (_set(("entries", 1, "id"), "Example Video"), "#2"),
+    "native-without-lang": (
+        _set(("entries", 0, "native_names"), [{"name": "示例"}]),
+        "example-telecom",
+    ),
+    "duplicate-id": (_set(("entries", 1, "id"), "example-telecom"), "#2"),
+    "wrong-source": (_set(("source",), "us-dod-1260h"), "top level"),
+    "unknown-effect": (_set(("effect",), "bans-everything"), "top level"),
+    "unknown-list": (_set(("list",), "NOPE"), "top level"),
+    "entries-not-a-list": (_set(("entries",), {"id": "x"}), "top level"),
+    "entry-not-a-mapping": (_set(("entries", 1), "Example Video Company"), "#2"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_malformed_file_raises_parse_error_naming_file_and_entry(tmp_path: Path, case: str) -> None:
+    doc, where = MALFORMED[case]
+    path = _write(tmp_path, doc)
+    with pytest.raises(ParseError) as info:
+        _source("us-ndaa-889").read(path)
+    assert info.value.path == str(path)
+    assert where in (info.value.location or "")
+
+
+def test_broken_yaml_syntax_names_the_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, "source: us-ndaa-889\nentries:\n  - id: [unclosed\n")
+    with pytest.raises(ParseError) as info:
+        _source("us-ndaa-889").read(path)
+    assert info.value.location and info.value.location.startswith("line ")
+
+
+def test_folder_without_the_list_file_is_a_parse_error(tmp_path: Path) -> None:
+    with pytest.raises(ParseError, match=r"us-fcc-covered\.yaml"):
+        _source("us-fcc-covered").read(tmp_path)
+
+
+_yaml_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12) | st.dates(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner),
+    max_leaves=6,
+)
+_fields = st.sampled_from(
+    [
+        "id", "schema", "name", "native_names", "aliases", "weak_aliases", "previous_names",
+        "country", "parent", "listed", "reason", "notes", "source_url", "editions", "row",
+    ]
+)  # fmt: skip
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(field=_fields, value=_yaml_values)
+def test_any_entry_value_is_read_or_rejected_with_parse_error(
+    tmp_path: Path, field: str, value: Any
+) -> None:
+    path = _write(tmp_path, _set(("entries", 0, field), value))
+    try:
+        dataset = _source("us-ndaa-889").read(path)
+    except ParseError as exc:
+        assert exc.path == str(path)
+    else:
+        assert_ftm_valid(dataset.entities)
+        assert all(e.names and e.listings for e in dataset.entities)
