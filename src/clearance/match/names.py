@@ -1,0 +1,201 @@
+"""Name against name: align the parts of two compiled names and score the alignment.
+
+The score is a weighted share of agreeing name parts::
+
+    score = sum(w * shape(sim) for aligned pairs)
+            / (sum(w for aligned pairs) + conflict * W(unaligned on both sides)
+               + extra * W(unaligned on one side only))
+
+so a part present on both sides but different (another first name) counts fully against,
+while a part missing on one side (a middle name, a generic word of a company name) counts a
+little. Parts are aligned one-to-one regardless of order ("SURNAME, Given" = "Given Surname");
+adjacent parts that spell a part of the other name when joined are merged first ("hik vision"
+= "hikvision", "xi jin ping" = "xi jinping", "al rawi" = "alrawi"). Names from Arabic or Hebrew
+script are compared as consonant skeletons; two names in the same non-Latin script are also
+compared directly. Numbers must agree exactly; legal forms only nudge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from clearance.match.tokens import MIN_SIM, shape, token_similarity
+from clearance.text.keys import NameForm
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """How much unaligned parts count against a name match, by kind of name."""
+
+    conflict: float = 0.5
+    extra: float = 0.25
+    #: extra weight when the shorter name is a single part (a surname alone)
+    single_extra: float = 0.6
+    number_conflict: float = 0.35
+    number_missing: float = 0.5
+    legal_agree: float = 0.02
+    legal_conflict: float = 0.05
+
+
+PERSON = Weights()
+ORG = Weights(conflict=1.0, extra=0.35, single_extra=0.35)
+OBJECT = Weights(conflict=1.0, extra=0.4, single_extra=0.4)
+WEIGHTS = {"person": PERSON, "org": ORG, "object": OBJECT}
+
+
+@dataclass(frozen=True, slots=True)
+class NameComparison:
+    score: float
+    #: agreement of the name parts alone, before numbers and legal forms
+    parts: float
+    pairs: tuple[tuple[str, str, float, str], ...]
+    extra_left: tuple[str, ...]
+    extra_right: tuple[str, ...]
+    numbers: str  # "", "agree", "conflict", "missing"
+    legal: str  # "", "agree", "conflict"
+    left: NameForm
+    right: NameForm
+
+
+def _merge(toks: tuple[str, ...], other: frozenset[str]) -> tuple[str, ...]:
+    """Join runs of 2-3 adjacent tokens whose concatenation is a token of the other name."""
+    if len(toks) < 2:
+        return toks
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        for size in (3, 2):
+            if i + size <= len(toks):
+                joined = "".join(toks[i : i + size])
+                if joined in other:
+                    out.append(joined)
+                    i += size
+                    break
+        else:
+            out.append(toks[i])
+            i += 1
+    return tuple(out)
+
+
+def _side(form: NameForm, skeletons: bool) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    return (form.skeleton if skeletons else form.tokens), form.weights
+
+
+def _weights_for(toks: tuple[str, ...], base: tuple[str, ...], weights: tuple[float, ...]):  # type: ignore[no-untyped-def]
+    if toks == base:
+        return weights
+    lookup = dict(zip(base, weights, strict=False))
+    return tuple(lookup.get(t, 1.0) for t in toks)
+
+
+def _align(
+    a: tuple[str, ...], b: tuple[str, ...]
+) -> tuple[list[tuple[int, int, float, str]], set[int], set[int]]:
+    cands: list[tuple[float, int, int, str]] = []
+    for i, x in enumerate(a):
+        for j, y in enumerate(b):
+            sim, how = token_similarity(x, y)
+            if sim > MIN_SIM:
+                cands.append((sim, i, j, how))
+    cands.sort(reverse=True)
+    free_a, free_b = set(range(len(a))), set(range(len(b)))
+    pairs: list[tuple[int, int, float, str]] = []
+    for sim, i, j, how in cands:
+        if i in free_a and j in free_b:
+            free_a.discard(i)
+            free_b.discard(j)
+            pairs.append((i, j, sim, how))
+    return pairs, free_a, free_b
+
+
+def _parts_score(
+    a: tuple[str, ...], wa: tuple[float, ...], b: tuple[str, ...], wb: tuple[float, ...],
+    weights: Weights,
+) -> tuple[float, list[tuple[int, int, float, str]], set[int], set[int]]:
+    pairs, free_a, free_b = _align(a, b)
+    num = den = 0.0
+    for i, j, sim, _ in pairs:
+        w = (wa[i] + wb[j]) / 2
+        num += w * shape(sim)
+        den += w
+    left = sum(wa[i] for i in free_a)
+    right = sum(wb[j] for j in free_b)
+    if free_a and free_b:
+        den += weights.conflict * (left + right)
+    elif left or right:
+        single = min(len(a), len(b)) == 1
+        # a missing middle name or generic word counts once, however many there are
+        den += (weights.single_extra if single else weights.extra) * min(left + right, 1.0)
+    return (num / den if den else 0.0), pairs, free_a, free_b
+
+
+def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
+    """Compare two compiled names (both compiled for the same kind of entity)."""
+    weights = WEIGHTS.get(right.kind, ORG)
+    skeletons = left.abjad != right.abjad or (left.abjad and right.abjad)
+    a, wa = _side(left, skeletons)
+    b, wb = _side(right, skeletons)
+    if a and b and "".join(a) == "".join(b):
+        parts = 1.0
+        pairs_out = tuple((x, x, 1.0, "exact") for x in a) if a == b else (
+            (" ".join(a), " ".join(b), 1.0, "joined"),
+        )
+        extra_l: tuple[str, ...] = ()
+        extra_r: tuple[str, ...] = ()
+    else:
+        ma = _merge(a, frozenset(b))
+        mb = _merge(b, frozenset(ma))
+        parts, pairs, free_a, free_b = _parts_score(
+            ma, _weights_for(ma, a, wa), mb, _weights_for(mb, b, wb), weights
+        )
+        pairs_out = tuple((ma[i], mb[j], sim, how) for i, j, sim, how in pairs)
+        extra_l = tuple(ma[i] for i in sorted(free_a))
+        extra_r = tuple(mb[j] for j in sorted(free_b))
+    if left.native and right.native and left.script == right.script:
+        native = Levenshtein.normalized_similarity(left.native, right.native)
+        if native >= 0.95 or shape(native) > parts:
+            parts = max(parts, shape(native) if native < 0.95 else native)
+            if native >= 0.95:
+                pairs_out, extra_l, extra_r = ((left.native, right.native, native, "native"),), (), ()
+    score = parts
+    numbers = ""
+    if left.numbers or right.numbers:
+        if set(left.numbers) == set(right.numbers):
+            numbers = "agree"
+        elif left.numbers and right.numbers:
+            numbers, score = "conflict", score * weights.number_conflict
+        else:
+            numbers, score = "missing", score * weights.number_missing
+    legal = ""
+    if left.legal_forms and right.legal_forms:
+        if set(left.legal_forms) & set(right.legal_forms):
+            legal, score = "agree", score + weights.legal_agree * score
+        else:
+            legal, score = "conflict", score - weights.legal_conflict * score
+    return NameComparison(
+        score=min(1.0, max(0.0, score)),
+        parts=parts,
+        pairs=pairs_out,
+        extra_left=extra_l,
+        extra_right=extra_r,
+        numbers=numbers,
+        legal=legal,
+        left=left,
+        right=right,
+    )
+
+
+def compare_all(lefts: tuple[NameForm, ...], rights: tuple[NameForm, ...]) -> NameComparison:
+    """The best comparison over all transliteration variants of both names."""
+    best: NameComparison | None = None
+    for left in lefts:
+        for right in rights:
+            result = compare_forms(left, right)
+            if best is None or result.score > best.score:
+                best = result
+                if result.score >= 1.0:
+                    return best
+    assert best is not None
+    return best

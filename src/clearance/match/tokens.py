@@ -1,0 +1,56 @@
+"""Similarity of two name parts (tokens), with the reason it holds.
+
+Exact equality, a shared nickname group, a shared romanisation group, an initial against a
+name, and otherwise an edit-distance similarity (optimal string alignment, so a transposition
+is one edit), raised for pairs that differ in several letters but sound alike (same metaphone
+key: "qadhafi" / "gaddafi"). Results are cached: the same pairs recur across a screening run.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+
+from clearance.text.keys import phonetic_key
+from clearance.text.tables import nicknames, romanisations
+
+NICKNAME_SIM = 0.92
+ROMANISATION_SIM = 0.95
+INITIAL_SIM = 0.85
+#: below this similarity two tokens are not considered the same name part at all
+MIN_SIM = 0.5
+
+
+@lru_cache(maxsize=1 << 20)
+def token_similarity(a: str, b: str) -> tuple[float, str]:
+    """Similarity of two normalised tokens in [0, 1] and how it was established."""
+    if a == b:
+        return 1.0, "exact"
+    la, lb = len(a), len(b)
+    if la == 1 or lb == 1:
+        return (INITIAL_SIM, "initial") if a[0] == b[0] else (0.0, "")
+    groups = nicknames()
+    ga, gb = groups.get(a), groups.get(b)
+    if ga is not None and gb is not None and not ga.isdisjoint(gb):
+        return NICKNAME_SIM, "nickname"
+    roman = romanisations()
+    ra, rb = roman.get(a), roman.get(b)
+    if ra is not None and rb is not None and not ra.isdisjoint(rb):
+        return ROMANISATION_SIM, "romanisation"
+    distance = OSA.distance(a, b)
+    sim = 1.0 - distance / max(la, lb)
+    if distance >= 2 and sim > 0.4:
+        key = phonetic_key(a)
+        if len(key) >= 2 and key == phonetic_key(b):
+            return sim + (1.0 - sim) * 0.5, "phonetic"
+    return sim, "spelling"
+
+
+def shape(sim: float) -> float:
+    """Map a token similarity to evidence: near-identical parts count fully, weak ones little."""
+    if sim >= 0.95:
+        return sim
+    if sim <= MIN_SIM:
+        return 0.0
+    return (sim - MIN_SIM) / (0.95 - MIN_SIM) * 0.95

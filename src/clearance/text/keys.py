@@ -1,0 +1,184 @@
+"""Compiled forms of names: what the matcher compares and what a candidate index stores.
+
+``name_keys(name, schema)`` returns a :class:`NameForm` (normalised tokens without titles or
+legal forms, their weights, phonetic keys, consonant skeletons, the legal-form classes and the
+numbers of the name). ``name_forms`` returns one form per useful transliteration (Cyrillic
+names have Russian and Ukrainian ones). Both are pure and cached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rigour.text.phonetics import metaphone
+
+from clearance.text.legal import split_forms, strip_native_forms
+from clearance.text.normalize import clean_latin, prepare
+from clearance.text.scripts import detect_script
+from clearance.text.tables import vocabulary
+from clearance.text.translit import ABJADS, latin_variants
+
+PERSON_SCHEMATA = frozenset({"Person"})
+OBJECT_SCHEMATA = frozenset({"Vessel", "Airplane", "Vehicle"})
+_VOWELS = str.maketrans("", "", "aeiouyw")
+
+#: weights of name parts: a generic word or a particle says little about identity
+GENERIC_WEIGHT = 0.3
+PARTICLE_WEIGHT = 0.3
+INITIAL_WEIGHT = 0.6
+
+
+def name_kind(schema: str) -> str:
+    """``person``, ``object`` (vessels, aircraft) or ``org`` (companies, organisations, unknown)."""
+    if schema in PERSON_SCHEMATA:
+        return "person"
+    if schema in OBJECT_SCHEMATA:
+        return "object"
+    return "org"
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """A name compiled for comparison and indexing."""
+
+    original: str
+    kind: str
+    script: str
+    #: name parts, normalised, without titles, legal forms, numbers and dropped stopwords
+    tokens: tuple[str, ...]
+    weights: tuple[float, ...]
+    #: metaphone key of each token
+    phonetic: tuple[str, ...]
+    #: consonant skeleton of each token (for names from Arabic or Hebrew script)
+    skeleton: tuple[str, ...]
+    numbers: tuple[str, ...]
+    legal_forms: tuple[str, ...]
+    #: casefolded native text without spaces and punctuation, for non-Latin names
+    native: str
+
+    @property
+    def abjad(self) -> bool:
+        return self.script in ABJADS
+
+    @property
+    def joined(self) -> str:
+        return "".join(self.tokens)
+
+    @property
+    def normalized(self) -> str:
+        return " ".join(self.tokens)
+
+
+@lru_cache(maxsize=1 << 18)
+def phonetic_key(token: str) -> str:
+    """Metaphone, made coarser for transliterated names: an initial vowel is "A" and "H" after
+    the first letter is dropped ("usama" = "osama" = "ASM", "qadhafi" = "gaddafi" = "KTF")."""
+    key = metaphone(token)
+    if not key:
+        return key
+    head = "A" if key[0] in "AEIOU" else key[0]
+    return head + key[1:].replace("H", "")
+
+
+def skeleton(token: str) -> str:
+    """Consonants only, doubled letters collapsed: "mohammed" -> "mhmd", "hassan" -> "hsn"."""
+    bare = token.translate(_VOWELS) or token[:1]
+    out = [bare[0]]
+    for char in bare[1:]:
+        if char != out[-1]:
+            out.append(char)
+    return "".join(out)
+
+
+def _drop_phrases(tokens: list[str], phrases: dict[tuple[str, ...], int]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for size in (3, 2, 1):
+            if tuple(tokens[i : i + size]) in phrases and len(tokens) - size > 0:
+                i += size
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def _person_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    vocab = vocabulary()
+    kept = _drop_phrases(list(tokens), vocab.titles)
+    kept = [t for t in kept if t not in vocab.suffixes] or kept
+    return tuple(kept)
+
+
+def _org_tokens(tokens: tuple[str, ...], kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    vocab = vocabulary()
+    if kind == "object":
+        if len(tokens) > 1 and tokens[0] in vocab.vessel_prefixes:
+            tokens = tokens[1:]
+        elif len(tokens) > 2 and tokens[:2] in {("m", "v"), ("m", "t")}:
+            tokens = tokens[2:]
+        return tokens, ()
+    rest, forms = split_forms(tokens)
+    kept = tuple(t for t in rest if t not in vocab.drop)
+    return (kept or rest or tokens), forms
+
+
+def _weights(tokens: tuple[str, ...], kind: str) -> tuple[float, ...]:
+    vocab = vocabulary()
+    if kind == "person":
+        return tuple(
+            INITIAL_WEIGHT if len(t) == 1 else PARTICLE_WEIGHT if t in vocab.particles else 1.0
+            for t in tokens
+        )
+    return tuple(GENERIC_WEIGHT if t in vocab.generic else 1.0 for t in tokens)
+
+
+def _compile(
+    original: str, native_text: str, latin: str, kind: str, script: str, forms: tuple[str, ...]
+) -> NameForm:
+    tokens = tuple(clean_latin(latin).split())
+    legal: tuple[str, ...] = forms
+    if kind == "person":
+        tokens = _person_tokens(tokens)
+    else:
+        tokens, found = _org_tokens(tokens, kind)
+        legal = legal + found
+    numbers = tuple(t for t in tokens if any(c.isdigit() for c in t))
+    if numbers:
+        tokens = tuple(t for t in tokens if t not in numbers)
+    native = ""
+    if script not in ("Latn", ""):
+        native = "".join(c for c in native_text if c.isalnum())
+    return NameForm(
+        original=original,
+        kind=kind,
+        script=script,
+        tokens=tokens,
+        weights=_weights(tokens, kind),
+        phonetic=tuple(phonetic_key(t) for t in tokens),
+        skeleton=tuple(skeleton(t) for t in tokens),
+        numbers=numbers,
+        legal_forms=tuple(dict.fromkeys(legal)),
+        native=native,
+    )
+
+
+@lru_cache(maxsize=1 << 18)
+def name_forms(name: str, schema: str = "LegalEntity") -> tuple[NameForm, ...]:
+    """Every compiled form of ``name`` (one per transliteration worth trying)."""
+    kind = name_kind(schema)
+    text = prepare(name)
+    script = detect_script(text)
+    native_forms: tuple[str, ...] = ()
+    if kind == "org":
+        text, native_forms = strip_native_forms(text)
+    return tuple(
+        _compile(name, text, latin, kind, script, native_forms) for latin in latin_variants(text)
+    )
+
+
+def name_keys(name: str, schema: str = "LegalEntity") -> NameForm:
+    """The primary compiled form of ``name`` (see :func:`name_forms` for all of them)."""
+    return name_forms(name, schema)[0]

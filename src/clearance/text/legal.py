@@ -1,0 +1,55 @@
+"""Company legal forms: find them, give each its equivalence class, take them out of the name.
+
+Native-script forms of languages written without spaces ("有限公司", "株式会社") are matched
+as prefixes or suffixes of the native text, before transliteration. Everything else is matched
+on normalised Latin tokens: rigour's organisation-type table first (its generic forms: "gmbh",
+"ltd", "ooo" -> "llc"), then the phrases of ``data/legal_forms.yaml`` (longest first).
+"""
+
+from __future__ import annotations
+
+from rigour.names import replace_org_types_compare
+
+from clearance.text.tables import legal_forms
+
+
+def strip_native_forms(text: str) -> tuple[str, tuple[str, ...]]:
+    """Remove legal-form affixes written in CJK scripts; return the rest and their classes."""
+    if text.isascii():
+        return text, ()
+    found: list[str] = []
+    changed = True
+    while changed:
+        changed = False
+        stripped = text.strip()
+        for affix, code in legal_forms().native:
+            if stripped.endswith(affix) and len(stripped) > len(affix):
+                text, changed = stripped[: -len(affix)], True
+            elif stripped.startswith(affix) and len(stripped) > len(affix):
+                text, changed = stripped[len(affix) :], True
+            if changed:
+                found.append(code)
+                break
+    return text, tuple(found)
+
+
+def split_forms(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Split normalised tokens into (name tokens, legal-form classes found among them)."""
+    if not tokens:
+        return tokens, ()
+    table = legal_forms()
+    replaced = tuple(replace_org_types_compare(" ".join(tokens), generic=True).split())
+    rest: list[str] = []
+    found: list[str] = []
+    i = 0
+    while i < len(replaced):
+        for size in range(min(table.longest, len(replaced) - i), 0, -1):
+            code = table.phrases.get(replaced[i : i + size])
+            if code is not None:
+                found.append(code)
+                i += size
+                break
+        else:
+            rest.append(replaced[i])
+            i += 1
+    return tuple(rest), tuple(found)

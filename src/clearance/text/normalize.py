@@ -1,0 +1,50 @@
+"""The one normalisation entry point, used for list data and for queries alike.
+
+``normalize(text)`` applies these steps, in this order (the order is written down here only):
+
+1. Unicode NFKC, then case folding (``"ＡＢＣ"``, ``"Straße"`` -> ``"abc"``, ``"strasse"``);
+2. transliteration of every non-Latin run into Latin (:mod:`clearance.text.translit`),
+   which also strips accents (``"Müller"`` -> ``"muller"``);
+3. apostrophes and similar marks are deleted, joining the letters around them
+   (``"O'Brien"`` -> ``"obrien"``, ``"Qa'ida"`` -> ``"qaida"``);
+4. every other character that is not a letter or a digit separates tokens (hyphens, dots,
+   commas, slashes: ``"AL-RAWI"`` -> ``"al rawi"``, ``"J.R."`` -> ``"j r"``);
+5. whitespace is collapsed to single spaces.
+
+``tokenize`` splits the result. Name-level processing (titles, legal forms, stopwords) sits on
+top, in :mod:`clearance.text.keys`, and always starts from ``normalize``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from clearance.text.translit import latinize
+
+_APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u201b\u02bb\u02bc\u02be\u02bf\u0060\u00b4]")
+_SEPARATORS = re.compile(r"[^a-z0-9]+")
+
+
+def prepare(text: str) -> str:
+    """Step 1 alone: NFKC and case folding (native script kept)."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def clean_latin(text: str) -> str:
+    """Steps 3 to 5 on text that is already Latin."""
+    text = _APOSTROPHES.sub("", text.lower())
+    return _SEPARATORS.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=1 << 18)
+def normalize(text: str) -> str:
+    """The normalised form of a name or any text: lower-case ASCII tokens joined by spaces."""
+    prepared = prepare(text)
+    # anyascii renders some letters with an apostrophe-like mark (soft sign, ayin): drop them
+    return clean_latin(latinize(prepared))
+
+
+def tokenize(text: str) -> tuple[str, ...]:
+    return tuple(normalize(text).split())

@@ -1,0 +1,97 @@
+"""Reference tables for names, read from the YAML files in ``clearance/data`` once, on first use.
+
+Nothing is read at import time; each accessor is cached, so the files are parsed at most once
+per process. The tables are returned as frozen, pre-compiled lookups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+def load_data(name: str) -> Any:
+    """Parse one YAML file shipped in ``clearance/data``."""
+    text = resources.files("clearance.data").joinpath(name).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+@dataclass(frozen=True, slots=True)
+class LegalForms:
+    """Legal-form phrases (as token tuples) and native-script affixes, each to its class."""
+
+    phrases: dict[tuple[str, ...], str]
+    native: tuple[tuple[str, str], ...]  # (affix, class), longest first
+    classes: frozenset[str]
+    longest: int
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    drop: frozenset[str]
+    generic: frozenset[str]
+    particles: frozenset[str]
+    titles: dict[tuple[str, ...], int]  # title phrase -> length in tokens
+    suffixes: frozenset[str]
+    vessel_prefixes: frozenset[str]
+
+
+def _is_spaced_script(form: str) -> bool:
+    return form.isascii()
+
+
+@cache
+def legal_forms() -> LegalForms:
+    data = load_data("legal_forms.yaml")
+    phrases: dict[tuple[str, ...], str] = {}
+    native: list[tuple[str, str]] = []
+    for code, spec in data["classes"].items():
+        phrases[(code,)] = code
+        for form in spec["forms"]:
+            form = str(form).casefold()
+            if _is_spaced_script(form):
+                phrases[tuple(form.split())] = code
+            else:
+                native.append((form, code))
+    native.sort(key=lambda item: -len(item[0]))
+    longest = max(len(p) for p in phrases)
+    return LegalForms(phrases, tuple(native), frozenset(data["classes"]), longest)
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    stop = load_data("stopwords.yaml")
+    titles = load_data("titles.yaml")
+    title_map = {tuple(str(t).split()): len(str(t).split()) for t in titles["titles"]}
+    return Vocabulary(
+        drop=frozenset(stop["drop"]),
+        generic=frozenset(stop["generic"]),
+        particles=frozenset(stop["person_particles"]),
+        titles=title_map,
+        suffixes=frozenset(titles["suffixes"]),
+        vessel_prefixes=frozenset(titles.get("vessel_prefixes", [])),
+    )
+
+
+def _groups(name: str) -> dict[str, frozenset[int]]:
+    groups: dict[str, set[int]] = {}
+    for idx, group in enumerate(load_data(name)["groups"]):
+        for value in group:
+            groups.setdefault(str(value).casefold(), set()).add(idx)
+    return {value: frozenset(ids) for value, ids in groups.items()}
+
+
+@cache
+def nicknames() -> dict[str, frozenset[int]]:
+    """Given name -> the ids of the nickname/variant groups it belongs to."""
+    return _groups("nicknames.yaml")
+
+
+@cache
+def romanisations() -> dict[str, frozenset[int]]:
+    """Syllable or surname -> the ids of its romanisation-variant groups (Korean, Chinese)."""
+    return _groups("romanisation.yaml")

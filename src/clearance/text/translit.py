@@ -1,0 +1,81 @@
+"""Transliteration of any script into lower-case ASCII Latin, with field libraries.
+
+Chinese goes through pypinyin (one syllable per character, so "习近平" gives "xi jin ping";
+the matcher rejoins syllables), Korean syllables are romanised one by one (Revised
+Romanisation, by anyascii), Cyrillic has Russian and Ukrainian BGN/PCGN variants from ICU
+next to anyascii's, and everything else goes through anyascii. Arabic and Hebrew are abjads:
+their Latin form is a consonant skeleton, which the matcher compares with the consonant
+skeleton of the other name.
+"""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+
+import icu
+from anyascii import anyascii
+from pypinyin import Style, lazy_pinyin
+
+from clearance.text.scripts import char_script
+
+#: scripts written without vowels: compare consonant skeletons
+ABJADS = frozenset({"Arab", "Hebr", "Syrc", "Thaa"})
+_UKRAINIAN_LETTERS = frozenset("іїєґ")
+
+
+@cache
+def _icu(name: str) -> icu.Transliterator:
+    return icu.Transliterator.createInstance(name)
+
+
+def _runs(text: str) -> list[tuple[str, str]]:
+    """Split text into (script, run) pieces; non-letters join the run before them."""
+    runs: list[tuple[str, str]] = []
+    current = ""
+    buf: list[str] = []
+    for char in text:
+        script = char_script(char) or current
+        if script != current and buf:
+            runs.append((current, "".join(buf)))
+            buf = []
+        current = script
+        buf.append(char)
+    if buf:
+        runs.append((current, "".join(buf)))
+    return runs
+
+
+def _run_to_latin(script: str, run: str) -> str:
+    if script == "Hani":
+        return " ".join(lazy_pinyin(run, style=Style.NORMAL, errors="default"))
+    if script == "Hang":
+        return " ".join(anyascii(char) for char in run)
+    return anyascii(run)
+
+
+@lru_cache(maxsize=1 << 16)
+def latinize(text: str) -> str:
+    """Text in any script as ASCII (case kept as the transliterator gives it)."""
+    if text.isascii():
+        return text
+    return " ".join(_run_to_latin(script, run) for script, run in _runs(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def latin_variants(text: str) -> tuple[str, ...]:
+    """All Latin spellings worth trying for ``text``: the default one first.
+
+    Cyrillic names also get the BGN/PCGN Russian and, when Ukrainian letters occur, the
+    Ukrainian romanisation ("Юлія" -> "Yuliya", "Дмитро" -> "Dmytro").
+    """
+    first = latinize(text)
+    out = [first]
+    if not text.isascii() and any(char_script(c) == "Cyrl" for c in text):
+        names = ["Russian-Latin/BGN"]
+        if any(c in _UKRAINIAN_LETTERS for c in text.casefold()):
+            names.insert(0, "Ukrainian-Latin/BGN")
+        for name in names:
+            value = anyascii(_icu(name).transliterate(text))
+            if value not in out:
+                out.append(value)
+    return tuple(out)
