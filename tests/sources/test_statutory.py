@@ -290,6 +290,7 @@ MALFORMED = {
         _set(("entries", 0, "native_names"), [{"name": "示例"}]),
         "example-telecom",
     ),
+    "bad-row": (_set(("entries", 0, "row"), "first"), "example-telecom"),
     "duplicate-id": (_set(("entries", 1, "id"), "example-telecom"), "#2"),
     "wrong-source": (_set(("source",), "us-dod-1260h"), "top level"),
     "unknown-effect": (_set(("effect",), "bans-everything"), "top level"),

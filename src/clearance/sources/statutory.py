@@ -35,7 +35,7 @@ DATA_FOLDER = ("data", "statutory")
 
 _FILE_REQUIRED = ("source", "list", "authority", "effect", "published", "source_url", "entries")
 _FILE_OPTIONAL = (
-    "title", "program", "topics", "source_document", "editions", "equipment_classes",
+    "title", "program", "topics", "source_document", "editions", "equipment_classes", "reason",
 )  # fmt: skip
 _ENTRY_REQUIRED = ("id", "schema", "name", "listed", "source_url")
 _ENTRY_OPTIONAL = (
@@ -234,7 +234,7 @@ def _names(check: _Checker, raw: Mapping[str, Any]) -> tuple[tuple[str, NameKind
     return tuple(names)
 
 
-def _party(check: _Checker, raw: Mapping[str, Any]) -> Party:
+def _party(check: _Checker, raw: Mapping[str, Any], default_reason: str) -> Party:
     raw = check.mapping(raw, _ENTRY_REQUIRED, _ENTRY_OPTIONAL)
     schema = check.text(raw["schema"], "schema")
     if schema not in _SCHEMATA:
@@ -245,7 +245,11 @@ def _party(check: _Checker, raw: Mapping[str, Any]) -> Party:
         raise check.fail(f"'country' must hold ISO 3166 alpha-2 codes in lower case: {bad[0]!r}")
     for field in ("editions", "updated"):
         check.dates(raw.get(field), field)
+    row = raw.get("row")
+    if row is not None and (not isinstance(row, int) or isinstance(row, bool) or row < 1):
+        raise check.fail(f"'row' must be a row number (1, 2, ...), found {row!r}")
     reason = check.text(raw.get("reason"), "reason") or check.text(raw.get("covered"), "covered")
+    reason = reason or default_reason
     return Party(
         id=check.slug(raw["id"]),
         schema=schema,
@@ -308,8 +312,10 @@ def load_file(path: Path, source_id: str) -> ListFile:
     entries = doc["entries"]
     if not isinstance(entries, list):
         raise check.fail("'entries' must be a list")
+    default_reason = check.text(doc.get("reason"), "reason")
     parties = tuple(
-        _party(_Checker(path, _where(index, raw)), raw) for index, raw in enumerate(entries)
+        _party(_Checker(path, _where(index, raw)), raw, default_reason)
+        for index, raw in enumerate(entries)
     )
     seen: set[str] = set()
     for index, party in enumerate(parties):
