@@ -91,7 +91,7 @@ def test_missing_file_is_not_retried(file_server: FileServer, tmp_path: Path) ->
 def test_truncated_body_is_refused(file_server: FileServer, tmp_path: Path) -> None:
     file_server.put("a.csv", BODY)
     file_server.then("a.csv", "truncate", "truncate")
-    with pytest.raises(DownloadError, match="before the whole file arrived|truncated"):
+    with pytest.raises(DownloadError, match=r"before the whole file arrived|truncated"):
         fetch(_request(file_server, tmp_path / "d", "a.csv", retries=1))
     assert list((tmp_path / "d").iterdir()) == []
 
