@@ -13,9 +13,11 @@ from typing import Any, Protocol
 
 from clearance.index import IndexData, IndexSearcher, SearchParams, ensure_index
 from clearance.match.result import MatchResult
+from clearance.match.scorer import Matcher
 from clearance.model import Entity, Query
 from clearance.reference import effect_info
 from clearance.settings import Settings
+from clearance.store import Store
 
 
 class Scorer(Protocol):
@@ -24,7 +26,10 @@ class Scorer(Protocol):
     @property
     def threshold(self) -> float: ...
 
-    def score(self, query: Query, entity: Entity) -> MatchResult: ...
+    def score(self, query: Query, entity: Any) -> MatchResult: ...
+
+    def prepare(self, entity: Entity) -> Any:
+        """The entity in the form ``score`` is fastest with (compiled once, then cached)."""
 
 
 def _dedupe(values: Iterable[str]) -> list[str]:
@@ -85,14 +90,11 @@ class Screener:
         #: the matching profile's name (so worker processes can open the same matcher)
         self.profile = profile
         self.searcher = IndexSearcher(index, params)
-        self._entities: dict[int, Entity] = {}
+        self._entities: dict[int, tuple[Entity, Any]] = {}
 
     @classmethod
     def open(cls, settings: Settings, profile: str | None = None) -> Screener:
         """A screener over the store of ``settings`` with the matcher of ``profile``."""
-        from clearance.match.scorer import Matcher  # noqa: PLC0415 (lands in parallel)
-        from clearance.store import Store  # noqa: PLC0415
-
         store = Store.open(settings)
         try:
             data = ensure_index(store, settings.index_dir)
@@ -105,13 +107,15 @@ class Screener:
     def state_key(self) -> str:
         return self.index.state_key
 
-    def _entity(self, idx: int) -> Entity:
-        entity = self._entities.get(idx)
-        if entity is None:
+    def _entity(self, idx: int) -> tuple[Entity, Any]:
+        """An indexed entity and its prepared form, decoded on first use and cached."""
+        cached = self._entities.get(idx)
+        if cached is None:
             if len(self._entities) > 50_000:
                 self._entities.clear()
-            entity = self._entities[idx] = self.index.entity(idx)
-        return entity
+            entity = self.index.entity(idx)
+            cached = self._entities[idx] = (entity, self.scorer.prepare(entity))
+        return cached
 
     def search(
         self,
@@ -123,13 +127,17 @@ class Screener:
         """Listed entities scoring at or above ``threshold`` (the profile's by default)."""
         cut = self.scorer.threshold if threshold is None else threshold
         found = self.searcher.candidates(
-            [query.name, *query.aliases], identifiers=query.identifiers, sources=sources
+            [query.name, *query.aliases],
+            identifiers=query.identifiers,
+            sources=sources,
+            schema=query.schema,
         )
         hits: list[Hit] = []
         for candidate in found:
-            result = self.scorer.score(query, self._entity(candidate.index))
+            entity, prepared = self._entity(candidate.index)
+            result = self.scorer.score(query, prepared)
             if result.score >= cut:
-                hits.append(Hit(self._entity(candidate.index), result, cut))
+                hits.append(Hit(entity, result, cut))
         hits.sort(key=lambda hit: (-hit.result.score, hit.entity.id))
         return hits[:limit]
 

@@ -17,6 +17,9 @@ class StandInScorer:
     def __init__(self, threshold: float = 0.8) -> None:
         self.threshold = threshold
 
+    def prepare(self, entity: Entity) -> Entity:
+        return entity
+
     def score(self, query: Query, entity: Entity) -> MatchResult:
         best, best_name = 0.0, entity.caption
         for qname in (query.name, *query.aliases):

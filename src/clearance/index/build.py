@@ -24,7 +24,7 @@ import numpy.typing as npt
 import orjson
 
 from clearance.model import IDENTIFIER_PROPS, Entity
-from clearance.index.keys import PHONETIC_PREFIX, identifier_key, name_keys, tokens
+from clearance.index.keys import identifier_key, is_plain, name_keys, token_forms
 
 FORMAT_VERSION = 1
 #: identifiers shorter than this are too ambiguous for an exact-match shortcut
@@ -60,18 +60,12 @@ class IndexData:
         return Entity.from_dict(orjson.loads(self.entity_blobs[idx]))
 
 
-def name_forms(value: str) -> list[list[str]]:
-    """The token lists of one name: one per distinct form (today: the latinised form)."""
-    toks = tokens(value)
-    return [toks] if toks else []
-
-
 class _Builder:
     def __init__(self) -> None:
         self.vocab: dict[str, int] = {}
         self.key_rows: list[list[int]] = []
         self.name_entity: list[int] = []
-        self.name_tokens: list[list[str]] = []
+        self.name_tokens: list[tuple[str, ...]] = []
         self.identifiers: dict[str, list[int]] = {}
 
     def key_id(self, key: str) -> int:
@@ -84,10 +78,10 @@ class _Builder:
     def add_entity(self, idx: int, entity: Entity) -> None:
         seen: set[tuple[str, ...]] = set()
         for name in entity.names:
-            for toks in name_forms(name.value):
-                if tuple(toks) in seen:
+            for toks in token_forms(name.value, entity.schema):
+                if toks in seen:
                     continue
-                seen.add(tuple(toks))
+                seen.add(toks)
                 row = len(self.name_entity)
                 self.name_entity.append(idx)
                 self.name_tokens.append(toks)
@@ -146,7 +140,7 @@ def build_index(entities: Iterable[Entity], state_key: str = "") -> IndexData:
 def _buckets(vocab: dict[str, int]) -> dict[str, tuple[list[str], npt.NDArray[np.int32]]]:
     grouped: dict[str, list[tuple[str, int]]] = {}
     for key, kid in vocab.items():
-        if key.startswith(PHONETIC_PREFIX):
+        if not is_plain(key):
             continue
         grouped.setdefault(key[0], []).append((key, kid))
     return {

@@ -1,56 +1,68 @@
-"""Blocking keys: the pure functions that turn a name into the keys the index stores.
+"""Blocking keys: what the index stores for a name and looks up for a query.
 
-The same functions key list names when the index is built and query names when it is searched,
-so both sides always agree. A name gives one or more *forms* (its latinised spelling, and for
-Chinese or Korean script one token per syllable), each form a list of tokens; a form gives
-*keys*: its tokens, the concatenation of each pair of adjacent tokens (so ``Hik Vision`` and
-``Hikvision`` meet) and a phonetic key per token (so ``Qaddafi`` and ``Gaddafi`` meet).
-Fuzzy lookup of misspelt tokens happens at query time, over the token vocabulary.
+Built on the one normalisation entry point (:func:`clearance.text.keys.name_forms`: normalised,
+transliterated name parts without titles or legal forms), so the index sees names exactly as
+the matcher does. A name gives one or more forms (one per useful transliteration; Chinese as
+one pinyin token per syllable); a form's tokens give these keys, in one vocabulary:
+
+* the token itself, and each pair of adjacent tokens written together (``hik vision`` meets
+  ``hikvision``; ``xi jin ping`` meets ``xi jinping``);
+* ``~`` + its phonetic key (``qadhafi`` meets ``gaddafi``);
+* ``^`` + its consonant skeleton (Arabic-script ``mhmd`` meets ``mohammed``);
+* ``#n``/``#r`` + the nickname and romanisation groups it belongs to (``bill`` meets
+  ``william``, ``kim`` meets ``gim``).
+
+Misspelt tokens are found at query time by fuzzy lookup over the token vocabulary.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
-import jellyfish
 from anyascii import anyascii
 
-from clearance.text.scripts import char_script
+from clearance.text.keys import name_forms, phonetic_key, skeleton
+from clearance.text.tables import nicknames, romanisations
 
-#: scripts written without spaces between syllables: each character becomes a token
-SYLLABIC_SCRIPTS = frozenset({"Hani", "Hang"})
-#: prefix that keeps phonetic keys apart from tokens in the one key vocabulary
-PHONETIC_PREFIX = "~"
-#: tokens shorter than this get no phonetic key (too many collisions)
-MIN_PHONETIC_LEN = 3
+PHONETIC = "~"
+SKELETON = "^"
+NICKNAME = "#n"
+ROMANISATION = "#r"
+#: key prefixes that are not plain tokens (excluded from fuzzy lookup)
+PREFIXES = (PHONETIC, SKELETON, "#")
+#: tokens shorter than this get no phonetic key or skeleton (too many collisions)
+MIN_DERIVED_LEN = 3
 
-_APOSTROPHES = re.compile(r"['\u2019\u02bc\u02bb`\u00b4]")
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _ID_CHARS = re.compile(r"[^0-9A-Z]+")
 
 
-@lru_cache(maxsize=1 << 16)
-def latinise(value: str) -> str:
-    """A Latin-script spelling of ``value``; syllabic scripts get one token per syllable."""
-    if value.isascii():
-        return value
-    parts: list[str] = []
-    for char in value:
-        if char_script(char) in SYLLABIC_SCRIPTS:
-            parts.append(f" {anyascii(char)} ")
-        else:
-            parts.append(anyascii(char))
-    return "".join(parts)
+@dataclass(frozen=True, slots=True)
+class Derived:
+    """The keys a token stands for besides itself, each with the similarity it implies."""
+
+    key: str
+    kind: str
 
 
-def tokens(value: str) -> list[str]:
-    """Lower-case ASCII tokens of a name (apostrophes dropped, other punctuation splits)."""
-    text = _APOSTROPHES.sub("", latinise(value)).casefold()
-    return [t for t in _NON_ALNUM.split(text) if t]
+@lru_cache(maxsize=1 << 17)
+def derived_keys(token: str) -> tuple[Derived, ...]:
+    """Phonetic, skeleton and group keys of one token."""
+    out: list[Derived] = []
+    if len(token) >= MIN_DERIVED_LEN and token.isalpha():
+        if phonetic := phonetic_key(token):
+            out.append(Derived(PHONETIC + phonetic, "phonetic"))
+        if len(bare := skeleton(token)) >= 2:
+            out.append(Derived(SKELETON + bare, "skeleton"))
+    for gid in sorted(nicknames().get(token, ())):
+        out.append(Derived(f"{NICKNAME}{gid}", "nickname"))
+    for gid in sorted(romanisations().get(token, ())):
+        out.append(Derived(f"{ROMANISATION}{gid}", "romanisation"))
+    return tuple(out)
 
 
-def concatenations(toks: list[str]) -> list[str]:
+def concatenations(toks: tuple[str, ...]) -> list[str]:
     """Each pair of adjacent tokens written together, and the whole name if it is short."""
     out = [a + b for a, b in zip(toks, toks[1:], strict=False)]
     if 2 < len(toks) <= 4:
@@ -58,23 +70,28 @@ def concatenations(toks: list[str]) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=1 << 17)
-def phonetic(token: str) -> str:
-    """The phonetic key of one token, or ``""`` when it has none."""
-    if len(token) < MIN_PHONETIC_LEN or not token.isalpha():
-        return ""
-    key: str = jellyfish.metaphone(token)
-    return PHONETIC_PREFIX + key if key else ""
+@lru_cache(maxsize=1 << 16)
+def token_forms(value: str, schema: str = "LegalEntity") -> tuple[tuple[str, ...], ...]:
+    """The distinct token lists of a name, one per form (numbers kept as tokens)."""
+    out: dict[tuple[str, ...], None] = {}
+    for form in name_forms(value, schema):
+        toks = form.tokens + form.numbers
+        if toks:
+            out[toks] = None
+    return tuple(out)
 
 
-def name_keys(toks: list[str]) -> list[str]:
-    """All distinct keys of one tokenised name form (tokens, concatenations, phonetics)."""
+def name_keys(toks: tuple[str, ...]) -> list[str]:
+    """All distinct keys of one tokenised name form."""
     keys = dict.fromkeys(toks)
     keys.update(dict.fromkeys(concatenations(toks)))
     for tok in toks:
-        if key := phonetic(tok):
-            keys[key] = None
+        keys.update(dict.fromkeys(d.key for d in derived_keys(tok)))
     return list(keys)
+
+
+def is_plain(key: str) -> bool:
+    return not key.startswith(PREFIXES)
 
 
 def identifier_key(value: str) -> str:

@@ -17,8 +17,8 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from clearance.index.build import IndexData, name_forms, unknown_weight
-from clearance.index.keys import concatenations, identifier_key, phonetic
+from clearance.index.build import IndexData, unknown_weight
+from clearance.index.keys import concatenations, derived_keys, identifier_key, token_forms
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]
@@ -38,8 +38,10 @@ class SearchParams:
     fuzzy_limit: int = 12
     #: tokens shorter than this are looked up exactly only
     min_fuzzy_len: int = 4
-    #: similarity credited to a phonetic-key match
+    #: similarity credited to a phonetic, skeleton, nickname or romanisation key match
     phonetic_weight: float = 0.8
+    skeleton_weight: float = 0.6
+    group_weight: float = 0.92
     #: query tokens in more than this fraction of rows are looked up exactly only
     common_fraction: float = 0.01
 
@@ -51,6 +53,15 @@ class Candidate:
     rank: float
 
 
+def query_forms(name: str, schema: str) -> list[tuple[str, ...]]:
+    """Token forms of a query name as a person and as an organisation: a query's schema is
+    often unknown or wrong, and titles or legal forms are stripped by kind of name."""
+    forms = dict.fromkeys(token_forms(name, schema))
+    for other in ("Person", "LegalEntity"):
+        forms.update(dict.fromkeys(token_forms(name, other)))
+    return list(forms)
+
+
 class IndexSearcher:
     """Candidate retrieval over one :class:`IndexData`."""
 
@@ -59,6 +70,13 @@ class IndexSearcher:
         self.params = params or SearchParams()
         self._unknown = unknown_weight(data)
         self._common_df = max(int(len(data.name_entity) * self.params.common_fraction), 50)
+        p = self.params
+        self._derived_sim = {
+            "phonetic": p.phonetic_weight,
+            "skeleton": p.skeleton_weight,
+            "nickname": p.group_weight,
+            "romanisation": p.group_weight,
+        }
 
     def _rows(self, kid: int) -> IntArray:
         return self.data.postings[self.data.offsets[kid] : self.data.offsets[kid + 1]]
@@ -84,9 +102,10 @@ class IndexSearcher:
             for _, score, pos in found:
                 kid = int(kids[pos])
                 out[kid] = max(out.get(kid, 0.0), score / 100.0)
-        pkey = phonetic(token)
-        if pkey and (pid := data.vocab.get(pkey)) is not None:
-            out[pid] = max(out.get(pid, 0.0), params.phonetic_weight)
+        for derived in derived_keys(token):
+            if (did := data.vocab.get(derived.key)) is not None:
+                sim = self._derived_sim[derived.kind]
+                out[did] = max(out.get(did, 0.0), sim)
         return list(out.items())
 
     def _token_hits(self, token: str) -> tuple[IntArray, FloatArray] | None:
@@ -95,7 +114,10 @@ class IndexSearcher:
         if not matches:
             return None
         rows = [self._rows(kid) for kid, _ in matches]
-        weights = [np.full(len(r), self.data.idf[kid] * sim) for (kid, sim), r in zip(matches, rows, strict=True)]
+        weights = [
+            np.full(len(r), self.data.idf[kid] * sim)
+            for (kid, sim), r in zip(matches, rows, strict=True)
+        ]
         all_rows = np.concatenate(rows)
         all_weights = np.concatenate(weights)
         if len(matches) == 1:
@@ -110,12 +132,14 @@ class IndexSearcher:
         kid = self.data.vocab.get(token)
         return float(self.data.idf[kid]) if kid is not None else self._unknown
 
-    def rank_rows(self, names: Iterable[str]) -> tuple[IntArray, FloatArray]:
+    def rank_rows(
+        self, names: Iterable[str], schema: str = "LegalEntity"
+    ) -> tuple[IntArray, FloatArray]:
         """Name rows sharing keys with any query name, with their rank (higher is better)."""
         hits: list[tuple[IntArray, FloatArray]] = []
         query_weight = 0.0
         for name in names:
-            for toks in name_forms(name):
+            for toks in query_forms(name, schema):
                 query_weight = max(query_weight, sum(self._query_weight(t) for t in set(toks)))
                 for token in dict.fromkeys([*toks, *concatenations(toks)]):
                     found = self._token_hits(token)
@@ -136,6 +160,7 @@ class IndexSearcher:
         identifiers: Iterable[str] = (),
         sources: Collection[str] | None = None,
         limit: int | None = None,
+        schema: str = "LegalEntity",
     ) -> list[Candidate]:
         """The entities most likely to match, best first (identifier matches lead)."""
         data, params = self.data, self.params
@@ -146,7 +171,7 @@ class IndexSearcher:
             for idx in data.identifiers.get(identifier_key(value), ()):
                 if allowed is None or allowed[data.entity_source[idx]]:
                     out[idx] = float("inf")
-        rows, rank = self.rank_rows(names)
+        rows, rank = self.rank_rows(names, schema)
         if len(rows):
             entities = data.name_entity[rows]
             if allowed is not None:
