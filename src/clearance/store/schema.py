@@ -10,8 +10,10 @@ Layout (see ``sqlite.py`` for how it is used):
               compressed (``codec.pack_ids``). At most one version per source is active.
 ``current``   entity id -> record id for the active versions only: fast ``get_entity`` and
               iteration without decoding membership blobs.
-``fetch_state`` HTTP validators (ETag, Last-Modified) per source and remote file, written only
-              after a download was imported, so a refused download is fetched again next time.
+``fetch_state`` HTTP validators (ETag, Last-Modified) per source and remote file, with the
+              version they produced; written only after a download was imported, and used only
+              while that version is active, so a refused download (or a version loaded by hand
+              since) makes the next update fetch the files again.
 ``meta``      key/value: schema version, hashes of the bundled files last imported.
 """
 
@@ -65,6 +67,7 @@ CREATE TABLE IF NOT EXISTS fetch_state (
     file TEXT NOT NULL,
     etag TEXT NOT NULL DEFAULT '',
     last_modified TEXT NOT NULL DEFAULT '',
+    version_id INTEGER NOT NULL,
     PRIMARY KEY (source, file)
 ) WITHOUT ROWID;
 """

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -368,18 +368,26 @@ class Store:
             )
 
     def fetch_state(self, source: str) -> dict[str, tuple[str, str]]:
-        """file -> (ETag, Last-Modified) of the last imported download of ``source``."""
+        """file -> (ETag, Last-Modified) of the download that made the active version."""
         rows = self.connection.execute(
-            "SELECT file, etag, last_modified FROM fetch_state WHERE source = ?", (source,)
+            "SELECT f.file, f.etag, f.last_modified FROM fetch_state f"
+            " JOIN versions v ON v.id = f.version_id AND v.active = 1 WHERE f.source = ?",
+            (source,),
         )
         return {row[0]: (row[1], row[2]) for row in rows}
 
-    def save_fetch_state(self, source: str, state: dict[str, tuple[str, str]]) -> None:
+    def save_fetch_state(
+        self, source: str, version_id: int, state: Mapping[str, tuple[str, str]]
+    ) -> None:
         with self.connection:
             self.connection.execute("DELETE FROM fetch_state WHERE source = ?", (source,))
             self.connection.executemany(
-                "INSERT INTO fetch_state(source, file, etag, last_modified) VALUES (?, ?, ?, ?)",
-                [(source, name, etag, modified) for name, (etag, modified) in state.items()],
+                "INSERT INTO fetch_state(source, file, etag, last_modified, version_id)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    (source, name, tag, modified, version_id)
+                    for name, (tag, modified) in state.items()
+                ],
             )
 
 
