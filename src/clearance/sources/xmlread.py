@@ -79,29 +79,8 @@ def iter_records(
     path = document.path
     _check_not_empty(path)
     try:
-        context = etree.iterparse(
-            str(path),
-            events=("start", "end"),
-            resolve_entities=False,
-            no_network=True,
-            remove_comments=True,
-            remove_pis=True,
-        )
-        depth = 0
-        for event, element in context:
-            if event == "start":
-                depth += 1
-                if depth == 1:
-                    _enter_root(document, element, roots, describe)
-                continue
-            depth -= 1
-            if depth >= 1 and localname(element.tag) in records:
-                yield element
-                element.clear(keep_tail=False)
-                parent = element.getparent()
-                if parent is not None:
-                    while element.getprevious() is not None:
-                        del parent[0]
+        with path.open("rb") as fh:
+            yield from _iterparse(fh, document, roots, records, describe)
     except etree.XMLSyntaxError as exc:
         location = f"line {exc.lineno}" if exc.lineno else None
         raise ParseError(str(path), location, f"not well-formed XML ({exc.msg}); {describe} was "
@@ -111,6 +90,34 @@ def iter_records(
                          "expected.") from None
     if not document.root:
         raise ParseError(str(path), None, f"no XML element found; {describe} was expected")
+
+
+def _iterparse(
+    fh: Any, document: XmlDocument, roots: frozenset[str], records: frozenset[str], describe: str
+) -> Iterator[Element]:
+    context = etree.iterparse(
+        fh,
+        events=("start", "end"),
+        resolve_entities=False,
+        no_network=True,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    depth = 0
+    for event, element in context:
+        if event == "start":
+            depth += 1
+            if depth == 1:
+                _enter_root(document, element, roots, describe)
+            continue
+        depth -= 1
+        if depth >= 1 and localname(element.tag) in records:
+            yield element
+            element.clear(keep_tail=False)
+            parent = element.getparent()
+            if parent is not None:
+                while element.getprevious() is not None:
+                    del parent[0]
 
 
 def _enter_root(
