@@ -1,0 +1,174 @@
+"""The list catalog service: load a local file, update from the network, report status.
+
+This is what the CLI and the API call; it wires sources (read), downloads (I/O) and the store
+(gated, atomic import) together. Every import goes through ``Store.import_dataset``, so a file
+that cannot be read, fails its gates or is cut short never replaces the active version.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+from clearance.errors import ClearanceError, InputError
+from clearance.settings import Settings
+from clearance.sources import SOURCE_IDS, get_source, source_module
+from clearance.sources.base import Dataset, Source
+from clearance.sources.download import FetchRequest, fetch, join_url
+from clearance.store import Origin, Store, VersionInfo
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one source in a load or update."""
+
+    source: str
+    #: ``imported``, ``unchanged`` or ``failed``
+    status: str
+    version: VersionInfo | None = None
+    previous: VersionInfo | None = None
+    #: added / removed / changed entity counts against the previous active version
+    summary: dict[str, int] | None = None
+    error: ClearanceError | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        version = self.version
+        return {
+            "source": self.source,
+            "status": self.status,
+            "version": version.id if version else None,
+            "published": (version.published or None) if version else None,
+            "entities": version.entities if version else None,
+            "previous": self.previous.id if self.previous else None,
+            "changes": self.summary,
+            "error": self.error.message if self.error else None,
+            "error_code": self.error.code if self.error else None,
+        }
+
+
+@dataclass(frozen=True)
+class UpdateRequest:
+    """Which sources to update and how. No sources: every downloadable, non-bundled one."""
+
+    sources: tuple[str, ...] = ()
+    force: bool = False
+    #: base URL overriding the official one (a mirror); needs exactly one source
+    base_url: str = ""
+
+
+NO_CHANGES = {"added": 0, "removed": 0, "changed": 0}
+
+
+def open_store(settings: Settings) -> Store:
+    """The store of this installation, with the bundled lists active."""
+    return Store.open(settings)
+
+
+def load(store: Store, source_id: str, path: Path, force: bool = False) -> Outcome:
+    """Import a local file or folder of ``source_id`` as a new version."""
+    source = get_source(source_id)
+    if not path.exists():
+        raise InputError(f"No such file or folder: {path}.")
+    return _import(store, source, source.read(path), force, "load")
+
+
+def _import(store: Store, source: Source, dataset: Dataset, force: bool, origin: Origin) -> Outcome:
+    previous = store.active_versions().get(source.id)
+    version = store.import_dataset(dataset, force=force, origin=origin, source=source)
+    if version.unchanged:
+        return Outcome(source.id, "unchanged", version, previous, NO_CHANGES)
+    summary = store.diff(source.id, previous.id if previous else None, version.id).summary()
+    return Outcome(source.id, "imported", version, previous, summary)
+
+
+def downloadable_sources() -> list[str]:
+    """Sources ``update`` fetches by default: not bundled, with an official location."""
+    out: list[str] = []
+    for source_id in SOURCE_IDS:
+        if find_spec(source_module(source_id)) is None:  # not in this build (yet)
+            continue
+        source = get_source(source_id)
+        if not source.bundled and source.base_url and source.remote_files:
+            out.append(source_id)
+    return out
+
+
+def update(store: Store, settings: Settings, request: UpdateRequest) -> list[Outcome]:
+    """Download and import each requested source; a failure is reported, not raised."""
+    if request.base_url and len(request.sources) != 1:
+        raise InputError("--base-url needs exactly one SOURCE: each list has its own location.")
+    source_ids = request.sources or tuple(downloadable_sources())
+    for source_id in source_ids:
+        get_source(source_id)  # unknown ids are a usage error before any download starts
+    outcomes: list[Outcome] = []
+    for source_id in source_ids:
+        try:
+            outcomes.append(update_source(store, settings, source_id, request))
+        except ClearanceError as exc:
+            outcomes.append(Outcome(source_id, "failed", error=exc))
+    return outcomes
+
+
+def source_urls(source: Source, settings: Settings, base_url: str = "") -> dict[str, str]:
+    """File name -> URL, from the override or the official location."""
+    base = base_url or settings.source_urls.get(source.id, "") or source.base_url
+    if not base or not source.remote_files:
+        raise InputError(
+            f"{source.id} has no download location: load its files with "
+            f"`clearance load {source.id} PATH`."
+        )
+    return {name: join_url(base, name) for name in source.remote_files}
+
+
+def update_source(
+    store: Store, settings: Settings, source_id: str, request: UpdateRequest
+) -> Outcome:
+    """Download one source (conditionally) and import it if it changed."""
+    source = get_source(source_id)
+    urls = source_urls(source, settings, request.base_url)
+    active = store.active_versions().get(source.id)
+    settings.download_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f"{source.id}-", dir=settings.download_dir) as tmp:
+        folder = Path(tmp)
+        result = fetch(
+            FetchRequest(
+                urls=urls,
+                dest=folder,
+                validators=store.fetch_state(source.id),
+                timeout=settings.http_timeout,
+                retries=settings.http_retries,
+                backoff=settings.http_backoff,
+            )
+        )
+        if result.not_modified:
+            return Outcome(source.id, "unchanged", active, active, NO_CHANGES)
+        path = result.files[0] if len(result.files) == 1 else folder
+        outcome = _import(store, source, source.read(path), request.force, "update")
+    if outcome.version is not None:
+        store.save_fetch_state(source.id, outcome.version.id, result.validators)
+    return outcome
+
+
+def status(store: Store) -> list[VersionInfo]:
+    """The active version of every source that has one, by source id."""
+    return list(store.active_versions().values())
+
+
+def resolve_sources(names: Iterable[str]) -> tuple[str, ...]:
+    """Validate source ids given by a user (raises InputError naming the known ones)."""
+    return tuple(get_source(name).id for name in names)
+
+
+def parse_assignments(items: Sequence[str]) -> list[tuple[str, Path]]:
+    """``SOURCE=PATH`` arguments -> (source id, path)."""
+    out: list[tuple[str, Path]] = []
+    for item in items:
+        source_id, sep, path = item.partition("=")
+        if not sep or not source_id or not path:
+            raise InputError(f"Expected SOURCE=PATH, got {item!r}.")
+        out.append((get_source(source_id.strip()).id, Path(path).expanduser()))
+    return out
