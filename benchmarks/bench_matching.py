@@ -1,0 +1,172 @@
+"""Matching quality and speed: clearance against nomenklatura's logic-v2, same pairs, same run.
+
+    python benchmarks/bench_matching.py [--small] [--errors N] [--no-baseline]
+
+Pairs come from the public data in ../shared/data (see ``eval_pairs.py``). For each matcher it
+prints precision, recall and F1 at its default threshold, overall and per schema, the recall or
+false-positive rate per source group, and name pairs per second; then the ratios
+clearance / logic-v2. ``evaluate`` is the small runner the tests use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from eval_pairs import Pair, all_pairs  # noqa: E402
+
+from clearance.match.scorer import Matcher  # noqa: E402
+from clearance.match.tokens import token_similarity  # noqa: E402
+from clearance.text.keys import name_forms, phonetic_key  # noqa: E402
+from clearance.text.normalize import normalize  # noqa: E402
+from clearance.text.translit import latin_variants, latinize  # noqa: E402
+
+Scorer = Callable[[str, str, str], float]
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    def add(self, label: bool, decision: bool) -> None:
+        if label and decision:
+            self.tp += 1
+        elif label:
+            self.fn += 1
+        elif decision:
+            self.fp += 1
+        else:
+            self.tn += 1
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Report:
+    name: str
+    overall: Counts = field(default_factory=Counts)
+    by_schema: dict[str, Counts] = field(default_factory=dict)
+    by_group: dict[str, Counts] = field(default_factory=dict)
+    seconds: float = 0.0
+    errors: list[tuple[Pair, float]] = field(default_factory=list)
+
+    @property
+    def pairs_per_second(self) -> float:
+        total = self.overall.tp + self.overall.fp + self.overall.fn + self.overall.tn
+        return total / self.seconds if self.seconds else 0.0
+
+
+def evaluate(name: str, scorer: Scorer, threshold: float, pairs: Iterable[Pair]) -> Report:
+    """Score every pair, time it, and count decisions at ``threshold``."""
+    report = Report(name)
+    pairs = list(pairs)
+    started = time.perf_counter()
+    scores = [scorer(p.name1, p.name2, p.schema) for p in pairs]
+    report.seconds = time.perf_counter() - started
+    for pair, score in zip(pairs, scores, strict=True):
+        decision = score >= threshold
+        report.overall.add(pair.label, decision)
+        report.by_schema.setdefault(pair.schema, Counts()).add(pair.label, decision)
+        report.by_group.setdefault(pair.group, Counts()).add(pair.label, decision)
+        if decision != pair.label:
+            report.errors.append((pair, score))
+    return report
+
+
+def clear_caches() -> None:
+    for fn in (normalize, latinize, latin_variants, name_forms, token_similarity, phonetic_key):
+        fn.cache_clear()
+
+
+def clearance_scorer(profile: str = "balanced") -> tuple[Scorer, float]:
+    matcher = Matcher(profile)
+
+    def score(n1: str, n2: str, schema: str) -> float:
+        return matcher.compare(n1, n2, schema).score
+
+    return score, matcher.threshold
+
+
+def logic_v2_scorer() -> tuple[Scorer, float] | None:
+    try:
+        from followthemoney import model
+        from nomenklatura.matching import LogicV2
+        from nomenklatura.matching.types import ScoringConfig
+    except ImportError:
+        return None
+    config = ScoringConfig(weights={}, config={k: v.default for k, v in LogicV2.CONFIG.items()})
+
+    def score(n1: str, n2: str, schema: str) -> float:
+        schema = "LegalEntity" if schema == "Airplane" else schema
+        left, right = model.make_entity(schema), model.make_entity(schema)
+        left.id, right.id = "q", "r"
+        left.add("name", n1)
+        right.add("name", n2)
+        return float(LogicV2.compare(left, right, config).score)
+
+    return score, 0.7
+
+
+def print_report(report: Report, top_errors: int) -> None:
+    o = report.overall
+    print(f"\n== {report.name}: P {o.precision:.3f}  R {o.recall:.3f}  F1 {o.f1:.3f}  "
+          f"({report.pairs_per_second:,.0f} pairs/s)")
+    for schema, c in sorted(report.by_schema.items()):
+        print(f"   {schema:<13} P {c.precision:.3f}  R {c.recall:.3f}  F1 {c.f1:.3f}  "
+              f"(tp {c.tp} fp {c.fp} fn {c.fn} tn {c.tn})")
+    for group, c in sorted(report.by_group.items()):
+        n = c.tp + c.fn if c.tp + c.fn else c.fp + c.tn
+        rate = c.recall if c.tp + c.fn else c.fp / n
+        what = "recall" if c.tp + c.fn else "false-positive rate"
+        print(f"   {group:<26} {what} {rate:.3f} of {n}")
+    for pair, score in report.errors[:top_errors]:
+        print(f"   ERR {pair.label!s:<5} {score:.3f} {pair.schema:<12} {pair.name1} | {pair.name2}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--small", action="store_true", help="a quarter of the pairs")
+    parser.add_argument("--errors", type=int, default=0, help="print N misclassified pairs")
+    parser.add_argument("--no-baseline", action="store_true", help="skip logic-v2")
+    parser.add_argument("--profile", default="balanced")
+    args = parser.parse_args(argv)
+    pairs = all_pairs(small=args.small)
+    print(f"{len(pairs)} pairs ({sum(p.label for p in pairs)} positive)")
+    clear_caches()
+    scorer, threshold = clearance_scorer(args.profile)
+    ours = evaluate(f"clearance ({args.profile}, threshold {threshold})", scorer, threshold, pairs)
+    print_report(ours, args.errors)
+    baseline = None if args.no_baseline else logic_v2_scorer()
+    if baseline is None:
+        return
+    theirs = evaluate("nomenklatura logic-v2 (threshold 0.7)", baseline[0], baseline[1], pairs)
+    print_report(theirs, 0)
+    print("\n== ratios clearance / logic-v2")
+    print(f"   F1 {ours.overall.f1 / theirs.overall.f1:.2f}x   "
+          f"precision {ours.overall.precision / theirs.overall.precision:.2f}x   "
+          f"recall {ours.overall.recall / theirs.overall.recall:.2f}x   "
+          f"speed {ours.pairs_per_second / theirs.pairs_per_second:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
