@@ -25,6 +25,7 @@ Mapping decisions:
 
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -163,10 +164,8 @@ def read_record(element: Element, path: Path, index: int) -> EuRecord:
 
 def read_records(path: Path) -> tuple[XmlDocument, list[EuRecord]]:
     document = XmlDocument(path)
-    records = [
-        read_record(element, path, index)
-        for index, element in enumerate(iter_records(document, _ROOTS, _RECORDS, _DESCRIBE), 1)
-    ]
+    with closing(iter_records(document, _ROOTS, _RECORDS, _DESCRIBE)) as elements:
+        records = [read_record(element, path, index) for index, element in enumerate(elements, 1)]
     return document, records
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -219,12 +220,12 @@ def read_records(path: Path) -> tuple[str, list[UkRecord]]:
     document = XmlDocument(path)
     published = ""
     records: list[UkRecord] = []
-    elements = iter_records(document, _ROOTS, _RECORDS, _DESCRIBE)
-    for element in elements:
-        if localname(element.tag) == "DateGenerated":
-            published = uk_date(element.text or "")
-        else:
-            records.append(read_record(element, path, len(records) + 1))
+    with closing(iter_records(document, _ROOTS, _RECORDS, _DESCRIBE)) as elements:
+        for element in elements:
+            if localname(element.tag) == "DateGenerated":
+                published = uk_date(element.text or "")
+            else:
+                records.append(read_record(element, path, len(records) + 1))
     return published, records
 
 

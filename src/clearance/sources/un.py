@@ -24,6 +24,7 @@ Mapping decisions:
 from __future__ import annotations
 
 import re
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, TypeVar
@@ -231,10 +232,8 @@ def read_record(element: Element, path: Path, index: int) -> UnRecord:
 
 def read_records(path: Path) -> tuple[XmlDocument, list[UnRecord]]:
     document = XmlDocument(path)
-    records = [
-        read_record(element, path, index)
-        for index, element in enumerate(iter_records(document, _ROOTS, _RECORDS, _DESCRIBE), 1)
-    ]
+    with closing(iter_records(document, _ROOTS, _RECORDS, _DESCRIBE)) as elements:
+        records = [read_record(element, path, index) for index, element in enumerate(elements, 1)]
     return document, records
 
 
