@@ -17,6 +17,7 @@ from clearance.sources.eu import EuSource
 from tests.helpers import assert_ftm_valid
 from tests.sources.xml_cases import (
     assert_parse_error,
+    assert_round_trips,
     bad_variants,
     line_of,
     mutated,
@@ -41,7 +42,9 @@ def test_registry_resolves_the_eu_source() -> None:
 def test_fixture_dataset_metadata() -> None:
     dataset = EuSource().read(FIXTURE)
     assert (dataset.source, dataset.format, dataset.published) == (
-        "eu-fsf", "eu-fsf-xml", "2026-03-02"
+        "eu-fsf",
+        "eu-fsf-xml",
+        "2026-03-02",
     )
     assert dataset.stats == {"Person": 2, "Organization": 1}
     assert_ftm_valid(dataset.entities)
@@ -91,9 +94,7 @@ def test_enterprise(fixture_entities: dict[str, Entity]) -> None:
     assert org.get("registrationNumber") == ["1027800000001"]
     # an organisation has no passportNumber in FtM: the number is kept as idNumber
     assert org.get("idNumber") == ["P0000001"]
-    assert org.get("address") == [
-        "Nevsky prospekt 1, 191186 Saint Petersburg, RUSSIAN FEDERATION"
-    ]
+    assert org.get("address") == ["Nevsky prospekt 1, 191186 Saint Petersburg, RUSSIAN FEDERATION"]
     assert org.get("country") == ["ru"]
     assert org.get("phone") == ["+7 812 000 0001", "+7 812 000 0002"]
     assert org.get("website") == ["http://polar-instruments.example"]
@@ -108,9 +109,7 @@ def test_primary_name_prefers_latin_described_alias(fixture_entities: dict[str, 
     assert "سالم عبد الله" in person.names_of("alias")
     assert person.get("title") == ["Sheikh"]
     # a year range, and an Islamic-calendar entry whose birthdate is already Gregorian
-    assert person.get("birthDate") == [
-        "1953", "1954", "1955", "1956", "1957", "1958", "1982-04-19"
-    ]
+    assert person.get("birthDate") == ["1953", "1954", "1955", "1956", "1957", "1958", "1982-04-19"]
     assert person.listings[0].reason == "UN designation: 2010-01-05"
     assert person.record["attributes"]["unitedNationId"] == "QDi.999"
 
@@ -170,6 +169,7 @@ def test_real_excerpt(shared_data: Path) -> None:
     assert dataset.published == "2026-08-05"
     assert sum(len(e.record["names"]) for e in dataset.entities) == 45
     assert_ftm_valid(dataset.entities)
+    assert_round_trips(dataset.entities)
     # every wholeName of the file is a name of its entity, kept as given (spacing squashed)
     entities = {e.source_id: e for e in dataset.entities}
     for element in etree.parse(str(path)).iter(f"{NS}sanctionEntity"):

@@ -17,6 +17,7 @@ from clearance.sources.un import UnSource
 from tests.helpers import assert_ftm_valid
 from tests.sources.xml_cases import (
     assert_parse_error,
+    assert_round_trips,
     bad_variants,
     line_of,
     mutated,
@@ -74,7 +75,13 @@ def test_person_facts(fixture_entities: dict[str, Entity]) -> None:
     person = fixture_entities["QDi.901"]
     # DATE, YEAR, FROM-TO years, a month in the NOTE, and the alias-level date of birth
     assert person.get("birthDate") == [
-        "1965-01-01", "1967", "1970", "1971", "1972", "1973-11", "1966-02-02"
+        "1965-01-01",
+        "1967",
+        "1970",
+        "1971",
+        "1972",
+        "1973-11",
+        "1966-02-02",
     ]
     assert person.get("birthPlace") == ["Shiraz, Iran (Islamic Republic of)"]
     assert person.get("birthCountry") == ["ir"]
@@ -91,7 +98,11 @@ def test_person_facts(fixture_entities: dict[str, Entity]) -> None:
 
 def test_listing(fixture_entities: dict[str, Entity]) -> None:
     (listing,) = fixture_entities["QDi.901"].listings
-    assert (listing.list, listing.effect, listing.programs) == ("UN-SC", "asset-freeze", ("Al-Qaida",))
+    assert (listing.list, listing.effect, listing.programs) == (
+        "UN-SC",
+        "asset-freeze",
+        ("Al-Qaida",),
+    )
     assert listing.start == "2004-03-12" and listing.end == ""
     assert listing.authority == "United Nations Security Council"
     delisted = fixture_entities["QDe.901"].listings[0]
@@ -123,7 +134,9 @@ def test_record_is_kept_for_audit(fixture_entities: dict[str, Entity]) -> None:
     assert record["dataid"] == "900001"
     assert record["documents"][0]["issuing_country"] == "Iran (Islamic Republic of)"
     assert record["aliases"][2] == {
-        "quality": "Low", "name": "Abu Aldar", "date_of_birth": "1966-02-02"
+        "quality": "Low",
+        "name": "Abu Aldar",
+        "date_of_birth": "1966-02-02",
     }
     # empty sub-elements of the list (<INDIVIDUAL_DOCUMENT/>) are not kept as empty records
     assert "documents" not in fixture_entities["KPi.901"].record
@@ -226,6 +239,7 @@ def test_real_file_counts(
     assert dataset.published == published
     assert all(e.names and e.listings for e in dataset.entities)
     assert_ftm_valid(dataset.entities)
+    assert_round_trips(dataset.entities)
     check_gates(source, dataset, active_count=None)  # a complete file passes the gates
 
 

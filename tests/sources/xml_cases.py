@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import orjson
 import pytest
 from hypothesis import strategies as st
 from lxml import etree
 
 from clearance.errors import ParseError
+from clearance.model import Entity
 from clearance.sources.base import Source
 
 OFAC_CSV = (
@@ -140,3 +142,8 @@ def read_or_parse_error(source: Source, path: Path, data: bytes) -> None:
             assert name.value and name.value == " ".join(name.value.split())
 
 
+def assert_round_trips(entities: list[Entity]) -> None:
+    """Entities (with their source records) survive JSON storage unchanged."""
+    for entity in entities:
+        data = entity.to_dict()
+        assert Entity.from_dict(orjson.loads(orjson.dumps(data))).to_dict() == data

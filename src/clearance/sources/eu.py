@@ -10,7 +10,8 @@ Mapping decisions:
   ``Organization`` (as for the UN list: groups and companies, never natural persons).
 - The EU marks no primary name. The ``name`` is the first strong alias in Latin script,
   preferring one that carries the function or title, then one with a split first/last name,
-  then one in English or no stated language; the other strong aliases are ``alias``, ``strong="false"`` ones ``weakAlias``.
+  then one in English or no stated language; the other strong aliases are ``alias``,
+  ``strong="false"`` ones ``weakAlias``.
   Native-script aliases are kept as given with their script; ``nameLanguage`` becomes an
   ISO 639-3 code.
 - ``citizenship`` -> ``nationality`` (as OpenSanctions maps it). Birth dates from
@@ -235,8 +236,9 @@ def _add_person_facts(entity: Entity, record: EuRecord) -> None:
         entity.add("nationality", country_code(item.get("countryIso2Code")))
     for item in record.birth_dates:
         entity.add("birthDate", birth_dates(item))
-        place = _join(item.get("city"), item.get("place"), item.get("region"),
-                      _country_description(item))
+        place = _join(
+            item.get("city"), item.get("place"), item.get("region"), _country_description(item)
+        )
         entity.add("birthPlace", place)
         entity.add("birthCountry", country_code(item.get("countryIso2Code")))
 
@@ -255,8 +257,17 @@ def _add_addresses(entity: Entity, record: EuRecord) -> None:
     for item in record.addresses:
         po_box = f"PO Box {item.get('poBox')}" if item.get("poBox") else ""
         city = " ".join(p for p in (item.get("zipCode"), item.get("city")) if p)
-        entity.add("address", _join(item.get("street"), po_box, city, item.get("region"),
-                                    item.get("place"), _country_description(item)))
+        entity.add(
+            "address",
+            _join(
+                item.get("street"),
+                po_box,
+                city,
+                item.get("region"),
+                item.get("place"),
+                _country_description(item),
+            ),
+        )
         entity.add("country", country_code(item.get("countryIso2Code")))
         for key, value in item.contacts:
             prop = contact_props.get(key.upper())

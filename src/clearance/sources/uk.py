@@ -184,14 +184,20 @@ def read_record(element: Element, path: Path, index: int) -> UkRecord:
         kind=leaves.get("IndividualEntityShip", [""])[0],
         names=tuple(_name(g) for g in groups.get("Name", ()) if any(g.values())),
         non_latin_names=tuple(
-            UkNonLatinName(g["NameNonLatinScript"], g.get("NonLatinScriptType", ""),
-                           g.get("NonLatinScriptLanguage", ""))
+            UkNonLatinName(
+                g["NameNonLatinScript"],
+                g.get("NonLatinScriptType", ""),
+                g.get("NonLatinScriptLanguage", ""),
+            )
             for g in groups.get("NonLatinName", ())
             if g.get("NameNonLatinScript")
         ),
         addresses=tuple(
-            UkAddress(tuple(g[k] for k in lines if g.get(k)), g.get("AddressPostalCode", ""),
-                      g.get("AddressCountry", ""))
+            UkAddress(
+                tuple(g[k] for k in lines if g.get(k)),
+                g.get("AddressPostalCode", ""),
+                g.get("AddressCountry", ""),
+            )
             for g in groups.get("Address", ())
             if g
         ),

@@ -296,8 +296,9 @@ def map_record(record: UnRecord) -> Entity:
     if schema == "Person":
         _add_person_facts(entity, record)
     for address in record.addresses:
-        full = _join(address.street, address.city, address.state_province, address.zip_code,
-                     address.country)
+        full = _join(
+            address.street, address.city, address.state_province, address.zip_code, address.country
+        )
         entity.add("address", full)
         entity.add("country", country_code(address.country))
     entity.add("notes", record.comments)

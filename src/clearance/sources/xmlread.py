@@ -12,7 +12,7 @@ spellings of the lists into ISO codes through rigour's reference data.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -68,7 +68,7 @@ def _check_not_empty(path: Path) -> None:
 
 def iter_records(
     document: XmlDocument, roots: frozenset[str], records: frozenset[str], describe: str
-) -> Iterator[Element]:
+) -> Generator[Element, None, None]:
     """Yield the elements whose local name is in ``records``, each complete, in file order.
 
     ``roots`` are the local names the document element may have; ``describe`` names the
@@ -83,18 +83,23 @@ def iter_records(
             yield from _iterparse(fh, document, roots, records, describe)
     except etree.XMLSyntaxError as exc:
         location = f"line {exc.lineno}" if exc.lineno else None
-        raise ParseError(str(path), location, f"not well-formed XML ({exc.msg}); {describe} was "
-                         "expected. The file may be cut off or not the right file.") from None
+        raise ParseError(
+            str(path),
+            location,
+            f"not well-formed XML ({exc.msg}); {describe} was "
+            "expected. The file may be cut off or not the right file.",
+        ) from None
     except (etree.LxmlError, LookupError, UnicodeError, ValueError) as exc:
-        raise ParseError(str(path), None, f"cannot be parsed as XML ({exc}); {describe} was "
-                         "expected.") from None
+        raise ParseError(
+            str(path), None, f"cannot be parsed as XML ({exc}); {describe} was expected."
+        ) from None
     if not document.root:
         raise ParseError(str(path), None, f"no XML element found; {describe} was expected")
 
 
 def _iterparse(
     fh: Any, document: XmlDocument, roots: frozenset[str], records: frozenset[str], describe: str
-) -> Iterator[Element]:
+) -> Generator[Element, None, None]:
     context = etree.iterparse(
         fh,
         events=("start", "end"),
@@ -233,6 +238,8 @@ def record_dict(obj: Any) -> Any:
         return out
     if isinstance(obj, tuple | list):
         return [record_dict(item) for item in obj]
+    if isinstance(obj, dict):
+        return {str(k): record_dict(v) for k, v in obj.items()}
     return obj
 
 
