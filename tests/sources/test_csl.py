@@ -250,7 +250,9 @@ def _read_or_parse_error(path: Path) -> None:
     assert all(e.names for e in dataset.entities)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.binary(max_size=400))
 def test_random_bytes(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "random.csv"
@@ -258,7 +260,9 @@ def test_random_bytes(tmp_path: Path, data: bytes) -> None:
     _read_or_parse_error(path)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     name=st.sampled_from(["csl-current.csv", "csl-2019.csv", "consolidated.json"]),
     edits=st.lists(st.tuples(st.integers(0, 10_000), st.binary(max_size=3)), max_size=4),

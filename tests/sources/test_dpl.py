@@ -145,7 +145,9 @@ def _read_or_parse_error(path: Path) -> None:
     assert len({e.id for e in entities}) == len(entities)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.binary(max_size=400))
 def test_random_bytes(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "dpl.txt"
@@ -153,7 +155,9 @@ def test_random_bytes(tmp_path: Path, data: bytes) -> None:
     _read_or_parse_error(path)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     edits=st.lists(st.tuples(st.integers(0, 5_000), st.binary(max_size=3)), max_size=4),
     cut=st.integers(0, 5_000),

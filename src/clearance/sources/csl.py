@@ -40,21 +40,6 @@ from clearance.sources.ftmdata import country_code, schema_props
 
 SOURCE_ID = "us-trade-csl"
 
-CURRENT_HEADER = (
-    "_id,source,entity_number,type,programs,name,title,addresses,federal_register_notice,"
-    "start_date,end_date,standard_order,license_requirement,license_policy,call_sign,"
-    "vessel_type,gross_tonnage,gross_registered_tonnage,vessel_flag,vessel_owner,remarks,"
-    "source_list_url,alt_names,citizenships,dates_of_birth,nationalities,places_of_birth,"
-    "source_information_url,ids"
-).split(",")
-OLD_HEADER = CURRENT_HEADER[1:]
-
-_TEXT_FIELDS = (
-    "source entity_number type name title federal_register_notice start_date end_date "
-    "standard_order license_requirement license_policy call_sign vessel_type gross_tonnage "
-    "gross_registered_tonnage vessel_flag vessel_owner remarks source_list_url "
-    "source_information_url"
-).split()
 _LIST_FIELDS = (
     "programs",
     "alt_names",
@@ -63,6 +48,8 @@ _LIST_FIELDS = (
     "nationalities",
     "citizenships",
 )
+#: columns that hold one value (the others hold ";"-separated lists or structures)
+_STRUCTURED = ("_id", "addresses", "ids", *_LIST_FIELDS)
 _ABBREVIATION = re.compile(r"\(([^()]+)\)")
 _C1 = re.compile("[\x80-\x9f]")
 
@@ -116,6 +103,16 @@ class CslRecord:
 def _config() -> dict[str, Any]:
     data: dict[str, Any] = read_data("csl.yaml")
     return data
+
+
+def current_header() -> list[str]:
+    """Columns of the current CSV; the older header is the same without ``_id``."""
+    return list(_config()["columns"])
+
+
+@cache
+def _text_fields() -> tuple[str, ...]:
+    return tuple(c for c in current_header() if c not in _STRUCTURED)
 
 
 def list_code(source: str) -> str:
@@ -185,7 +182,7 @@ def _parse_csv_ids(text: str, current: bool) -> tuple[CslId, ...]:
 
 
 def _csv_record(row: dict[str, str], location: str, current: bool) -> CslRecord:
-    fields = {key: _clean(row.get(key)) for key in _TEXT_FIELDS}
+    fields = {key: _clean(row.get(key)) for key in _text_fields()}
     lists = {key: _split(_clean(row.get(key))) for key in _LIST_FIELDS}
     return CslRecord(
         location=location,
@@ -215,11 +212,11 @@ def read_csv(path: Path) -> list[CslRecord]:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [h.strip() for h in next(reader)]
-        if header not in (CURRENT_HEADER, OLD_HEADER):
+        current = header == current_header()
+        if not current and header != current_header()[1:]:
             raise ParseError(
                 name, "line 1", "this is not a Consolidated Screening List CSV (unknown header)"
             )
-        current = header == CURRENT_HEADER
         records: list[CslRecord] = []
         for row in reader:
             location = f"line {reader.line_num}"
@@ -257,7 +254,7 @@ def _json_text(value: Any, where: str, path: str) -> str:
 def _json_record(item: Any, location: str, path: str) -> CslRecord:
     if not isinstance(item, dict):
         raise ParseError(path, location, "a result is not an object")
-    fields = {key: _json_text(item.get(key), location, path) for key in _TEXT_FIELDS}
+    fields = {key: _json_text(item.get(key), location, path) for key in _text_fields()}
     lists = {
         key: tuple(_json_text(v, location, path) for v in _json_list(item.get(key), location, path))
         for key in _LIST_FIELDS
@@ -348,7 +345,8 @@ def _add_identifier(entity: Entity, ident: CslId, props: frozenset[str]) -> None
     elif prop == "gender":
         value = value.lower()
     elif prop == "imoNumber":
-        value = re.sub(r"^IMO\s*", "", value, flags=re.IGNORECASE)
+        digits = re.sub(r"\D", "", value)
+        value = f"IMO{digits}" if len(digits) == 7 else value
     if prop not in props:
         prop = "idNumber" if "idNumber" in props else "registrationNumber"
     if prop in props and value:
@@ -404,9 +402,7 @@ def map_record(record: CslRecord, source_id: str) -> Entity:
     for alias in record.alt_names:
         entity.add_name(_clean_name(alias), "alias")
     for addr in record.addresses:
-        text = ", ".join(
-            v for v in (addr.address, addr.city, addr.state, addr.postal_code) if v
-        )
+        text = ", ".join(v for v in (addr.address, addr.city, addr.state, addr.postal_code) if v)
         entity.add("address", text)
         entity.add("country", addr.country)
     for ident in record.ids:
@@ -463,9 +459,7 @@ class CslSource(Source):
     id: ClassVar[str] = SOURCE_ID
     title: ClassVar[str] = "US Consolidated Screening List (trade.gov)"
     gates: ClassVar[Gates] = Gates(min_entities=1)
-    base_url: ClassVar[str] = (
-        "https://data.trade.gov/downloadable_consolidated_screening_list/v1/"
-    )
+    base_url: ClassVar[str] = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/"
     remote_files: ClassVar[tuple[str, ...]] = ("consolidated.csv",)
     formats: ClassVar[tuple[str, ...]] = ("csl-csv", "csl-json")
 

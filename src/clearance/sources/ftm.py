@@ -171,7 +171,6 @@ class _Thing:
     entity: Entity
     adjuncts: dict[str, dict[str, Any]] = field(default_factory=dict)
     relations: list[dict[str, Any]] = field(default_factory=list)
-    has_sanction: bool = False
 
 
 def _map_thing(record: FtmRecord, schema: str) -> Entity:
@@ -212,10 +211,12 @@ def sanction_listing(sanction: FtmRecord) -> Listing:
     props = sanction.properties
     code = _sanction_list(sanction, _datasets(sanction.raw))
     info = list_info(code)
+    # the list's own program codes first, then OpenSanctions' program ids
+    programs = (*props.get("program", ()), *props.get("programId", ()))
     return Listing(
         list=code,
         effect=info.effect,
-        programs=props.get("programId") or props.get("program", ()),
+        programs=tuple(dict.fromkeys(p for p in programs if csl_list_code(p) != code)),
         start=(sanction.first("startDate") or sanction.first("listingDate"))[:10],
         end=sanction.first("endDate")[:10],
         authority="; ".join(props.get("authority", ())) or info.authority,
@@ -224,12 +225,14 @@ def sanction_listing(sanction: FtmRecord) -> Listing:
     )
 
 
-def _dataset_listings(record: FtmRecord) -> list[Listing]:
-    """Listings of a target that has no Sanction records: one per known list, else generic."""
+def _dataset_listings(record: FtmRecord, listed: set[str]) -> list[Listing]:
+    """Listings from the datasets of a target: one per official list we know that no Sanction
+    record already gave; the generic OPENSANCTIONS one if the target has no listing at all.
+    The entity's programId mixes all its datasets, so it is used only for a single dataset."""
     datasets = _datasets(record.raw)
-    codes = list(dict.fromkeys(c for c in (dataset_list(d) for d in datasets) if c))
-    programs = record.properties.get("programId", ())
-    if not codes:
+    codes = [c for c in dict.fromkeys(dataset_list(d) for d in datasets) if c and c not in listed]
+    programs = record.properties.get("programId", ()) if len(datasets) == 1 else ()
+    if not codes and not listed:
         authority = "OpenSanctions: " + ", ".join(datasets) if datasets else ""
         info = list_info("OPENSANCTIONS")
         return [Listing("OPENSANCTIONS", info.effect, programs, authority=authority)]
@@ -253,7 +256,9 @@ def _fold_address(thing: _Thing, record: FtmRecord, by_id: dict[str, FtmRecord])
         if address is None or address.schema != "Address":
             continue
         thing.entity.add("address", _address_text(address))
-        thing.entity.add("country", [country_code(c) for c in address.properties.get("country", ())])
+        thing.entity.add(
+            "country", [country_code(c) for c in address.properties.get("country", ())]
+        )
         thing.adjuncts[address.id] = address.raw
 
 
@@ -282,7 +287,6 @@ def _fold_other(record: FtmRecord, things: dict[str, _Thing]) -> None:
         for target in record.properties.get("entity", ()):
             if target in things:
                 thing = things[target]
-                thing.has_sanction = True
                 if listing not in thing.entity.listings:
                     thing.entity.listings.append(listing)
                 thing.adjuncts[record.id] = record.raw
@@ -313,7 +317,8 @@ def fold(records: Sequence[FtmRecord]) -> list[Entity]:
         schema = thing_schema(record.schema)
         if schema is not None:
             things[record.id] = _Thing(_map_thing(record, schema))
-    for record in records:
+    # folded records are taken in id order, so the result does not depend on the file order
+    for record in sorted(records, key=lambda r: r.id):
         if record.id in things:
             _fold_address(things[record.id], record, by_id)
         else:
@@ -322,8 +327,9 @@ def fold(records: Sequence[FtmRecord]) -> list[Entity]:
     for entity_id, thing in things.items():
         record = by_id[entity_id]
         target = record.raw.get("target") is True
-        if target and not thing.has_sanction:
-            thing.entity.listings.extend(_dataset_listings(record))
+        if target:
+            listed = {x.list for x in thing.entity.listings}
+            thing.entity.listings.extend(_dataset_listings(record, listed))
         thing.entity.record = {
             "ftm": record.raw,
             "target": target,

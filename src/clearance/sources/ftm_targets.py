@@ -78,7 +78,7 @@ def _multi(cell: str, name: str, location: str) -> tuple[str, ...]:
     if not cell:
         return ()
     try:
-        values = next(csv.reader([cell], delimiter=";", strict=True), [])
+        values = next(csv.reader([cell], delimiter=";"), [])
     except csv.Error as exc:
         raise ParseError(name, location, f"broken multi-value cell ({exc})") from None
     return tuple(v.strip() for v in values if v.strip())
