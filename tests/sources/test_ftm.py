@@ -139,6 +139,7 @@ def test_targets_simple(shared_data: Path) -> None:
     dataset = FtmSource().read(shared_data / OS / "ua_war_sanctions.targets.simple.csv")
     entities = dataset.entities
     assert dataset.format == "targets-simple-csv"
+    assert dataset.published == "2026-03-13"
     assert len(entities) == 5600
     counts = {s: sum(1 for e in entities if e.schema == s) for s in dataset.stats}
     assert counts["Person"] == 1543 and counts["Vessel"] == 1340
@@ -196,6 +197,16 @@ def test_fixture_delta(fixtures: Path, tmp_path: Path) -> None:
         shutil.copy(fixtures / "ftm" / name, tmp_path / name)
     folder = by_id(read(tmp_path))
     assert {k: v.to_dict() for k, v in folder.items()} == {k: v.to_dict() for k, v in after.items()}
+
+
+def test_delta_on_stored_entities(fixtures: Path) -> None:
+    """The store keeps entities as JSON: a delta applies to what comes back from storage."""
+    base = read(fixtures / "ftm" / "entities.ftm.json")
+    stored = [Entity.from_dict(json.loads(json.dumps(e.to_dict()))) for e in base]
+    delta = fixtures / "ftm" / "entities.delta.json"
+    assert [e.to_dict() for e in apply_delta(stored, delta)] == [
+        e.to_dict() for e in apply_delta(base, delta)
+    ]
 
 
 def test_delta_needs_ftm_entities(fixtures: Path) -> None:

@@ -29,6 +29,7 @@ lone delta file with a message saying so.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ from clearance.sources.ftmdata import (
 SOURCE_ID = "ftm"
 NAME_PROPS: tuple[NameKind, ...] = ("name", "alias", "weakAlias", "previousName")
 DeltaKind = Literal["ADD", "MOD", "DEL"]
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -456,6 +458,18 @@ class FtmSource(Source):
             entities=entities,
             format=fmt,
             files=files,
+            published=published_date(entities),
             content_hash=hash_files(files),
             stats=dict(stats),
         )
+
+
+def published_date(entities: Iterable[Entity]) -> str:
+    """The export's date: the latest ``last_seen`` (when OpenSanctions last saw an entity)."""
+    latest = ""
+    for entity in entities:
+        raw = entity.record.get("ftm", entity.record)
+        seen = raw.get("last_seen") if isinstance(raw, dict) else None
+        if isinstance(seen, str) and _ISO_DAY.match(seen):
+            latest = max(latest, seen[:10])
+    return latest
