@@ -1,0 +1,150 @@
+"""Screening routes: match (yente-compatible), search, screen, entities. Thin: decode, call
+one service method, encode."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+
+from clearance.api.errors import JsonResponse
+from clearance.api.models import (
+    EntityMatchQuery,
+    EntityMatchResponse,
+    EntityResponse,
+    ErrorResponse,
+    HistoryResponse,
+    ScreenRequest,
+    ScreenResponse,
+    SearchResponse,
+    SourcesResponse,
+)
+from clearance.api.security import require
+from clearance.api.services import ApiServices, Caller, MatchParams, ScreenParams, SearchParams
+from clearance.store.keys import ApiKey
+
+TS_PATTERN = r"^\d{4}-\d{2}-\d{2}(T\d{2}(:\d{2}(:\d{2})?)?)?$"
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "Invalid query"},
+    401: {"model": ErrorResponse, "description": "Missing, unknown or revoked API key"},
+    403: {"model": ErrorResponse, "description": "The key's role is too low"},
+    404: {"model": ErrorResponse, "description": "Unknown dataset or entity"},
+    413: {"model": ErrorResponse, "description": "Body or batch too large"},
+    422: {"model": ErrorResponse, "description": "Malformed request"},
+    429: {"model": ErrorResponse, "description": "Rate limit exceeded"},
+    504: {"model": ErrorResponse, "description": "Time limit exceeded"},
+}
+
+router = APIRouter(default_response_class=JsonResponse, responses=ERRORS)
+
+ScreenerKey = Annotated[ApiKey, Depends(require("screener"))]
+AnalystKey = Annotated[ApiKey, Depends(require("analyst"))]
+
+
+def services(request: Request) -> ApiServices:
+    value: ApiServices = request.app.state.services
+    return value
+
+
+def caller(request: Request, key: ApiKey) -> Caller:
+    return Caller(key=key, request_id=request.state.request_id, endpoint=request.url.path)
+
+
+def deadline(request: Request) -> float:
+    return time.monotonic() + float(request.app.state.settings.api_request_timeout)
+
+
+@router.post(
+    "/match/{dataset}",
+    summary="Query by example matcher (yente-compatible)",
+    tags=["Matching"],
+    response_model=EntityMatchResponse,
+)
+def match(
+    request: Request,
+    key: ScreenerKey,
+    body: EntityMatchQuery,
+    dataset: Annotated[str, Path(description="'default' (all lists) or a source id")],
+    limit: Annotated[int, Query(ge=1, le=500, title="Results per query")] = 5,
+    threshold: Annotated[float | None, Query(ge=0.0, le=1.0, title="Match threshold")] = None,
+    cutoff: Annotated[float | None, Query(ge=0.0, le=1.0, deprecated=True)] = None,
+    algorithm: Annotated[str, Query(title="A profile name, or a yente name (best...)")] = "best",
+    include_dataset: Annotated[list[str], Query()] = [],  # noqa: B006 - FastAPI copies defaults
+    exclude_dataset: Annotated[list[str], Query()] = [],  # noqa: B006
+    exclude_schema: Annotated[list[str], Query()] = [],  # noqa: B006
+    topics: Annotated[list[str], Query(description="Accepted for yente compatibility")] = [],  # noqa: B006
+    changed_since: Annotated[str | None, Query(pattern=TS_PATTERN)] = None,
+    exclude_entity_ids: Annotated[list[str], Query(max_length=50)] = [],  # noqa: B006
+) -> Any:
+    """Match a batch of example entities (FollowTheMoney shape) against the lists, like
+    OpenSanctions yente's `/match`. Each query is a schema and properties such as `name`,
+    `birthDate`, `nationality`, `idNumber`; results are scored listed entities."""
+    params = MatchParams(
+        limit=limit,
+        threshold=threshold if threshold is not None else cutoff,
+        algorithm=algorithm,
+        changed_since=changed_since,
+        exclude_entity_ids=tuple(exclude_entity_ids),
+        include_dataset=tuple(include_dataset),
+        exclude_dataset=tuple(exclude_dataset),
+        exclude_schema=tuple(exclude_schema),
+    )
+    result = services(request).match(dataset, body.queries, params, caller(request, key))
+    return JsonResponse(result, headers={"x-batch-size": str(len(result["responses"]))})
+
+
+@router.get("/search", tags=["Matching"], response_model=SearchResponse)
+def search(
+    request: Request,
+    key: ScreenerKey,
+    q: Annotated[str, Query(min_length=1, max_length=1000, title="Name to search for")],
+    schema: Annotated[str, Query(title="Thing, LegalEntity, Person, Company...")] = "Thing",
+    countries: Annotated[list[str], Query()] = [],  # noqa: B006
+    datasets: Annotated[list[str], Query(title="Source ids")] = [],  # noqa: B006
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+    threshold: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
+) -> Any:
+    """Search the lists for a name, with optional schema, country and list filters."""
+    params = SearchParams(
+        q=q,
+        schema=schema,
+        countries=tuple(countries),
+        datasets=tuple(datasets),
+        limit=limit,
+        threshold=threshold,
+    )
+    return JsonResponse(services(request).search(params, caller(request, key)))
+
+
+@router.get("/entities/{entity_id}", tags=["Data access"], response_model=EntityResponse)
+def entity(request: Request, key: AnalystKey, entity_id: str) -> Any:
+    """A listed entity in FollowTheMoney shape, with its listings (analyst role)."""
+    return JsonResponse(services(request).entity(entity_id))
+
+
+@router.get("/entities/{entity_id}/history", tags=["Data access"], response_model=HistoryResponse)
+def entity_history(request: Request, key: AnalystKey, entity_id: str) -> Any:
+    """The list versions in which the entity was added, changed or removed (analyst role)."""
+    return JsonResponse(services(request).history(entity_id))
+
+
+@router.post("/screen", tags=["Screening"], response_model=ScreenResponse)
+def screen(request: Request, key: ScreenerKey, body: ScreenRequest) -> Any:
+    """Screen a batch of rows synchronously (at most `api_max_batch` rows, default 1,000;
+    larger batches get 413 `too_large`: submit them as a job)."""
+    params = ScreenParams(
+        rows=[row.model_dump(by_alias=True) for row in body.rows],
+        profile=body.profile,
+        threshold=body.threshold,
+        limit=body.limit,
+        sources=tuple(body.sources) if body.sources else None,
+        deadline=deadline(request),
+    )
+    return JsonResponse(services(request).screen(params, caller(request, key)))
+
+
+@router.get("/sources", tags=["Data access"], response_model=SourcesResponse)
+def sources(request: Request, key: ScreenerKey) -> Any:
+    """Active list versions: source, version id, publication date, entity count."""
+    return JsonResponse({"sources": services(request).sources()})

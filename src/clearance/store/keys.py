@@ -1,0 +1,182 @@
+"""API keys: created once, stored only as hashes, with a role that grants a set of rights.
+
+A key is ``clr_`` followed by 43 URL-safe characters (256 random bits). Only its SHA-256 digest
+is stored: with that much entropy a slow password hash buys nothing, and a digest lets the
+server find the key with one indexed lookup. The lookup is followed by a constant-time
+comparison of the digests. The secret itself is shown once, when the key is created.
+
+Roles are ordered: ``screener`` < ``analyst`` < ``admin``; each includes the rights of the
+roles below it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from clearance.errors import AuthError, ForbiddenError, InputError, NotFoundError
+
+#: roles, lowest first
+ROLES: tuple[str, ...] = ("screener", "analyst", "admin")
+KEY_PREFIX = "clr_"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS api_keys (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    digest TEXT NOT NULL UNIQUE,
+    hint TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE INDEX IF NOT EXISTS api_keys_name ON api_keys (name);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """What is known about a key (never its secret)."""
+
+    id: str
+    name: str
+    role: str
+    #: the first characters of the secret, to help a person tell keys apart
+    hint: str
+    created_at: str
+    revoked_at: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+    def allows(self, role: str) -> bool:
+        """Whether this key's role includes the rights of ``role``."""
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "role": self.role,
+            "hint": self.hint,
+            "created_at": self.created_at,
+            "revoked_at": self.revoked_at,
+            "active": self.active,
+        }
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise InputError(f"Unknown role {role!r}: use one of {', '.join(ROLES)}.")
+    return role
+
+
+class KeyStore:
+    """API keys in a SQLite table (in the store's database file).
+
+    Safe to share between threads: every statement runs under one lock.
+    """
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+        self._lock = threading.Lock()
+        with self._lock, self._db:
+            self._db.executescript(_SCHEMA)
+
+    def create(self, name: str, role: str) -> tuple[ApiKey, str]:
+        """Create a key; returns its record and the secret (which is not stored)."""
+        name = name.strip()
+        if not name:
+            raise InputError("A key needs a non-empty name.")
+        check_role(role)
+        if any(k.name == name and k.active for k in self.list()):
+            raise InputError(f"An active key named {name!r} exists; revoke it first.")
+        secret = KEY_PREFIX + secrets.token_urlsafe(32)
+        key = ApiKey(
+            id="key_" + secrets.token_hex(6),
+            name=name,
+            role=role,
+            hint=secret[: len(KEY_PREFIX) + 4],
+            created_at=_now(),
+        )
+        with self._lock, self._db:
+            self._db.execute(
+                "INSERT INTO api_keys (id, name, role, digest, hint, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (key.id, key.name, key.role, digest(secret), key.hint, key.created_at),
+            )
+        return key, secret
+
+    def list(self) -> list[ApiKey]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, name, role, hint, created_at, revoked_at FROM api_keys"
+                " ORDER BY created_at, id"
+            ).fetchall()
+        return [ApiKey(*row) for row in rows]
+
+    def revoke(self, name_or_id: str) -> ApiKey:
+        """Revoke the key with this id, or the active key with this name."""
+        keys = self.list()
+        matches = [k for k in keys if k.id == name_or_id]
+        if not matches:
+            matches = [k for k in keys if k.name == name_or_id and k.active]
+        if not matches:
+            raise NotFoundError(f"No active API key with id or name {name_or_id!r}.")
+        key = matches[0]
+        if key.active:
+            with self._lock, self._db:
+                self._db.execute(
+                    "UPDATE api_keys SET revoked_at = ? WHERE id = ?", (_now(), key.id)
+                )
+        return next(k for k in self.list() if k.id == key.id)
+
+    def verify(self, secret: str | None, role: str = "screener") -> ApiKey:
+        """The active key for this secret, if its role includes ``role``.
+
+        Raises AuthError for a missing, unknown or revoked key and ForbiddenError when the
+        key's role is too low.
+        """
+        if not secret:
+            raise AuthError("An API key is required: send 'Authorization: Bearer KEY'.")
+        wanted = digest(secret)
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, name, role, hint, created_at, revoked_at, digest FROM api_keys"
+                " WHERE digest = ?",
+                (wanted,),
+            ).fetchone()
+        if row is None or not hmac.compare_digest(row[6], wanted) or row[5] is not None:
+            raise AuthError("The API key is unknown or has been revoked.")
+        key = ApiKey(*row[:6])
+        if not key.allows(role):
+            raise ForbiddenError(f"This needs the {role} role; the key has the {key.role} role.")
+        return key
+
+
+def open_database(path: str) -> sqlite3.Connection:
+    """A connection to the store's database file for the key and audit tables.
+
+    It may be shared between threads (each class above serialises its statements) and waits
+    for other writers instead of failing at once.
+    """
+    connection = sqlite3.connect(path, timeout=30.0, check_same_thread=False)
+    connection.execute("PRAGMA busy_timeout = 30000")
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    return connection
