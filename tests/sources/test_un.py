@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from clearance.errors import GateError
@@ -14,6 +15,7 @@ from clearance.model import Entity
 from clearance.sources import get_source
 from clearance.sources.base import check_gates
 from clearance.sources.un import UnSource
+from clearance.sources.xmlread import country_codes, year_range
 from tests.helpers import assert_ftm_valid
 from tests.sources.xml_cases import (
     assert_parse_error,
@@ -278,3 +280,44 @@ def test_real_file_spot_check(shared_data: Path) -> None:
     assert person.listings[0].start == "2001-10-17"
     native = entities["QDi.017"]
     assert native.names[1].value == "ثروت صالح شحاته" and native.names[1].script == "Arab"
+
+
+# -- shared XML reader helpers (sources/xmlread.py) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("Iran (Islamic Republic of)", ("ir",)),
+        ("Democratic People's Republic of Korea", ("kp",)),
+        ("China, Hong Kong Special Administrative Region", ("hk",)),
+        ("Indonesia (as at Dec. 2003)", ("id",)),
+        ("Sudan/South Sudan", ("sd", "ss")),
+        ("RU", ("ru",)),
+        ("na", ()),  # the UN's "not available", not Namibia
+        ("00", ()),  # the EU's "unknown"
+        ("", ()),
+    ],
+)
+def test_country_codes_from_list_spellings(text: str, codes: tuple[str, ...]) -> None:
+    assert country_codes(text) == codes
+
+
+@given(st.text(max_size=40))
+def test_country_codes_are_lower_case_codes(text: str) -> None:
+    for code in country_codes(text):
+        assert code == code.lower() and 2 <= len(code) <= 6
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "years"),
+    [
+        ("1953", "1958", ["1953", "1954", "1955", "1956", "1957", "1958"]),
+        ("1958", "1953", ["1953", "1954", "1955", "1956", "1957", "1958"]),
+        ("1900", "1990", ["1900", "1990"]),
+        ("1970", "", ["1970"]),
+        ("about", "1970s", []),
+    ],
+)
+def test_year_range(start: str, end: str, years: list[str]) -> None:
+    assert year_range(start, end) == years

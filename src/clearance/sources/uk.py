@@ -40,7 +40,7 @@ from clearance.sources.xmlread import (
     Element,
     XmlDocument,
     clean,
-    country_code,
+    country_codes,
     iter_records,
     language_code,
     locate,
@@ -256,20 +256,22 @@ def _add_names(entity: Entity, record: UkRecord) -> None:
 def _add_person_facts(entity: Entity, record: UkRecord) -> None:
     genders = _mapping()["genders"]
     entity.add("birthDate", [uk_date(d) for d in record.get("DOB")])
-    entity.add("nationality", [country_code(n) for n in record.get("Nationality")])
+    entity.add("nationality", [c for n in record.get("Nationality") for c in country_codes(n)])
     entity.add("gender", [genders.get(key(g), "") for g in record.get("Gender")])
     entity.add("position", record.get("Position"))
     entity.add("title", record.get("Title"))
     entity.add("passportNumber", [p.number for p in record.passports])
     for place in record.birth_places:
         entity.add("birthPlace", ", ".join(p for p in (place.town, place.country) if p))
-        entity.add("birthCountry", country_code(place.country))
+        entity.add("birthCountry", country_codes(place.country))
 
 
 def _add_vessel_facts(entity: Entity, record: UkRecord) -> None:
     entity.add("imoNumber", record.get("IMONumber"))
-    entity.add("flag", [country_code(c) for c in record.get("CurrentBelievedFlagOfShip")])
-    entity.add("pastFlags", [country_code(c) for c in record.get("PreviousFlag")])
+    entity.add(
+        "flag", [c for f in record.get("CurrentBelievedFlagOfShip") for c in country_codes(f)]
+    )
+    entity.add("pastFlags", [c for f in record.get("PreviousFlag") for c in country_codes(f)])
     entity.add("type", record.get("TypeOfShip"))
     entity.add("tonnage", record.get("TonnageOfShip"))
 
@@ -313,7 +315,7 @@ def map_record(record: UkRecord) -> Entity:
     for address in record.addresses:
         parts = (*address.lines, address.postal_code, address.country)
         entity.add("address", ", ".join(p for p in parts if p))
-        entity.add("country", country_code(address.country))
+        entity.add("country", country_codes(address.country))
     entity.add("notes", record.get("OtherInformation"))
     entity.listings.extend(_listings(record))
     entity.record = record_dict(record)

@@ -37,7 +37,7 @@ from clearance.sources.common import hash_files, iso_date, localname
 from clearance.sources.xmlread import (
     Element,
     XmlDocument,
-    country_code,
+    country_codes,
     group,
     informative,
     iter_records,
@@ -273,16 +273,16 @@ def _add_person_facts(entity: Entity, record: UnRecord) -> None:
         entity.add("gender", gender)
     entity.add("title", record.titles)
     entity.add("position", record.designations)
-    entity.add("nationality", [country_code(n) for n in record.nationalities])
+    entity.add("nationality", [c for n in record.nationalities for c in country_codes(n)])
     for item in record.birth_dates:
         entity.add("birthDate", birth_dates(item))
     for place in record.birth_places:
         entity.add("birthPlace", _join(place.city, place.state_province, place.country))
-        entity.add("birthCountry", country_code(place.country))
+        entity.add("birthCountry", country_codes(place.country))
     for alias in record.aliases:
         entity.add("birthDate", iso_date(alias.date_of_birth))
         entity.add("birthPlace", _join(alias.city_of_birth, alias.country_of_birth))
-        entity.add("birthCountry", country_code(alias.country_of_birth))
+        entity.add("birthCountry", country_codes(alias.country_of_birth))
     for doc in record.documents:
         kind = f"{doc.type} {doc.type2}".lower()
         prop = "passportNumber" if "pas" in kind and "port" in kind else "idNumber"
@@ -300,7 +300,7 @@ def map_record(record: UnRecord) -> Entity:
             address.street, address.city, address.state_province, address.zip_code, address.country
         )
         entity.add("address", full)
-        entity.add("country", country_code(address.country))
+        entity.add("country", country_codes(address.country))
     entity.add("notes", record.comments)
     info = list_info(LIST_CODE)
     entity.listings.append(

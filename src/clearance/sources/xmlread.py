@@ -218,6 +218,25 @@ def country_code(value: str) -> str:
     return territory.ftm_country or ""
 
 
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_ALTERNATIVES = re.compile(r"\s*(?:/|;|\bor\b)\s*")
+
+
+@lru_cache(maxsize=4096)
+def country_codes(value: str) -> tuple[str, ...]:
+    """ISO codes for a free-text country field: the whole text, else the text without its
+    parenthetical remark (``Indonesia (as at Dec. 2003)``), else each of its alternatives
+    (``Sudan/South Sudan``)."""
+    code = country_code(value)
+    if code:
+        return (code,)
+    bare = clean(_PARENTHESES.sub(" ", value))
+    if bare != clean(value) and country_code(bare):
+        return (country_code(bare),)
+    parts = [country_code(part) for part in _ALTERNATIVES.split(bare) if part]
+    return tuple(dict.fromkeys(code for code in parts if code))
+
+
 @lru_cache(maxsize=1024)
 def language_code(value: str) -> str:
     """ISO 639-3 code for a language code or name the list gives (``FR`` -> ``fra``), else ""."""
