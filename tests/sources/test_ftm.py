@@ -177,6 +177,7 @@ def test_fixture_folding(fixtures: Path) -> None:
     assert entities["v1"].listings[0].list == "EU-FSF"
     assert "owner" not in entities["v1"].properties
     assert entities["c2"].listings == []
+    assert entities["p2"].get("passportNumber") == ["Q-2"]
     owned = entities["c2"].record["relations"]
     assert owned[0]["owner"] == "ftm:c1" and owned[0]["percentage"] == "100"
     family = [r for r in person.record["relations"] if r["schema"] == "Family"]

@@ -293,11 +293,12 @@ def _fold_other(record: FtmRecord, things: dict[str, _Thing]) -> None:
                     thing.entity.listings.append(listing)
                 thing.adjuncts[record.id] = record.raw
     elif document is not None:
-        for holder in record.properties.get(document["holder"], ()):
+        numbers = [n for prop in document.numbers for n in record.properties.get(prop, ())]
+        for holder in record.properties.get(document.holder, ()):
             if holder in things:
                 thing = things[holder]
-                if document["prop"] in schema_props(thing.entity.schema):
-                    thing.entity.add(document["prop"], record.properties.get(document["number"]))
+                if document.prop in schema_props(thing.entity.schema):
+                    thing.entity.add(document.prop, numbers)
                 thing.adjuncts[record.id] = record.raw
     elif edge is not None:
         relation = _relation(record, *edge)

@@ -8,6 +8,7 @@ FollowTheMoney itself uses. Pure lookups, loaded once per process.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -40,9 +41,21 @@ def edges() -> dict[str, tuple[str, str]]:
     return {k: (v[0], v[1]) for k, v in _data()["edges"].items()}
 
 
-def documents() -> dict[str, dict[str, str]]:
-    docs: dict[str, dict[str, str]] = _data()["documents"]
-    return docs
+@dataclass(frozen=True)
+class Document:
+    """How an identity document folds into its holder."""
+
+    holder: str
+    numbers: tuple[str, ...]
+    prop: str
+
+
+@cache
+def documents() -> dict[str, Document]:
+    return {
+        schema: Document(spec["holder"], tuple(spec["numbers"]), spec["prop"])
+        for schema, spec in _data()["documents"].items()
+    }
 
 
 def dataset_list(dataset: str) -> str | None:
