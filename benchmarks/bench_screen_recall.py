@@ -1,0 +1,115 @@
+"""Candidate recall of the index: does it hand the matcher every entity that would pass?
+
+    python benchmarks/bench_screen_recall.py HOME [--queries 600] [--workers 2]
+
+For a seeded sample of queries (perturbed names of listed people with birth year and
+nationality, perturbed aliases of listed entities of every kind, unlisted people, the company
+cases) every entity of the store is scored exhaustively with the matcher; recall is the share
+of (query, entity) pairs at or above the threshold that the index also returned as candidates.
+Also prints the candidate-set size. The exhaustive pass is slow (minutes): keep ``--queries``
+moderate on a shared machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench_screen_data import SHARED, load_all  # noqa: E402
+
+from clearance.model import Entity, Query  # noqa: E402
+from clearance.screen import Screener  # noqa: E402
+from tests.screen_eval import (  # noqa: E402
+    company_cases,
+    listed_person_queries,
+    negative_queries,
+    perturb,
+)
+
+_STATE: dict[str, object] = {}
+
+
+def alias_queries(entities: list[Entity], count: int, seed: int) -> list[Query]:
+    """Perturbed non-primary names of random entities (companies, vessels, people)."""
+    rng = random.Random(seed)
+    pool = [e for e in entities if len(e.names) > 1]
+    out: list[Query] = []
+    for entity in rng.sample(pool, min(count, len(pool))):
+        name = rng.choice(entity.names[1:]).value
+        out.append(Query(name=perturb(name, rng)[0], schema=entity.schema))
+    return out
+
+
+def build_queries(screener: Screener, total: int, seed: int) -> list[Query]:
+    entities = [screener.index.entity(i) for i in range(screener.index.size)]
+    rng = random.Random(seed)
+    people = [q for q, _, _ in listed_person_queries(entities, seed)]
+    negatives = list(negative_queries(SHARED / "eval" / "negatives_global_1k.csv"))
+    negatives += list(negative_queries(SHARED / "eval" / "negatives_us_1k.csv"))
+    cases = [Query(name=c["query"], schema=c["schema"]) for c in company_cases()]
+    share = max(total // 3, 1)
+    queries = rng.sample(people, min(share, len(people)))
+    queries += alias_queries(entities, share, seed)
+    queries += rng.sample(negatives, min(total - 2 * share, len(negatives)))
+    return queries + cases
+
+
+def _init(home: str) -> None:
+    from clearance.settings import Settings
+
+    screener = Screener.open(Settings(home=Path(home)))
+    prepared = [screener.scorer.prepare(screener.index.entity(i)) for i in range(screener.index.size)]
+    _STATE.update(screener=screener, prepared=prepared)
+
+
+def _exhaustive(query: Query) -> list[int]:
+    screener: Screener = _STATE["screener"]  # type: ignore[assignment]
+    prepared: list[object] = _STATE["prepared"]  # type: ignore[assignment]
+    cut = screener.scorer.threshold
+    return [i for i, p in enumerate(prepared) if screener.scorer.score(query, p).score >= cut]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("home", type=Path)
+    parser.add_argument("--queries", type=int, default=600)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=5)
+    args = parser.parse_args()
+    settings = load_all(args.home, quiet=True)
+    screener = Screener.open(settings)
+    queries = build_queries(screener, args.queries, args.seed)
+    started = time.perf_counter()
+    with get_context("fork").Pool(args.workers, _init, (str(settings.home),)) as pool:
+        truth = pool.map(_exhaustive, queries, chunksize=8)
+    exhaustive_s = time.perf_counter() - started
+    pairs = found = 0
+    sizes: list[int] = []
+    missed: list[tuple[str, str]] = []
+    for query, positives in zip(queries, truth, strict=True):
+        got = {c.index for c in screener.searcher.candidates(
+            [query.name, *query.aliases], identifiers=query.identifiers, schema=query.schema)}
+        sizes.append(len(got))
+        pairs += len(positives)
+        found += sum(1 for i in positives if i in got)
+        missed += [(query.name, screener.index.entity_ids[i]) for i in positives if i not in got]
+    print(f"store: {screener.index.size:,} entities, {len(screener.index.name_entity):,} names")
+    print(f"queries: {len(queries)}; exhaustive scoring took {exhaustive_s:.0f} s")
+    print(f"candidate recall: {found}/{pairs} = {found / max(pairs, 1):.4f}")
+    print(f"candidates per query: median {np.median(sizes):.0f}, mean {np.mean(sizes):.1f}, "
+          f"max {max(sizes)}; exhaustive would score {screener.index.size:,}")
+    for name, entity_id in missed[:20]:
+        print(f"  missed: {name!r} -> {entity_id}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
