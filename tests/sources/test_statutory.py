@@ -295,6 +295,7 @@ MALFORMED = {
     "wrong-source": (_set(("source",), "us-dod-1260h"), "top level"),
     "unknown-effect": (_set(("effect",), "bans-everything"), "top level"),
     "unknown-list": (_set(("list",), "NOPE"), "top level"),
+    "no-published-date": (_set(("published",), None), "top level"),
     "entries-not-a-list": (_set(("entries",), {"id": "x"}), "top level"),
     "entry-not-a-mapping": (_set(("entries", 1), "Example Video Company"), "#2"),
 }

@@ -33,9 +33,10 @@ from clearance.sources.common import find_file, hash_files
 FORMAT = "clearance-yaml"
 DATA_FOLDER = ("data", "statutory")
 
-_FILE_REQUIRED = ("source", "list", "authority", "effect", "published", "source_url", "entries")
+_FILE_REQUIRED = ("source", "list", "authority", "effect", "source_url", "entries")
 _FILE_OPTIONAL = (
-    "title", "program", "topics", "source_document", "editions", "equipment_classes", "reason",
+    "published", "as_of", "title", "program", "topics", "source_document", "editions",
+    "equipment_classes", "reason",
 )  # fmt: skip
 _ENTRY_REQUIRED = ("id", "schema", "name", "listed", "source_url")
 _ENTRY_OPTIONAL = (
@@ -295,6 +296,14 @@ def _editions(check: _Checker, value: Any) -> None:
         check.url(edition["url"], "url")
 
 
+def _published(check: _Checker, doc: Mapping[str, Any]) -> str:
+    """The date the file's data is as of: ``published`` (or its synonym ``as_of``)."""
+    for field in ("published", "as_of"):
+        if doc.get(field):
+            return check.date(doc[field], field)
+    raise check.fail("the required field 'published' (the date the data is as of) is missing")
+
+
 def load_file(path: Path, source_id: str) -> ListFile:
     """Parse and validate one statutory list file. Raises ParseError on any defect."""
     doc = _load_yaml(path)
@@ -329,7 +338,7 @@ def load_file(path: Path, source_id: str) -> ListFile:
         effect=effect,
         authority=check.text(doc["authority"], "authority"),
         program=check.text(doc.get("program"), "program"),
-        published=check.date(doc["published"], "published"),
+        published=_published(check, doc),
         source_url=check.url(doc["source_url"], "source_url"),
         source_document=check.text(doc.get("source_document"), "source_document"),
         topics=check.texts(doc.get("topics"), "topics"),
