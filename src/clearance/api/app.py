@@ -129,3 +129,8 @@ def create_app(
 
     app.add_middleware(RequestGuard, body_limit=body_limit, timeout=settings.api_request_timeout)
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The app for ``clearance serve``: settings from the environment, built in each worker."""
+    return create_app(Settings.from_env())

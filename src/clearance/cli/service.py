@@ -1,0 +1,104 @@
+"""``clearance serve`` (the HTTP API) and ``clearance keys`` (its API keys).
+
+The api package and uvicorn are imported only inside ``serve``, so the rest of the CLI stays
+light and works without the ``server`` extra.
+"""
+
+from __future__ import annotations
+
+import click
+
+from clearance.cli.context import echo_json, settings
+from clearance.store.keys import ROLES, KeyStore, open_database
+
+
+def _keystore() -> KeyStore:
+    conf = settings()
+    conf.home.mkdir(parents=True, exist_ok=True)
+    return KeyStore(open_database(str(conf.database_path)))
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--workers", default=1, show_default=True, type=int, help="Server processes.")
+@click.option("--root-path", default="", help="Path prefix when served behind a proxy.")
+@click.option(
+    "--forwarded-allow-ips",
+    default="127.0.0.1",
+    show_default=True,
+    help="Proxies whose X-Forwarded-For/-Proto headers are trusted ('*' for any).",
+)
+@click.option("--log-level", default="info", show_default=True)
+def serve(
+    host: str, port: int, workers: int, root_path: str, forwarded_allow_ips: str, log_level: str
+) -> None:
+    """Run the HTTP API (needs the 'server' extra: pip install 'clearance[server]').
+
+    Every endpoint except /healthz, /readyz, /openapi.json and /docs needs an API key: create
+    one with 'clearance keys create NAME --role screener'. Logs are JSON lines on stderr.
+    """
+    try:
+        import uvicorn
+
+        from clearance.api.logs import log_config
+    except ImportError as exc:  # the server extra is not installed
+        raise click.ClickException(
+            f"The HTTP server needs the 'server' extra ({exc.name} is missing): "
+            "pip install 'clearance[server]'."
+        ) from exc
+    conf = settings()
+    _keystore()  # create the key table before workers start
+    uvicorn.run(
+        "clearance.api.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        root_path=root_path,
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
+        log_config=log_config(log_level),
+        access_log=False,
+        timeout_graceful_shutdown=max(5, int(conf.api_request_timeout)),
+        env_file=None,
+    )
+
+
+@click.group()
+def keys() -> None:
+    """Create, list and revoke API keys for the HTTP API."""
+
+
+@keys.command("create")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), default="screener", show_default=True)
+def create_key(name: str, role: str) -> None:
+    """Create a key. The key is printed once, alone on the last line: store it now."""
+    key, secret = _keystore().create(name, role)
+    click.echo(f"Created API key {key.id} ({key.name}, role {key.role}). It is shown only once:")
+    click.echo(secret)
+
+
+@keys.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def list_keys(as_json: bool) -> None:
+    """List keys (never their secrets)."""
+    items = _keystore().list()
+    if as_json:
+        echo_json([k.to_dict() for k in items])
+        return
+    if not items:
+        click.echo("No API keys. Create one with: clearance keys create NAME --role screener")
+        return
+    for k in items:
+        state = "active" if k.active else f"revoked {k.revoked_at}"
+        click.echo(f"{k.id}  {k.name:<20} {k.role:<9} {k.hint}…  created {k.created_at}  {state}")
+
+
+@keys.command("revoke")
+@click.argument("name_or_id")
+def revoke_key(name_or_id: str) -> None:
+    """Revoke a key by id, or the active key with this name."""
+    key = _keystore().revoke(name_or_id)
+    click.echo(f"Revoked API key {key.id} ({key.name}).")
