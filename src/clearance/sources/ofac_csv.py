@@ -48,13 +48,16 @@ class CsvSet:
         return tuple(p for p in (self.main, self.add, self.alt, self.comments) if p)
 
 
-def decode(path: Path, raw: bytes) -> str:
+def decode(path: Path, raw: bytes, required: bool = True) -> str:
     """The text of a list file: UTF-8 (else Windows-1252), without the 0x1A end marker.
 
-    Raises ParseError for an empty file and for one that stops in the middle of a row.
+    Raises ParseError for one that stops in the middle of a row, and for an empty file if it
+    is ``required`` (a main file; the comments file of a set is often empty).
     """
     body = raw.rstrip(b"\x1a")
     if not body.strip():
+        if not required:
+            return ""
         raise ParseError(str(path), None, "the file is empty")
     try:
         text = body.decode("utf-8-sig")
@@ -85,9 +88,9 @@ def read_bytes(path: Path) -> bytes:
     return raw
 
 
-def rows(path: Path, width: int) -> Iterator[tuple[int, list[str]]]:
+def rows(path: Path, width: int, required: bool = False) -> Iterator[tuple[int, list[str]]]:
     """``(line, fields)`` of each row, ``-0-`` read as ""; blank lines are skipped."""
-    text = decode(path, read_bytes(path))
+    text = decode(path, read_bytes(path), required)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         for row in reader:
@@ -132,7 +135,7 @@ def read_set(files: CsvSet) -> list[OfacEntry]:
 
 def _read_main(path: Path) -> dict[str, OfacEntry]:
     entries: dict[str, OfacEntry] = {}
-    for line, f in rows(path, 12):
+    for line, f in rows(path, 12, required=True):
         uid = _number(path, line, f[0], "entry number")
         if uid in entries:
             raise ParseError(str(path), f"line {line}", f"entry number {uid} occurs twice")
