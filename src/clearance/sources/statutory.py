@@ -45,9 +45,6 @@ _ENTRY_OPTIONAL = (
 )  # fmt: skip
 _CLASS_REQUIRED = ("id", "name", "listed", "source_url")
 _CLASS_OPTIONAL = ("row", "updated", "covered", "notes")
-_NATIVE_KEYS = ("name", "lang", "kind")
-_PERIOD_KEYS = ("start", "end")
-_EDITION_KEYS = ("date", "url", "document")
 
 _SCHEMATA = ("Company", "Organization", "LegalEntity", "Person")
 _NAME_LISTS: tuple[tuple[str, NameKind], ...] = (
