@@ -216,6 +216,14 @@ def test_delta_needs_ftm_entities(fixtures: Path) -> None:
         apply_delta([foreign], fixtures / "ftm" / "entities.delta.json")
 
 
+def test_folder_with_targets(fixtures: Path, tmp_path: Path) -> None:
+    shutil.copy(fixtures / "ftm" / "targets.simple.csv", tmp_path / "targets.simple.csv")
+    assert len(read(tmp_path)) == 3
+    shutil.copy(fixtures / "ftm" / "entities.ftm.json", tmp_path / "entities.ftm.json")
+    with pytest.raises(ParseError, match="exactly one"):
+        read(tmp_path)
+
+
 def test_fixture_targets_simple(fixtures: Path) -> None:
     dataset = FtmSource().read(fixtures / "ftm" / "targets.simple.csv")
     assert dataset.stats["skipped"] == 1  # a Security is not screenable

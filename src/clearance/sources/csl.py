@@ -458,7 +458,8 @@ def map_records(records: Sequence[CslRecord], path: str) -> list[Entity]:
 class CslSource(Source):
     id: ClassVar[str] = SOURCE_ID
     title: ClassVar[str] = "US Consolidated Screening List (trade.gov)"
-    gates: ClassVar[Gates] = Gates(min_entities=1)
+    # the full list has about 12,000 rows; the published samples are smaller
+    gates: ClassVar[Gates] = Gates(min_entities=10)
     base_url: ClassVar[str] = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/"
     remote_files: ClassVar[tuple[str, ...]] = ("consolidated.csv",)
     formats: ClassVar[tuple[str, ...]] = ("csl-csv", "csl-json")

@@ -431,9 +431,12 @@ class FtmSource(Source):
     def _read_folder(self, folder: Path) -> Dataset:
         files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
         deltas = [p for p in files if p.name.lower().endswith(".delta.json")]
-        bases = [p for p in files if p not in deltas and p.suffix.lower() in (".json", ".jsonl")]
+        suffixes = (".json", ".jsonl", ".csv")
+        bases = [p for p in files if p not in deltas and p.suffix.lower() in suffixes]
         if len(bases) != 1:
             raise ParseError(str(folder), None, "expected exactly one FtM export in the folder")
+        if bases[0].suffix.lower() == ".csv" and not deltas:
+            return self.read(bases[0])
         records = read_entities(bases[0])
         for delta in deltas:
             records = apply_delta_records(records, read_delta(delta))
