@@ -96,6 +96,15 @@ def test_key_ignores_dates_and_citations(fixtures: Path) -> None:
     assert row_key(moved) != row_key(record)
 
 
+def test_crlf_and_cp1252(tmp_path: Path, fixtures: Path) -> None:
+    raw = (fixtures / "dpl" / "dpl.txt").read_bytes().replace(b"\n", b"\r\n")
+    path = tmp_path / "dpl.txt"
+    path.write_bytes(raw.replace(b"12 ELM STREET", "12 ÉLM STREET".encode("cp1252")))
+    entities = read(path)
+    assert [e.id for e in entities][1:] == [e.id for e in read(fixtures / "dpl" / "dpl.txt")][1:]
+    assert entities[0].get("address")[0].startswith("12 ÉLM STREET")
+
+
 def test_folder(tmp_path: Path, fixtures: Path) -> None:
     (tmp_path / "DPL.TXT").write_bytes((fixtures / "dpl" / "dpl.txt").read_bytes())
     assert len(read(tmp_path)) == 5

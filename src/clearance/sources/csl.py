@@ -458,7 +458,8 @@ def map_records(records: Sequence[CslRecord], path: str) -> list[Entity]:
 class CslSource(Source):
     id: ClassVar[str] = SOURCE_ID
     title: ClassVar[str] = "US Consolidated Screening List (trade.gov)"
-    # the full list has about 12,000 rows; the published samples are smaller
+    # the full list has about 12,000 rows: 10 refuses an empty or cut-off download and still
+    # lets the published samples (13 and 115 rows) load
     gates: ClassVar[Gates] = Gates(min_entities=10)
     base_url: ClassVar[str] = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/"
     remote_files: ClassVar[tuple[str, ...]] = ("consolidated.csv",)
@@ -468,7 +469,8 @@ class CslSource(Source):
         path = _pick_file(path)
         name = str(path)
         try:
-            head = path.read_bytes()[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+            with path.open("rb") as fh:
+                head = fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
         except OSError as exc:
             raise ParseError(name, None, f"cannot open the file ({exc.strerror})") from None
         is_json = head.startswith(b"{")
