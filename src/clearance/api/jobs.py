@@ -199,17 +199,9 @@ class JobManager:
         self._finish(job_id, status, "done")
 
     def _screen_file(self, path: Path, status: dict[str, Any], out: Any, job_id: str) -> None:
-        chunk: list[tuple[int, dict[str, Any]]] = []
+        chunk: list[tuple[int, dict[str, Any] | ClearanceError]] = []
         number = 0
         for number, row in enumerate(read_rows(path, status["format"]), start=1):
-            if isinstance(row, ClearanceError):
-                out.write(
-                    orjson.dumps(
-                        {"row": number, "error": {"code": row.code, "message": row.message}}
-                    )
-                    + b"\n"
-                )
-                continue
             chunk.append((number, row))
             if len(chunk) >= CHUNK:
                 if self._stop.is_set():
@@ -220,15 +212,25 @@ class JobManager:
         status["rows_total"] = number
 
     def _flush(
-        self, chunk: list[tuple[int, dict[str, Any]]], status: dict[str, Any], out: Any, job_id: str
+        self,
+        chunk: list[tuple[int, dict[str, Any] | ClearanceError]],
+        status: dict[str, Any],
+        out: Any,
+        job_id: str,
     ) -> None:
+        """Screen the readable rows of a chunk and write every row's line, in order."""
         if not chunk:
             return
         options = {**status["options"], "key_id": status["key_id"], "job_id": job_id}
-        results = self.screen_chunk([row for _, row in chunk], options)
-        for (number, _), result in zip(chunk, results, strict=True):
-            out.write(orjson.dumps({"row": number, **result}) + b"\n")
-            status["matches"] += sum(1 for h in result.get("hits", []) if h.get("match"))
+        rows = [row for _, row in chunk if not isinstance(row, ClearanceError)]
+        results = iter(self.screen_chunk(rows, options) if rows else [])
+        for number, row in chunk:
+            if isinstance(row, ClearanceError):
+                line: dict[str, Any] = {"error": {"code": row.code, "message": row.message}}
+            else:
+                line = next(results)
+                status["matches"] += sum(1 for h in line.get("hits", []) if h.get("match"))
+            out.write(orjson.dumps({"row": number, **line}) + b"\n")
         status["rows_done"] += len(chunk)
         self._write_status(job_id, status)
 

@@ -1,0 +1,143 @@
+"""Search, screen, entities, sources, health, the audit trail, logs and the OpenAPI document."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import orjson
+import pytest
+from openapi_spec_validator import validate
+
+from clearance.api.logs import JsonFormatter
+from clearance.store.audit import AuditLog
+from clearance.store.keys import open_database
+from tests.api.conftest import ApiEnv
+
+
+def test_search_finds_by_name_and_filters(env: ApiEnv) -> None:
+    get = env.client.get
+    data = get("/search", params={"q": "Northwind Arms Trading"}, headers=env.auth()).json()
+    ids = [r["id"] for r in data["results"]]
+    assert {"test-a:101", "test-b:2"} <= set(ids)
+    assert data["total"]["value"] == len(ids) and data["limit"] == 10
+    by_country = get(
+        "/search", params={"q": "Northwind Arms Trading", "countries": "ae"}, headers=env.auth()
+    ).json()
+    assert [r["id"] for r in by_country["results"]] == ["test-b:2"]
+    by_list = get(
+        "/search", params={"q": "Northwind Arms Trading", "datasets": "test-a"}, headers=env.auth()
+    ).json()
+    assert [r["id"] for r in by_list["results"]] == ["test-a:101"]
+    people = get(
+        "/search", params={"q": "Northwind Arms Trading", "schema": "Person"}, headers=env.auth()
+    ).json()
+    assert people["results"] == []
+
+
+def test_screen_answers_rows_in_order_with_references(env: ApiEnv) -> None:
+    rows = [
+        {"name": "Arkadii Rotenberg", "schema": "Person", "reference": "r1", "birth_date": "1951"},
+        {"name": "Totally Unlisted Gardening", "reference": "r2"},
+        {"name": "Blue Harbor Electronics", "country": "cn", "reference": "r3"},
+    ]
+    response = env.client.post("/screen", json={"rows": rows}, headers=env.auth())
+    assert response.status_code == 200
+    data = response.json()
+    assert [r["reference"] for r in data["results"]] == ["r1", "r2", "r3"]
+    assert data["results"][0]["hits"][0]["entity_id"] == "test-a:9647"
+    assert data["results"][1]["hits"] == []
+    assert data["results"][2]["hits"][0]["entity_id"] == "test-b:1"
+    assert set(data["versions"]) == {"test-a", "test-b"} and data["profile"] == "balanced"
+
+
+def test_screen_rejects_unknown_row_fields(env: ApiEnv) -> None:
+    response = env.client.post("/screen", json={"rows": [{"nam": "x"}]}, headers=env.auth())
+    assert response.status_code == 422
+
+
+def test_entity_and_its_history(env: ApiEnv) -> None:
+    entity = env.client.get("/entities/test-a:9647", headers=env.auth("analyst")).json()
+    assert entity["caption"] == "Arkady Romanovich ROTENBERG"
+    assert entity["first_seen"] == "2026-11-01" and entity["last_seen"] == "2026-11-01"
+    history = env.client.get("/entities/test-a:9647/history", headers=env.auth("analyst")).json()
+    assert history["entity"]["id"] == "test-a:9647"
+    assert [e["change"] for e in history["history"]] == ["added"]
+    missing = env.client.get("/entities/test-a:nope", headers=env.auth("analyst"))
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+
+
+def test_sources_lists_active_versions(env: ApiEnv) -> None:
+    data = env.client.get("/sources", headers=env.auth()).json()["sources"]
+    assert [s["source"] for s in data] == ["test-a", "test-b"]
+    assert data[0]["entities"] == 33 and data[1]["entities"] == 2
+    assert data[0]["published"] == "2026-11-01" and data[0]["version"]
+
+
+def test_health_and_readiness(env: ApiEnv) -> None:
+    assert env.client.get("/healthz").json()["status"] == "ok"
+    ready = env.client.get("/readyz").json()
+    assert ready["status"] == "ok" and ready["checks"]["store"].startswith("ok")
+
+
+def test_readiness_fails_when_the_store_fails(env: ApiEnv, monkeypatch: pytest.MonkeyPatch) -> None:
+    services = env.app.state.services
+
+    def broken() -> Any:
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(services.store, "active_versions", broken)
+    response = env.client.get("/readyz")
+    assert response.status_code == 503 and response.json()["status"] == "unavailable"
+
+
+def test_every_screening_is_audited(env: ApiEnv) -> None:
+    body = {
+        "queries": {
+            "q1": {"schema": "Person", "properties": {"name": ["Arkadii Rotenberg"]}},
+            "q2": {"schema": "Person", "properties": {"name": ["Unlisted Someone Else"]}},
+        }
+    }
+    response = env.client.post("/match/default", json=body, headers=env.auth())
+    request_id = response.headers["x-request-id"]
+    audit = AuditLog(open_database(str(env.settings.database_path)))
+    entries = [e for e in audit.entries(limit=50) if e.request_id == request_id]
+    assert len(entries) == 2
+    by_query = {e.query["key"]: e for e in entries}
+    first = by_query["q1"]
+    assert first.key_name == "test-screener" and first.endpoint == "/match/default"
+    versions = env.client.get("/sources", headers=env.auth()).json()["sources"]
+    assert first.versions == {s["source"]: s["version"] for s in versions}
+    assert first.algorithm.startswith("balanced")
+    returned = response.json()["responses"]["q1"]["results"]
+    assert [(r["id"], r["score"]) for r in first.results] == [
+        (r["id"], r["score"]) for r in returned
+    ]
+    assert by_query["q2"].results == []
+
+
+def test_openapi_document_is_valid_and_complete(env: ApiEnv) -> None:
+    spec = env.client.get("/openapi.json").json()
+    validate(spec)
+    paths = set(spec["paths"])
+    assert {
+        "/match/{dataset}", "/search", "/screen", "/jobs", "/jobs/{job_id}",
+        "/jobs/{job_id}/result", "/entities/{entity_id}", "/entities/{entity_id}/history",
+        "/sources", "/sources/{source_id}/update", "/keys", "/healthz", "/readyz",
+    } <= paths  # fmt: skip
+    assert "ApiKey" in spec["components"]["securitySchemes"]
+    assert "security" in spec["paths"]["/match/{dataset}"]["post"]
+    assert "security" not in spec["paths"]["/healthz"]["get"]
+
+
+def test_access_log_is_one_json_object_per_request(env: ApiEnv, caplog: Any) -> None:
+    with caplog.at_level(logging.INFO, logger="clearance.api.access"):
+        response = env.client.get("/sources", headers={**env.auth(), "X-Request-ID": "abc123"})
+    assert response.headers["x-request-id"] == "abc123"
+    records = [r for r in caplog.records if r.name == "clearance.api.access"]
+    line = orjson.loads(JsonFormatter().format(records[-1]))
+    assert {"time", "level", "method", "path", "status", "duration_ms", "key", "request_id"} <= set(
+        line
+    )
+    assert line["path"] == "/sources" and line["status"] == 200
+    assert line["key"] == "test-screener" and line["request_id"] == "abc123"
