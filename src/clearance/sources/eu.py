@@ -146,7 +146,7 @@ def read_record(element: Element, path: Path, index: int) -> EuRecord:
             remarks.append(clean(child.text))
         elif name in ("nameAlias", "citizenship", "birthdate", "address", "identification"):
             details.setdefault(name, []).append(_detail(child, dates))
-    valid_dates = sorted(d for d in (iso_date(x) for x in dates) if d)
+    valid_dates = sorted(d for d in (iso_date(x) for x in set(dates)) if d)
     return EuRecord(
         logical_id=logical_id,
         attributes=entity_attrs,

@@ -152,6 +152,8 @@ def clean(value: str | None) -> str:
     """Whitespace-squashed text; "" for None."""
     if not value:
         return ""
+    if value.isascii() and "  " not in value and "\n" not in value and "\t" not in value:
+        return value.strip()  # the common case, without splitting
     return " ".join(value.split())
 
 
@@ -190,7 +192,7 @@ def nested(children: dict[str, list[Element]], name: str, leaf: str) -> tuple[st
 
 def attrs(element: Element) -> dict[str, str]:
     """Attributes by local name, values squashed."""
-    return {localname(k): clean(str(v)) for k, v in element.attrib.items()}
+    return {(k if k[0] != "{" else localname(k)): clean(v) for k, v in element.attrib.items()}
 
 
 def informative(value: str) -> str:
@@ -248,6 +250,8 @@ def language_code(value: str) -> str:
 
 def record_dict(obj: Any) -> Any:
     """A typed source record (dataclasses, tuples) as plain JSON data without empty values."""
+    if isinstance(obj, str):
+        return obj
     if hasattr(obj, "__dataclass_fields__"):
         out: dict[str, Any] = {}
         for name in obj.__dataclass_fields__:
