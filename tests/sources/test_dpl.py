@@ -137,6 +137,14 @@ def test_bad_input(
     assert "dpl.txt" in str(info.value)
 
 
+@pytest.mark.parametrize(
+    "other", ["csl/csl-current.csv", "csl/consolidated.json", "ftm/entities.ftm.json"]
+)
+def test_wrong_files(fixtures: Path, other: str) -> None:
+    with pytest.raises(ParseError, match="line 1"):
+        read(fixtures / other)
+
+
 def test_truncated_copy(tmp_path: Path, fixtures: Path) -> None:
     raw = (fixtures / "dpl" / "dpl.txt").read_bytes()
     path = tmp_path / "dpl.txt"

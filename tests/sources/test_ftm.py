@@ -292,6 +292,12 @@ def test_bad_entity_files(tmp_path: Path, text: str, location: str | None) -> No
     assert "bad.ftm.json" in str(info.value)
 
 
+@pytest.mark.parametrize("other", ["csl/csl-current.csv", "dpl/dpl.txt", "csl/consolidated.json"])
+def test_wrong_files(fixtures: Path, other: str) -> None:
+    with pytest.raises(ParseError):
+        read(fixtures / other)
+
+
 def test_bad_delta(tmp_path: Path, fixtures: Path) -> None:
     base = read(fixtures / "ftm" / "entities.ftm.json")
     path = tmp_path / "x.delta.json"
