@@ -200,6 +200,15 @@ def test_fixture_delta(fixtures: Path, tmp_path: Path) -> None:
     assert {k: v.to_dict() for k, v in folder.items()} == {k: v.to_dict() for k, v in after.items()}
 
 
+def test_delta_as_dataset(fixtures: Path) -> None:
+    base = read(fixtures / "ftm" / "entities.ftm.json")
+    delta = fixtures / "ftm" / "entities.delta.json"
+    dataset = FtmSource().read_delta(base, delta)
+    assert dataset.format == "ftm-delta"
+    assert dataset.files == (delta,)
+    assert [e.id for e in dataset.entities] == [e.id for e in apply_delta(base, delta)]
+
+
 def test_delta_on_stored_entities(fixtures: Path) -> None:
     """The store keeps entities as JSON: a delta applies to what comes back from storage."""
     base = read(fixtures / "ftm" / "entities.ftm.json")

@@ -428,6 +428,14 @@ class FtmSource(Source):
             )
         return self._dataset(fold(read_entities(path)), "ftm-json", (path,))
 
+    def read_delta(self, base: Sequence[Entity], delta_path: Path) -> Dataset:
+        """The complete version a delta file makes of ``base`` (the active version's entities).
+
+        The content hash is the delta file's: applying the same delta again to its own result
+        shows as an unchanged import.
+        """
+        return self._dataset(apply_delta(base, delta_path), "ftm-delta", (delta_path,))
+
     def _read_folder(self, folder: Path) -> Dataset:
         files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
         deltas = [p for p in files if p.name.lower().endswith(".delta.json")]
