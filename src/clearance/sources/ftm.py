@@ -22,7 +22,8 @@ Every raw FtM entity folded into a thing is kept in ``record["adjuncts"]``, the 
 
 Deltas (``{"op": "ADD"|"MOD"|"DEL", "entity": {...}}`` per line) need the version they apply
 to. :func:`apply_delta` is a pure function from the previous version's entities and a delta
-file to the new entity list; :meth:`FtmSource.read` applies deltas itself when given a folder
+file to the new entity list (:meth:`FtmSource.read_delta` wraps it into a complete Dataset for
+the store); :meth:`FtmSource.read` applies deltas itself when given a folder
 holding one base export and ``*.delta.json`` files (applied in file name order), and refuses a
 lone delta file with a message saying so.
 """
