@@ -12,13 +12,13 @@ from fastapi import FastAPI
 
 from clearance.api import create_app
 from clearance.index import ensure_index
+from clearance.match.scorer import Matcher
 from clearance.model import Entity, Listing
 from clearance.screen import Screener
 from clearance.settings import Settings
 from clearance.sources.base import Dataset, Source
 from clearance.store import Store
 from clearance.store.keys import KeyStore, open_database
-from tests.index.standin import StandInScorer
 
 with warnings.catch_warnings():
     # Starlette prefers its httpx fork for the test client; plain httpx works the same.
@@ -93,8 +93,8 @@ def load_store(settings: Settings) -> Store:
     return store
 
 
-def open_screener(settings: Settings, store: Store) -> Screener:
-    return Screener(ensure_index(store, settings.index_dir), StandInScorer(0.8), profile="balanced")
+def open_screener(settings: Settings, store: Store, profile: str = "balanced") -> Screener:
+    return Screener(ensure_index(store, settings.index_dir), Matcher(profile), profile=profile)
 
 
 @dataclass
@@ -120,7 +120,12 @@ def build_env(home: Path, **overrides: object) -> Iterator[ApiEnv]:
     store = load_store(settings)
     screener = open_screener(settings, store)
     keys = make_keys(settings)
-    app = create_app(settings, store=store, screener=screener, screener_factory=lambda p: screener)
+    app = create_app(
+        settings,
+        store=store,
+        screener=screener,
+        screener_factory=lambda profile: open_screener(settings, store, profile),
+    )
     with TestClient(app, raise_server_exceptions=False) as client:
         yield ApiEnv(settings, app, client, keys)
     store.close()

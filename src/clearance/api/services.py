@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from clearance.api import convert
 from clearance.errors import DeadlineError, InputError, NotFoundError, TooLargeError
+from clearance.match.profiles import get_profile, profiles
 from clearance.model import Entity, Query
 from clearance.settings import Settings
 from clearance.sources import get_source
@@ -25,8 +26,6 @@ from clearance.store.keys import ApiKey
 YENTE_ALGORITHMS = frozenset(
     {"best", "logic-v2", "logic-v1", "name-based", "name-qualified", "regression-v1"}
 )
-#: matching profiles (data/profiles.yaml); also accepted as ``algorithm``
-PROFILES = ("strict", "balanced", "broad", "ofac")
 #: schema filter of /search: a schema and the schemata it includes
 SCHEMA_FAMILY = {
     "Thing": None,
@@ -127,10 +126,10 @@ class ApiServices:
         name = (algorithm or "best").strip().lower()
         if name in YENTE_ALGORITHMS:
             return self.settings.profile
-        if name in PROFILES:
+        if name in profiles():
             return name
         raise InputError(
-            f"Invalid algorithm: {algorithm!r}; use a profile ({', '.join(PROFILES)}) or "
+            f"Invalid algorithm: {algorithm!r}; use a profile ({', '.join(profiles())}) or "
             "one of yente's names (best, logic-v2...), which map to the default profile."
         )
 
@@ -250,12 +249,7 @@ class ApiServices:
             audit_queries.append({"key": key, **responses[key]["query"]})
             audit_results.append([convert.hit_summary(h, params.threshold) for h in hits])
         self._audit(caller, audit_queries, audit_results, profile, algorithm)
-        matcher = {
-            "name": profile,
-            "description": f"clearance matching profile {profile!r}",
-            "config": {"algorithm": algorithm},
-            "features": {},
-        }
+        matcher = matcher_doc(profile, algorithm)
         return {"responses": responses, "matcher": matcher, "limit": params.limit}
 
     def _match_one(
@@ -435,6 +429,20 @@ class ApiServices:
             checks["store"] = f"failed: {type(exc).__name__}"
         checks["index"] = "ok" if self.screener is not None else "failed: no screener"
         return checks
+
+
+def matcher_doc(profile: str, algorithm: str) -> dict[str, Any]:
+    """The profile in yente's algorithm-documentation shape: qualifiers as features."""
+    spec = get_profile(profile)
+    return {
+        "name": spec.name,
+        "description": spec.description or None,
+        "config": {"threshold": spec.threshold, "algorithm": algorithm},
+        "features": {
+            name: {"description": None, "coefficient": weight, "url": ""}
+            for name, weight in spec.qualifiers.items()
+        },
+    }
 
 
 def _str_or_none(value: Any) -> str | None:
