@@ -124,7 +124,7 @@ def test_entities_are_organizations(fixture_entities: dict[str, Entity]) -> None
 
 def test_native_script_only_korean(fixture_entities: dict[str, Entity]) -> None:
     person = fixture_entities["KPi.901"]
-    assert person.names_of("name") == ["KIM SONG IL", "김성일"]
+    assert person.names_of("name") == ["KIM SONG IL NA", "김성일"]  # "NA" is a name here
     assert person.names[1].script == "Hang"
     assert person.get("nationality") == ["kp"]
     assert "gender" not in person.properties

@@ -209,7 +209,8 @@ def read_record(element: Element, path: Path, index: int) -> UnRecord:
         kind=kind,
         reference_number=reference,
         dataid=text(c, "DATAID"),
-        name_parts=tuple(p for p in (informative(text(c, n)) for n in parts) if p),
+        # the schema's default "na" marks a missing part; "NA" can be a (Korean) name
+        name_parts=tuple(p for p in (text(c, n) for n in parts) if p and p != "na"),
         un_list_type=text(c, "UN_LIST_TYPE"),
         listed_on=text(c, "LISTED_ON"),
         delisted_on=text(c, "DELISTED_ON"),
