@@ -68,8 +68,14 @@ class OfacSource(Source):
     formats = ("ofac-csv", "ofac-xml", "ofac-advanced-xml")
 
     def read(self, path: Path) -> Dataset:
+        path = Path(path)
         with _gc_paused():
-            return self._read(Path(path))
+            try:
+                return self._read(path)
+            except (ValueError, LookupError) as exc:
+                # Readers check what they rely on and raise ParseError with the location;
+                # this only keeps the promise that bad input raises nothing else.
+                raise ParseError(str(path), None, f"unexpected content ({exc!r})") from exc
 
     def _read(self, path: Path) -> Dataset:
         if path.is_dir():

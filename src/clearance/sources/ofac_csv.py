@@ -51,8 +51,8 @@ class CsvSet:
 def decode(path: Path, raw: bytes, required: bool = True) -> str:
     """The text of a list file: UTF-8 (else Windows-1252), without the 0x1A end marker.
 
-    Raises ParseError for one that stops in the middle of a row, and for an empty file if it
-    is ``required`` (a main file; the comments file of a set is often empty).
+    Raises ParseError for an empty file if it is ``required`` (a main file; the comments file
+    of a set is often empty).
     """
     body = raw.rstrip(b"\x1a")
     if not body.strip():
@@ -60,18 +60,12 @@ def decode(path: Path, raw: bytes, required: bool = True) -> str:
             return ""
         raise ParseError(str(path), None, "the file is empty")
     try:
-        text = body.decode("utf-8-sig")
+        return body.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = body.decode("cp1252", errors="replace")
-    if not text.endswith("\n"):
-        line = text.count("\n") + 1
-        raise ParseError(
-            str(path),
-            f"line {line}",
-            "the file ends in the middle of a row (every row ends with a line break): it is "
-            "truncated or not an OFAC list file",
-        )
-    return text
+        return body.decode("cp1252", errors="replace")
+
+
+_TRUNCATED = "the file stops there without a line break: it is cut off or not an OFAC file"
 
 
 def read_bytes(path: Path) -> bytes:
@@ -89,23 +83,32 @@ def read_bytes(path: Path) -> bytes:
 
 
 def rows(path: Path, width: int, required: bool = False) -> Iterator[tuple[int, list[str]]]:
-    """``(line, fields)`` of each row, ``-0-`` read as ""; blank lines are skipped."""
+    """``(line, fields)`` of each row, ``-0-`` read as ""; blank lines are skipped.
+
+    Every row ends with a line break, so a last row without one is a cut-off file.
+    """
     text = decode(path, read_bytes(path), required)
+    complete = not text or text.endswith("\n")
+    last_line = text.count("\n") + (0 if complete else 1)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+
+    def fail(problem: str) -> ParseError:
+        if not complete and reader.line_num >= last_line:
+            problem = f"{problem}; also, {_TRUNCATED}"
+        return ParseError(str(path), f"line {reader.line_num}", problem)
+
     try:
         for row in reader:
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             if len(row) != width:
                 preview = ",".join(row)[:60]
-                raise ParseError(
-                    str(path),
-                    f"line {reader.line_num}",
-                    f"expected {width} fields, found {len(row)} ({preview!r})",
-                )
+                raise fail(f"expected {width} fields, found {len(row)} ({preview!r})")
             yield reader.line_num, [_clean(value) for value in row]
     except csv.Error as exc:
-        raise ParseError(str(path), f"line {reader.line_num}", f"broken CSV: {exc}") from None
+        raise fail(f"broken CSV quoting ({exc})") from None
+    if not complete:
+        raise ParseError(str(path), f"line {last_line}", _TRUNCATED)
 
 
 def _clean(value: str) -> str:

@@ -85,7 +85,8 @@ def read_sdn_xml(path: Path, root: Element) -> tuple[list[OfacEntry], str]:
         raise ParseError(
             str(path),
             f"element {localname(root.tag)} (line {root.sourceline})",
-            "this is not an OFAC list: the root element is not sdnList",
+            f"this is not an OFAC list file: its root element is {localname(root.tag)}, "
+            "not sdnList (SDN.XML, CONSOLIDATED.XML) or Sanctions (the advanced XML)",
         )
     published = ""
     entries: list[OfacEntry] = []
