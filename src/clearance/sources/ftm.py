@@ -59,6 +59,7 @@ SOURCE_ID = "ftm"
 NAME_PROPS: tuple[NameKind, ...] = ("name", "alias", "weakAlias", "previousName")
 DeltaKind = Literal["ADD", "MOD", "DEL"]
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_PROGRAM_CODE = re.compile(r"^[A-Z0-9][A-Z0-9/_.-]{0,39}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,8 +215,10 @@ def sanction_listing(sanction: FtmRecord) -> Listing:
     props = sanction.properties
     code = _sanction_list(sanction, _datasets(sanction.raw))
     info = list_info(code)
-    # the list's own program codes first, then OpenSanctions' program ids
-    programs = (*props.get("program", ()), *props.get("programId", ()))
+    # the list's own program codes (``program`` also holds long titles: those stay in the
+    # record) first, then OpenSanctions' program ids
+    codes = [p for p in props.get("program", ()) if _PROGRAM_CODE.match(p)]
+    programs = (*codes, *props.get("programId", ()))
     return Listing(
         list=code,
         effect=info.effect,
