@@ -11,6 +11,7 @@ clearance / logic-v2. ``evaluate`` is the small runner the tests use.
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -115,11 +116,14 @@ def logic_v2_scorer() -> tuple[Scorer, float] | None:
     except ImportError:
         return None
     config = ScoringConfig(weights={}, config={k: v.default for k, v in LogicV2.CONFIG.items()})
+    counter = itertools.count()
 
     def score(n1: str, n2: str, schema: str) -> float:
         schema = "LegalEntity" if schema == "Airplane" else schema
         left, right = model.make_entity(schema), model.make_entity(schema)
-        left.id, right.id = "q", "r"
+        # logic-v2 caches name analysis by entity id: every entity needs its own
+        n = next(counter)
+        left.id, right.id = f"q{n}", f"r{n}"
         left.add("name", n1)
         right.add("name", n2)
         return float(LogicV2.compare(left, right, config).score)

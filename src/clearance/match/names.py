@@ -19,17 +19,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from clearance.match.tokens import MIN_SIM, shape, token_similarity
-from clearance.text.keys import NameForm
+from clearance.text.keys import NameForm, loose_key, skeleton
+from clearance.text.tables import syllabic_map
+from clearance.text.translit import SYLLABARIES
+
+#: a consonant-skeleton agreement is weaker evidence than a spelled-out one
+SYLLABIC_DISCOUNT = 0.85
 
 
 @dataclass(frozen=True, slots=True)
 class Weights:
     """How much unaligned parts count against a name match, by kind of name."""
 
-    conflict: float = 0.5
+    conflict: float = 0.75
     extra: float = 0.25
     #: extra weight when the shorter name is a single part (a surname alone)
     single_extra: float = 0.6
@@ -131,6 +136,27 @@ def _parts_score(
     return (num / den if den else 0.0), pairs, free_a, free_b
 
 
+def _ratio(a: str, b: str) -> float:
+    return 1.0 - OSA.distance(a, b) / max(len(a), len(b), 1)
+
+
+def _cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
+    """Whole-name comparison of a transliterated name with a Latin one, ignoring spacing."""
+    a, b = left.joined, right.joined
+    if not a or not b:
+        return 0.0, ""
+    best, how = shape(_ratio(loose_key(a), loose_key(b))), "transliteration"
+    if SYLLABARIES & {left.script, right.script}:
+        fold = syllabic_map()
+        sa = skeleton(a).translate(fold)
+        sb = skeleton(b).translate(fold)
+        if min(len(sa), len(sb)) >= 2:
+            sk = shape(_ratio(sa, sb)) * SYLLABIC_DISCOUNT
+            if sk > best:
+                best, how = sk, "consonants"
+    return best, how
+
+
 def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
     """Compare two compiled names (both compiled for the same kind of entity)."""
     weights = WEIGHTS.get(right.kind, ORG)
@@ -159,6 +185,12 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
             parts = max(parts, shape(native) if native < 0.95 else native)
             if native >= 0.95:
                 pairs_out, extra_l, extra_r = ((left.native, right.native, native, "native"),), (), ()
+    if left.script != right.script and "Latn" in (left.script, right.script):
+        cross, how = _cross_script(left, right)
+        if cross > parts:
+            parts = cross
+            pairs_out = ((left.normalized, right.normalized, cross, how),)
+            extra_l, extra_r = (), ()
     score = parts
     numbers = ""
     if left.numbers or right.numbers:

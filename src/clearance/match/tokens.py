@@ -12,14 +12,17 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from clearance.text.keys import phonetic_key
+from clearance.text.keys import loose_key, phonetic_key
 from clearance.text.tables import nicknames, romanisations
 
 NICKNAME_SIM = 0.92
 ROMANISATION_SIM = 0.95
 INITIAL_SIM = 0.85
+LOOSE_SIM = 0.93
+SHAPE_FLOOR = 0.65
+PHONETIC_SIM = 0.85
 #: below this similarity two tokens are not considered the same name part at all
-MIN_SIM = 0.5
+MIN_SIM = 0.65
 
 
 @lru_cache(maxsize=1 << 20)
@@ -40,10 +43,18 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
         return ROMANISATION_SIM, "romanisation"
     distance = OSA.distance(a, b)
     sim = 1.0 - distance / max(la, lb)
-    if distance >= 2 and sim > 0.4:
+    if sim >= 0.9:
+        return sim, "spelling"
+    ka, kb = loose_key(a), loose_key(b)
+    if ka == kb:
+        return LOOSE_SIM, "romanisation"
+    loose = 1.0 - OSA.distance(ka, kb) / max(len(ka), len(kb), 1)
+    if loose > sim:
+        sim = loose
+    if distance == 2 and min(la, lb) >= 5 and a[-1] == b[-1]:
         key = phonetic_key(a)
-        if len(key) >= 2 and key == phonetic_key(b):
-            return sim + (1.0 - sim) * 0.5, "phonetic"
+        if len(key) >= 3 and key == phonetic_key(b):
+            return max(sim, PHONETIC_SIM), "phonetic"
     return sim, "spelling"
 
 
@@ -51,6 +62,6 @@ def shape(sim: float) -> float:
     """Map a token similarity to evidence: near-identical parts count fully, weak ones little."""
     if sim >= 0.95:
         return sim
-    if sim <= MIN_SIM:
+    if sim <= SHAPE_FLOOR:
         return 0.0
-    return (sim - MIN_SIM) / (0.95 - MIN_SIM) * 0.95
+    return (sim - SHAPE_FLOOR) / (0.95 - SHAPE_FLOOR) * 0.95

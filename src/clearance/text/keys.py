@@ -8,6 +8,7 @@ names have Russian and Ukrainian ones). Both are pure and cached.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -16,7 +17,7 @@ from rigour.text.phonetics import metaphone
 from clearance.text.legal import split_forms, strip_native_forms
 from clearance.text.normalize import clean_latin, prepare
 from clearance.text.scripts import detect_script
-from clearance.text.tables import vocabulary
+from clearance.text.tables import loose_rules, skeleton_map, vocabulary
 from clearance.text.translit import ABJADS, latin_variants
 
 PERSON_SCHEMATA = frozenset({"Person"})
@@ -81,13 +82,24 @@ def phonetic_key(token: str) -> str:
     return head + key[1:].replace("H", "")
 
 
+@lru_cache(maxsize=1 << 18)
+def loose_key(token: str) -> str:
+    """The token with romanisation differences folded (rules in ``data/romanisation.yaml``)."""
+    for pattern, repl in loose_rules():
+        token = pattern.sub(repl, token)
+    return token
+
+
 def skeleton(token: str) -> str:
-    """Consonants only, doubled letters collapsed: "mohammed" -> "mhmd", "hassan" -> "hsn"."""
-    bare = token.translate(_VOWELS) or token[:1]
+    """Consonant classes only, doubles collapsed, a final "h" dropped:
+    "mohammed" -> "mhmd", "hassan" -> "hsn", "usamah" -> "sm"."""
+    bare = token.translate(_VOWELS).translate(skeleton_map()) or token[:1]
     out = [bare[0]]
     for char in bare[1:]:
         if char != out[-1]:
             out.append(char)
+    if len(out) > 1 and out[-1] == "h":
+        out.pop()
     return "".join(out)
 
 
@@ -125,6 +137,16 @@ def _org_tokens(tokens: tuple[str, ...], kind: str) -> tuple[tuple[str, ...], tu
     return (kept or rest or tokens), forms
 
 
+_ROMAN = re.compile(r"^(?=[ivxlc])c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
+
+
+def _is_number(token: str, kind: str) -> bool:
+    """Digits, or (outside person names) a Roman numeral of two letters or more ("iii")."""
+    if any(c.isdigit() for c in token):
+        return True
+    return kind != "person" and len(token) > 1 and bool(_ROMAN.match(token))
+
+
 def _weights(tokens: tuple[str, ...], kind: str) -> tuple[float, ...]:
     vocab = vocabulary()
     if kind == "person":
@@ -145,7 +167,7 @@ def _compile(
     else:
         tokens, found = _org_tokens(tokens, kind)
         legal = legal + found
-    numbers = tuple(t for t in tokens if any(c.isdigit() for c in t))
+    numbers = tuple(t for t in tokens if _is_number(t, kind))
     if numbers:
         tokens = tuple(t for t in tokens if t not in numbers)
     native = ""

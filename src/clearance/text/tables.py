@@ -6,6 +6,7 @@ per process. The tables are returned as frozen, pre-compiled lookups.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -89,6 +90,29 @@ def _groups(name: str) -> dict[str, frozenset[int]]:
 def nicknames() -> dict[str, frozenset[int]]:
     """Given name -> the ids of the nickname/variant groups it belongs to."""
     return _groups("nicknames.yaml")
+
+
+@cache
+def loose_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The ordered spelling rules of the loose key (``data/romanisation.yaml``)."""
+    rules = load_data("romanisation.yaml")["loose_rules"]
+    return tuple((re.compile(pattern), repl) for pattern, repl in rules)
+
+
+@cache
+def japanese_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+    rules = load_data("romanisation.yaml")["japanese_long_vowels"]
+    return tuple((re.compile(pattern), repl) for pattern, repl in rules)
+
+
+@cache
+def skeleton_map() -> dict[int, str]:
+    return str.maketrans(dict(load_data("romanisation.yaml")["skeleton_map"]))
+
+
+@cache
+def syllabic_map() -> dict[int, str]:
+    return str.maketrans(dict(load_data("romanisation.yaml")["syllabic_map"]))
 
 
 @cache

@@ -2,7 +2,8 @@
 
 Chinese goes through pypinyin (one syllable per character, so "习近平" gives "xi jin ping";
 the matcher rejoins syllables), Korean syllables are romanised one by one (Revised
-Romanisation, by anyascii), Cyrillic has Russian and Ukrainian BGN/PCGN variants from ICU
+Romanisation, by anyascii), Chinese characters also get a Japanese reading (pykakasi, when
+installed: ``pip install clearance[cjk]``) since kanji names are read differently, Cyrillic has Russian and Ukrainian BGN/PCGN variants from ICU
 next to anyascii's, and everything else goes through anyascii. Arabic and Hebrew are abjads:
 their Latin form is a consonant skeleton, which the matcher compares with the consonant
 skeleton of the other name.
@@ -11,15 +12,19 @@ skeleton of the other name.
 from __future__ import annotations
 
 from functools import cache, lru_cache
+from typing import Any
 
 import icu
 from anyascii import anyascii
 from pypinyin import Style, lazy_pinyin
 
 from clearance.text.scripts import char_script
+from clearance.text.tables import japanese_rules
 
 #: scripts written without vowels: compare consonant skeletons
 ABJADS = frozenset({"Arab", "Hebr", "Syrc", "Thaa"})
+#: scripts whose romanisation adds vowels and merges l/r ("バルダッシ" -> "barudasshi")
+SYLLABARIES = frozenset({"Jpan", "Hang", "Hani"})
 _UKRAINIAN_LETTERS = frozenset("іїєґ")
 
 
@@ -61,6 +66,32 @@ def latinize(text: str) -> str:
     return " ".join(_run_to_latin(script, run) for script, run in _runs(text))
 
 
+@cache
+def _kakasi() -> Any:
+    """pykakasi (Japanese kanji readings) if installed: an optional, heavy dependency."""
+    try:
+        import pykakasi
+    except ImportError:
+        return None
+    return pykakasi.kakasi()
+
+
+def japanese_reading(text: str) -> str | None:
+    """Hepburn romaji of Japanese text (kanji read as Japanese), long vowels written short."""
+    kakasi = _kakasi()
+    if kakasi is None:
+        return None
+    items = kakasi.convert(text)
+    if any(not item["hepburn"].strip() for item in items if item["orig"].strip()):
+        return None  # characters pykakasi cannot read (simplified Chinese): not Japanese
+    value = " ".join(item["hepburn"] for item in items if item["hepburn"].strip())
+    if not value.isascii():
+        return None  # characters pykakasi cannot read (simplified Chinese): not Japanese
+    for pattern, repl in japanese_rules():
+        value = pattern.sub(repl, value)
+    return value
+
+
 @lru_cache(maxsize=1 << 14)
 def latin_variants(text: str) -> tuple[str, ...]:
     """All Latin spellings worth trying for ``text``: the default one first.
@@ -70,7 +101,13 @@ def latin_variants(text: str) -> tuple[str, ...]:
     """
     first = latinize(text)
     out = [first]
-    if not text.isascii() and any(char_script(c) == "Cyrl" for c in text):
+    if text.isascii():
+        return tuple(out)
+    if any(char_script(c) in ("Hani", "Jpan") for c in text):
+        reading = japanese_reading(text)
+        if reading and reading not in out:
+            out.append(reading)
+    if any(char_script(c) == "Cyrl" for c in text):
         names = ["Russian-Latin/BGN"]
         if any(c in _UKRAINIAN_LETTERS for c in text.casefold()):
             names.insert(0, "Ukrainian-Latin/BGN")
