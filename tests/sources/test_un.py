@@ -200,6 +200,17 @@ def test_duplicate_reference_numbers_are_refused(tmp_path: Path) -> None:
     assert "occurs twice" in str(assert_parse_error(UnSource(), path))
 
 
+def test_unreadable_file_is_a_parse_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "consolidated.xml"
+    path.write_bytes(FIXTURE.read_bytes())
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "open", refuse)
+    assert "cannot be opened (Permission denied)" in str(assert_parse_error(UnSource(), path))
+
+
 def test_missing_file_and_empty_folder(tmp_path: Path) -> None:
     assert_parse_error(UnSource(), tmp_path / "nothing.xml")
     assert_parse_error(UnSource(), tmp_path)

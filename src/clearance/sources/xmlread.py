@@ -60,8 +60,11 @@ def locate(path: Path, names: Iterable[str]) -> Path:
 
 
 def _check_not_empty(path: Path) -> None:
-    with path.open("rb") as fh:
-        head = fh.read(4096)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise ParseError(str(path), None, f"the file cannot be opened ({exc.strerror})") from None
     if not head.strip(b" \t\r\n\x00\xef\xbb\xbf"):
         raise ParseError(str(path), None, "the file is empty")
 
@@ -89,7 +92,7 @@ def iter_records(
             f"not well-formed XML ({exc.msg}); {describe} was "
             "expected. The file may be cut off or not the right file.",
         ) from None
-    except (etree.LxmlError, LookupError, UnicodeError, ValueError) as exc:
+    except (etree.LxmlError, LookupError, UnicodeError, ValueError, OSError) as exc:
         raise ParseError(
             str(path), None, f"cannot be parsed as XML ({exc}); {describe} was expected."
         ) from None
