@@ -77,6 +77,12 @@ def test_fixture(fixtures: Path) -> None:
     assert_ftm_valid(entities)
 
 
+def test_keys_are_pinned(fixtures: Path) -> None:
+    """Entity ids must not change between releases (history and diffs hang on them)."""
+    ids = [e.source_id for e in read(fixtures / "dpl" / "dpl.txt")]
+    assert ids[:2] == ["185878befd980936", "5dda489843d8b437"]
+
+
 def test_key_ignores_dates_and_citations(fixtures: Path) -> None:
     """A renewal (new dates, one more FR citation) keeps the row's id."""
     record = read_dpl(fixtures / "dpl" / "dpl.txt")[2]
