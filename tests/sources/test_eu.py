@@ -168,6 +168,8 @@ def test_real_excerpt(shared_data: Path) -> None:
     assert len(dataset.entities) == 5
     assert dataset.published == "2026-08-05"
     assert sum(len(e.record["names"]) for e in dataset.entities) == 45
+    with pytest.raises(GateError, match="5 entities"):  # an excerpt is not a complete list
+        check_gates(EuSource(), dataset, active_count=None)
     assert_ftm_valid(dataset.entities)
     assert_round_trips(dataset.entities)
     # every wholeName of the file is a name of its entity, kept as given (spacing squashed)

@@ -192,6 +192,8 @@ def test_real_excerpt(shared_data: Path) -> None:
     dataset = UkSource().read(path)
     assert len(dataset.entities) == 5
     assert dataset.published == "2026-09-10"
+    with pytest.raises(GateError, match="5 entities"):  # an excerpt is not a complete list
+        check_gates(UkSource(), dataset, active_count=None)
     assert_ftm_valid(dataset.entities)
     assert_round_trips(dataset.entities)
     entities = {e.source_id: e for e in dataset.entities}
