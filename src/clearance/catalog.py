@@ -81,7 +81,10 @@ def _import(store: Store, source: Source, dataset: Dataset, force: bool, origin:
     version = store.import_dataset(dataset, force=force, origin=origin, source=source)
     if version.unchanged:
         return Outcome(source.id, "unchanged", version, previous, NO_CHANGES)
-    summary = store.diff(source.id, previous.id if previous else None, version.id).summary()
+    if previous is None:  # everything is new: no need to decode the records for a diff
+        summary = {**NO_CHANGES, "added": version.entities}
+    else:
+        summary = store.diff(source.id, previous.id, version.id).summary()
     return Outcome(source.id, "imported", version, previous, summary)
 
 
