@@ -40,7 +40,7 @@ def test_real_file_rows_of_one_order(shared_data: Path) -> None:
     entities = read(shared_data / "us-csl" / "dpl-2022-09.txt")
     rows = [e for e in entities if e.caption == "ZIMO SHENG"]
     assert len(rows) == 2
-    assert {tuple(e.get("country")) for e in rows} == {(), ("cn",)}
+    assert {tuple(e.get("country")) for e in rows} == {("us",), ("cn",)}  # WI -> us
     assert rows[0].record["order"] == rows[1].record["order"]
     assert rows[0].listings[0].start == "2020-03-16"
     assert rows[0].listings[0].end == "2028-12-13"
@@ -74,6 +74,7 @@ def test_fixture(fixtures: Path) -> None:
     assert entities[3].source_id == entities[2].source_id + "-2"
     assert "non-standard order" in entities[2].listings[0].reason
     assert entities[4].listings[0].end == ""
+    assert entities[4].get("country") == ["us"]  # blank Country, state TX
     assert_ftm_valid(entities)
 
 

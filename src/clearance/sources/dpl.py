@@ -36,7 +36,7 @@ from clearance.model import Entity, Listing
 from clearance.reference import list_info
 from clearance.sources.base import Dataset, Gates, Source, unique_ids
 from clearance.sources.common import find_file, hash_files, iso_date, read_text
-from clearance.sources.ftmdata import country_code
+from clearance.sources.ftmdata import country_code, us_state_country
 
 SOURCE_ID = "us-bis-dpl"
 LIST_CODE = "DPL"
@@ -122,13 +122,21 @@ def row_key(record: DplRecord) -> str:
     )
 
 
+def _country(record: DplRecord) -> str:
+    """The row's country; a blank Country with a US state code is the US. Other codes in the
+    State column (``CY``, ``RS`` for rows in Nicosia or Stavropol) are not ISO: left blank."""
+    if record.country:
+        return country_code(record.country)
+    return us_state_country(record.state)
+
+
 def map_record(record: DplRecord, source_id: str) -> Entity:
     info = list_info(LIST_CODE)
     entity = Entity(source=SOURCE_ID, source_id=source_id, schema="LegalEntity")
     entity.add_name(record.name)
     parts = (record.street_address, record.city, record.state, record.postal_code)
     entity.add("address", ", ".join(p for p in parts if p))
-    entity.add("country", country_code(record.country) if record.country else "")
+    entity.add("country", _country(record))
     reason = f"Federal Register: {record.fr_citation}" if record.fr_citation else ""
     if record.standard_order.upper() == "N":
         reason = "; ".join(p for p in (reason, "non-standard order") if p)

@@ -76,3 +76,10 @@ def country_code(value: str) -> str:
     if territory is None:
         return ""
     return territory.ftm_country or territory.code
+
+
+def us_state_country(state: str) -> str:
+    """The country of a US state or territory code (``TX`` -> ``us``, ``PR`` -> ``pr``), else ""."""
+    code = state.strip().lower()
+    territory = get_territory(f"us-{code}") if len(code) == 2 and code.isalpha() else None
+    return (territory.ftm_country or "") if territory is not None else ""
