@@ -101,6 +101,8 @@ def test_old_header_sample(shared_data: Path) -> None:
     assert "IMO8898831" in vessels[0].get("imoNumber") + vessels[1].get("imoNumber")
     # rows without entity number get a stable hashed key
     assert all(e.source_id.startswith("h") for e in lists["EL"])
+    dpl = {e.caption: e for e in lists["DPL"]}
+    assert dpl["ADRIAN MANUEL HERNANDEZ"].get("country") == ["us"]  # "..., AZ, 85043"
     assert_ftm_valid(entities)
 
 

@@ -36,7 +36,7 @@ from clearance.model import Entity, Listing
 from clearance.reference import list_info, read_data
 from clearance.sources.base import Dataset, Gates, Source, unique_ids
 from clearance.sources.common import hash_files, iso_date, read_text
-from clearance.sources.ftmdata import country_code, schema_props
+from clearance.sources.ftmdata import country_code, schema_props, us_state_country
 
 SOURCE_ID = "us-trade-csl"
 
@@ -52,6 +52,7 @@ _LIST_FIELDS = (
 _STRUCTURED = ("_id", "addresses", "ids", *_LIST_FIELDS)
 _ABBREVIATION = re.compile(r"\(([^()]+)\)")
 _C1 = re.compile("[\x80-\x9f]")
+_US_ZIP = re.compile(r"^\d{5}(-\d{4})?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +157,9 @@ def _parse_csv_address(text: str) -> CslAddress:
     country = ""
     if _is_code(last) or (len(parts) > 1 and not any(ch.isdigit() for ch in last)):
         country = country_code(last)
+    if not country and len(parts) > 2 and _US_ZIP.match(last):
+        # "..., PHOENIX, AZ, 85043": a US state and ZIP code without a country (DPL rows)
+        return CslAddress(address=", ".join(parts), country=us_state_country(parts[-2]))
     return CslAddress(address=", ".join(parts[:-1] if country else parts), country=country)
 
 
