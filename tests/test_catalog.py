@@ -87,6 +87,7 @@ def test_update_then_not_modified(
     file_server.put("FAKE.CSV", _csv(tmp_path, sample_rows(12), "2024-01-03"))
     third = _update(store, net_settings)
     assert third.status == "imported" and third.summary == {"added": 2, "removed": 0, "changed": 0}
+    assert third.version.files == (file_server.base_url + "FAKE.CSV",)  # type: ignore[union-attr]
     assert not list(net_settings.download_dir.iterdir())  # temporary files are gone
 
 
@@ -186,3 +187,28 @@ def test_parse_assignments(fake_source: FakeSource) -> None:
     ]
     with pytest.raises(InputError, match="SOURCE=PATH"):
         catalog.parse_assignments(["nothing"])
+
+
+@pytest.mark.realdata
+def test_update_real_sdn_from_local_mirror(
+    shared_data: Path, tmp_path: Path, file_server: FileServer
+) -> None:
+    """The official upper-case names (SDN.CSV...) served from the real lower-case files."""
+    pytest.importorskip("clearance.sources.ofac")
+    file_server.put_dir(shared_data / "ofac" / "sdn-2023-12-28")
+    settings = Settings(
+        home=tmp_path / "home",
+        source_urls={"us-ofac-sdn": file_server.base_url},
+        http_retries=0,
+    )
+    with Store.open(settings, bundled=False) as store:
+        request = UpdateRequest(sources=("us-ofac-sdn",))
+        (first,) = catalog.update(store, settings, request)
+        assert first.status == "imported", first.error
+        assert first.version is not None and first.version.entities == 13821
+        assert first.version.format == "ofac-csv"
+        requested = {name for name, _ in file_server.requests}
+        assert requested == {"sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"}
+        (second,) = catalog.update(store, settings, request)
+        assert second.status == "unchanged"
+        assert len(store.versions("us-ofac-sdn")) == 1

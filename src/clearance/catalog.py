@@ -76,9 +76,16 @@ def load(store: Store, source_id: str, path: Path, force: bool = False) -> Outco
     return _import(store, source, source.read(path), force, "load")
 
 
-def _import(store: Store, source: Source, dataset: Dataset, force: bool, origin: Origin) -> Outcome:
+def _import(
+    store: Store,
+    source: Source,
+    dataset: Dataset,
+    force: bool,
+    origin: Origin,
+    files: Sequence[str] | None = None,
+) -> Outcome:
     previous = store.active_versions().get(source.id)
-    version = store.import_dataset(dataset, force=force, origin=origin, source=source)
+    version = store.import_dataset(dataset, force, origin, source=source, files=files)
     if version.unchanged:
         return Outcome(source.id, "unchanged", version, previous, NO_CHANGES)
     if previous is None:  # everything is new: no need to decode the records for a diff
@@ -150,7 +157,8 @@ def update_source(
         if result.not_modified:
             return Outcome(source.id, "unchanged", active, active, NO_CHANGES)
         path = result.files[0] if len(result.files) == 1 else folder
-        outcome = _import(store, source, source.read(path), request.force, "update")
+        dataset = source.read(path)
+        outcome = _import(store, source, dataset, request.force, "update", list(urls.values()))
     if outcome.version is not None:
         store.save_fetch_state(source.id, outcome.version.id, result.validators)
     return outcome

@@ -101,11 +101,13 @@ class Store:
         force: bool = False,
         origin: Origin = "load",
         source: Source | None = None,
+        files: Sequence[str] | None = None,
     ) -> VersionInfo:
         """Store ``dataset`` as a new version and make it active, atomically, if it passes the
         source's gates. Content identical to the active version is a no-op (``unchanged``).
 
-        ``source`` defaults to the registered source of ``dataset.source``.
+        ``source`` defaults to the registered source of ``dataset.source``; ``files`` says
+        where the data came from (default: the paths read, e.g. URLs for downloads).
         """
         source = source or get_source(dataset.source)
         if source.id != dataset.source:
@@ -119,7 +121,8 @@ class Store:
                 conn.rollback()
                 return replace(self.version(active[0]), unchanged=True)
             check_gates(source, dataset, active[3] if active else None, force=force)
-            version_id = self._write_version(dataset, prepared, origin)
+            names = [str(p) for p in dataset.files] if files is None else list(files)
+            version_id = self._write_version(dataset, prepared, origin, names)
         except BaseException:
             conn.rollback()
             raise
@@ -157,7 +160,9 @@ class Store:
         )
         return ids
 
-    def _write_version(self, dataset: Dataset, prepared: _Prepared, origin: str) -> int:
+    def _write_version(
+        self, dataset: Dataset, prepared: _Prepared, origin: str, files: list[str]
+    ) -> int:
         conn = self.connection
         record_ids = self._record_ids(dataset.source, prepared)
         stats = dict(Counter(entity.schema for entity in dataset.entities))
@@ -179,7 +184,7 @@ class Store:
                 dataset.format,
                 origin,
                 orjson.dumps(stats, option=orjson.OPT_SORT_KEYS).decode(),
-                orjson.dumps([str(p) for p in dataset.files]).decode(),
+                orjson.dumps(files).decode(),
                 codec.pack_ids(record_ids),
             ),
         )
