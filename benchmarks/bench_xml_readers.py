@@ -78,8 +78,10 @@ def main() -> None:
     un_file = DATA / "un" / "consolidated-2026-02-27.xml"
     start = time.perf_counter()
     UnSource().read(un_file)
-    print(f"UN 2026-02-27 cold (first read, builds the country index): "
-          f"{(time.perf_counter() - start) * 1000:.0f} ms")
+    print(
+        f"UN 2026-02-27 cold (first read, builds the country index): "
+        f"{(time.perf_counter() - start) * 1000:.0f} ms"
+    )
     measure("UN 2026-02-27", UnSource(), un_file, args.repeat)
     measure("UN 2018-10-29", UnSource(), DATA / "un" / "consolidated-2018-10-29.xml", args.repeat)
     eu_file = DATA / "eu" / "fsf-excerpt-2026-08-05.xml"

@@ -263,9 +263,9 @@ def record_dict(obj: Any) -> Any:
                 out[name] = value
         return out
     if isinstance(obj, tuple | list):
-        return [record_dict(item) for item in obj]
+        return [item if isinstance(item, str) else record_dict(item) for item in obj]
     if isinstance(obj, dict):
-        return {str(k): record_dict(v) for k, v in obj.items()}
+        return {str(k): v if isinstance(v, str) else record_dict(v) for k, v in obj.items()}
     return obj
 
 
