@@ -73,28 +73,30 @@ class CslId:
 
 @dataclass(frozen=True, slots=True)
 class CslRecord:
-    """One CSL row, typed. ``row_id`` is ``_id`` (empty for the older CSV header)."""
+    """One CSL row, typed. ``row_id`` is ``_id`` (empty for the older CSV header); ``fields``
+    holds the one-value columns, ``lists`` the ``;``-separated ones."""
 
     location: str
     row_id: str
-    source: str
-    entity_number: str
-    type: str
-    name: str
-    title: str
-    programs: tuple[str, ...]
-    alt_names: tuple[str, ...]
+    fields: Mapping[str, str]
+    lists: Mapping[str, tuple[str, ...]]
     addresses: tuple[CslAddress, ...]
     ids: tuple[CslId, ...]
-    dates_of_birth: tuple[str, ...]
-    places_of_birth: tuple[str, ...]
-    nationalities: tuple[str, ...]
-    citizenships: tuple[str, ...]
-    fields: Mapping[str, str]
     raw: Mapping[str, Any]
 
     def get(self, key: str) -> str:
         return self.fields.get(key, "")
+
+    def values(self, key: str) -> tuple[str, ...]:
+        return self.lists.get(key, ())
+
+    @property
+    def name(self) -> str:
+        return self.get("name")
+
+    @property
+    def source(self) -> str:
+        return self.get("source")
 
 
 # -- reference data -----------------------------------------------------------------------
@@ -186,25 +188,13 @@ def _parse_csv_ids(text: str, current: bool) -> tuple[CslId, ...]:
 
 
 def _csv_record(row: dict[str, str], location: str, current: bool) -> CslRecord:
-    fields = {key: _clean(row.get(key)) for key in _text_fields()}
-    lists = {key: _split(_clean(row.get(key))) for key in _LIST_FIELDS}
     return CslRecord(
         location=location,
         row_id=_clean(row.get("_id")),
-        source=fields["source"],
-        entity_number=fields["entity_number"],
-        type=fields["type"],
-        name=fields["name"],
-        title=fields["title"],
-        programs=lists["programs"],
-        alt_names=lists["alt_names"],
+        fields={key: _clean(row.get(key)) for key in _text_fields()},
+        lists={key: _split(_clean(row.get(key))) for key in _LIST_FIELDS},
         addresses=tuple(_parse_csv_address(a) for a in _split(_clean(row.get("addresses")))),
         ids=_parse_csv_ids(_clean(row.get("ids")), current),
-        dates_of_birth=lists["dates_of_birth"],
-        places_of_birth=lists["places_of_birth"],
-        nationalities=lists["nationalities"],
-        citizenships=lists["citizenships"],
-        fields=fields,
         raw=dict(row),
     )
 
@@ -255,48 +245,42 @@ def _json_text(value: Any, where: str, path: str) -> str:
     return _clean(value)
 
 
+def _json_objects(item: dict[str, Any], key: str, location: str, path: str) -> list[dict[str, str]]:
+    """The ``addresses`` or ``ids`` of a JSON record: objects whose values are text."""
+    out: list[dict[str, str]] = []
+    for value in _json_list(item.get(key), location, path):
+        if not isinstance(value, dict):
+            raise ParseError(path, location, f"an entry of {key} is not an object")
+        out.append({k: _json_text(v, location, path) for k, v in value.items()})
+    return out
+
+
 def _json_record(item: Any, location: str, path: str) -> CslRecord:
     if not isinstance(item, dict):
         raise ParseError(path, location, "a result is not an object")
-    fields = {key: _json_text(item.get(key), location, path) for key in _text_fields()}
     lists = {
         key: tuple(_json_text(v, location, path) for v in _json_list(item.get(key), location, path))
         for key in _LIST_FIELDS
     }
-    addresses: list[CslAddress] = []
-    for addr in _json_list(item.get("addresses"), location, path):
-        if not isinstance(addr, dict):
-            raise ParseError(path, location, "an address is not an object")
-        values = {k: _json_text(addr.get(k), location, path) for k in asdict(CslAddress())}
-        addresses.append(CslAddress(**{**values, "country": country_code(values["country"])}))
-    ids: list[CslId] = []
-    for ident in _json_list(item.get("ids"), location, path):
-        if not isinstance(ident, dict):
-            raise ParseError(path, location, "an id is not an object")
-        ids.append(
-            CslId(
-                type=_json_text(ident.get("type"), location, path),
-                number=_json_text(ident.get("number"), location, path),
-                country=_json_text(ident.get("country"), location, path),
-            )
+    lists["programs"] = tuple(p for v in lists["programs"] for p in _split(v))
+    addresses = [
+        CslAddress(
+            **{k: a.get(k, "") for k in asdict(CslAddress()) if k != "country"},
+            country=country_code(a.get("country", "")),
         )
+        for a in _json_objects(item, "addresses", location, path)
+    ]
+    ids = [
+        CslId(type=i.get("type", ""), number=i.get("number", ""), country=i.get("country", ""))
+        for i in _json_objects(item, "ids", location, path)
+    ]
     return CslRecord(
         location=location,
         row_id=_json_text(item.get("id", item.get("_id")), location, path),
-        source=fields["source"],
-        entity_number=fields["entity_number"],
-        type=fields["type"],
-        name=fields["name"],
-        title=fields["title"],
-        programs=tuple(p for v in lists["programs"] for p in _split(v)),
-        alt_names=lists["alt_names"],
+        fields={key: _json_text(item.get(key), location, path) for key in _text_fields()},
+        lists=lists,
         addresses=tuple(addresses),
         ids=tuple(ids),
-        dates_of_birth=lists["dates_of_birth"],
-        places_of_birth=lists["places_of_birth"],
-        nationalities=lists["nationalities"],
-        citizenships=lists["citizenships"],
-        fields=fields,
         raw=item,
     )
 
@@ -318,9 +302,9 @@ def read_json(path: Path) -> list[CslRecord]:
 
 def _schema(record: CslRecord) -> str:
     types: dict[str, str] = _config()["types"]
-    schema = types.get(record.type.lower(), "LegalEntity")
-    personal = record.dates_of_birth or record.places_of_birth or record.nationalities
-    if schema == "LegalEntity" and (personal or record.citizenships):
+    schema = types.get(record.get("type").lower(), "LegalEntity")
+    personal = ("dates_of_birth", "places_of_birth", "nationalities", "citizenships")
+    if schema == "LegalEntity" and any(record.values(key) for key in personal):
         return "Person"
     return schema
 
@@ -388,7 +372,7 @@ def _listing(record: CslRecord, code: str) -> Listing:
     return Listing(
         list=code,
         effect=info.effect,
-        programs=record.programs,
+        programs=record.values("programs"),
         start=iso_date(record.get("start_date")),
         end=iso_date(record.get("end_date")),
         authority=authority,
@@ -403,7 +387,7 @@ def map_record(record: CslRecord, source_id: str) -> Entity:
     props = schema_props(schema)
     entity = Entity(source=SOURCE_ID, source_id=source_id, schema=schema)
     entity.add_name(_clean_name(record.name))
-    for alias in record.alt_names:
+    for alias in record.values("alt_names"):
         entity.add_name(_clean_name(alias), "alias")
     for addr in record.addresses:
         text = ", ".join(v for v in (addr.address, addr.city, addr.state, addr.postal_code) if v)
@@ -412,12 +396,12 @@ def map_record(record: CslRecord, source_id: str) -> Entity:
     for ident in record.ids:
         _add_identifier(entity, ident, props)
     if "birthDate" in props:
-        entity.add("birthDate", [iso_date(d) for d in record.dates_of_birth])
-        entity.add("birthPlace", record.places_of_birth)
-    _add_countries(entity, "nationality", record.nationalities, props)
-    _add_countries(entity, "citizenship", record.citizenships, props)
-    if record.title:
-        entity.add("position" if "position" in props else "notes", record.title)
+        entity.add("birthDate", [iso_date(d) for d in record.values("dates_of_birth")])
+        entity.add("birthPlace", record.values("places_of_birth"))
+    _add_countries(entity, "nationality", record.values("nationalities"), props)
+    _add_countries(entity, "citizenship", record.values("citizenships"), props)
+    if record.get("title"):
+        entity.add("position" if "position" in props else "notes", record.get("title"))
     if schema == "Vessel":
         _add_vessel(entity, record, props)
     entity.add("notes", record.get("remarks"))
@@ -431,8 +415,8 @@ def row_key(record: CslRecord) -> str:
     """The list's own key of a row: ``_id``, else the OFAC entity number, else a hash."""
     if record.row_id:
         return record.row_id
-    if record.entity_number:
-        return record.entity_number
+    if record.get("entity_number"):
+        return record.get("entity_number")
     basis = "\x1f".join(
         (
             record.source.lower(),
