@@ -75,6 +75,12 @@ class Hit:
         }
 
 
+def refresh_index(store: Store, settings: Settings) -> IndexData:
+    """Bring the persisted index up to the store's state (after ``load`` or ``update``), so
+    the next screening process starts without building it."""
+    return ensure_index(store, settings.index_dir)
+
+
 class Screener:
     """Screens queries against every active list of a store."""
 
@@ -95,11 +101,13 @@ class Screener:
     @classmethod
     def open(cls, settings: Settings, profile: str | None = None) -> Screener:
         """A screener over the store of ``settings`` with the matcher of ``profile``."""
-        store = Store.open(settings)
-        try:
-            data = ensure_index(store, settings.index_dir)
-        finally:
-            store.close()
+        with Store.open(settings) as store:
+            return cls.from_store(store, settings, profile)
+
+    @classmethod
+    def from_store(cls, store: Store, settings: Settings, profile: str | None = None) -> Screener:
+        """A screener over an open store (its index loaded, or rebuilt when stale)."""
+        data = ensure_index(store, settings.index_dir)
         name = profile or settings.profile
         return cls(data, Matcher(name), profile=name)
 

@@ -16,8 +16,10 @@ import click
 from clearance import catalog
 from clearance.catalog import Outcome, UpdateRequest
 from clearance.cli.context import echo_json, settings
+from clearance.cli.screening import screen_example
 from clearance.diff import Diff, EntityChange
 from clearance.model import Name
+from clearance.screen import refresh_index
 from clearance.settings import Settings
 from clearance.sources import SOURCE_IDS
 from clearance.store import Store, VersionInfo
@@ -90,6 +92,7 @@ def load(source: str, path: Path, force: bool, as_json: bool) -> None:
     """
     with catalog.open_store(settings()) as store:
         outcome = catalog.load(store, source, path, force=force)
+        refresh_index(store, settings())  # the next screening starts without building it
     if as_json:
         echo_json(outcome.to_dict())
     else:
@@ -116,6 +119,7 @@ def update(
     request = UpdateRequest(sources=sources, force=force, base_url=base_url)
     with catalog.open_store(config) as store:
         outcomes = catalog.update(store, config, request)
+        refresh_index(store, config)  # the next screening starts without building it
     failed = [o.error for o in outcomes if o.error is not None]
     if len(outcomes) == 1 and failed and not as_json:
         raise failed[0]  # one source: its own message and exit code
@@ -273,7 +277,11 @@ def status_step(run: RunContext) -> None:
 
 #: The steps of ``clearance run``, in order. Opening the store (before the first step) makes
 #: the bundled lists active. Further steps (screening the example file) are added here.
-RUN_STEPS: list[RunStep] = [load_step, status_step]
+def screen_step(run: RunContext) -> None:
+    screen_example(run.store, run.settings)
+
+
+RUN_STEPS: list[RunStep] = [load_step, status_step, screen_step]
 
 
 @click.command()

@@ -13,10 +13,13 @@ from clearance.cli.context import echo_json, settings
 from clearance.errors import InputError
 from clearance.model import Query
 from clearance.screen import Hit, Screener
+from clearance.settings import Settings
+from clearance.store import Store
 from clearance.screen_batch import BatchOptions, run_batch
 from clearance.screen_io import (
     OUTPUT_FORMATS,
     Columns,
+    RowResult,
     Writer,
     detect_format,
     parse_birth_date,
@@ -186,3 +189,49 @@ def screen(
         f"{counts['errors']:,} with errors.",
         err=True,
     )
+
+
+# -- the screening step of `clearance run` ---------------------------------------------------
+
+#: the example vendor file screened by ``clearance run`` (from a checkout of the project)
+EXAMPLE = Path("examples") / "vendors.csv"
+
+
+def example_path() -> Path | None:
+    for base in (Path.cwd(), Path(__file__).resolve().parents[3]):
+        if (base / EXAMPLE).is_file():
+            return base / EXAMPLE
+    return None
+
+
+def _alert_line(result: RowResult) -> str:
+    best = result.matches[0]
+    lists = ", ".join(dict.fromkeys(code for m in result.matches for code in m["lists"]))
+    effects = "; ".join(
+        dict.fromkeys(e["label"] for m in result.matches for e in m["effects"])
+    )  # fmt: skip
+    return (
+        f"  {result.reference or result.row}  {result.name}\n"
+        f"      -> {best['name']} ({best['entity_id']}, score {best['score']:.2f}); "
+        f"lists: {lists}; effect: {effects or 'listed'}"
+    )
+
+
+def screen_example(store: Store, config: Settings) -> None:
+    """Screen the example vendor file and print a summary of its alerts."""
+    path = example_path()
+    if path is None:
+        click.echo(f"No {EXAMPLE} here: skipping the example screening.")
+        return
+    screener = Screener.from_store(store, config)
+    results = list(run_batch(screener, read_rows(path, "csv"), BatchOptions()))
+    alerts = [r for r in results if r.matches]
+    errors = [r for r in results if r.error]
+    click.echo(
+        f"\nScreened {path}: {len(results):,} vendors, {len(alerts):,} with matches, "
+        f"{len(errors):,} with errors (threshold {screener.scorer.threshold:.2f})."
+    )
+    for result in alerts:
+        click.echo(_alert_line(result))
+    for result in errors:
+        click.echo(f"  {result.reference or result.row}: error: {result.error}")

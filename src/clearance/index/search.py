@@ -44,6 +44,8 @@ class SearchParams:
     group_weight: float = 0.92
     #: query tokens in more than this fraction of rows are looked up exactly only
     common_fraction: float = 0.01
+    #: query tokens whose matches are remembered (per searcher)
+    cache_size: int = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,7 @@ class IndexSearcher:
         self.params = params or SearchParams()
         self._unknown = unknown_weight(data)
         self._common_df = max(int(len(data.name_entity) * self.params.common_fraction), 50)
+        self._cache: dict[str, tuple[IntArray, FloatArray] | None] = {}
         p = self.params
         self._derived_sim = {
             "phonetic": p.phonetic_weight,
@@ -109,7 +112,16 @@ class IndexSearcher:
         return list(out.items())
 
     def _token_hits(self, token: str) -> tuple[IntArray, FloatArray] | None:
-        """Name rows matching one query token, each with its best weight."""
+        """Name rows matching one query token, each with its best weight (cached: tokens
+        recur across queries, and the fuzzy vocabulary lookup is the costly step)."""
+        if token in self._cache:
+            return self._cache[token]
+        if len(self._cache) >= self.params.cache_size:
+            self._cache.clear()
+        found = self._cache[token] = self._lookup(token)
+        return found
+
+    def _lookup(self, token: str) -> tuple[IntArray, FloatArray] | None:
         matches = self._key_matches(token)
         if not matches:
             return None

@@ -171,8 +171,11 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
         extra_l: tuple[str, ...] = ()
         extra_r: tuple[str, ...] = ()
     else:
-        ma = _merge(a, frozenset(b))
-        mb = _merge(b, frozenset(ma))
+        if len(a) != len(b):
+            ma = _merge(a, frozenset(b))
+            mb = _merge(b, frozenset(ma))
+        else:
+            ma, mb = a, b
         parts, pairs, free_a, free_b = _parts_score(
             ma, _weights_for(ma, a, wa), mb, _weights_for(mb, b, wb), weights
         )

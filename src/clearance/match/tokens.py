@@ -20,6 +20,8 @@ ROMANISATION_SIM = 0.95
 INITIAL_SIM = 0.85
 LOOSE_SIM = 0.93
 SHAPE_FLOOR = 0.65
+#: spellings this far apart are not tried with folded spellings (they never come close)
+LOOSE_FLOOR = 0.45
 PHONETIC_SIM = 0.85
 #: below this similarity two tokens are not considered the same name part at all
 MIN_SIM = 0.65
@@ -43,7 +45,7 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
         return ROMANISATION_SIM, "romanisation"
     distance = OSA.distance(a, b)
     sim = 1.0 - distance / max(la, lb)
-    if sim >= 0.9:
+    if sim >= 0.9 or sim < LOOSE_FLOOR:
         return sim, "spelling"
     ka, kb = loose_key(a), loose_key(b)
     if ka == kb:

@@ -427,8 +427,8 @@ class FtmSource(Source):
             raise ParseError(
                 name,
                 None,
-                "this is a delta file: it changes a previous version. Put it in a folder with "
-                "the full export it applies to, or load it onto the active version.",
+                "this is a delta file: it only changes a previous version. Put it in a folder "
+                "together with the full export it applies to, and load the folder.",
             )
         return self._dataset(fold(read_entities(path)), "ftm-json", (path,))
 

@@ -17,12 +17,13 @@ from rigour.text.phonetics import metaphone
 from clearance.text.legal import split_forms, strip_native_forms
 from clearance.text.normalize import clean_latin, prepare
 from clearance.text.scripts import detect_script
-from clearance.text.tables import loose_rules, skeleton_map, vocabulary
+from clearance.text.tables import loose_spellings, skeleton_map, vocabulary
 from clearance.text.translit import ABJADS, latin_variants
 
 PERSON_SCHEMATA = frozenset({"Person"})
 OBJECT_SCHEMATA = frozenset({"Vessel", "Airplane", "Vehicle"})
 _VOWELS = str.maketrans("", "", "aeiouyw")
+_DOUBLES = re.compile(r"(.)\1+")
 
 #: weights of name parts: a generic word or a particle says little about identity
 GENERIC_WEIGHT = 0.3
@@ -49,10 +50,6 @@ class NameForm:
     #: name parts, normalised, without titles, legal forms, numbers and dropped stopwords
     tokens: tuple[str, ...]
     weights: tuple[float, ...]
-    #: metaphone key of each token
-    phonetic: tuple[str, ...]
-    #: consonant skeleton of each token (for names from Arabic or Hebrew script)
-    skeleton: tuple[str, ...]
     numbers: tuple[str, ...]
     legal_forms: tuple[str, ...]
     #: casefolded native text without spaces and punctuation, for non-Latin names
@@ -61,6 +58,21 @@ class NameForm:
     @property
     def abjad(self) -> bool:
         return self.script in ABJADS
+
+    @property
+    def phonetic(self) -> tuple[str, ...]:
+        """Phonetic key of each token (see :func:`phonetic_key`)."""
+        return tuple(phonetic_key(t) for t in self.tokens)
+
+    @property
+    def skeleton(self) -> tuple[str, ...]:
+        """Consonant skeleton of each token (compared for names from Arabic or Hebrew script)."""
+        return tuple(skeleton(t) for t in self.tokens)
+
+    @property
+    def loose(self) -> tuple[str, ...]:
+        """Each token with romanisation differences folded (see :func:`loose_key`)."""
+        return tuple(loose_key(t) for t in self.tokens)
 
     @property
     def joined(self) -> str:
@@ -85,11 +97,19 @@ def phonetic_key(token: str) -> str:
 @lru_cache(maxsize=1 << 18)
 def loose_key(token: str) -> str:
     """The token with romanisation differences folded (rules in ``data/romanisation.yaml``)."""
-    for pattern, repl in loose_rules():
-        token = pattern.sub(repl, token)
+    for old, new, anchored in loose_spellings():
+        if anchored:
+            if token.startswith(old):
+                token = new + token[len(old) :]
+        elif old in token:
+            token = token.replace(old, new)
+    token = _DOUBLES.sub(r"\1", token)
+    if len(token) > 2 and token[-1] == "h" and token[-2] in "aeiou":
+        token = token[:-1]
     return token
 
 
+@lru_cache(maxsize=1 << 18)
 def skeleton(token: str) -> str:
     """Consonant classes only, doubles collapsed, a final "h" dropped:
     "mohammed" -> "mhmd", "hassan" -> "hsn", "usamah" -> "sm"."""
@@ -142,6 +162,8 @@ _ROMAN = re.compile(r"^(?=[ivxlc])c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 
 def _is_number(token: str, kind: str) -> bool:
     """Digits, or (outside person names) a Roman numeral of two letters or more ("iii")."""
+    if token.isalpha():
+        return kind != "person" and len(token) > 1 and bool(_ROMAN.match(token))
     if any(c.isdigit() for c in token):
         return True
     return kind != "person" and len(token) > 1 and bool(_ROMAN.match(token))
@@ -179,8 +201,6 @@ def _compile(
         script=script,
         tokens=tokens,
         weights=_weights(tokens, kind),
-        phonetic=tuple(phonetic_key(t) for t in tokens),
-        skeleton=tuple(skeleton(t) for t in tokens),
         numbers=numbers,
         legal_forms=tuple(dict.fromkeys(legal)),
         native=native,

@@ -51,6 +51,8 @@ def detect_script(text: str) -> str:
 
     Returns ``""`` when the text has no letters.
     """
+    if text.isascii():
+        return "Latn" if any(c.isalpha() for c in text) else ""
     counts: dict[str, int] = {}
     for char in text:
         script = char_script(char)

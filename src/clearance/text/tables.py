@@ -93,10 +93,11 @@ def nicknames() -> dict[str, frozenset[int]]:
 
 
 @cache
-def loose_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """The ordered spelling rules of the loose key (``data/romanisation.yaml``)."""
-    rules = load_data("romanisation.yaml")["loose_rules"]
-    return tuple((re.compile(pattern), repl) for pattern, repl in rules)
+def loose_spellings() -> tuple[tuple[str, str, bool], ...]:
+    """The loose-key spellings as (from, to, anchored at start), longest first."""
+    table = {str(k): str(v) for k, v in load_data("romanisation.yaml")["loose_spellings"].items()}
+    keys = sorted(table, key=lambda k: (-len(k.lstrip("^")), k))
+    return tuple((k.lstrip("^"), table[k], k.startswith("^")) for k in keys)
 
 
 @cache
