@@ -13,6 +13,7 @@ moderate on a shared machine.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import time
@@ -88,8 +89,13 @@ def main() -> int:
     screener = Screener.open(settings)
     queries = build_queries(screener, args.queries, args.seed)
     started = time.perf_counter()
-    with get_context("fork").Pool(args.workers, _init, (str(settings.home),)) as pool:
-        truth = pool.map(_exhaustive, queries, chunksize=8)
+    cache = settings.home / f"recall-{screener.state_key}-{args.queries}-{args.seed}.json"
+    if cache.is_file():  # exhaustive scores of this store state and sample, from an earlier run
+        truth = json.loads(cache.read_text())
+    else:
+        with get_context("fork").Pool(args.workers, _init, (str(settings.home),)) as pool:
+            truth = pool.map(_exhaustive, queries, chunksize=8)
+        cache.write_text(json.dumps(truth))
     exhaustive_s = time.perf_counter() - started
     pairs = found = 0
     sizes: list[int] = []
