@@ -24,7 +24,8 @@ from eval_pairs import Pair, all_pairs  # noqa: E402
 
 from clearance.match.scorer import Matcher  # noqa: E402
 from clearance.match.tokens import token_similarity  # noqa: E402
-from clearance.text.keys import name_forms, phonetic_key  # noqa: E402
+from clearance.text.keys import name_forms  # noqa: E402
+from clearance.text.spelling import loose_key, phonetic_key, skeleton  # noqa: E402
 from clearance.text.normalize import normalize  # noqa: E402
 from clearance.text.translit import latin_variants, latinize  # noqa: E402
 
@@ -95,7 +96,8 @@ def evaluate(name: str, scorer: Scorer, threshold: float, pairs: Iterable[Pair])
 
 
 def clear_caches() -> None:
-    for fn in (normalize, latinize, latin_variants, name_forms, token_similarity, phonetic_key):
+    for fn in (normalize, latinize, latin_variants, name_forms, token_similarity, phonetic_key,
+               loose_key, skeleton):
         fn.cache_clear()
 
 

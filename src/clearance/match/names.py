@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA, Levenshtein
 
 from clearance.match.tokens import MIN_SIM, shape, token_similarity
-from clearance.text.keys import NameForm, loose_key, skeleton
+from clearance.text.keys import NameForm
+from clearance.text.spelling import loose_key, skeleton
 from clearance.text.tables import syllabic_map
 from clearance.text.translit import SYLLABARIES
 

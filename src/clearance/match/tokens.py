@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from clearance.text.keys import loose_key, phonetic_key
+from clearance.text.spelling import loose_key, phonetic_key
 from clearance.text.tables import nicknames, romanisations
 
 NICKNAME_SIM = 0.92

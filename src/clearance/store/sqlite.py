@@ -188,18 +188,27 @@ class Store:
                 codec.pack_ids(record_ids),
             ),
         )
-        conn.execute("DELETE FROM current WHERE source = ?", (dataset.source,))
-        conn.executemany(
-            "INSERT INTO current(entity_id, record_id, source) VALUES (?, ?, ?)",
-            [
-                (eid, rid, dataset.source)
-                for eid, rid in zip(prepared.entity_ids, record_ids, strict=True)
-            ],
+        self._update_current(
+            dataset.source, dict(zip(prepared.entity_ids, record_ids, strict=True))
         )
         version_id = cursor.lastrowid
         if version_id is None:  # pragma: no cover - sqlite always sets it after an INSERT
             raise StoreError("SQLite did not return the id of the new version.")
         return version_id
+
+    def _update_current(self, source: str, members: dict[str, int]) -> None:
+        """Make ``current`` hold ``members`` for ``source``, touching only what changed."""
+        conn = self.connection
+        held: dict[str, int] = dict(
+            conn.execute("SELECT entity_id, record_id FROM current WHERE source = ?", (source,))
+        )
+        conn.executemany(
+            "DELETE FROM current WHERE entity_id = ?", [(e,) for e in held.keys() - members.keys()]
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO current(entity_id, record_id, source) VALUES (?, ?, ?)",
+            [(e, r, source) for e, r in members.items() if held.get(e) != r],
+        )
 
     # -- versions ------------------------------------------------------------------------
 

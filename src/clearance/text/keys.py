@@ -12,18 +12,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rigour.text.phonetics import metaphone
-
 from clearance.text.legal import split_forms, strip_native_forms
 from clearance.text.normalize import clean_latin, prepare
 from clearance.text.scripts import detect_script
-from clearance.text.tables import loose_spellings, skeleton_map, vocabulary
+from clearance.text.spelling import loose_key, phonetic_key, skeleton
+from clearance.text.tables import vocabulary
 from clearance.text.translit import ABJADS, latin_variants
 
 PERSON_SCHEMATA = frozenset({"Person"})
 OBJECT_SCHEMATA = frozenset({"Vessel", "Airplane", "Vehicle"})
-_VOWELS = str.maketrans("", "", "aeiouyw")
-_DOUBLES = re.compile(r"(.)\1+")
 
 #: weights of name parts: a generic word or a particle says little about identity
 GENERIC_WEIGHT = 0.3
@@ -81,46 +78,6 @@ class NameForm:
     @property
     def normalized(self) -> str:
         return " ".join(self.tokens)
-
-
-@lru_cache(maxsize=1 << 18)
-def phonetic_key(token: str) -> str:
-    """Metaphone, made coarser for transliterated names: an initial vowel is "A" and "H" after
-    the first letter is dropped ("usama" = "osama" = "ASM", "qadhafi" = "gaddafi" = "KTF")."""
-    key = metaphone(token)
-    if not key:
-        return key
-    head = "A" if key[0] in "AEIOU" else key[0]
-    return head + key[1:].replace("H", "")
-
-
-@lru_cache(maxsize=1 << 18)
-def loose_key(token: str) -> str:
-    """The token with romanisation differences folded (rules in ``data/romanisation.yaml``)."""
-    for old, new, anchored in loose_spellings():
-        if anchored:
-            if token.startswith(old):
-                token = new + token[len(old) :]
-        elif old in token:
-            token = token.replace(old, new)
-    token = _DOUBLES.sub(r"\1", token)
-    if len(token) > 2 and token[-1] == "h" and token[-2] in "aeiou":
-        token = token[:-1]
-    return token
-
-
-@lru_cache(maxsize=1 << 18)
-def skeleton(token: str) -> str:
-    """Consonant classes only, doubles collapsed, a final "h" dropped:
-    "mohammed" -> "mhmd", "hassan" -> "hsn", "usamah" -> "sm"."""
-    bare = token.translate(_VOWELS).translate(skeleton_map()) or token[:1]
-    out = [bare[0]]
-    for char in bare[1:]:
-        if char != out[-1]:
-            out.append(char)
-    if len(out) > 1 and out[-1] == "h":
-        out.pop()
-    return "".join(out)
 
 
 def _drop_phrases(tokens: list[str], phrases: dict[tuple[str, ...], int]) -> list[str]:

@@ -10,7 +10,19 @@ from __future__ import annotations
 
 from rigour.names import replace_org_types_compare
 
+from functools import cache
+
+from clearance.text.spelling import loose_key
 from clearance.text.tables import legal_forms
+
+
+@cache
+def _phrases() -> dict[tuple[str, ...], str]:
+    """Legal-form phrases as written and with their spellings folded ("otvetstvennostiyu")."""
+    table = dict(legal_forms().phrases)
+    for phrase, code in legal_forms().phrases.items():
+        table.setdefault(tuple(loose_key(word) for word in phrase), code)
+    return table
 
 
 def strip_native_forms(text: str) -> tuple[str, tuple[str, ...]]:
@@ -37,14 +49,16 @@ def split_forms(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
     """Split normalised tokens into (name tokens, legal-form classes found among them)."""
     if not tokens:
         return tokens, ()
-    table = legal_forms()
+    longest = legal_forms().longest
+    phrases = _phrases()
     replaced = tuple(replace_org_types_compare(" ".join(tokens), generic=True).split())
     rest: list[str] = []
     found: list[str] = []
     i = 0
     while i < len(replaced):
-        for size in range(min(table.longest, len(replaced) - i), 0, -1):
-            code = table.phrases.get(replaced[i : i + size])
+        for size in range(min(longest, len(replaced) - i), 0, -1):
+            window = replaced[i : i + size]
+            code = phrases.get(window) or phrases.get(tuple(loose_key(w) for w in window))
             if code is not None:
                 found.append(code)
                 i += size

@@ -1,0 +1,54 @@
+"""Spelling keys of a name part: phonetic key, loose (romanisation-folded) key, consonant
+skeleton. Pure and cached; the rules come from ``data/romanisation.yaml``."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rigour.text.phonetics import metaphone
+
+from clearance.text.tables import loose_spellings, skeleton_map
+
+_VOWELS = str.maketrans("", "", "aeiouyw")
+_DOUBLES = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=1 << 18)
+def phonetic_key(token: str) -> str:
+    """Metaphone, made coarser for transliterated names: an initial vowel is "A" and "H" after
+    the first letter is dropped ("usama" = "osama" = "ASM", "qadhafi" = "gaddafi" = "KTF")."""
+    key = metaphone(token)
+    if not key:
+        return key
+    head = "A" if key[0] in "AEIOU" else key[0]
+    return head + key[1:].replace("H", "")
+
+
+@lru_cache(maxsize=1 << 18)
+def loose_key(token: str) -> str:
+    """The token with romanisation differences folded (rules in ``data/romanisation.yaml``)."""
+    for old, new, anchored in loose_spellings():
+        if anchored:
+            if token.startswith(old):
+                token = new + token[len(old) :]
+        elif old in token:
+            token = token.replace(old, new)
+    token = _DOUBLES.sub(r"\1", token)
+    if len(token) > 2 and token[-1] == "h" and token[-2] in "aeiou":
+        token = token[:-1]
+    return token
+
+
+@lru_cache(maxsize=1 << 18)
+def skeleton(token: str) -> str:
+    """Consonant classes only, doubles collapsed, a final "h" dropped:
+    "mohammed" -> "mhmd", "hassan" -> "hsn", "usamah" -> "sm"."""
+    bare = token.translate(_VOWELS).translate(skeleton_map()) or token[:1]
+    out = [bare[0]]
+    for char in bare[1:]:
+        if char != out[-1]:
+            out.append(char)
+    if len(out) > 1 and out[-1] == "h":
+        out.pop()
+    return "".join(out)
