@@ -46,11 +46,14 @@ def char_script(char: str) -> str:
     return _PREFIXES.get(name.split(" ", 1)[0], "")
 
 
+@lru_cache(maxsize=262144)
 def detect_script(text: str) -> str:
     """The dominant script of ``text``; ``Jpan`` if any kana, ``Hani`` for Chinese.
 
     Returns ``""`` when the text has no letters.
     """
+    if text.isascii():
+        return "Latn" if any(c.isalpha() for c in text) else ""
     if text.isascii():
         return "Latn" if any(c.isalpha() for c in text) else ""
     counts: dict[str, int] = {}
