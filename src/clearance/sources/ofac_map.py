@@ -131,6 +131,8 @@ def _fact_values(facts: Iterable[Fact], config: OfacRules) -> list[tuple[str, st
             gender = _GENDERS.get(fact.value.strip().rstrip(".").lower())
             if gender:
                 out.append((rule.prop, gender))
+        elif kind == "number":
+            out.append((rule.prop, fact.value.replace(",", "").strip()))
         elif kind == "name":
             out.append(("@" + (rule.kind or "weakAlias"), unquote_name(fact.value)))
         elif kind == "listed":

@@ -26,7 +26,7 @@ class LabelRule:
     """What a label means: the FtM property and how its value is read."""
 
     prop: str
-    #: id, date, country, gender, text, name (an alias), listed (a listing date)
+    #: id, date, country, gender, text, number, name (an alias), listed (a listing date)
     type: str = "id"
     #: name kind for ``type: name``
     kind: str = ""
