@@ -155,6 +155,8 @@ def screen(
     bad values get an error in the output instead of stopping the run.
     """
     fmt = detect_format(input_path, input_format)
+    if not input_path.is_file():
+        raise InputError(f"Input file {input_path} does not exist.")
     out_fmt = out_format or (out_path.suffix.lower().lstrip(".") if out_path else "jsonl")
     if out_fmt not in OUTPUT_FORMATS:
         out_fmt = "jsonl"
@@ -172,7 +174,7 @@ def screen(
     stream = None
     if out_fmt != "xlsx":
         stream = out_path.open("w", encoding="utf-8", newline="") if out_path else None
-    writer = Writer(out_fmt, stream or click.get_text_stream("stdout"), out_path)
+    writer = Writer(out_fmt, stream or sys.stdout, out_path)
     try:
         for result in run_batch(screener, rows, options, settings=config, progress=progress):
             counts["rows"] += 1
