@@ -212,3 +212,22 @@ def test_update_real_sdn_from_local_mirror(
         (second,) = catalog.update(store, settings, request)
         assert second.status == "unchanged"
         assert len(store.versions("us-ofac-sdn")) == 1
+
+
+@pytest.mark.realdata
+def test_update_a_remote_name_with_a_query_string(
+    shared_data: Path, tmp_path: Path, file_server: FileServer
+) -> None:
+    """The EU file is served as ``content?token=...``: saved under a safe local name."""
+    pytest.importorskip("clearance.sources.eu")
+    eu = catalog.get_source("eu-fsf")
+    (remote,) = eu.remote_files
+    file_server.put(remote, shared_data / "eu" / "fsf-excerpt-2026-08-05.xml")
+    settings = Settings(home=tmp_path / "home", http_retries=0)
+    with Store.open(settings, bundled=False) as store:
+        request = UpdateRequest(sources=("eu-fsf",), base_url=file_server.base_url)
+        (outcome,) = catalog.update(store, settings, request)
+        # the file was saved and read: the 5-entity excerpt then fails the size gate, rightly
+        assert isinstance(outcome.error, GateError), outcome.error
+        assert "it has 5 entities" in outcome.error.message
+    assert "?" not in catalog.local_name(remote) and "/" not in catalog.local_name("a/../b")

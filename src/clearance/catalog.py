@@ -7,6 +7,7 @@ that cannot be read, fails its gates or is cut short never replaces the active v
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -124,14 +125,19 @@ def update(store: Store, settings: Settings, request: UpdateRequest) -> list[Out
 
 
 def source_urls(source: Source, settings: Settings, base_url: str = "") -> dict[str, str]:
-    """File name -> URL, from the override or the official location."""
+    """Local file name -> URL, from the override or the official location."""
     base = base_url or settings.source_urls.get(source.id, "") or source.base_url
     if not base or not source.remote_files:
         raise InputError(
             f"{source.id} has no download location: load its files with "
             f"`clearance load {source.id} PATH`."
         )
-    return {name: join_url(base, name) for name in source.remote_files}
+    return {local_name(name): join_url(base, name) for name in source.remote_files}
+
+
+def local_name(remote: str) -> str:
+    """A safe local file name for a remote one (which may carry a query string)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", remote).strip("_") or "download"
 
 
 def update_source(
