@@ -1,0 +1,106 @@
+"""The matcher: profiles, qualifiers, identifiers, aliases, explanations."""
+
+from __future__ import annotations
+
+import pytest
+
+from clearance.errors import InputError
+from clearance.match.scorer import Matcher
+from clearance.model import Entity, Query
+
+
+def person(**props: list[str]) -> Entity:
+    entity = Entity("test", "1", "Person")
+    entity.add_name("PUTIN, Vladimir Vladimirovich")
+    entity.add_name("Wladimir Putin", "weakAlias")
+    for key, values in props.items():
+        entity.add(key, values)
+    return entity
+
+
+def vessel() -> Entity:
+    entity = Entity("test", "2", "Vessel")
+    entity.add_name("OCEAN STAR")
+    entity.add("imoNumber", "IMO 9123456")
+    return entity
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher()
+
+
+def test_profiles_and_default_threshold() -> None:
+    assert Matcher().profile.name == "balanced"
+    thresholds = {p: Matcher(p).threshold for p in ("strict", "balanced", "broad", "ofac")}
+    assert thresholds["broad"] < thresholds["balanced"] < thresholds["strict"]
+    with pytest.raises(InputError):
+        Matcher("nonsense")
+
+
+def test_contributions_add_up_to_the_score(matcher: Matcher) -> None:
+    query = Query("Vladimir Putin", "Person", country=("ru",), birth_date="1952-10-07")
+    result = matcher.score(query, person(birthDate=["1952-10-07"], nationality=["ru"]))
+    total = sum(f.contribution for f in result.features)
+    assert result.score == pytest.approx(min(1.0, max(0.0, total)))
+    assert {f.name for f in result.features} >= {"name", "birth_date", "country"}
+    assert all(f.reason for f in result.features)
+
+
+def test_birth_date_adjusts(matcher: Matcher) -> None:
+    entity = matcher.prepare(person(birthDate=["1952-10-07"]))
+    base = matcher.score(Query("Vladimir Putn", "Person"), entity).score
+    same = matcher.score(Query("Vladimir Putn", "Person", birth_date="1952-10-07"), entity)
+    year = matcher.score(Query("Vladimir Putn", "Person", birth_date="1952"), entity)
+    near = matcher.score(Query("Vladimir Putn", "Person", birth_date="1953"), entity)
+    other = matcher.score(Query("Vladimir Putn", "Person", birth_date="1980-01-01"), entity)
+    assert same.score > year.score > base > near.score > other.score
+    assert not other.match
+
+
+def test_gender_and_country_mismatch_count_against(matcher: Matcher) -> None:
+    entity = matcher.prepare(person(gender=["male"], nationality=["ru"]))
+    base = matcher.score(Query("Vladimir Putin", "Person"), entity).score
+    assert matcher.score(Query("Vladimir Putin", "Person", gender="female"), entity).score < base
+    assert matcher.score(Query("Vladimir Putin", "Person", country=("fr",)), entity).score < base
+
+
+def test_identifiers(matcher: Matcher) -> None:
+    target = matcher.prepare(vessel())
+    same = matcher.score(Query("Star of the Ocean", "Vessel", identifiers=("9123456",)), target)
+    assert same.match
+    assert any(f.name == "identifier" and f.contribution > 0 for f in same.features)
+    other = matcher.score(Query("Ocean Star", "Vessel", identifiers=("IMO 9999999",)), target)
+    plain = matcher.score(Query("Ocean Star", "Vessel"), target)
+    assert other.score < plain.score
+
+
+def test_weak_alias_counts_less(matcher: Matcher) -> None:
+    entity = Entity("test", "3", "Person")
+    entity.add_name("Wladimir Putin", "weakAlias")
+    weak = matcher.score(Query("Wladimir Putin", "Person"), entity).score
+    entity.names[0] = entity.names[0].__class__.make("Wladimir Putin", "alias")
+    strong = matcher.score(Query("Wladimir Putin", "Person"), entity).score
+    assert weak < strong
+
+
+def test_schema_mismatch(matcher: Matcher) -> None:
+    company = Entity("test", "4", "Company")
+    company.add_name("Vladimir Putin")
+    as_person = matcher.score(Query("Vladimir Putin", "Person"), company)
+    as_any = matcher.score(Query("Vladimir Putin"), company)
+    assert as_person.score < as_any.score
+    assert any(f.name == "schema" for f in as_person.features)
+
+
+def test_query_aliases_are_tried(matcher: Matcher) -> None:
+    result = matcher.score(Query("V. V. P.", "Person", aliases=("Vladimir Putin",)), person())
+    assert result.match
+    assert result.matched_name == "PUTIN, Vladimir Vladimirovich"
+
+
+def test_compare_explains(matcher: Matcher) -> None:
+    result = matcher.compare("Muammar Qadhafi", "GADDAFI, Moammar", "Person")
+    assert result.match
+    assert "gaddafi" in result.features[0].reason
+    assert result.to_dict()["profile"] == "balanced"

@@ -1,0 +1,90 @@
+"""The one normalisation entry point and the compiled name forms built on it."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clearance.text.keys import name_forms, name_keys
+from clearance.text.normalize import normalize, tokenize
+from clearance.text.spelling import loose_key, phonetic_key, skeleton
+
+
+@given(st.text(max_size=60))
+def test_normalize_gives_clean_ascii_tokens(text: str) -> None:
+    out = normalize(text)
+    assert out.isascii()
+    assert out == out.strip()
+    assert "  " not in out
+    assert all(c.isalnum() and not c.isupper() or c == " " for c in out)
+
+
+@given(st.text(max_size=60))
+def test_normalize_is_idempotent(text: str) -> None:
+    assert normalize(normalize(text)) == normalize(text)
+
+
+@settings(deadline=None)  # the first CJK name loads the kanji dictionary
+@given(st.text(max_size=40))
+def test_name_forms_never_fail_and_keep_tokens_normalised(text: str) -> None:
+    for schema in ("Person", "Company", "Vessel", "LegalEntity"):
+        for form in name_forms(text, schema):
+            assert all(t and t == normalize(t) for t in form.tokens)
+            assert len(form.weights) == len(form.tokens)
+
+
+def test_punctuation_case_and_accents() -> None:
+    assert normalize("AL-RAWI") == normalize("Al Rawi") == "al rawi"
+    assert normalize("O'Brien") == normalize("O’BRIEN") == "obrien"
+    assert normalize("José MÜLLER") == "jose muller"
+    assert tokenize("J.R. Smith") == ("j", "r", "smith")
+
+
+def test_transliteration_of_scripts() -> None:
+    assert normalize("Владимир Путин") == "vladimir putin"
+    assert normalize("习近平") == "xi jin ping"
+    assert normalize("Αλέξανδρος") == "alexandros"
+    assert normalize("김정은").split() == ["gim", "jeong", "eun"]
+
+
+def test_ukrainian_names_get_the_ukrainian_romanisation_too() -> None:
+    spellings = {f.normalized for f in name_forms("Юлія Тимошенко", "Person")}
+    assert "yuliya tymoshenko" in spellings
+
+
+def test_legal_forms_are_one_class_across_languages() -> None:
+    forms = [
+        name_keys(n, "Company")
+        for n in ("Acme Co., Ltd.", "ACME Company Limited", "Acme 有限公司", "ООО Acme", "Acme LLC")
+    ]
+    assert {f.tokens for f in forms} == {("acme",)}
+    assert {f.legal_forms for f in forms} == {("llc",)}
+    assert name_keys("华为技术股份有限公司", "Company").legal_forms == ("jsc",)
+
+
+def test_titles_removed_from_person_names_only() -> None:
+    assert name_keys("Dr. Sheikh Hassan Nasrallah Jr.", "Person").tokens == ("hassan", "nasrallah")
+    assert name_keys("General Dynamics", "Company").tokens[0] == "general"
+
+
+def test_numbers_are_kept_apart() -> None:
+    form = name_keys("Plant No. 12 Zenith", "Company")
+    assert form.numbers == ("12",)
+    assert form.tokens == ("plant", "zenith")
+    assert name_keys("Sparta III", "Vessel").numbers == ("iii",)
+    assert name_keys("Vessel MV Ocean Star", "Vessel").tokens == ("vessel", "mv", "ocean", "star")
+    assert name_keys("MV Ocean Star", "Vessel").tokens == ("ocean", "star")
+
+
+def test_generic_words_weigh_less() -> None:
+    form = name_keys("Golden Star Trading", "Company")
+    weights = dict(zip(form.tokens, form.weights, strict=True))
+    assert weights["trading"] < weights["golden"]
+
+
+def test_spelling_keys() -> None:
+    assert loose_key("yevgeniya") == loose_key("evgenia")
+    assert loose_key("aleksey") == loose_key("alexei")
+    assert phonetic_key("qadhafi") == phonetic_key("gaddafi")
+    assert phonetic_key("usama") == phonetic_key("osama")
+    assert skeleton("mohammed") == skeleton("muhammad") == "mhmd"
