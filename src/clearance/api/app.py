@@ -65,6 +65,25 @@ def _default_services(settings: Settings) -> tuple[StoreLike, ScreenerLike, Call
     return store, screener, lambda profile: Screener.open(settings, profile)
 
 
+TAGS = [
+    {"name": "Matching", "description": "yente-compatible matching and search"},
+    {"name": "Screening", "description": "Batches and background jobs"},
+    {"name": "Data access", "description": "Listed entities and list versions"},
+    {"name": "Admin", "description": "Keys and source updates (admin role)"},
+    {"name": "Health", "description": "Liveness and readiness (no key needed)"},
+]
+
+
+def _fastapi(lifespan: Any) -> FastAPI:
+    return FastAPI(
+        title="clearance",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_tags=TAGS,
+    )
+
+
 def create_app(
     settings: Settings,
     *,
@@ -98,19 +117,7 @@ def create_app(
         yield
         jobs.shutdown()
 
-    app = FastAPI(
-        title="clearance",
-        version=__version__,
-        description=DESCRIPTION,
-        lifespan=lifespan,
-        openapi_tags=[
-            {"name": "Matching", "description": "yente-compatible matching and search"},
-            {"name": "Screening", "description": "Batches and background jobs"},
-            {"name": "Data access", "description": "Listed entities and list versions"},
-            {"name": "Admin", "description": "Keys and source updates (admin role)"},
-            {"name": "Health", "description": "Liveness and readiness (no key needed)"},
-        ],
-    )
+    app = _fastapi(lifespan)
     app.state.settings = settings
     app.state.services = services
     app.state.keys = keys

@@ -56,10 +56,10 @@ class RequestGuard:
             await send(message)
 
         try:
-            receive = await self._limited(scope, headers, receive, guarded_send)
-            if receive is not None:
+            body = await self._limited(scope, headers, receive, guarded_send)
+            if body is not None:
                 scope.setdefault("state", {})["request_id"] = request_id
-                await self._run(scope, receive, guarded_send, state)
+                await self._run(scope, body, guarded_send, state)
         finally:
             self._log(scope, state["status"], started, request_id)
 

@@ -14,13 +14,16 @@ _HOW = {
     "phonetic": "~ (sounds alike)",
     "spelling": "~",
     "native": "= (native script)",
+    "acronym": "= (acronym)",
+    "transliteration": "~ (transliteration)",
+    "consonants": "~ (same consonants)",
 }
 
 
 def name_features(cmp: NameComparison, factor: float, kind: str) -> list[Feature]:
     """Features of one name comparison; ``factor`` < 1 for weak aliases."""
     parts = [
-        f"{a}{_HOW.get(how, '~')}{b}" + ("" if sim >= 1.0 else f" {sim:.2f}")
+        f"{a} {_HOW.get(how, '~')} {b}" + ("" if sim >= 1.0 else f" ({sim:.2f})")
         for a, b, sim, how in cmp.pairs
     ]
     reason = f"name parts agree: {', '.join(parts)}" if parts else "no name part agrees"

@@ -29,6 +29,8 @@ from clearance.text.translit import SYLLABARIES
 
 #: a consonant-skeleton agreement is weaker evidence than a spelled-out one
 SYLLABIC_DISCOUNT = 0.85
+#: an acronym that spells the initials of the other name (3 letters or more)
+ACRONYM_SCORE = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +160,21 @@ def _cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
     return best, how
 
 
+def _acronym_match(left: NameForm, right: NameForm) -> float:
+    """An organisation written as its initials ("NIOC") against its full name."""
+    for short, full in ((left, right), (right, left)):
+        if len(short.tokens) != 1 or len(full.tokens) < 2:
+            continue
+        token = short.tokens[0]
+        if token == full.acronym or (
+            len(full.tokens) >= 3 and token == "".join(t[0] for t in full.tokens)
+        ):
+            return ACRONYM_SCORE
+        if short.numbers or full.numbers:
+            break
+    return 0.0
+
+
 def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
     """Compare two compiled names (both compiled for the same kind of entity)."""
     weights = WEIGHTS.get(right.kind, ORG)
@@ -183,6 +200,10 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
         pairs_out = tuple((ma[i], mb[j], sim, how) for i, j, sim, how in pairs)
         extra_l = tuple(ma[i] for i in sorted(free_a))
         extra_r = tuple(mb[j] for j in sorted(free_b))
+    acronym = _acronym_match(left, right)
+    if acronym > parts:
+        parts = acronym
+        pairs_out, extra_l, extra_r = ((left.normalized, right.normalized, 1.0, "acronym"),), (), ()
     if left.native and right.native and left.script == right.script:
         native = Levenshtein.normalized_similarity(left.native, right.native)
         if native >= 0.95 or shape(native) > parts:

@@ -104,16 +104,14 @@ def rows(path: Path, width: int, required: bool = False) -> Iterator[tuple[int, 
             if len(row) != width:
                 preview = ",".join(row)[:60]
                 raise fail(f"expected {width} fields, found {len(row)} ({preview!r})")
-            yield reader.line_num, [_clean(value) for value in row]
+            # "-0- " is OFAC's null; strip and null-check inline (this loop sees every field)
+            yield reader.line_num, [
+                "" if (value := field.strip()) == _NULL else value for field in row
+            ]
     except csv.Error as exc:
         raise fail(f"broken CSV quoting ({exc})") from None
     if not complete:
         raise ParseError(str(path), f"line {last_line}", _TRUNCATED)
-
-
-def _clean(value: str) -> str:
-    value = value.strip()
-    return "" if value == _NULL else value
 
 
 def _number(path: Path, line: int, value: str, what: str) -> str:

@@ -147,15 +147,19 @@ def _fact_values(facts: Iterable[Fact], config: OfacRules) -> list[tuple[str, st
 def _add_columns(builder: _Builder, entry: OfacEntry) -> None:
     """Properties from the fixed fields: title, names, vessel data, addresses, remarks."""
     put = builder.put
-    put("position", entry.title)
-    put("firstName", entry.first_name)
-    put("lastName", entry.last_name)
-    put("callSign", entry.call_sign)
-    put("type", entry.vessel_type)
-    # the CSV files write "99,144" where the XML says 99144
-    put("tonnage", entry.tonnage.replace(",", ""))
-    put("grossRegisteredTonnage", entry.grt.replace(",", ""))
-    put("flag", country_code(entry.vessel_flag))
+    for prop, value in (
+        ("position", entry.title),
+        ("firstName", entry.first_name),
+        ("lastName", entry.last_name),
+        ("callSign", entry.call_sign),
+        ("type", entry.vessel_type),
+        # the CSV files write "99,144" where the XML says 99144
+        ("tonnage", entry.tonnage.replace(",", "")),
+        ("grossRegisteredTonnage", entry.grt.replace(",", "")),
+        ("flag", country_code(entry.vessel_flag)),
+    ):
+        if value:
+            put(prop, value)
     for address in entry.addresses:
         put("address", address.text())
         put("country", country_code(address.country))

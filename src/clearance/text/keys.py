@@ -51,6 +51,8 @@ class NameForm:
     legal_forms: tuple[str, ...]
     #: casefolded native text without spaces and punctuation, for non-Latin names
     native: str
+    #: first letters of the words of an organisation name ("nioc"), "" if fewer than 3 words
+    acronym: str = ""
 
     @property
     def abjad(self) -> bool:
@@ -114,6 +116,11 @@ def _org_tokens(tokens: tuple[str, ...], kind: str) -> tuple[tuple[str, ...], tu
     return (kept or rest or tokens), forms
 
 
+def _acronym(tokens: tuple[str, ...]) -> str:
+    words = [t for t in tokens if t not in vocabulary().drop]
+    return "".join(w[0] for w in words) if len(words) >= 3 else ""
+
+
 _ROMAN = re.compile(r"^(?=[ivxlc])c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 
 
@@ -140,6 +147,7 @@ def _compile(
     original: str, native_text: str, latin: str, kind: str, script: str, forms: tuple[str, ...]
 ) -> NameForm:
     tokens = tuple(clean_latin(latin).split())
+    acronym = _acronym(tokens) if kind != "person" else ""
     legal: tuple[str, ...] = forms
     if kind == "person":
         tokens = _person_tokens(tokens)
@@ -161,6 +169,7 @@ def _compile(
         numbers=numbers,
         legal_forms=tuple(dict.fromkeys(legal)),
         native=native,
+        acronym=acronym,
     )
 
 
