@@ -126,7 +126,7 @@ class KeyStore:
         with self._lock:
             rows = self._db.execute(
                 "SELECT id, name, role, hint, created_at, revoked_at FROM api_keys"
-                " ORDER BY created_at, id"
+                " ORDER BY rowid"
             ).fetchall()
         return [ApiKey(*row) for row in rows]
 
