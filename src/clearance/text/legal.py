@@ -52,13 +52,13 @@ def split_forms(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
     longest = legal_forms().longest
     phrases = _phrases()
     replaced = tuple(replace_org_types_compare(" ".join(tokens), generic=True).split())
+    folded = tuple(loose_key(w) for w in replaced)
     rest: list[str] = []
     found: list[str] = []
     i = 0
     while i < len(replaced):
         for size in range(min(longest, len(replaced) - i), 0, -1):
-            window = replaced[i : i + size]
-            code = phrases.get(window) or phrases.get(tuple(loose_key(w) for w in window))
+            code = phrases.get(replaced[i : i + size]) or phrases.get(folded[i : i + size])
             if code is not None:
                 found.append(code)
                 i += size

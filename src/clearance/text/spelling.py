@@ -3,15 +3,14 @@ skeleton. Pure and cached; the rules come from ``data/romanisation.yaml``."""
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
+from itertools import groupby
 
 from rigour.text.phonetics import metaphone
 
 from clearance.text.tables import loose_spellings, skeleton_map
 
 _VOWELS = str.maketrans("", "", "aeiouyw")
-_DOUBLES = re.compile(r"(.)\1+")
 
 
 @lru_cache(maxsize=1 << 18)
@@ -34,7 +33,7 @@ def loose_key(token: str) -> str:
                 token = new + token[len(old) :]
         elif old in token:
             token = token.replace(old, new)
-    token = _DOUBLES.sub(r"\1", token)
+    token = "".join(char for char, _ in groupby(token))
     if len(token) > 2 and token[-1] == "h" and token[-2] in "aeiou":
         token = token[:-1]
     return token
