@@ -275,12 +275,12 @@ def status_step(run: RunContext) -> None:
     click.echo("\n".join(_status_lines(run.store)))
 
 
-#: The steps of ``clearance run``, in order. Opening the store (before the first step) makes
-#: the bundled lists active. Further steps (screening the example file) are added here.
 def screen_step(run: RunContext) -> None:
     screen_example(run.store, run.settings)
 
 
+#: The steps of ``clearance run``, in order. Opening the store (before the first step) makes
+#: the bundled lists active; further steps are added here.
 RUN_STEPS: list[RunStep] = [load_step, status_step, screen_step]
 
 
