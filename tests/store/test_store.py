@@ -213,3 +213,24 @@ def test_fetch_state_follows_the_active_version(store: Store, tmp_path: Path) ->
     assert store.fetch_state(FAKE_ID) == state
     _load(store, tmp_path, sample_rows(5))  # e.g. loaded by hand: the validators no longer apply
     assert store.fetch_state(FAKE_ID) == {}
+
+
+def test_locked_store_is_a_store_error(store: Store, tmp_path: Path, settings: Settings) -> None:
+    _load(store, tmp_path, sample_rows(4))
+    other = sqlite3.connect(settings.database_path)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        store.connection.execute("PRAGMA busy_timeout = 50")
+        with pytest.raises(StoreError, match="active version is kept"):
+            _load(store, tmp_path, sample_rows(5))
+    finally:
+        other.rollback()
+        other.close()
+    assert [v.entities for v in store.versions(FAKE_ID)] == [4]
+
+
+def test_unusable_home_is_a_store_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(StoreError, match="CLEARANCE_HOME"):
+        Store.open(Settings(home=blocker / "home"), bundled=False)

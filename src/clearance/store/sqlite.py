@@ -45,14 +45,16 @@ from clearance.store.schema import ensure_schema
 
 def connect(path: Path) -> sqlite3.Connection:
     """A connection with the store's pragmas (WAL, a generous busy timeout)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, timeout=30.0, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"Cannot open the store {path}: {exc}.") from exc
+    except (OSError, sqlite3.DatabaseError) as exc:
+        raise StoreError(
+            f"Cannot open the store {path}: {exc}. Check CLEARANCE_HOME and its permissions."
+        ) from exc
     return conn
 
 
@@ -113,21 +115,43 @@ class Store:
         if source.id != dataset.source:
             raise InputError(f"A dataset of {dataset.source} was given for {source.id}.")
         prepared = _Prepared.of(dataset)
+        names = [str(p) for p in dataset.files] if files is None else list(files)
+        try:
+            version_id, unchanged = self._import(source, dataset, prepared, force, origin, names)
+        except sqlite3.OperationalError as exc:  # locked too long, disk full, read-only...
+            raise StoreError(
+                f"Could not write {dataset.source} to the store {self.path}: {exc}. "
+                "The active version is kept."
+            ) from exc
+        info = self.version(version_id)
+        return replace(info, unchanged=True) if unchanged else info
+
+    def _import(
+        self,
+        source: Source,
+        dataset: Dataset,
+        prepared: _Prepared,
+        force: bool,
+        origin: str,
+        files: list[str],
+    ) -> tuple[int, bool]:
+        """The import transaction: (new version id, False), or (active id, True) if unchanged."""
         conn = self.connection
+        if conn.in_transaction:
+            raise StoreError("The store connection has an open transaction; commit it first.")
         conn.execute("BEGIN IMMEDIATE")
         try:
             active = self._active_row(dataset.source)
             if active is not None and active[1:3] == (prepared.members_hash, dataset.content_hash):
                 conn.rollback()
-                return replace(self.version(active[0]), unchanged=True)
+                return active[0], True
             check_gates(source, dataset, active[3] if active else None, force=force)
-            names = [str(p) for p in dataset.files] if files is None else list(files)
-            version_id = self._write_version(dataset, prepared, origin, names)
+            version_id = self._write_version(dataset, prepared, origin, files)
+            conn.commit()
         except BaseException:
             conn.rollback()
             raise
-        conn.commit()
-        return self.version(version_id)
+        return version_id, False
 
     def _active_row(self, source: str) -> tuple[int, str, str, int] | None:
         row = self.connection.execute(
