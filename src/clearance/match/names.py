@@ -21,7 +21,13 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from clearance.match.tokens import MIN_SIM, shape, token_similarity
+from clearance.match.tokens import (
+    MIN_SIM,
+    SHAPE_FLOOR,
+    SINGLE_WORD_FLOOR,
+    shape,
+    token_similarity,
+)
 from clearance.text.keys import NameForm
 from clearance.text.spelling import loose_key, skeleton
 from clearance.text.tables import syllabic_map
@@ -45,11 +51,13 @@ class Weights:
     number_missing: float = 0.5
     legal_agree: float = 0.02
     legal_conflict: float = 0.05
+    #: how gently one-word names are compared (vessels: strictly; their IMO number decides)
+    single_word_floor: float = SINGLE_WORD_FLOOR
 
 
 PERSON = Weights()
 ORG = Weights(conflict=1.0, extra=0.35, single_extra=0.35)
-OBJECT = Weights(conflict=1.0, extra=0.4, single_extra=0.4)
+OBJECT = Weights(conflict=1.0, extra=0.4, single_extra=0.4, single_word_floor=SHAPE_FLOOR)
 WEIGHTS = {"person": PERSON, "org": ORG, "object": OBJECT}
 
 
@@ -124,9 +132,10 @@ def _parts_score(
 ) -> tuple[float, list[tuple[int, int, float, str]], set[int], set[int]]:
     pairs, free_a, free_b = _align(a, b)
     num = den = 0.0
+    floor = weights.single_word_floor if len(a) == len(b) == 1 else SHAPE_FLOOR
     for i, j, sim, _ in pairs:
         w = (wa[i] + wb[j]) / 2
-        num += w * shape(sim)
+        num += w * shape(sim, floor)
         den += w
     left = sum(wa[i] for i in free_a)
     right = sum(wb[j] for j in free_b)

@@ -20,9 +20,10 @@ ROMANISATION_SIM = 0.95
 INITIAL_SIM = 0.85
 LOOSE_SIM = 0.93
 SHAPE_FLOOR = 0.65
+SINGLE_WORD_FLOOR = 0.5
 #: spellings this far apart are not tried with folded spellings (they never come close)
 LOOSE_FLOOR = 0.45
-PHONETIC_SIM = 0.85
+PHONETIC_SIM = 0.9
 #: below this similarity two tokens are not considered the same name part at all
 MIN_SIM = 0.65
 
@@ -60,10 +61,13 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
     return sim, "spelling"
 
 
-def shape(sim: float) -> float:
-    """Map a token similarity to evidence: near-identical parts count fully, weak ones little."""
+def shape(sim: float, floor: float = SHAPE_FLOOR) -> float:
+    """Map a token similarity to evidence: near-identical parts count fully, weak ones little.
+
+    A lower ``floor`` is gentler: it is used when the whole name is one word, where a typo
+    cannot be outweighed by other agreeing parts."""
     if sim >= 0.95:
         return sim
-    if sim <= SHAPE_FLOOR:
+    if sim <= floor:
         return 0.0
-    return (sim - SHAPE_FLOOR) / (0.95 - SHAPE_FLOOR) * 0.95
+    return (sim - floor) / (0.95 - floor) * 0.95
