@@ -252,6 +252,13 @@ def test_files_of_the_other_list_are_refused(ofac: Path) -> None:
         SdnSource().read(ofac / "sdn-csv" / "ALT.CSV")
 
 
+def test_dated_sdn_file_is_refused_by_the_consolidated_source(ofac: Path, tmp_path: Path) -> None:
+    target = tmp_path / "sdn-2024-01-15.csv.gz"
+    target.write_bytes(gzip.compress((ofac / "sdn-csv" / "SDN.CSV").read_bytes()))
+    with pytest.raises(ParseError, match="load it as us-ofac-sdn"):
+        ConsSource().read(target)
+
+
 def test_gates_are_declared_per_source(ofac: Path) -> None:
     # readers do not apply gates; the store does, with the source's declared minimum
     assert SdnSource.gates.min_entities == 5000

@@ -61,8 +61,9 @@ class OfacSource(Source):
     csv_names: ClassVar[tuple[str, str, str, str]]
     xml_names: ClassVar[tuple[str, ...]]
     advanced_names: ClassVar[tuple[str, ...]]
-    #: file names of the other OFAC list, refused with a hint
+    #: file names (and name prefixes) of the other OFAC list, refused with a hint
     other_names: ClassVar[tuple[str, ...]]
+    other_prefixes: ClassVar[tuple[str, ...]]
     other_source: ClassVar[str]
     base_url = _BASE_URL
     formats = ("ofac-csv", "ofac-xml", "ofac-advanced-xml")
@@ -83,7 +84,7 @@ class OfacSource(Source):
         if not path.is_file():
             raise ParseError(str(path), None, "no such file or folder")
         name = path.name.lower()
-        if name in self.other_names:
+        if name in self.other_names or name.startswith(self.other_prefixes):
             raise ParseError(
                 str(path),
                 None,
@@ -178,6 +179,7 @@ class SdnSource(OfacSource):
         "consolidated.xml",
         "cons_advanced.xml",
     )
+    other_prefixes = ("cons_", "consolidated")
     other_source = "us-ofac-cons"
 
 
@@ -198,4 +200,6 @@ class ConsSource(OfacSource):
         "sdn.xml",
         "sdn_advanced.xml",
     )
+    # "sdn-2024-05-01.csv.gz" and the like
+    other_prefixes = ("sdn",)
     other_source = "us-ofac-sdn"
