@@ -93,6 +93,7 @@ def test_sdn_history(shared_data: Path) -> None:
         dataset = SdnSource().read(path)
         assert dataset.published == path.name[4:14]
         assert all(entity.names for entity in dataset.entities)
+        assert_ftm_valid(dataset.entities)
         counts[dataset.published] = len(dataset.entities)
     assert counts["2021-08-18"] == 9083
     assert counts["2024-05-01"] == 14966
