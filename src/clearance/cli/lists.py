@@ -287,8 +287,12 @@ RUN_STEPS: list[RunStep] = [load_step, status_step, screen_step]
 @click.command()
 @click.argument("files", nargs=-1, metavar="[SOURCE=PATH]...")
 def run(files: tuple[str, ...]) -> None:
-    """The main job on a fresh machine: open the store (bundled lists become active), import
-    any list files given as SOURCE=PATH, then report."""
+    """The main job on a fresh machine: open the store (the bundled statutory lists become
+    active), import any list files given as SOURCE=PATH, print the status of every list, then
+    screen the example vendor file.
+
+    Example: clearance run us-ofac-sdn=./sdn.csv un-sc=./consolidated.xml
+    """
     config = settings()
     assignments = catalog.parse_assignments(files)
     with catalog.open_store(config) as store:
