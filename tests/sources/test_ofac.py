@@ -157,6 +157,10 @@ def test_sdn_xml_new_namespace_matches_the_csv(ofac: Path) -> None:
     for key, entity in xml_entities.items():
         assert comparable(entity) == comparable(csv_entities[key]), key
     assert xml_entities["1001"].get("firstName") == ["Anna Petrovna"]
+    # the typed elements are kept in the audit record
+    assert {"label": "Passport", "value": "7200123", "country": "Russia"} in xml_entities[
+        "1001"
+    ].record["details"]
     assert_ftm_valid(xml.entities)
 
 

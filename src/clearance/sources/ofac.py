@@ -179,7 +179,7 @@ class SdnSource(OfacSource):
         "consolidated.xml",
         "cons_advanced.xml",
     )
-    other_prefixes = ("cons_", "consolidated")
+    other_prefixes = ("cons_",)
     other_source = "us-ofac-cons"
 
 

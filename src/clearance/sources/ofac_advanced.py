@@ -170,6 +170,7 @@ def _party(path: Path, party: Element, index: int, refs: _Refs) -> tuple[OfacEnt
         entry.facts.extend(refs.documents.get(identity_id, []))
     for feature in items(profile, "Feature"):
         _feature(path, feature, entry, refs)
+    entry.details = list(entry.facts)
     return entry, profile.get("ID", "")
 
 

@@ -105,9 +105,10 @@ def rows(path: Path, width: int, required: bool = False) -> Iterator[tuple[int, 
                 preview = ",".join(row)[:60]
                 raise fail(f"expected {width} fields, found {len(row)} ({preview!r})")
             # "-0- " is OFAC's null; strip and null-check inline (this loop sees every field)
-            yield reader.line_num, [
-                "" if (value := field.strip()) == _NULL else value for field in row
-            ]
+            yield (
+                reader.line_num,
+                ["" if (value := field.strip()) == _NULL else value for field in row],
+            )
     except csv.Error as exc:
         raise fail(f"broken CSV quoting ({exc})") from None
     if not complete:

@@ -92,7 +92,9 @@ class OfacEntry:
     remarks: str = ""
     addresses: list[OfacAddress] = field(default_factory=list)
     aliases: list[OfacAlias] = field(default_factory=list)
-    #: facts from typed XML elements and from the remarks
+    #: facts published as typed XML elements (ids, birth dates, features), kept for audit
+    details: list[Fact] = field(default_factory=list)
+    #: every fact the entry is mapped from: ``details`` and the items of the remarks
     facts: list[Fact] = field(default_factory=list)
     #: program -> earliest listing date (ISO), where the format gives one
     listed: dict[str, str] = field(default_factory=dict)
@@ -120,6 +122,10 @@ class OfacEntry:
             out["addresses"] = [a.to_dict() for a in self.addresses]
         if self.aliases:
             out["aliases"] = [a.to_dict() for a in self.aliases]
+        if self.details:
+            out["details"] = [
+                _compact(label=d.label, value=d.value, country=d.country) for d in self.details
+            ]
         if self.listed:
             out["listed"] = dict(self.listed)
         return out

@@ -140,7 +140,8 @@ def _entry(path: Path, element: Element, index: int) -> OfacEntry:
         addresses=[_address(a) for a in items(f.get("addressList"), "address")],
         aliases=[_alias(a) for a in items(f.get("akaList"), "aka")],
     )
-    entry.facts = [*_facts(f), *parse_remarks(remarks)]
+    entry.details = _facts(f)
+    entry.facts = [*entry.details, *parse_remarks(remarks)]
     return entry
 
 
