@@ -21,14 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eval_pairs import EVAL, Pair, all_pairs  # noqa: E402
-
-from clearance.match.scorer import Matcher  # noqa: E402
-from clearance.match.tokens import token_similarity  # noqa: E402
-from clearance.text.keys import name_forms  # noqa: E402
-from clearance.text.spelling import loose_key, phonetic_key, skeleton  # noqa: E402
-from clearance.text.normalize import normalize  # noqa: E402
-from clearance.text.translit import latin_variants, latinize  # noqa: E402
+from clearance.match.scorer import Matcher
+from clearance.match.tokens import token_similarity
+from clearance.text.keys import name_forms
+from clearance.text.normalize import normalize
+from clearance.text.spelling import loose_key, phonetic_key, skeleton
+from clearance.text.translit import latin_variants, latinize
+from eval_pairs import EVAL, Pair, all_pairs
 
 Scorer = Callable[[str, str, str], float]
 
@@ -97,8 +96,16 @@ def evaluate(name: str, scorer: Scorer, threshold: float, pairs: Iterable[Pair])
 
 
 def clear_caches() -> None:
-    for fn in (normalize, latinize, latin_variants, name_forms, token_similarity, phonetic_key,
-               loose_key, skeleton):
+    for fn in (
+        normalize,
+        latinize,
+        latin_variants,
+        name_forms,
+        token_similarity,
+        phonetic_key,
+        loose_key,
+        skeleton,
+    ):
         fn.cache_clear()
 
 
@@ -166,11 +173,15 @@ def throughput(pairs: list[Pair]) -> tuple[float, float]:
 
 def print_report(report: Report, top_errors: int) -> None:
     o = report.overall
-    print(f"\n== {report.name}: P {o.precision:.3f}  R {o.recall:.3f}  F1 {o.f1:.3f}  "
-          f"({report.pairs_per_second:,.0f} pairs/s)")
+    print(
+        f"\n== {report.name}: P {o.precision:.3f}  R {o.recall:.3f}  F1 {o.f1:.3f}  "
+        f"({report.pairs_per_second:,.0f} pairs/s)"
+    )
     for schema, c in sorted(report.by_schema.items()):
-        print(f"   {schema:<13} P {c.precision:.3f}  R {c.recall:.3f}  F1 {c.f1:.3f}  "
-              f"(tp {c.tp} fp {c.fp} fn {c.fn} tn {c.tn})")
+        print(
+            f"   {schema:<13} P {c.precision:.3f}  R {c.recall:.3f}  F1 {c.f1:.3f}  "
+            f"(tp {c.tp} fp {c.fp} fn {c.fn} tn {c.tn})"
+        )
     for group, c in sorted(report.by_group.items()):
         n = c.tp + c.fn if c.tp + c.fn else c.fp + c.tn
         rate = c.recall if c.tp + c.fn else c.fp / n
@@ -190,12 +201,16 @@ def main(argv: list[str] | None = None) -> None:
     pairs = all_pairs(small=args.small)
     print(f"{len(pairs)} pairs ({sum(p.label for p in pairs)} positive)")
     mae, count, negatives = ofac_parity(EVAL / "ofac_parity.csv")
-    print(f"ofac profile vs OFAC Sanctions List Search: mean abs error {mae:.2f} points on {count} "
-          f"scores; {negatives} of 6 unreturned names under its threshold")
+    print(
+        f"ofac profile vs OFAC Sanctions List Search: mean abs error {mae:.2f} points on {count} "
+        f"scores; {negatives} of 6 unreturned names under its threshold"
+    )
     latin = [p for p in pairs if p.name1.isascii() and p.name2.isascii()]
     cold, warm = throughput(latin)
-    print(f"throughput on {len(latin)} Latin pairs, per CPU second: cold caches {cold:,.0f}, "
-          f"warm {warm:,.0f}")
+    print(
+        f"throughput on {len(latin)} Latin pairs, per CPU second: cold caches {cold:,.0f}, "
+        f"warm {warm:,.0f}"
+    )
     Matcher().compare("warm", "up")  # load reference tables before the timed run
     clear_caches()
     scorer, threshold = clearance_scorer(args.profile)
@@ -207,10 +222,12 @@ def main(argv: list[str] | None = None) -> None:
     theirs = evaluate("nomenklatura logic-v2 (threshold 0.7)", baseline[0], baseline[1], pairs)
     print_report(theirs, 0)
     print("\n== ratios clearance / logic-v2")
-    print(f"   F1 {ours.overall.f1 / theirs.overall.f1:.2f}x   "
-          f"precision {ours.overall.precision / theirs.overall.precision:.2f}x   "
-          f"recall {ours.overall.recall / theirs.overall.recall:.2f}x   "
-          f"speed {ours.pairs_per_second / theirs.pairs_per_second:.1f}x")
+    print(
+        f"   F1 {ours.overall.f1 / theirs.overall.f1:.2f}x   "
+        f"precision {ours.overall.precision / theirs.overall.precision:.2f}x   "
+        f"recall {ours.overall.recall / theirs.overall.recall:.2f}x   "
+        f"speed {ours.pairs_per_second / theirs.pairs_per_second:.1f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -135,8 +135,9 @@ def _nearest_other(name: str, eid: str, names: list[str], owner: list[str]) -> s
 def negative_people(per_file: int = 300, seed: int = 5) -> list[Pair]:
     entities, aliases = _sdn_rows()
     people = [n for eid, (n, k) in entities.items() if k == "individual"]
-    people += [a for eid, (n, k) in entities.items() if k == "individual"
-               for _, a in aliases.get(eid, [])]
+    people += [
+        a for eid, (n, k) in entities.items() if k == "individual" for _, a in aliases.get(eid, [])
+    ]
     rng = random.Random(seed)
     out: list[Pair] = []
     for region in ("global", "us"):

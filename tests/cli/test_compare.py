@@ -20,14 +20,18 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
 
 
 def test_compare_two_names_explains(runner: CliRunner) -> None:
-    result = runner.invoke(cli, ["compare", "Muammar Qadhafi", "GADDAFI, Moammar", "--schema", "Person"])
+    result = runner.invoke(
+        cli, ["compare", "Muammar Qadhafi", "GADDAFI, Moammar", "--schema", "Person"]
+    )
     assert result.exit_code == 0, result.output
     assert "MATCH" in result.output
     assert "gaddafi" in result.output
 
 
 def test_compare_json(runner: CliRunner) -> None:
-    result = runner.invoke(cli, ["compare", "John Smith", "James Smith", "--json", "--profile", "strict"])
+    result = runner.invoke(
+        cli, ["compare", "John Smith", "James Smith", "--json", "--profile", "strict"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["match"] is False

@@ -23,9 +23,8 @@ def matcher() -> Matcher:
 @pytest.mark.parametrize("case", CASES, ids=[f"{c['a']}|{c['b']}" for c in CASES])
 def test_case(case: dict[str, Any], matcher: Matcher) -> None:
     result = matcher.compare(case["a"], case["b"], case.get("schema", "LegalEntity"))
-    assert result.match is case["match"], (
-        f"{case['why']}: score {result.score:.3f}; "
-        + "; ".join(f.reason for f in result.features)
+    assert result.match is case["match"], f"{case['why']}: score {result.score:.3f}; " + "; ".join(
+        f.reason for f in result.features
     )
 
 

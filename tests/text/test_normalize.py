@@ -16,7 +16,7 @@ def test_normalize_gives_clean_ascii_tokens(text: str) -> None:
     assert out.isascii()
     assert out == out.strip()
     assert "  " not in out
-    assert all(c.isalnum() and not c.isupper() or c == " " for c in out)
+    assert all((c.isalnum() and not c.isupper()) or c == " " for c in out)
 
 
 @given(st.text(max_size=60))

@@ -28,9 +28,7 @@ def _print_result(result: MatchResult, name1: str, name2: str) -> None:
         click.echo(f"  {feature.name:<11} {feature.contribution:+.3f}  {feature.reason}")
 
 
-def compare_rows(
-    matcher: Matcher, rows: Iterator[dict[str, str]]
-) -> Iterator[dict[str, str]]:
+def compare_rows(matcher: Matcher, rows: Iterator[dict[str, str]]) -> Iterator[dict[str, str]]:
     """Score CSV rows (name1, name2[, schema]); a bad row gets an ``error`` value, not a stop."""
     for row in rows:
         out = dict(row)
@@ -65,13 +63,25 @@ def _run_pairs(matcher: Matcher, source: IO[str], target: IO[str]) -> None:
 @click.option("--schema", default="LegalEntity", type=click.Choice(SCHEMATA), show_default=True)
 @click.option("--profile", default=None, help="strict, balanced (default), broad or ofac")
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
-@click.option("--pairs", type=click.Path(dir_okay=False, allow_dash=True), default=None,
-              help="CSV with columns name1,name2[,schema]; scores every row")
-@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="where --pairs writes its CSV (default: standard output)")
+@click.option(
+    "--pairs",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default=None,
+    help="CSV with columns name1,name2[,schema]; scores every row",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="where --pairs writes its CSV (default: standard output)",
+)
 def compare(
-    names: tuple[str, ...], schema: str, profile: str | None, as_json: bool,
-    pairs: str | None, out: str | None,
+    names: tuple[str, ...],
+    schema: str,
+    profile: str | None,
+    as_json: bool,
+    pairs: str | None,
+    out: str | None,
 ) -> None:
     """Compare two names (NAME1 NAME2) and explain the score, or score a CSV of pairs."""
     matcher = Matcher(profile or settings().profile)

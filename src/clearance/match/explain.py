@@ -40,7 +40,9 @@ def name_features(cmp: NameComparison, factor: float, kind: str) -> list[Feature
         delta = (cmp.score - cmp.parts) * factor if not cmp.legal else 0.0
         features.append(Feature("numbers", 0.0, delta, f"numbers differ: {left} / {right}"))
     elif cmp.numbers == "agree":
-        features.append(Feature("numbers", 1.0, 0.0, f"numbers agree: {' '.join(cmp.left.numbers)}"))
+        features.append(
+            Feature("numbers", 1.0, 0.0, f"numbers agree: {' '.join(cmp.left.numbers)}")
+        )
     if cmp.legal:
         forms = f"{'/'.join(cmp.left.legal_forms)} vs {'/'.join(cmp.right.legal_forms)}"
         value = 1.0 if cmp.legal == "agree" else 0.0

@@ -99,7 +99,9 @@ def _side(form: NameForm, skeletons: bool) -> tuple[tuple[str, ...], tuple[float
     return (form.skeleton if skeletons else form.tokens), form.weights
 
 
-def _weights_for(toks: tuple[str, ...], base: tuple[str, ...], weights: tuple[float, ...]):  # type: ignore[no-untyped-def]
+def _weights_for(
+    toks: tuple[str, ...], base: tuple[str, ...], weights: tuple[float, ...]
+) -> tuple[float, ...]:
     if toks == base:
         return weights
     lookup = dict(zip(base, weights, strict=False))
@@ -127,7 +129,10 @@ def _align(
 
 
 def _parts_score(
-    a: tuple[str, ...], wa: tuple[float, ...], b: tuple[str, ...], wb: tuple[float, ...],
+    a: tuple[str, ...],
+    wa: tuple[float, ...],
+    b: tuple[str, ...],
+    wb: tuple[float, ...],
     weights: Weights,
 ) -> tuple[float, list[tuple[int, int, float, str]], set[int], set[int]]:
     pairs, free_a, free_b = _align(a, b)
@@ -192,8 +197,10 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
     b, wb = _side(right, skeletons)
     if a and b and "".join(a) == "".join(b):
         parts = 1.0
-        pairs_out = tuple((x, x, 1.0, "exact") for x in a) if a == b else (
-            (" ".join(a), " ".join(b), 1.0, "joined"),
+        pairs_out = (
+            tuple((x, x, 1.0, "exact") for x in a)
+            if a == b
+            else ((" ".join(a), " ".join(b), 1.0, "joined"),)
         )
         extra_l: tuple[str, ...] = ()
         extra_r: tuple[str, ...] = ()
@@ -218,7 +225,11 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
         if native >= 0.95 or shape(native) > parts:
             parts = max(parts, shape(native) if native < 0.95 else native)
             if native >= 0.95:
-                pairs_out, extra_l, extra_r = ((left.native, right.native, native, "native"),), (), ()
+                pairs_out, extra_l, extra_r = (
+                    ((left.native, right.native, native, "native"),),
+                    (),
+                    (),
+                )
     if left.script != right.script and "Latn" in (left.script, right.script):
         cross, how = _cross_script(left, right)
         if cross > parts:

@@ -32,9 +32,7 @@ class Profile:
     name_algorithm: str = "clearance"
     #: multiplier of name scores obtained on weak aliases
     weak_alias_factor: float = 0.9
-    qualifiers: MappingProxyType[str, float] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    qualifiers: MappingProxyType[str, float] = field(default_factory=lambda: MappingProxyType({}))
 
     def weight(self, key: str) -> float:
         return self.qualifiers.get(key, 0.0)

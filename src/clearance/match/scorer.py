@@ -142,5 +142,7 @@ class Matcher:
             profile=self.profile.name,
             matched_name=matched,
             features=tuple(features),
-            algorithm=ALGORITHM if self.profile.name_algorithm != "ofac" else "ofac-sls-emulation-1",
+            algorithm=ALGORITHM
+            if self.profile.name_algorithm != "ofac"
+            else "ofac-sls-emulation-1",
         )

@@ -8,9 +8,9 @@ on normalised Latin tokens: rigour's organisation-type table first (its generic 
 
 from __future__ import annotations
 
-from rigour.names import replace_org_types_compare
-
 from functools import cache
+
+from rigour.names import replace_org_types_compare
 
 from clearance.text.spelling import loose_key
 from clearance.text.tables import legal_forms

@@ -1,12 +1,12 @@
 """Transliteration of any script into lower-case ASCII Latin, with field libraries.
 
-Chinese goes through pypinyin (one syllable per character, so "习近平" gives "xi jin ping";
-the matcher rejoins syllables), Korean syllables are romanised one by one (Revised
-Romanisation, by anyascii), Chinese characters also get a Japanese reading (pykakasi, when
-installed: ``pip install clearance[cjk]``) since kanji names are read differently, Cyrillic has Russian and Ukrainian BGN/PCGN variants from ICU
-next to anyascii's, and everything else goes through anyascii. Arabic and Hebrew are abjads:
-their Latin form is a consonant skeleton, which the matcher compares with the consonant
-skeleton of the other name.
+- Chinese goes through pypinyin, one syllable per character ("习近平" gives "xi jin ping";
+  the matcher rejoins syllables). Chinese characters also get a Japanese reading (pykakasi,
+  when installed: ``pip install clearance[cjk]``), since kanji names read differently.
+- Korean syllables are romanised one by one (Revised Romanisation, by anyascii).
+- Cyrillic has the Russian and Ukrainian BGN/PCGN romanisations from ICU next to anyascii's.
+- Everything else goes through anyascii. Arabic and Hebrew are abjads: their Latin form is a
+  consonant skeleton, which the matcher compares with the consonant skeleton of the other name.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import cache, lru_cache
 from typing import Any
 
-import icu
+import icu  # type: ignore[import-untyped]
 from anyascii import anyascii
 from pypinyin import Style, lazy_pinyin
 
@@ -73,7 +73,7 @@ def _kakasi() -> Any:
         import pykakasi
     except ImportError:
         return None
-    return pykakasi.kakasi()
+    return pykakasi.kakasi()  # type: ignore[no-untyped-call]
 
 
 def japanese_reading(text: str) -> str | None:
