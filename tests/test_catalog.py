@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -124,7 +125,23 @@ def test_corrupt_download_is_refused(
     file_server.put("FAKE.CSV", _csv(tmp_path, sample_rows(10)))
     _update(store, net_settings)
     file_server.put("FAKE.CSV", b"<html>maintenance</html>\n")
-    _failed_update_keeps(store, net_settings, ParseError)
+    message = _failed_update_keeps(store, net_settings, ParseError)
+    # the refused file is kept where the message says, for inspection
+    kept = Path(message.split("Cannot read ", 1)[1].split(",", 1)[0])
+    assert kept.read_bytes() == b"<html>maintenance</html>\n"
+    assert kept.parent.parent == net_settings.download_dir
+
+
+def test_old_refused_downloads_are_pruned(tmp_path: Path) -> None:
+    for index in range(6):
+        folder = tmp_path / f"{FAKE_ID}-{index}"
+        folder.mkdir()
+        os.utime(folder, (1_000_000 + index, 1_000_000 + index))
+    (tmp_path / f"{FAKE_ID}-fresh").mkdir()  # may belong to a running update
+    (tmp_path / "other-source-0").mkdir()
+    catalog.prune_refused(tmp_path, FAKE_ID)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == ["other-source-0", f"{FAKE_ID}-4", f"{FAKE_ID}-5", f"{FAKE_ID}-fresh"]
 
 
 def test_shrunken_download_needs_force(

@@ -8,14 +8,16 @@ that cannot be read, fails its gates or is cut short never replaces the active v
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from clearance.errors import ClearanceError, InputError
+from clearance.errors import ClearanceError, GateError, InputError, ParseError
 from clearance.settings import Settings
 from clearance.sources import SOURCE_IDS, get_source, source_module
 from clearance.sources.base import Dataset, Source
@@ -143,31 +145,65 @@ def local_name(remote: str) -> str:
 def update_source(
     store: Store, settings: Settings, source_id: str, request: UpdateRequest
 ) -> Outcome:
-    """Download one source (conditionally) and import it if it changed."""
+    """Download one source (conditionally) and import it if it changed.
+
+    Files are streamed into a fresh folder under ``settings.download_dir``, removed after the
+    import; a download refused as unreadable or failing its gates is kept there (the error
+    names it) for inspection, the latest few per source.
+    """
     source = get_source(source_id)
     urls = source_urls(source, settings, request.base_url)
     active = store.active_versions().get(source.id)
     settings.download_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f"{source.id}-", dir=settings.download_dir) as tmp:
-        folder = Path(tmp)
-        result = fetch(
-            FetchRequest(
-                urls=urls,
-                dest=folder,
-                validators=store.fetch_state(source.id),
-                timeout=settings.http_timeout,
-                retries=settings.http_retries,
-                backoff=settings.http_backoff,
-            )
+    prune_refused(settings.download_dir, source.id)
+    folder = Path(tempfile.mkdtemp(prefix=f"{source.id}-", dir=settings.download_dir))
+    keep = False
+    try:
+        fetch_request = FetchRequest(
+            urls=urls,
+            dest=folder,
+            validators=store.fetch_state(source.id),
+            timeout=settings.http_timeout,
+            retries=settings.http_retries,
+            backoff=settings.http_backoff,
         )
+        result = fetch(fetch_request)
         if result.not_modified:
             return Outcome(source.id, "unchanged", active, active, NO_CHANGES)
         path = result.files[0] if len(result.files) == 1 else folder
-        dataset = source.read(path)
-        outcome = _import(store, source, dataset, request.force, "update", list(urls.values()))
+        try:
+            dataset = source.read(path)
+            outcome = _import(store, source, dataset, request.force, "update", list(urls.values()))
+        except (ParseError, GateError):
+            keep = True
+            raise
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
     if outcome.version is not None:
         store.save_fetch_state(source.id, outcome.version.id, result.validators)
     return outcome
+
+
+#: refused downloads kept per source, and how old one must be before it may be removed
+KEEP_REFUSED = 3
+_REFUSED_GRACE_SECONDS = 600
+
+
+def prune_refused(download_dir: Path, source_id: str) -> None:
+    """Remove old refused downloads of ``source_id`` beyond the newest ``KEEP_REFUSED``.
+
+    Folders younger than a few minutes are never touched: they may belong to a running update.
+    """
+    folders = sorted(
+        (p for p in download_dir.glob(f"{source_id}-*") if p.is_dir()),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    cutoff = time.time() - _REFUSED_GRACE_SECONDS
+    for old in folders[KEEP_REFUSED:]:
+        if old.stat().st_mtime < cutoff:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def status(store: Store) -> list[VersionInfo]:
