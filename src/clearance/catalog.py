@@ -11,10 +11,11 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from clearance.errors import ClearanceError, GateError, InputError, ParseError
@@ -63,7 +64,8 @@ class UpdateRequest:
     base_url: str = ""
 
 
-NO_CHANGES = {"added": 0, "removed": 0, "changed": 0}
+#: change counts of an unchanged list (copied, never shared)
+NO_CHANGES: Mapping[str, int] = MappingProxyType({"added": 0, "removed": 0, "changed": 0})
 
 
 def open_store(settings: Settings) -> Store:
@@ -90,7 +92,7 @@ def _import(
     previous = store.active_versions().get(source.id)
     version = store.import_dataset(dataset, force, origin, source=source, files=files)
     if version.unchanged:
-        return Outcome(source.id, "unchanged", version, previous, NO_CHANGES)
+        return Outcome(source.id, "unchanged", version, previous, dict(NO_CHANGES))
     if previous is None:  # everything is new: no need to decode the records for a diff
         summary = {**NO_CHANGES, "added": version.entities}
     else:
@@ -169,7 +171,7 @@ def update_source(
         )
         result = fetch(fetch_request)
         if result.not_modified:
-            return Outcome(source.id, "unchanged", active, active, NO_CHANGES)
+            return Outcome(source.id, "unchanged", active, active, dict(NO_CHANGES))
         path = result.files[0] if len(result.files) == 1 else folder
         try:
             dataset = source.read(path)
