@@ -9,8 +9,8 @@ The score is a weighted share of agreeing name parts::
 so a part present on both sides but different (another first name) counts fully against,
 while a part missing on one side (a middle name, a generic word of a company name) counts a
 little. Parts are aligned one-to-one regardless of order ("SURNAME, Given" = "Given Surname");
-adjacent parts that spell a part of the other name when joined are merged first ("hik vision"
-= "hikvision", "xi jin ping" = "xi jinping", "al rawi" = "alrawi"). Names from Arabic or Hebrew
+adjacent parts that spell a part of the other name when joined are merged first ("sea lion"
+= "sealion", "bei jing" = "beijing", "el dorado" = "eldorado"). Names from Arabic or Hebrew
 script are compared as consonant skeletons; two names in the same non-Latin script are also
 compared directly. Numbers must agree exactly; legal forms only nudge.
 """
@@ -175,7 +175,7 @@ def _cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
 
 
 def _acronym_match(left: NameForm, right: NameForm) -> float:
-    """An organisation written as its initials ("NIOC") against its full name."""
+    """An organisation written as its initials ("ABC") against its full name."""
     for short, full in ((left, right), (right, left)):
         if len(short.tokens) != 1 or len(full.tokens) < 2:
             continue

@@ -3,7 +3,7 @@
 Exact equality, a shared nickname group, a shared romanisation group, an initial against a
 name, and otherwise an edit-distance similarity (optimal string alignment, so a transposition
 is one edit), raised for pairs that differ in several letters but sound alike (same metaphone
-key: "qadhafi" / "gaddafi"). Results are cached: the same pairs recur across a screening run.
+key). Results are cached: the same pairs recur across a screening run.
 """
 
 from __future__ import annotations

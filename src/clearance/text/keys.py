@@ -51,7 +51,7 @@ class NameForm:
     legal_forms: tuple[str, ...]
     #: casefolded native text without spaces and punctuation, for non-Latin names
     native: str
-    #: first letters of the words of an organisation name ("nioc"), "" if fewer than 3 words
+    #: first letters of the words of an organisation name ("abc" for "Alpha Beta Corp"), "" if fewer than 3 words
     acronym: str = ""
 
     @property

@@ -4,11 +4,11 @@
 
 1. Unicode NFKC, then case folding (``"ＡＢＣ"``, ``"Straße"`` -> ``"abc"``, ``"strasse"``);
 2. transliteration of every non-Latin run into Latin (:mod:`clearance.text.translit`),
-   which also strips accents (``"Müller"`` -> ``"muller"``);
+   which also strips accents (``"Crème"`` -> ``"creme"``);
 3. apostrophes and similar marks are deleted, joining the letters around them
-   (``"O'Brien"`` -> ``"obrien"``, ``"Qa'ida"`` -> ``"qaida"``);
+   (``"L'Union"`` -> ``"lunion"``);
 4. every other character that is not a letter or a digit separates tokens (hyphens, dots,
-   commas, slashes: ``"AL-RAWI"`` -> ``"al rawi"``, ``"J.R."`` -> ``"j r"``);
+   commas, slashes: ``"NORTH-WEST"`` -> ``"north west"``, ``"J.R."`` -> ``"j r"``);
 5. whitespace is collapsed to single spaces.
 
 ``tokenize`` splits the result. Name-level processing (titles, legal forms, stopwords) sits on

@@ -16,7 +16,8 @@ _VOWELS = str.maketrans("", "", "aeiouyw")
 @lru_cache(maxsize=1 << 18)
 def phonetic_key(token: str) -> str:
     """Metaphone, made coarser for transliterated names: an initial vowel is "A" and "H" after
-    the first letter is dropped ("usama" = "osama" = "ASM", "qadhafi" = "gaddafi" = "KTF")."""
+    the first letter is dropped, so spellings that differ in a leading vowel or a silent "h"
+    share a key."""
     key = metaphone(token)
     if not key:
         return key
@@ -42,7 +43,7 @@ def loose_key(token: str) -> str:
 @lru_cache(maxsize=1 << 18)
 def skeleton(token: str) -> str:
     """Consonant classes only, doubles collapsed, a final "h" dropped:
-    "mohammed" -> "mhmd", "hassan" -> "hsn", "usamah" -> "sm"."""
+    "bettina" -> "btn", "karrah" -> "kr"."""
     bare = token.translate(_VOWELS).translate(skeleton_map()) or token[:1]
     out = [bare[0]]
     for char in bare[1:]:

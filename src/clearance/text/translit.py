@@ -1,6 +1,6 @@
 """Transliteration of any script into lower-case ASCII Latin, with field libraries.
 
-- Chinese goes through pypinyin, one syllable per character ("习近平" gives "xi jin ping";
+- Chinese goes through pypinyin, one syllable per character ("北京" gives "bei jing";
   the matcher rejoins syllables). Chinese characters also get a Japanese reading (pykakasi,
   when installed: ``pip install clearance[cjk]``), since kanji names read differently.
 - Korean syllables are romanised one by one (Revised Romanisation, by anyascii).
@@ -23,7 +23,7 @@ from clearance.text.tables import japanese_rules
 
 #: scripts written without vowels: compare consonant skeletons
 ABJADS = frozenset({"Arab", "Hebr", "Syrc", "Thaa"})
-#: scripts whose romanisation adds vowels and merges l/r ("バルダッシ" -> "barudasshi")
+#: scripts whose romanisation adds vowels and merges l/r ("ロンドン" -> "rondon")
 SYLLABARIES = frozenset({"Jpan", "Hang", "Hani"})
 _UKRAINIAN_LETTERS = frozenset("іїєґ")
 
@@ -97,7 +97,7 @@ def latin_variants(text: str) -> tuple[str, ...]:
     """All Latin spellings worth trying for ``text``: the default one first.
 
     Cyrillic names also get the BGN/PCGN Russian and, when Ukrainian letters occur, the
-    Ukrainian romanisation ("Юлія" -> "Yuliya", "Дмитро" -> "Dmytro").
+    Ukrainian romanisation ("Київ" -> "Kyiv").
     """
     first = latinize(text)
     out = [first]
