@@ -19,6 +19,16 @@ from clearance.text.spelling import loose_key, phonetic_key, skeleton
 from clearance.text.tables import vocabulary
 from clearance.text.translit import ABJADS, latin_variants
 
+__all__ = [
+    "NameForm",
+    "loose_key",
+    "name_forms",
+    "name_keys",
+    "name_kind",
+    "phonetic_key",
+    "skeleton",
+]
+
 PERSON_SCHEMATA = frozenset({"Person"})
 OBJECT_SCHEMATA = frozenset({"Vessel", "Airplane", "Vehicle"})
 
@@ -51,7 +61,7 @@ class NameForm:
     legal_forms: tuple[str, ...]
     #: casefolded native text without spaces and punctuation, for non-Latin names
     native: str
-    #: first letters of the words of an organisation name ("abc" for "Alpha Beta Corp"), "" if fewer than 3 words
+    #: initials of an organisation name ("abc" for "Alpha Beta Corp"); "" under 3 words
     acronym: str = ""
 
     @property
