@@ -225,6 +225,9 @@ def test_consolidated_lists_by_program(ofac: Path) -> None:
     assert entities["2001"].listings[0].start == "2021-06-03"
     assert lists("2002") == [("SSI", "sectoral", ("UKRAINE-EO13662", "RUSSIA-EO14024"))]
     assert entities["2002"].listings[0].start == "2022-02-24"
+    assert entities["2002"].listings[0].reason == (
+        "Executive Order 13662 Directive Determination - Subject to Directive 2"
+    )
     assert lists("2003") == [
         ("FSE", "blocking", ("FSE-SY",)),
         ("OFAC-CONS", "non-sdn-restrictions", ("SYRIA",)),

@@ -43,6 +43,7 @@ def test_remarks_cases(case: dict[str, Any]) -> None:
     if "schema" in case:
         assert entity.schema == case["schema"]
     assert entity.listings[0].start == case.get("start", "")
+    assert entity.listings[0].reason == case.get("reason", "")
     assert_ftm_valid([entity])
 
 
@@ -116,7 +117,7 @@ def test_every_label_and_fallback_maps_to_a_known_property() -> None:
     config = rules()
     known = set().union(*config.schema_props.values())
     for label, rule in config.labels.items():
-        if rule.type in ("name", "listed"):
+        if rule.type in ("name", "listed", "reason"):
             assert not rule.prop, label
         else:
             assert rule.prop in known, label

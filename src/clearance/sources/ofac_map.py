@@ -46,10 +46,12 @@ def map_entry(source: str, entry: OfacEntry, consolidated: bool) -> Entity:
         builder.name(
             alias.name, "weakAlias" if alias.weak else _ALIAS_KINDS.get(alias.type, "alias")
         )
-    starts = []
+    starts, reasons = [], []
     for prop, value in values:
         if prop == "@listed":
             starts.append(value)
+        elif prop == "@reason":
+            reasons.append(value)
         elif prop.startswith("@"):
             builder.name(value, prop[1:])  # type: ignore[arg-type]
         else:
@@ -61,7 +63,9 @@ def map_entry(source: str, entry: OfacEntry, consolidated: bool) -> Entity:
         schema=schema,
         names=builder.names,
         properties={prop: list(values) for prop, values in builder.props.items()},
-        listings=_listings(entry, consolidated, config, min(starts, default="")),
+        listings=_listings(
+            entry, consolidated, config, min(starts, default=""), "; ".join(reasons)
+        ),
         record=entry.to_dict(),
     )
 
@@ -139,6 +143,8 @@ def _fact_values(facts: Iterable[Fact], config: OfacRules) -> list[tuple[str, st
             date = listing_date(fact.value)
             if date:
                 out.append(("@listed", date))
+        elif kind == "reason":
+            out.append(("@reason", f"{fact.label} {fact.value.strip()}"))
         else:
             out.append((rule.prop, fact.value.strip()))
     return out
@@ -166,7 +172,9 @@ def _add_columns(builder: _Builder, entry: OfacEntry) -> None:
     put("notes", entry.remarks)
 
 
-def _listings(entry: OfacEntry, consolidated: bool, config: OfacRules, start: str) -> list[Listing]:
+def _listings(
+    entry: OfacEntry, consolidated: bool, config: OfacRules, start: str, reason: str
+) -> list[Listing]:
     """One listing per list the entry's programs belong to."""
     groups: dict[str, list[str]] = {}
     for program in entry.programs:
@@ -184,6 +192,7 @@ def _listings(entry: OfacEntry, consolidated: bool, config: OfacRules, start: st
                 effect=info.effect,
                 programs=tuple(programs),
                 start=min(dates, default=start),
+                reason=reason,
                 authority=info.authority,
                 url=info.url,
             )

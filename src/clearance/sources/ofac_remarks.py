@@ -26,7 +26,8 @@ class LabelRule:
     """What a label means: the FtM property and how its value is read."""
 
     prop: str
-    #: id, date, country, gender, text, number, name (an alias), listed (a listing date)
+    #: id, date, country, gender, text, number, name (an alias), listed (a listing date),
+    #: reason (what the listing restricts)
     type: str = "id"
     #: name kind for ``type: name``
     kind: str = ""
