@@ -146,7 +146,9 @@ def comparable(entity: Entity) -> dict[str, object]:
         "schema": entity.schema,
         "names": sorted((same_text(n.value), n.kind) for n in entity.names),
         "props": props,
-        "listings": sorted((x.list, x.effect, tuple(sorted(x.programs))) for x in entity.listings),
+        "listings": sorted(
+            (x.list, x.effect, tuple(sorted(x.programs)), x.reason) for x in entity.listings
+        ),
     }
 
 

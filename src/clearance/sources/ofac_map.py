@@ -64,7 +64,7 @@ def map_entry(source: str, entry: OfacEntry, consolidated: bool) -> Entity:
         names=builder.names,
         properties={prop: list(values) for prop, values in builder.props.items()},
         listings=_listings(
-            entry, consolidated, config, min(starts, default=""), "; ".join(reasons)
+            entry, consolidated, config, min(starts, default=""), "; ".join(sorted(set(reasons)))
         ),
         record=entry.to_dict(),
     )
