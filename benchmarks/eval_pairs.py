@@ -8,7 +8,10 @@ Every builder is a pure function of the files it reads and returns :class:`Pair`
 - ``negative_people``: the synthetic people of eval/negatives_*_1k.csv, each against the most
   similar person name on the OFAC SDN list: negatives (they are on no list);
 - ``sdn_pairs``: OFAC SDN (2023-12-28): each entity's primary name against its own strong
-  aliases (positives) and against the most similar name of another entity (hard negatives).
+  aliases (positives) and against the most similar name of another entity (hard negatives);
+- ``synthetic_pairs``: variants of SDN names (typos, reordering, dropped middle names,
+  initials) as positives, and near misses (another given name with the same surname, another
+  distinctive word among the same generic words) as negatives.
 
 Sampling is deterministic (a seeded ``random.Random``), so figures are reproducible.
 """
@@ -24,6 +27,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from clearance.text.keys import name_keys
+from clearance.text.tables import vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
@@ -157,8 +161,82 @@ def all_pairs(small: bool = False) -> list[Pair]:
         *cross_script_pairs(),
         *negative_people(per_file=300 // scale),
         *sdn_pairs(entities_sample=1200 // scale),
+        *synthetic_pairs(per_kind=200 // scale),
     ]
 
 
 def iter_groups(pairs: list[Pair]) -> Iterator[str]:
     yield from sorted({p.group for p in pairs})
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    i = rng.randrange(1, len(word) - 1)
+    kind = rng.choice(("drop", "double", "swap", "replace"))
+    if kind == "drop":
+        return word[:i] + word[i + 1 :]
+    if kind == "double":
+        return word[:i] + word[i] + word[i:]
+    if kind == "swap":
+        return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
+    return word[:i] + rng.choice("aeioulnrst") + word[i + 1 :]
+
+
+def synthetic_pairs(per_kind: int = 200, seed: int = 3) -> list[Pair]:
+    """Variants of real SDN names: typos, reordering, dropped middle names and initials
+    (positives); another given name with the same surname, or another distinctive word with
+    the same generic words, for people and companies (near-miss negatives)."""
+    entities, _ = _sdn_rows()
+    rng = random.Random(seed)
+    people = []
+    for name, kind in entities.values():
+        if kind == "individual" and ", " in name:
+            surname, given = name.split(", ", 1)
+            if given.strip() and surname.strip():
+                people.append((surname.strip(), given.split()))
+    orgs = [n for n, k in entities.values() if k not in SDN_SCHEMA and len(n.split()) >= 2]
+    givens = [g[0] for _, g in people if len(g[0]) > 2]
+    out: list[Pair] = []
+    for surname, given in rng.sample(people, per_kind):
+        full = f"{surname}, {' '.join(given)}"
+        words = [*given, surname]
+        long = [i for i, w in enumerate(words) if len(w) >= 5]
+        if long:
+            i = rng.choice(long)
+            typo = [*words[:i], _typo(words[i], rng), *words[i + 1 :]]
+            out.append(Pair(full, " ".join(typo), "Person", True, "synthetic-typo-Person"))
+        out.append(Pair(full, " ".join(words), "Person", True, "synthetic-reorder-Person"))
+        if len(given) >= 2:
+            out.append(
+                Pair(full, f"{given[0]} {surname}", "Person", True, "synthetic-middle-Person")
+            )
+        out.append(
+            Pair(full, f"{given[0][0]}. {surname}", "Person", True, "synthetic-initial-Person")
+        )
+        other = rng.choice(givens)
+        if other.lower() != given[0].lower() and not other.lower().startswith(given[0][:3].lower()):
+            near = f"{other} {' '.join(given[1:])} {surname}".replace("  ", " ")
+            out.append(Pair(full, near, "Person", False, "synthetic-othergiven-Person"))
+    generic = _generic_words()
+    for name in rng.sample(orgs, per_kind):
+        words = name.replace(",", " ").split()
+        long = [i for i, w in enumerate(words) if len(w) >= 5 and w.lower() not in generic]
+        if not long:
+            continue
+        i = rng.choice(long)
+        typo = [*words[:i], _typo(words[i], rng), *words[i + 1 :]]
+        schema = _schema("", name)
+        out.append(Pair(name, " ".join(typo), schema, True, f"synthetic-typo-{schema}"))
+        donor = rng.choice(orgs).replace(",", " ").split()
+        donor_words = [w for w in donor if len(w) >= 5 and w.lower() not in generic]
+        if donor_words and donor_words[0].lower() not in name.lower():
+            swapped = [*words[:i], donor_words[0], *words[i + 1 :]]
+            if all(w.lower() in generic or len(w) < 5 for j, w in enumerate(words) if j != i):
+                out.append(
+                    Pair(name, " ".join(swapped), schema, False, f"synthetic-otherword-{schema}")
+                )
+    return out
+
+
+def _generic_words() -> frozenset[str]:
+    vocab = vocabulary()
+    return vocab.generic | vocab.drop

@@ -51,12 +51,15 @@ class Weights:
     number_missing: float = 0.5
     legal_agree: float = 0.02
     legal_conflict: float = 0.05
-    #: how gently one-word names are compared (vessels: strictly; their IMO number decides)
+    #: similarity under which a name part counts nothing (see ``tokens.shape``): strict for
+    #: people (another first name is another person), gentler for organisations (a typo in
+    #: the one distinctive word) and for one-word names; strict for vessels (IMO decides)
+    floor: float = SHAPE_FLOOR
     single_word_floor: float = SINGLE_WORD_FLOOR
 
 
 PERSON = Weights()
-ORG = Weights(conflict=1.0, extra=0.35, single_extra=0.35)
+ORG = Weights(conflict=1.0, extra=0.35, single_extra=0.35, floor=SINGLE_WORD_FLOOR)
 OBJECT = Weights(conflict=1.0, extra=0.4, single_extra=0.4, single_word_floor=SHAPE_FLOOR)
 WEIGHTS = {"person": PERSON, "org": ORG, "object": OBJECT}
 
@@ -137,7 +140,7 @@ def _parts_score(
 ) -> tuple[float, list[tuple[int, int, float, str]], set[int], set[int]]:
     pairs, free_a, free_b = _align(a, b)
     num = den = 0.0
-    floor = weights.single_word_floor if len(a) == len(b) == 1 else SHAPE_FLOOR
+    floor = weights.single_word_floor if len(a) == len(b) == 1 else weights.floor
     for i, j, sim, _ in pairs:
         w = (wa[i] + wb[j]) / 2
         num += w * shape(sim, floor)
@@ -216,6 +219,12 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
         pairs_out = tuple((ma[i], mb[j], sim, how) for i, j, sim, how in pairs)
         extra_l = tuple(ma[i] for i in sorted(free_a))
         extra_r = tuple(mb[j] for j in sorted(free_b))
+        if len(a) != len(b) and a and b:
+            joined = _ratio("".join(a), "".join(b))
+            if shape(joined) > parts:
+                parts = shape(joined)
+                pairs_out = ((" ".join(a), " ".join(b), joined, "joined"),)
+                extra_l, extra_r = (), ()
     acronym = _acronym_match(left, right)
     if acronym > parts:
         parts = acronym

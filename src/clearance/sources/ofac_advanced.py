@@ -184,11 +184,13 @@ def _identity(path: Path, identity: Element, entry: OfacEntry, refs: _Refs) -> N
         alias_type = refs.get("AliasType", alias.get("AliasTypeID"), path, alias)
         primary = alias.get("Primary") == "true"
         for documented in items(alias, "DocumentedName"):
-            name = _documented_name(path, documented, groups, refs)
+            name, surname, given = _documented_name(path, documented, groups, refs)
             if not name:
                 continue
             if primary and not entry.name:
                 entry.name = name
+                if surname and given:
+                    entry.last_name, entry.first_name = surname, given
                 continue
             entry.aliases.append(
                 OfacAlias(
@@ -200,8 +202,11 @@ def _identity(path: Path, identity: Element, entry: OfacEntry, refs: _Refs) -> N
             )
 
 
-def _documented_name(path: Path, element: Element, groups: dict[str, str], refs: _Refs) -> str:
-    """The name as OFAC writes it: Latin "SURNAME, Given"; other scripts as given, in order."""
+def _documented_name(
+    path: Path, element: Element, groups: dict[str, str], refs: _Refs
+) -> tuple[str, str, str]:
+    """The name as OFAC writes it (Latin "SURNAME, Given"; other scripts as given, in order),
+    with its Latin last name and other parts."""
     last: list[str] = []
     others: list[str] = []
     scripts: set[str] = set()
@@ -215,10 +220,11 @@ def _documented_name(path: Path, element: Element, groups: dict[str, str], refs:
         kind = groups.get(value.get("NamePartGroupID", ""), "")
         (last if kind == "Last Name" else others).append(part)
     if not scripts or scripts == {"Latin"}:
-        return join_name(" ".join(last), " ".join(others))
+        surname, given = " ".join(last), " ".join(others)
+        return join_name(surname, given), surname, given
     parts = [text(v) for v in element.iter("{*}NamePartValue") if text(v)]
     unspaced = any(s.startswith(_UNSPACED_SCRIPTS) for s in scripts)
-    return ("" if unspaced else " ").join(parts)
+    return ("" if unspaced else " ").join(parts), "", ""
 
 
 def _feature(path: Path, feature: Element, entry: OfacEntry, refs: _Refs) -> None:
