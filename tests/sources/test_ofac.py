@@ -187,6 +187,7 @@ def test_advanced_xml(ofac: Path) -> None:
     entities = by_id(dataset)
     person = entities["1001"]
     assert person.caption == "TESTOVA, Anna Petrovna"
+    assert (person.get("lastName"), person.get("firstName")) == (["TESTOVA"], ["Anna Petrovna"])
     cyrillic = [n for n in person.names if n.script == "Cyrl"]
     assert [n.value for n in cyrillic] == ["ТЕСТОВА Анна Петровна"]
     assert ("ANNA T", "weakAlias") in names(person)
