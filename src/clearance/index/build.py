@@ -24,9 +24,11 @@ import numpy.typing as npt
 import orjson
 
 from clearance.model import IDENTIFIER_PROPS, Entity
-from clearance.index.keys import identifier_key, is_plain, name_keys, token_forms
+from clearance.index.keys import identifier_key, name_keys, token_forms
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: tokens shorter than this are looked up exactly only
+MIN_FUZZY_LEN = 4
 #: identifiers shorter than this are too ambiguous for an exact-match shortcut
 MIN_IDENTIFIER_LEN = 5
 
@@ -47,8 +49,10 @@ class IndexData:
     idf: npt.NDArray[np.float32]
     offsets: npt.NDArray[np.int64]
     postings: npt.NDArray[np.int32]
-    #: first letter -> (tokens starting with it, their key ids)
-    buckets: dict[str, tuple[list[str], npt.NDArray[np.int32]]]
+    #: (first letter, length) -> (name tokens of that shape, their key ids), for fuzzy lookup
+    buckets: dict[tuple[str, int], tuple[list[str], npt.NDArray[np.int32]]]
+    #: each name token with one letter deleted -> the tokens it came from (one-edit lookup)
+    deletes: dict[str, tuple[str, ...]]
     identifiers: dict[str, list[int]] = field(default_factory=dict)
     version: int = FORMAT_VERSION
 
@@ -110,6 +114,10 @@ def build_index(entities: Iterable[Entity], state_key: str = "") -> IndexData:
         entity_source.append(sources.setdefault(entity.source, len(sources)))
         builder.add_entity(idx, entity)
     n_names = max(len(builder.name_entity), 1)
+    # the name tokens, as the very str objects of the vocabulary (pickled once)
+    base = sorted({t for toks in builder.name_tokens for t in toks})
+    keys = {k: k for k in builder.vocab}
+    base = [keys[t] for t in base]
     lengths = np.array([len(rows) for rows in builder.key_rows], dtype=np.int64)
     idf = np.log1p(n_names / np.maximum(lengths, 1)).astype(np.float32)
     offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
@@ -132,21 +140,37 @@ def build_index(entities: Iterable[Entity], state_key: str = "") -> IndexData:
         idf=idf,
         offsets=offsets,
         postings=postings,
-        buckets=_buckets(builder.vocab),
+        buckets=_buckets(builder.vocab, base),
+        deletes=_deletes(base),
         identifiers=builder.identifiers,
     )
 
 
-def _buckets(vocab: dict[str, int]) -> dict[str, tuple[list[str], npt.NDArray[np.int32]]]:
-    grouped: dict[str, list[tuple[str, int]]] = {}
-    for key, kid in vocab.items():
-        if not is_plain(key):
-            continue
-        grouped.setdefault(key[0], []).append((key, kid))
+def deletions(token: str) -> list[str]:
+    """``token`` with each one of its letters deleted."""
+    return [token[:i] + token[i + 1 :] for i in range(len(token))]
+
+
+def _buckets(
+    vocab: dict[str, int], base: list[str]
+) -> dict[tuple[str, int], tuple[list[str], npt.NDArray[np.int32]]]:
+    grouped: dict[tuple[str, int], list[str]] = {}
+    for token in base:
+        if len(token) >= MIN_FUZZY_LEN:
+            grouped.setdefault((token[0], len(token)), []).append(token)
     return {
-        first: ([k for k, _ in items], np.array([i for _, i in items], dtype=np.int32))
-        for first, items in grouped.items()
+        shape: (tokens, np.array([vocab[t] for t in tokens], dtype=np.int32))
+        for shape, tokens in grouped.items()
     }
+
+
+def _deletes(base: list[str]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for token in base:
+        if len(token) >= MIN_FUZZY_LEN and not token.isdigit():
+            for variant in dict.fromkeys(deletions(token)):
+                out.setdefault(variant, []).append(token)
+    return {variant: tuple(tokens) for variant, tokens in out.items()}
 
 
 def unknown_weight(data: IndexData) -> float:

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from clearance.index.build import IndexData, unknown_weight
+from clearance.index.build import IndexData, deletions, unknown_weight
 from clearance.index.keys import concatenations, derived_keys, identifier_key, token_forms
 
 FloatArray = npt.NDArray[np.float64]
@@ -38,6 +38,10 @@ class SearchParams:
     fuzzy_limit: int = 12
     #: tokens shorter than this are looked up exactly only
     min_fuzzy_len: int = 4
+    #: tokens this long are also compared with rapidfuzz (two or more edits)
+    long_token_len: int = 8
+    #: length difference searched around a long token
+    length_window: int = 2
     #: similarity credited to a phonetic, skeleton, nickname or romanisation key match
     phonetic_weight: float = 0.8
     skeleton_weight: float = 0.6
@@ -86,30 +90,47 @@ class IndexSearcher:
 
     def _key_matches(self, token: str) -> list[tuple[int, float]]:
         """Key ids that ``token`` may stand for, each with a similarity in (0, 1]."""
-        data, params = self.data, self.params
+        data = self.data
         out: dict[int, float] = {}
         exact = data.vocab.get(token)
         if exact is not None:
             out[exact] = 1.0
-            if self.data.offsets[exact + 1] - self.data.offsets[exact] > self._common_df:
+            if data.offsets[exact + 1] - data.offsets[exact] > self._common_df:
                 return list(out.items())
-        if len(token) >= params.min_fuzzy_len and token[0] in data.buckets:
-            choices, kids = data.buckets[token[0]]
-            found = process.extract(
-                token,
-                choices,
-                scorer=fuzz.ratio,
-                score_cutoff=params.fuzzy_cutoff,
-                limit=params.fuzzy_limit,
-            )
-            for _, score, pos in found:
-                kid = int(kids[pos])
-                out[kid] = max(out.get(kid, 0.0), score / 100.0)
+        if len(token) >= self.params.min_fuzzy_len and not token.isdigit():
+            for similar, sim in self._similar_tokens(token):
+                kid = data.vocab[similar]
+                out[kid] = max(out.get(kid, 0.0), sim)
         for derived in derived_keys(token):
             if (did := data.vocab.get(derived.key)) is not None:
                 sim = self._derived_sim[derived.kind]
                 out[did] = max(out.get(did, 0.0), sim)
         return list(out.items())
+
+    def _similar_tokens(self, token: str) -> list[tuple[str, float]]:
+        """Name tokens one edit away (deletion neighbourhood, exact dictionary lookups), and
+        for long tokens those rapidfuzz finds among tokens of the same first letter and a
+        similar length (two or more edits)."""
+        data, params = self.data, self.params
+        found: set[str] = set(data.deletes.get(token, ()))
+        for variant in deletions(token):
+            found.update(data.deletes.get(variant, ()))
+            if variant in data.vocab:  # the token with a letter too many
+                found.add(variant)
+        found.discard(token)
+        out = {t: fuzz.ratio(token, t) / 100.0 for t in found}
+        if len(token) >= params.long_token_len:
+            size = len(token)
+            for length in range(size - params.length_window, size + params.length_window + 1):
+                bucket = data.buckets.get((token[0], length))
+                if bucket is None:
+                    continue
+                for other, score, _ in process.extract(
+                    token, bucket[0], scorer=fuzz.ratio,
+                    score_cutoff=params.fuzzy_cutoff, limit=params.fuzzy_limit,
+                ):  # fmt: skip
+                    out[other] = max(out.get(other, 0.0), score / 100.0)
+        return [(t, sim) for t, sim in out.items() if sim * 100 >= params.fuzzy_cutoff]
 
     def _token_hits(self, token: str) -> tuple[IntArray, FloatArray] | None:
         """Name rows matching one query token, each with its best weight (cached: tokens

@@ -15,6 +15,7 @@ _HOW = {
     "spelling": "~",
     "native": "= (native script)",
     "acronym": "= (acronym)",
+    "vowel": "~ (vowel spelling)",
     "transliteration": "~ (transliteration)",
     "consonants": "~ (same consonants)",
 }

@@ -24,6 +24,7 @@ SINGLE_WORD_FLOOR = 0.5
 #: spellings this far apart are not tried with folded spellings (they never come close)
 LOOSE_FLOOR = 0.45
 PHONETIC_SIM = 0.9
+VOWEL_SIM = 0.9
 #: below this similarity two tokens are not considered the same name part at all
 MIN_SIM = 0.65
 
@@ -46,6 +47,8 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
         return ROMANISATION_SIM, "romanisation"
     distance = OSA.distance(a, b)
     sim = 1.0 - distance / max(la, lb)
+    if distance == 1 and la == lb and sim < VOWEL_SIM and _inner_vowel_swap(a, b):
+        return VOWEL_SIM, "vowel"
     if sim >= 0.9 or sim < LOOSE_FLOOR:
         return sim, "spelling"
     ka, kb = loose_key(a), loose_key(b)
@@ -59,6 +62,18 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
         if len(key) >= 3 and key == phonetic_key(b):
             return max(sim, PHONETIC_SIM), "phonetic"
     return sim, "spelling"
+
+
+_VOWEL_SET = frozenset("aeiouy")
+
+
+def _inner_vowel_swap(a: str, b: str) -> bool:
+    """One vowel written for another inside the word ("laden" / "ladin"); a different final
+    vowel is not one ("maria" / "mario" often names another person)."""
+    for i, (x, y) in enumerate(zip(a, b, strict=True)):
+        if x != y:
+            return i < len(a) - 1 and x in _VOWEL_SET and y in _VOWEL_SET
+    return False
 
 
 def shape(sim: float, floor: float = SHAPE_FLOOR) -> float:
