@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clearance.model import Entity
@@ -11,6 +11,7 @@ from clearance.store import codec
 from tests.store.test_roundtrip import entities
 
 
+@settings(deadline=None)  # a shared, loaded machine: no per-example deadline
 @given(st.sets(st.integers(min_value=0, max_value=2**32 - 1), max_size=300))
 def test_pack_unpack_ids(ids: set[int]) -> None:
     assert codec.unpack_ids(codec.pack_ids(ids)) == sorted(ids)
@@ -26,6 +27,7 @@ def test_dense_ids_pack_small() -> None:
     assert len(codec.pack_ids(ids)) < 200  # deltas of 1 compress to almost nothing
 
 
+@settings(deadline=None)  # a shared, loaded machine: no per-example deadline
 @given(entities("K1"))
 def test_records_decode_to_the_same_entity(entity: Entity) -> None:
     data = codec.canonical_bytes(entity)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 
 from clearance.diff import Diff, diff_entities, entity_change
 from clearance.model import Entity
@@ -10,6 +10,7 @@ from tests.store.fakesource import FAKE_ID
 from tests.store.test_roundtrip import datasets, entities
 
 
+@settings(deadline=None)  # a shared, loaded machine: no per-example deadline
 @given(old=datasets(), new=datasets())
 def test_added_removed_changed_partition_the_ids(
     old: dict[str, Entity], new: dict[str, Entity]
@@ -22,11 +23,13 @@ def test_added_removed_changed_partition_the_ids(
     assert [e.id for e in added] == sorted(e.id for e in added)
 
 
+@settings(deadline=None)  # a shared, loaded machine: no per-example deadline
 @given(old=datasets())
 def test_a_version_against_itself_is_empty(old: dict[str, Entity]) -> None:
     assert diff_entities(old, old) == ([], [], [])
 
 
+@settings(deadline=None)  # a shared, loaded machine: no per-example deadline
 @given(old=entities("X1"), new=entities("X1"))
 def test_change_reconstructs_the_new_entity(old: Entity, new: Entity) -> None:
     change = entity_change(old, new)
