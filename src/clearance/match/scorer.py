@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from clearance.match.explain import name_features
-from clearance.match.names import compare_all
-from clearance.match.ofac import ofac_features
+from clearance.match.names import NameComparison, compare_all
+from clearance.match.ofac import ofac_features, ofac_similarity
 from clearance.match.profiles import Profile, get_profile
 from clearance.match.qualifiers import (
     birth_date_feature,
@@ -92,20 +92,26 @@ class Matcher:
     def _names(
         self, query_names: tuple[str, ...], schema: str, target: CompiledEntity
     ) -> tuple[str, list[Feature]]:
-        best: tuple[float, str, list[Feature]] = (-1.0, "", [])
+        """The best name comparison over all query names and entity names, explained once."""
+        ofac = self.profile.name_algorithm == "ofac"
+        best: tuple[float, str, str, NameComparison | None, float] = (-1.0, "", "", None, 1.0)
         for qname in query_names:
-            qforms = name_forms(qname, schema)
+            qforms = () if ofac else name_forms(qname, schema)
             for cname in target.names:
                 factor = self.profile.weak_alias_factor if cname.kind == "weakAlias" else 1.0
-                if self.profile.name_algorithm == "ofac":
-                    feats = ofac_features(qname, cname.value)
+                if ofac:
+                    value, cmp = ofac_similarity(qname, cname.value)[0] * factor, None
                 else:
                     cmp = compare_all(qforms, cname.forms)
-                    feats = name_features(cmp, factor, cname.forms[0].kind)
-                total = sum(f.contribution for f in feats)
-                if total > best[0]:
-                    best = (total, cname.value, feats)
-        return best[1], best[2]
+                    value = cmp.score * factor
+                if value > best[0]:
+                    best = (value, qname, cname.value, cmp, factor)
+                    if value >= 1.0:
+                        break
+        _, qname, matched, cmp, factor = best
+        if ofac:
+            return matched, ofac_features(qname, matched) if matched else []
+        return matched, name_features(cmp, factor, cmp.right.kind) if cmp else []
 
     def score(self, query: Query, entity: Entity | CompiledEntity) -> MatchResult:
         target = entity if isinstance(entity, CompiledEntity) else compile_entity(entity)
