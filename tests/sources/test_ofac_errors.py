@@ -191,6 +191,8 @@ SAMPLES = {
     "sdn.csv": (FIXTURES / "sdn-csv" / "SDN.CSV").read_bytes(),
     "sdn.xml": (FIXTURES / "SDN.XML").read_bytes(),
     "sdn_advanced.xml": (FIXTURES / "SDN_ADVANCED.XML").read_bytes(),
+    "consolidated.xml": (FIXTURES / "consolidated.xml").read_bytes(),
+    "sdn-2024-01-15.csv.gz": gzip.compress((FIXTURES / "sdn-csv" / "SDN.CSV").read_bytes()),
 }
 NOISE = st.sampled_from(
     [b'"', b",", b"\r\n", b"\n", b"<", b">", b"</uid>", b"-0-", b"\x00", b"\xff", b"'", b";", b"x"]
@@ -203,8 +205,9 @@ def read_or_parse_error(name: str, data: bytes) -> None:
         path.write_bytes(data)
         for sibling in CSV_SET[1:] if name == "sdn.csv" else ():
             shutil.copy(FIXTURES / "sdn-csv" / sibling, Path(folder) / sibling)
+        source = ConsSource() if name == "consolidated.xml" else SdnSource()
         try:
-            dataset = SdnSource().read(path)
+            dataset = source.read(path)
         except ParseError as error:
             assert error.path
             return
