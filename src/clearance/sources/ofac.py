@@ -77,6 +77,8 @@ class OfacSource(Source):
                 # Readers check what they rely on and raise ParseError with the location;
                 # this only keeps the promise that bad input raises nothing else.
                 raise ParseError(str(path), None, f"unexpected content ({exc!r})") from exc
+            except OSError as exc:
+                raise ParseError(str(path), None, f"cannot read it ({exc})") from exc
 
     def _read(self, path: Path) -> Dataset:
         if path.is_dir():
