@@ -52,6 +52,7 @@ def serve(
     uvicorn.run(
         "clearance.api.app:create_app_from_env",
         factory=True,
+        http="clearance.api.protocol:NoDelayHTTPProtocol",
         host=host,
         port=port,
         workers=workers,
