@@ -38,13 +38,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_screen_data import SHARED, load_all  # noqa: E402
-
-from clearance.model import Query  # noqa: E402
-from clearance.screen import Screener  # noqa: E402
-from clearance.settings import Settings  # noqa: E402
-from clearance.store import Store  # noqa: E402
-from clearance.store.keys import KeyStore, open_database  # noqa: E402
+from bench_screen_data import SHARED, load_all
+from clearance.model import Query
+from clearance.screen import Screener
+from clearance.settings import Settings
+from clearance.store import Store
+from clearance.store.keys import KeyStore, open_database
 
 LEVELS = (1, 8, 32)
 
