@@ -16,8 +16,10 @@ Layout (all numpy arrays, so the index pickles and loads in milliseconds):
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -26,7 +28,7 @@ import orjson
 from clearance.model import IDENTIFIER_PROPS, Entity
 from clearance.index.keys import identifier_key, name_keys, token_forms
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 #: tokens shorter than this are looked up exactly only
 MIN_FUZZY_LEN = 4
 #: identifiers shorter than this are too ambiguous for an exact-match shortcut
@@ -51,8 +53,13 @@ class IndexData:
     postings: npt.NDArray[np.int32]
     #: (first letter, length) -> (name tokens of that shape, their key ids), for fuzzy lookup
     buckets: dict[tuple[str, int], tuple[list[str], npt.NDArray[np.int32]]]
-    #: each name token with one letter deleted -> the tokens it came from (one-edit lookup)
-    deletes: dict[str, tuple[str, ...]]
+    #: the name tokens (not concatenations or derived keys), sorted
+    tokens: list[str]
+    #: one-edit lookup: for each name token and each of its one-letter deletions, a stable
+    #: hash of that string (sorted) and the token it came from (a hash collision only adds a
+    #: token that the similarity check then drops). Arrays, so they load in microseconds.
+    delete_hash: npt.NDArray[np.uint32]
+    delete_token: npt.NDArray[np.int32]
     identifiers: dict[str, list[int]] = field(default_factory=dict)
     version: int = FORMAT_VERSION
 
@@ -141,7 +148,8 @@ def build_index(entities: Iterable[Entity], state_key: str = "") -> IndexData:
         offsets=offsets,
         postings=postings,
         buckets=_buckets(builder.vocab, base),
-        deletes=_deletes(base),
+        tokens=base,
+        **_deletes(base),
         identifiers=builder.identifiers,
     )
 
@@ -164,13 +172,25 @@ def _buckets(
     }
 
 
-def _deletes(base: list[str]) -> dict[str, tuple[str, ...]]:
-    out: dict[str, list[str]] = {}
-    for token in base:
+def variant_hash(value: str) -> int:
+    """A hash of a token variant that is the same in every process (unlike ``hash``)."""
+    return zlib.crc32(value.encode())
+
+
+def _deletes(base: list[str]) -> dict[str, Any]:
+    hashes: list[int] = []
+    owners: list[int] = []
+    for pos, token in enumerate(base):
         if len(token) >= MIN_FUZZY_LEN and not token.isdigit():
-            for variant in dict.fromkeys(deletions(token)):
-                out.setdefault(variant, []).append(token)
-    return {variant: tuple(tokens) for variant, tokens in out.items()}
+            for variant in {token, *deletions(token)}:
+                hashes.append(variant_hash(variant))
+                owners.append(pos)
+    hash_array = np.array(hashes, dtype=np.uint32)
+    order = np.argsort(hash_array, kind="stable")
+    return {
+        "delete_hash": hash_array[order],
+        "delete_token": np.array(owners, dtype=np.int32)[order],
+    }
 
 
 def unknown_weight(data: IndexData) -> float:

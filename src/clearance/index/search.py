@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from clearance.index.build import IndexData, deletions, unknown_weight
+from clearance.index.build import IndexData, deletions, unknown_weight, variant_hash
 from clearance.index.keys import concatenations, derived_keys, identifier_key, token_forms
 
 FloatArray = npt.NDArray[np.float64]
@@ -112,11 +112,12 @@ class IndexSearcher:
         for long tokens those rapidfuzz finds among tokens of the same first letter and a
         similar length (two or more edits)."""
         data, params = self.data, self.params
-        found: set[str] = set(data.deletes.get(token, ()))
-        for variant in deletions(token):
-            found.update(data.deletes.get(variant, ()))
-            if variant in data.vocab:  # the token with a letter too many
-                found.add(variant)
+        variants = deletions(token)
+        hashes = np.array([variant_hash(v) for v in (token, *variants)], dtype=np.uint32)
+        lo = np.searchsorted(data.delete_hash, hashes, side="left")
+        hi = np.searchsorted(data.delete_hash, hashes, side="right")
+        found = {data.tokens[i] for a, b in zip(lo, hi, strict=True) for i in data.delete_token[a:b]}
+        found.update(v for v in variants if v in data.vocab)  # the token with a letter too many
         found.discard(token)
         out = {t: fuzz.ratio(token, t) / 100.0 for t in found}
         if len(token) >= params.long_token_len:

@@ -10,7 +10,9 @@ from rigour.text.phonetics import metaphone
 
 from clearance.text.tables import loose_spellings, skeleton_map
 
-_VOWELS = str.maketrans("", "", "aeiouyw")
+# vowels, and the letters abjads also write vowels with (waw, yod: w, j, y); a final v (vav)
+# is dropped too
+_VOWELS = str.maketrans("", "", "aeiouywj")
 
 
 @lru_cache(maxsize=1 << 18)
@@ -44,6 +46,8 @@ def loose_key(token: str) -> str:
 def skeleton(token: str) -> str:
     """Consonant classes only, doubles collapsed, a final "h" dropped:
     "bettina" -> "btn", "karrah" -> "kr"."""
+    if len(token) > 2 and token[-1] == "v":
+        token = token[:-1]
     bare = token.translate(_VOWELS).translate(skeleton_map()) or token[:1]
     out = [bare[0]]
     for char in bare[1:]:
