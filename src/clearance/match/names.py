@@ -198,7 +198,8 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
     skeletons = left.abjad != right.abjad or (left.abjad and right.abjad)
     a, wa = _side(left, skeletons)
     b, wb = _side(right, skeletons)
-    if a and b and "".join(a) == "".join(b):
+    only_numbers = not a and not b and bool(left.numbers)
+    if (a and b and "".join(a) == "".join(b)) or only_numbers:
         parts = 1.0
         pairs_out = (
             tuple((x, x, 1.0, "exact") for x in a)
