@@ -198,7 +198,7 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
     skeletons = left.abjad != right.abjad or (left.abjad and right.abjad)
     a, wa = _side(left, skeletons)
     b, wb = _side(right, skeletons)
-    only_numbers = not a and not b and bool(left.numbers)
+    only_numbers = not a and not b and bool(left.numbers) and left.numbers == right.numbers
     if (a and b and "".join(a) == "".join(b)) or only_numbers:
         parts = 1.0
         pairs_out = (
