@@ -83,6 +83,8 @@ class Run:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     seconds: float = 0.0
+    #: status code -> count, of the failed requests
+    failures: dict[int, int] = field(default_factory=dict)
 
     def line(self, label: str) -> str:
         ms = np.array(self.latencies) * 1e3
@@ -91,6 +93,7 @@ class Run:
             f"{label:<14} clients {self.clients:>2}: {len(ms):>5} req in {self.seconds:5.1f} s, "
             f"{rate:7.1f} req/s, p50 {np.percentile(ms, 50):6.1f} ms, "
             f"p99 {np.percentile(ms, 99):6.1f} ms, errors {self.errors}"
+            + (f" {self.failures}" if self.failures else "")
         )
 
     @property
@@ -128,6 +131,11 @@ async def load(
                 run.latencies.append(time.perf_counter() - t0)
                 if response.status_code != 200:
                     run.errors += 1
+                    run.failures[response.status_code] = (
+                        run.failures.get(response.status_code, 0) + 1
+                    )
+                    if run.errors == 1:
+                        print(f"  first failure: {response.status_code} {response.text[:200]}")
 
         await asyncio.gather(*(client() for _ in range(clients)))
         run.seconds = time.perf_counter() - started
@@ -141,12 +149,16 @@ def free_port() -> int:
         return port
 
 
-def start_server(home: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    home: Path, workers: int, log: Path | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {**os.environ, "CLEARANCE_HOME": str(home), "CLEARANCE_API_RATE_PER_MINUTE": "0"}
     command = [sys.executable, "-m", "clearance", "serve", "--port", str(port)]
     command += ["--workers", str(workers)]
-    process = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+    command += ["--log-level", "warning"]  # errors only: an access line per request is noise here
+    stderr = log.open("wb") if log else subprocess.DEVNULL
+    process = subprocess.Popen(command, env=env, stderr=stderr)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -191,7 +203,8 @@ def main() -> None:
     in_process(screener, names, len(names))  # warm: entity caches filled, as in the server
     base_run = in_process(screener, names, min(args.requests, len(names)))
     print(base_run.line("in-process"))
-    process, base = start_server(args.home, args.workers)
+    log = args.home / "bench_api_server.log"
+    process, base = start_server(args.home, args.workers, log)
     try:
         # warm-up: every name twice, so each worker process has scored its candidates once
         asyncio.run(load(base, key, 8, names, 2 * len(names), 4 * args.seconds))
@@ -204,6 +217,9 @@ def main() -> None:
         process.send_signal(signal.SIGTERM)
         process.wait(30)
     print(f"load average after: {os.getloadavg()}")
+    errors = [line for line in log.read_text().splitlines() if '"level":"error"' in line]
+    if errors:
+        print(f"server errors ({len(errors)}), first: {errors[0][:2000]}")
     best = max(r.rate for r in runs)
     print(
         f"ratios: /match at 32 clients = {runs[-1].rate / base_run.rate:.2f}x in-process "

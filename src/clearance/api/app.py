@@ -99,13 +99,13 @@ def create_app(
         screener = screener or default_screener
         screener_factory = screener_factory or default_factory
     settings.home.mkdir(parents=True, exist_ok=True)
-    connection = open_database(str(settings.database_path))
-    keys = KeyStore(connection)
+    # one connection each: their statements never share a transaction or a lock
+    keys = KeyStore(open_database(str(settings.database_path)))
     services = ApiServices(
         settings=settings,
         store=store,
         screener=screener,
-        audit=AuditLog(connection),
+        audit=AuditLog(open_database(str(settings.database_path))),
         screener_factory=screener_factory,
     )
     jobs = JobManager(

@@ -15,6 +15,8 @@ from typing import Any
 
 import orjson
 
+from clearance.store.keys import write
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit_log (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -71,8 +73,8 @@ class AuditLog:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
         self._lock = threading.Lock()
-        with self._lock, self._db:
-            self._db.executescript(_SCHEMA)
+        with self._lock:
+            self._db.executescript(_SCHEMA)  # its own transaction (IF NOT EXISTS: idempotent)
 
     def record(self, entries: Sequence[AuditEntry]) -> None:
         """Write entries in one transaction (all or none)."""
@@ -92,7 +94,7 @@ class AuditLog:
         ]
         if not rows:
             return
-        with self._lock, self._db:
+        with self._lock, write(self._db):
             self._db.executemany(
                 "INSERT INTO audit_log (at, key_id, key_name, endpoint, request_id, query,"
                 " versions, algorithm, results) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

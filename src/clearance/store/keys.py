@@ -16,6 +16,8 @@ import hmac
 import secrets
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -95,8 +97,8 @@ class KeyStore:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
         self._lock = threading.Lock()
-        with self._lock, self._db:
-            self._db.executescript(_SCHEMA)
+        with self._lock:
+            self._db.executescript(_SCHEMA)  # its own transaction (IF NOT EXISTS: idempotent)
 
     def create(self, name: str, role: str) -> tuple[ApiKey, str]:
         """Create a key; returns its record and the secret (which is not stored)."""
@@ -114,7 +116,7 @@ class KeyStore:
             hint=secret[: len(KEY_PREFIX) + 4],
             created_at=_now(),
         )
-        with self._lock, self._db:
+        with self._lock, write(self._db):
             self._db.execute(
                 "INSERT INTO api_keys (id, name, role, digest, hint, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
@@ -125,8 +127,7 @@ class KeyStore:
     def list(self) -> list[ApiKey]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT id, name, role, hint, created_at, revoked_at FROM api_keys"
-                " ORDER BY rowid"
+                "SELECT id, name, role, hint, created_at, revoked_at FROM api_keys ORDER BY rowid"
             ).fetchall()
         return [ApiKey(*row) for row in rows]
 
@@ -140,7 +141,7 @@ class KeyStore:
             raise NotFoundError(f"No active API key with id or name {name_or_id!r}.")
         key = matches[0]
         if key.active:
-            with self._lock, self._db:
+            with self._lock, write(self._db):
                 self._db.execute(
                     "UPDATE api_keys SET revoked_at = ? WHERE id = ?", (_now(), key.id)
                 )
@@ -156,17 +157,34 @@ class KeyStore:
             raise AuthError("An API key is required: send 'Authorization: Bearer KEY'.")
         wanted = digest(secret)
         with self._lock:
-            row = self._db.execute(
+            rows = self._db.execute(
                 "SELECT id, name, role, hint, created_at, revoked_at, digest FROM api_keys"
                 " WHERE digest = ?",
                 (wanted,),
-            ).fetchone()
+            ).fetchall()  # fetchall: no statement left open holding a read snapshot
+        row = rows[0] if rows else None
         if row is None or not hmac.compare_digest(row[6], wanted) or row[5] is not None:
             raise AuthError("The API key is unknown or has been revoked.")
         key = ApiKey(*row[:6])
         if not key.allows(role):
             raise ForbiddenError(f"This needs the {role} role; the key has the {key.role} role.")
         return key
+
+
+@contextmanager
+def write(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A write transaction that takes the write lock at its start (waiting for it).
+
+    A deferred transaction that first reads and then writes fails at once with "database is
+    locked" when another process wrote in between; BEGIN IMMEDIATE waits instead.
+    """
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield connection
+    except BaseException:
+        connection.rollback()
+        raise
+    connection.commit()
 
 
 def open_database(path: str) -> sqlite3.Connection:
