@@ -92,10 +92,19 @@ class NameForm:
         return " ".join(self.tokens)
 
 
-def _drop_phrases(tokens: list[str], phrases: dict[tuple[str, ...], int]) -> list[str]:
+def _drop_phrases(
+    tokens: list[str], phrases: dict[tuple[str, ...], int], starts: frozenset[str]
+) -> list[str]:
+    """Tokens without the title phrases among them (a name is never emptied)."""
+    if starts.isdisjoint(tokens):
+        return tokens
     out: list[str] = []
     i = 0
     while i < len(tokens):
+        if tokens[i] not in starts:
+            out.append(tokens[i])
+            i += 1
+            continue
         for size in (3, 2, 1):
             if tuple(tokens[i : i + size]) in phrases and len(tokens) - size > 0:
                 i += size
@@ -108,7 +117,7 @@ def _drop_phrases(tokens: list[str], phrases: dict[tuple[str, ...], int]) -> lis
 
 def _person_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
     vocab = vocabulary()
-    kept = _drop_phrases(list(tokens), vocab.titles)
+    kept = _drop_phrases(list(tokens), vocab.titles, vocab.title_starts)
     kept = [t for t in kept if t not in vocab.suffixes] or kept
     return tuple(kept)
 

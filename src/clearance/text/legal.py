@@ -25,6 +25,21 @@ def _phrases() -> dict[tuple[str, ...], str]:
     return table
 
 
+@cache
+def _starts() -> frozenset[str]:
+    """First three letters of every legal-form word: other words are never folded."""
+    return frozenset(word[:3] for phrase in _phrases() for word in phrase)
+
+
+@cache
+def _first_words() -> frozenset[str]:
+    return frozenset(phrase[0] for phrase in _phrases())
+
+
+def _fold(word: str) -> str:
+    return loose_key(word) if len(word) > 3 and word[:3] in _starts() else word
+
+
 def strip_native_forms(text: str) -> tuple[str, tuple[str, ...]]:
     """Remove legal-form affixes written in CJK scripts; return the rest and their classes."""
     if text.isascii():
@@ -52,11 +67,16 @@ def split_forms(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
     longest = legal_forms().longest
     phrases = _phrases()
     replaced = tuple(replace_org_types_compare(" ".join(tokens), generic=True).split())
-    folded = tuple(loose_key(w) for w in replaced)
+    folded = tuple(_fold(w) for w in replaced)
+    firsts = _first_words()
     rest: list[str] = []
     found: list[str] = []
     i = 0
     while i < len(replaced):
+        if replaced[i] not in firsts and folded[i] not in firsts:
+            rest.append(replaced[i])
+            i += 1
+            continue
         for size in range(min(longest, len(replaced) - i), 0, -1):
             code = phrases.get(replaced[i : i + size]) or phrases.get(folded[i : i + size])
             if code is not None:

@@ -37,6 +37,7 @@ class Vocabulary:
     generic: frozenset[str]
     particles: frozenset[str]
     titles: dict[tuple[str, ...], int]  # title phrase -> length in tokens
+    title_starts: frozenset[str]
     suffixes: frozenset[str]
     vessel_prefixes: frozenset[str]
 
@@ -73,6 +74,7 @@ def vocabulary() -> Vocabulary:
         generic=frozenset(stop["generic"]),
         particles=frozenset(stop["person_particles"]),
         titles=title_map,
+        title_starts=frozenset(phrase[0] for phrase in title_map),
         suffixes=frozenset(titles["suffixes"]),
         vessel_prefixes=frozenset(titles.get("vessel_prefixes", [])),
     )
