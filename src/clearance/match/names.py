@@ -114,15 +114,28 @@ def _weights_for(
 def _align(
     a: tuple[str, ...], b: tuple[str, ...]
 ) -> tuple[list[tuple[int, int, float, str]], set[int], set[int]]:
-    cands: list[tuple[float, int, int, str]] = []
+    """One-to-one alignment, best pairs first: identical parts, then the most similar."""
+    free_a, free_b = set(range(len(a))), set(range(len(b)))
+    pairs: list[tuple[int, int, float, str]] = []
+    positions: dict[str, list[int]] = {}
+    for j, y in enumerate(b):
+        positions.setdefault(y, []).append(j)
     for i, x in enumerate(a):
-        for j, y in enumerate(b):
-            sim, how = token_similarity(x, y)
+        slots = positions.get(x)
+        if slots:
+            j = slots.pop(0)
+            free_a.discard(i)
+            free_b.discard(j)
+            pairs.append((i, j, 1.0, "exact"))
+    if not free_a or not free_b:
+        return pairs, free_a, free_b
+    cands: list[tuple[float, int, int, str]] = []
+    for i in free_a:
+        for j in free_b:
+            sim, how = token_similarity(a[i], b[j])
             if sim > MIN_SIM:
                 cands.append((sim, i, j, how))
     cands.sort(reverse=True)
-    free_a, free_b = set(range(len(a))), set(range(len(b)))
-    pairs: list[tuple[int, int, float, str]] = []
     for sim, i, j, how in cands:
         if i in free_a and j in free_b:
             free_a.discard(i)
