@@ -53,14 +53,17 @@ class Weights:
     legal_conflict: float = 0.05
     #: similarity under which a name part counts nothing (see ``tokens.shape``): strict for
     #: people (another first name is another person), gentler for organisations (a typo in
-    #: the one distinctive word) and for one-word names; strict for vessels (IMO decides)
+    #: the one distinctive word) and for one-word names, except one-word vessel names (sister
+    #: ships are often one letter apart: their IMO number decides)
     floor: float = SHAPE_FLOOR
     single_word_floor: float = SINGLE_WORD_FLOOR
 
 
 PERSON = Weights()
 ORG = Weights(conflict=1.0, extra=0.35, single_extra=0.35, floor=SINGLE_WORD_FLOOR)
-OBJECT = Weights(conflict=1.0, extra=0.4, single_extra=0.4, single_word_floor=SHAPE_FLOOR)
+OBJECT = Weights(
+    conflict=1.0, extra=0.4, single_extra=0.4, floor=SINGLE_WORD_FLOOR, single_word_floor=SHAPE_FLOOR
+)
 WEIGHTS = {"person": PERSON, "org": ORG, "object": OBJECT}
 
 
