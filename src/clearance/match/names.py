@@ -62,7 +62,11 @@ class Weights:
 PERSON = Weights()
 ORG = Weights(conflict=1.0, extra=0.35, single_extra=0.35, floor=SINGLE_WORD_FLOOR)
 OBJECT = Weights(
-    conflict=1.0, extra=0.4, single_extra=0.4, floor=SINGLE_WORD_FLOOR, single_word_floor=SHAPE_FLOOR
+    conflict=1.0,
+    extra=0.4,
+    single_extra=0.4,
+    floor=SINGLE_WORD_FLOOR,
+    single_word_floor=SHAPE_FLOOR,
 )
 WEIGHTS = {"person": PERSON, "org": ORG, "object": OBJECT}
 
