@@ -16,6 +16,7 @@ _HOW = {
     "native": "= (native script)",
     "acronym": "= (acronym)",
     "vowel": "~ (vowel spelling)",
+    "transposition": "~ (letters swapped)",
     "transliteration": "~ (transliteration)",
     "consonants": "~ (same consonants)",
 }

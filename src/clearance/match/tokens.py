@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Levenshtein
 
 from clearance.text.spelling import loose_key, phonetic_key
 from clearance.text.tables import nicknames, romanisations
@@ -25,6 +25,8 @@ SINGLE_WORD_FLOOR = 0.5
 LOOSE_FLOOR = 0.45
 PHONETIC_SIM = 0.9
 VOWEL_SIM = 0.9
+#: two adjacent letters swapped: the commonest typing error, rarely another name
+TRANSPOSE_SIM = 0.9
 #: below this similarity two tokens are not considered the same name part at all
 MIN_SIM = 0.65
 
@@ -47,8 +49,11 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
         return ROMANISATION_SIM, "romanisation"
     distance = OSA.distance(a, b)
     sim = 1.0 - distance / max(la, lb)
-    if distance == 1 and la == lb and sim < VOWEL_SIM and _inner_vowel_swap(a, b):
-        return VOWEL_SIM, "vowel"
+    if distance == 1 and la == lb and sim < TRANSPOSE_SIM:
+        if Levenshtein.distance(a, b) == 2:
+            return TRANSPOSE_SIM, "transposition"
+        if _inner_vowel_swap(a, b):
+            return VOWEL_SIM, "vowel"
     if sim >= 0.9 or sim < LOOSE_FLOOR:
         return sim, "spelling"
     ka, kb = loose_key(a), loose_key(b)
