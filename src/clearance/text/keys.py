@@ -95,13 +95,15 @@ class NameForm:
 def _drop_phrases(
     tokens: list[str], phrases: dict[tuple[str, ...], int], starts: frozenset[str]
 ) -> list[str]:
-    """Tokens without the title phrases among them (a name is never emptied)."""
+    """Tokens without the title phrases among them (a name is never emptied). A title word
+    right after a particle is a family name ("al shaykh"), not a title."""
     if starts.isdisjoint(tokens):
         return tokens
+    particles = vocabulary().particles
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        if tokens[i] not in starts:
+        if tokens[i] not in starts or (i and tokens[i - 1] in particles):
             out.append(tokens[i])
             i += 1
             continue
