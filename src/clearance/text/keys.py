@@ -16,7 +16,7 @@ from clearance.text.legal import split_forms, strip_native_forms
 from clearance.text.normalize import clean_latin, prepare
 from clearance.text.scripts import detect_script
 from clearance.text.spelling import loose_key, phonetic_key, skeleton
-from clearance.text.tables import vocabulary
+from clearance.text.tables import Vocabulary, vocabulary
 from clearance.text.translit import ABJADS, latin_variants
 
 __all__ = [
@@ -36,6 +36,7 @@ OBJECT_SCHEMATA = frozenset({"Vessel", "Airplane", "Vehicle"})
 GENERIC_WEIGHT = 0.3
 PARTICLE_WEIGHT = 0.3
 INITIAL_WEIGHT = 0.6
+PATRONYMIC_WEIGHT = 0.5
 
 
 def name_kind(schema: str) -> str:
@@ -157,11 +158,18 @@ def _is_number(token: str, kind: str) -> bool:
 def _weights(tokens: tuple[str, ...], kind: str) -> tuple[float, ...]:
     vocab = vocabulary()
     if kind == "person":
-        return tuple(
-            INITIAL_WEIGHT if len(t) == 1 else PARTICLE_WEIGHT if t in vocab.particles else 1.0
-            for t in tokens
-        )
+        return tuple(_person_weight(t, vocab) for t in tokens)
     return tuple(GENERIC_WEIGHT if t in vocab.generic else 1.0 for t in tokens)
+
+
+def _person_weight(token: str, vocab: Vocabulary) -> float:
+    if len(token) == 1:
+        return INITIAL_WEIGHT
+    if token in vocab.particles:
+        return PARTICLE_WEIGHT
+    if len(token) > 6 and token.endswith(vocab.patronymic_endings):
+        return PATRONYMIC_WEIGHT
+    return 1.0
 
 
 def _compile(

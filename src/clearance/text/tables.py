@@ -40,6 +40,7 @@ class Vocabulary:
     title_starts: frozenset[str]
     suffixes: frozenset[str]
     vessel_prefixes: frozenset[str]
+    patronymic_endings: tuple[str, ...]
 
 
 def _is_spaced_script(form: str) -> bool:
@@ -77,6 +78,7 @@ def vocabulary() -> Vocabulary:
         title_starts=frozenset(phrase[0] for phrase in title_map),
         suffixes=frozenset(titles["suffixes"]),
         vessel_prefixes=frozenset(titles.get("vessel_prefixes", [])),
+        patronymic_endings=tuple(dict.fromkeys(stop.get("patronymic_endings", []))),
     )
 
 
