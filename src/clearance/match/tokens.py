@@ -31,7 +31,7 @@ TRANSPOSE_SIM = 0.9
 MIN_SIM = 0.65
 
 
-@lru_cache(maxsize=1 << 20)
+@lru_cache(maxsize=1 << 18)
 def token_similarity(a: str, b: str) -> tuple[float, str]:
     """Similarity of two normalised tokens in [0, 1] and how it was established."""
     if a == b:
