@@ -3,6 +3,18 @@
 Public API (implemented in ``match/scorer.py``)::
 
     matcher = Matcher(profile="balanced")          # profiles from data/profiles.yaml
-    result = matcher.score(query, entity)           # Query x Entity -> MatchResult
+    compiled = matcher.prepare(entity)              # entity-side work, once per entity
+    result = matcher.score(query, compiled)         # Query x Entity -> MatchResult
     result = matcher.compare("a", "b", "Person")    # name x name -> MatchResult
+
+Layers, each pure:
+
+- ``tokens``: similarity of two name parts (exact, nickname, romanisation, initial,
+  transposition, vowel spelling, edit distance, phonetic key) with the reason;
+- ``names``: one-to-one alignment of the parts of two compiled names (identical parts first),
+  merged spellings ("sea lion" / "sealion"), acronyms, whole-name transliteration and native
+  script comparison; numbers and legal forms adjust;
+- ``qualifiers``: schema, birth date, country, gender, identifiers (profile weights);
+- ``explain``: the readable reasons; ``ofac``: the OFAC Sanctions List Search emulation;
+- ``scorer``: profiles, compiled entities, the one scoring path.
 """
