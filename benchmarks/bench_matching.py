@@ -98,6 +98,7 @@ def evaluate(name: str, scorer: Scorer, threshold: float, pairs: Iterable[Pair])
 def clear_caches() -> None:
     for fn in (
         normalize,
+        normalize_variants,
         latinize,
         latin_variants,
         name_forms,

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from clearance.text.legal import split_forms, strip_native_forms
-from clearance.text.normalize import clean_latin, prepare
+from clearance.text.normalize import normalize_variants, prepare
 from clearance.text.scripts import detect_script
 from clearance.text.spelling import loose_key, phonetic_key, skeleton
 from clearance.text.tables import Vocabulary, vocabulary
-from clearance.text.translit import ABJADS, latin_variants
+from clearance.text.translit import ABJADS
 
 __all__ = [
     "NameForm",
@@ -175,7 +175,7 @@ def _person_weight(token: str, vocab: Vocabulary) -> float:
 def _compile(
     original: str, native_text: str, latin: str, kind: str, script: str, forms: tuple[str, ...]
 ) -> NameForm:
-    tokens = tuple(clean_latin(latin).split())
+    tokens = tuple(latin.split())
     acronym = _acronym(tokens) if kind != "person" else ""
     legal: tuple[str, ...] = forms
     if kind == "person":
@@ -204,7 +204,7 @@ def _compile(
 
 @lru_cache(maxsize=1 << 18)
 def name_forms(name: str, schema: str = "LegalEntity") -> tuple[NameForm, ...]:
-    """Every compiled form of ``name`` (one per transliteration worth trying)."""
+    """Every compiled form of ``name``: one per spelling from ``normalize_variants``."""
     kind = name_kind(schema)
     text = prepare(name)
     script = detect_script(text)
@@ -212,7 +212,8 @@ def name_forms(name: str, schema: str = "LegalEntity") -> tuple[NameForm, ...]:
     if kind == "org":
         text, native_forms = strip_native_forms(text)
     return tuple(
-        _compile(name, text, latin, kind, script, native_forms) for latin in latin_variants(text)
+        _compile(name, text, latin, kind, script, native_forms)
+        for latin in normalize_variants(text)
     )
 
 

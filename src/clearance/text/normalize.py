@@ -11,6 +11,7 @@
    commas, slashes: ``"NORTH-WEST"`` -> ``"north west"``, ``"J.R."`` -> ``"j r"``);
 5. whitespace is collapsed to single spaces.
 
+``normalize_variants`` gives the same with every transliteration worth trying at step 2.
 ``tokenize`` splits the result. Name-level processing (titles, legal forms, stopwords) sits on
 top, in :mod:`clearance.text.keys`, and always starts from ``normalize``.
 """
@@ -21,7 +22,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from clearance.text.translit import latinize
+from clearance.text.translit import latin_variants, latinize
 
 _APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u201b\u02bb\u02bc\u02be\u02bf\u0060\u00b4]")
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
@@ -44,6 +45,14 @@ def normalize(text: str) -> str:
     prepared = prepare(text)
     # anyascii renders some letters with an apostrophe-like mark (soft sign, ayin): drop them
     return clean_latin(latinize(prepared))
+
+
+@lru_cache(maxsize=1 << 16)
+def normalize_variants(text: str) -> tuple[str, ...]:
+    """``normalize`` with every transliteration worth trying at step 2 (Russian and Ukrainian
+    romanisations of Cyrillic, Japanese readings of kanji); the first is ``normalize(text)``."""
+    prepared = prepare(text)
+    return tuple(dict.fromkeys(clean_latin(latin) for latin in latin_variants(prepared)))
 
 
 def tokenize(text: str) -> tuple[str, ...]:
