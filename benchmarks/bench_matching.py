@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from clearance.match.scorer import Matcher
 from clearance.match.tokens import token_similarity
 from clearance.text.keys import name_forms
-from clearance.text.normalize import normalize, normalize_variants
+from clearance.text.normalize import normalize
 from clearance.text.spelling import loose_key, phonetic_key, skeleton
 from clearance.text.translit import latin_variants, latinize
 from eval_pairs import EVAL, Pair, all_pairs
@@ -98,7 +98,6 @@ def evaluate(name: str, scorer: Scorer, threshold: float, pairs: Iterable[Pair])
 def clear_caches() -> None:
     for fn in (
         normalize,
-        normalize_variants,
         latinize,
         latin_variants,
         name_forms,

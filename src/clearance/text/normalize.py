@@ -47,7 +47,6 @@ def normalize(text: str) -> str:
     return clean_latin(latinize(prepared))
 
 
-@lru_cache(maxsize=1 << 16)
 def normalize_variants(text: str) -> tuple[str, ...]:
     """``normalize`` with every transliteration worth trying at step 2 (Russian and Ukrainian
     romanisations of Cyrillic, Japanese readings of kanji); the first is ``normalize(text)``."""
