@@ -12,14 +12,14 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from clearance import __version__
+from clearance import __version__, catalog
 from clearance.api import errors, routes, routes_ops
 from clearance.api.jobs import JobManager
 from clearance.api.middleware import RequestGuard
 from clearance.api.security import RateLimiter
 from clearance.api.services import ApiServices, Caller, ScreenerLike, ScreenParams, StoreLike
-from clearance.errors import InputError
-from clearance.screen import Screener
+from clearance.catalog import UpdateRequest
+from clearance.screen import Screener, refresh_index
 from clearance.settings import Settings
 from clearance.store import Store
 from clearance.store.audit import AuditLog
@@ -36,8 +36,19 @@ DESCRIPTION = """Sanctions and export-control screening over the official lists.
 Updater = Callable[[str], Mapping[str, Any]]
 
 
-def _no_updater(source_id: str) -> Mapping[str, Any]:
-    raise InputError("Source updates are not configured on this server; run `clearance update`.")
+def _updater(settings: Settings) -> Updater:
+    """Download and import one source, as `clearance update SOURCE` does, then bring the
+    persisted index up to date (the screeners reload from it)."""
+
+    def update(source_id: str) -> Mapping[str, Any]:
+        with Store.open(settings) as store:
+            outcome = catalog.update_source(
+                store, settings, source_id, UpdateRequest(sources=(source_id,))
+            )
+            refresh_index(store, settings)
+        return outcome.to_dict()
+
+    return update
 
 
 def _job_screener(services: ApiServices, keys: KeyStore) -> Callable[..., list[dict[str, Any]]]:
@@ -123,7 +134,7 @@ def create_app(
     app.state.keys = keys
     app.state.jobs = jobs
     app.state.limiter = RateLimiter(settings.api_rate_per_minute, settings.api_rate_burst)
-    app.state.updater = updater or _no_updater
+    app.state.updater = updater or _updater(settings)
     app.include_router(routes.router)
     app.include_router(routes_ops.router)
     app.include_router(routes_ops.health)

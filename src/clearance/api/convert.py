@@ -7,9 +7,11 @@ yente-shaped response dicts; screening rows -> queries.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import asdict, is_dataclass
 from typing import Any, Protocol
 
 from clearance.errors import InputError
+from clearance.match.profiles import get_profile
 from clearance.match.result import MatchResult
 from clearance.model import IDENTIFIER_PROPS, SCHEMATA, Entity, Query
 
@@ -165,4 +167,33 @@ def hit_summary(hit: HitLike, threshold: float | None) -> dict[str, Any]:
         "id": hit.entity.id,
         "score": round(hit.result.score, 4),
         "match": hit.result.score >= limit,
+    }
+
+
+def plain(value: Any) -> Any:
+    """A store value (dataclass, object with to_dict, mapping...) as plain JSON data."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {k: plain(v) for k, v in asdict(value).items()}
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def matcher_doc(profile: str, algorithm: str) -> dict[str, Any]:
+    """The profile in yente's algorithm-documentation shape: qualifiers as features."""
+    spec = get_profile(profile)
+    return {
+        "name": spec.name,
+        "description": spec.description or None,
+        "config": {"threshold": spec.threshold, "algorithm": algorithm},
+        "features": {
+            name: {"description": None, "coefficient": weight, "url": ""}
+            for name, weight in spec.qualifiers.items()
+        },
     }

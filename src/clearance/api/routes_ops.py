@@ -136,9 +136,12 @@ def revoke_key(request: Request, key: AdminKey, name_or_id: str) -> Any:
 
 @router.post("/sources/{source_id}/update", tags=["Admin"])
 def update_source(request: Request, key: AdminKey, source_id: str) -> Any:
-    """Download and import a new version of a source now (admin role)."""
-    updater = request.app.state.updater
-    return JsonResponse(dict(updater(source_id)))
+    """Download and import a new version of a source now (admin role), as `clearance update
+    SOURCE` does; the answer says whether it was imported or unchanged. Screening switches to
+    the new version once its index is ready."""
+    outcome = dict(request.app.state.updater(source_id))
+    services(request).refresh()
+    return JsonResponse(outcome)
 
 
 @health.get("/healthz", tags=["Health"], response_model=StatusResponse)

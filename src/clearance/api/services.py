@@ -7,15 +7,16 @@ audit trail.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, is_dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from clearance.api import convert
 from clearance.errors import DeadlineError, InputError, NotFoundError, TooLargeError
-from clearance.match.profiles import get_profile, profiles
+from clearance.match.profiles import profiles
 from clearance.model import Entity, Query
 from clearance.settings import Settings
 from clearance.sources import get_source
@@ -35,6 +36,11 @@ SCHEMA_FAMILY = {
 COUNTRY_PROPS = ("country", "nationality", "citizenship", "jurisdiction", "mainCountry")
 
 
+log = logging.getLogger("clearance.api")
+#: seconds between checks of the store's state (for screeners built over older versions)
+STATE_CHECK_SECONDS = 5.0
+
+
 class ScreenerLike(Protocol):
     def search(
         self,
@@ -47,6 +53,8 @@ class ScreenerLike(Protocol):
 
 class StoreLike(Protocol):
     def active_versions(self) -> Mapping[str, Any]: ...
+
+    def state_key(self) -> str: ...
 
     def get_entity(self, entity_id: str) -> Entity: ...
 
@@ -95,20 +103,6 @@ class ScreenParams:
     deadline: float | None = None
 
 
-def _plain(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        return {k: _plain(v) for k, v in asdict(value).items()}
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
-
-
 @dataclass
 class ApiServices:
     settings: Settings
@@ -119,6 +113,8 @@ class ApiServices:
     _screeners: dict[str, ScreenerLike] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _versions: tuple[float, dict[str, Any]] = (0.0, {})
+    _checked: float = 0.0
+    _reloading: threading.Lock = field(default_factory=threading.Lock)
 
     # -- shared helpers ----------------------------------------------------------------
 
@@ -134,12 +130,49 @@ class ApiServices:
         )
 
     def screener_for(self, profile: str) -> ScreenerLike:
+        self._check_state()
         if profile == self.settings.profile or self.screener_factory is None:
             return self.screener
         with self._lock:
             if profile not in self._screeners:
                 self._screeners[profile] = self.screener_factory(profile)
             return self._screeners[profile]
+
+    def _check_state(self) -> None:
+        """Every few seconds: if the store's active versions changed (``clearance update``,
+        ``POST /sources/{id}/update``), build screeners over the new state in the background
+        and swap them in; requests meanwhile use the previous ones."""
+        now = time.monotonic()
+        if self.screener_factory is None or now - self._checked < STATE_CHECK_SECONDS:
+            return
+        self._checked = now
+        current = getattr(self.screener, "state_key", None)
+        with self._lock:
+            wanted = self.store.state_key()
+        if current is None or current == wanted or self._reloading.locked():
+            return
+        threading.Thread(target=self._reload, name="screener-reload", daemon=True).start()
+
+    def _reload(self) -> None:
+        factory = self.screener_factory
+        if factory is None or not self._reloading.acquire(blocking=False):
+            return
+        try:
+            fresh = factory(self.settings.profile)
+            with self._lock:
+                self.screener = fresh
+                self._screeners = {}
+                self._versions = (0.0, {})
+            log.info("screener reloaded", extra={"state": getattr(fresh, "state_key", "")})
+        except Exception:
+            log.exception("screener reload failed; the previous lists stay in use")
+        finally:
+            self._reloading.release()
+
+    def refresh(self) -> None:
+        """Pick up a store change now (after an update made by this process)."""
+        self._versions = (0.0, {})
+        self._reload()
 
     def active_versions(self) -> dict[str, Any]:
         """Active list versions by source (cached for a second: it is read per request)."""
@@ -249,7 +282,7 @@ class ApiServices:
             audit_queries.append({"key": key, **responses[key]["query"]})
             audit_results.append([convert.hit_summary(h, params.threshold) for h in hits])
         self._audit(caller, audit_queries, audit_results, profile, algorithm)
-        matcher = matcher_doc(profile, algorithm)
+        matcher = convert.matcher_doc(profile, algorithm)
         return {"responses": responses, "matcher": matcher, "limit": params.limit}
 
     def _match_one(
@@ -270,7 +303,7 @@ class ApiServices:
 
     def _changed_since(self, entity_id: str, since: str) -> bool:
         for event in self.store.entity_history(entity_id):
-            data = _plain(event)
+            data = convert.plain(event)
             when = str(data.get("published") or data.get("imported_at") or data.get("at") or "")
             if when and when >= since and data.get("change", data.get("kind")) != "unchanged":
                 return True
@@ -340,7 +373,7 @@ class ApiServices:
     def history(self, entity_id: str) -> dict[str, Any]:
         with self._lock:
             entity = self.store.get_entity(entity_id)
-            events = [_plain(e) for e in self.store.entity_history(entity_id)]
+            events = [convert.plain(e) for e in self.store.entity_history(entity_id)]
         data = convert.entity_response(entity, self.last_seen(entity.source))
         dates = [str(e.get("published") or e.get("imported_at") or "") for e in events]
         dates = [d for d in dates if d]
@@ -403,7 +436,7 @@ class ApiServices:
     def sources(self) -> list[dict[str, Any]]:
         out = []
         for source, version in sorted(self.active_versions().items()):
-            data = _plain(version)
+            data = convert.plain(version)
             out.append(
                 {
                     "source": source,
@@ -429,20 +462,6 @@ class ApiServices:
             checks["store"] = f"failed: {type(exc).__name__}"
         checks["index"] = "ok" if self.screener is not None else "failed: no screener"
         return checks
-
-
-def matcher_doc(profile: str, algorithm: str) -> dict[str, Any]:
-    """The profile in yente's algorithm-documentation shape: qualifiers as features."""
-    spec = get_profile(profile)
-    return {
-        "name": spec.name,
-        "description": spec.description or None,
-        "config": {"threshold": spec.threshold, "algorithm": algorithm},
-        "features": {
-            name: {"description": None, "coefficient": weight, "url": ""}
-            for name, weight in spec.qualifiers.items()
-        },
-    }
 
 
 def _str_or_none(value: Any) -> str | None:
