@@ -134,7 +134,8 @@ def _org_tokens(tokens: tuple[str, ...], kind: str) -> tuple[tuple[str, ...], tu
             tokens = tokens[2:]
         return tokens, ()
     rest, forms = split_forms(tokens)
-    kept = tuple(t for t in rest if t not in vocab.drop)
+    expand = vocab.abbreviations
+    kept = tuple(expand.get(t, t) for t in rest if t not in vocab.drop)
     return (kept or rest or tokens), forms
 
 

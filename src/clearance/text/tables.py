@@ -41,6 +41,7 @@ class Vocabulary:
     suffixes: frozenset[str]
     vessel_prefixes: frozenset[str]
     patronymic_endings: tuple[str, ...]
+    abbreviations: dict[str, str]
 
 
 def _is_spaced_script(form: str) -> bool:
@@ -79,6 +80,7 @@ def vocabulary() -> Vocabulary:
         suffixes=frozenset(titles["suffixes"]),
         vessel_prefixes=frozenset(titles.get("vessel_prefixes", [])),
         patronymic_endings=tuple(dict.fromkeys(stop.get("patronymic_endings", []))),
+        abbreviations={str(k): str(v) for k, v in stop.get("abbreviations", {}).items()},
     )
 
 
