@@ -37,6 +37,8 @@ GENERIC_WEIGHT = 0.3
 PARTICLE_WEIGHT = 0.3
 INITIAL_WEIGHT = 0.6
 PATRONYMIC_WEIGHT = 0.5
+#: names longer than this (in words) are cut: no real name is, and alignment is quadratic
+MAX_TOKENS = 40
 
 
 def name_kind(schema: str) -> str:
@@ -176,7 +178,7 @@ def _person_weight(token: str, vocab: Vocabulary) -> float:
 def _compile(
     original: str, native_text: str, latin: str, kind: str, script: str, forms: tuple[str, ...]
 ) -> NameForm:
-    tokens = tuple(latin.split())
+    tokens = tuple(latin.split()[:MAX_TOKENS])
     acronym = _acronym(tokens) if kind != "person" else ""
     legal: tuple[str, ...] = forms
     if kind == "person":
