@@ -39,7 +39,6 @@ def test_both_header_schemes_are_accepted(env: ApiEnv) -> None:
 @pytest.mark.parametrize(
     ("method", "path", "role"),
     [
-        ("GET", "/entities/test-a:100", "analyst"),
         ("GET", "/entities/test-a:100/history", "analyst"),
         ("GET", "/keys", "admin"),
         ("POST", "/sources/test-a/update", "admin"),

@@ -85,7 +85,7 @@ def test_auth_failures_over_http(served: Served) -> None:
             "/match/default", json=YENTE_EXAMPLE, headers={"Authorization": "Bearer nope"}
         )
         assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "unauthorized"
-        low = client.get("/entities/test-a:9647", headers=served.auth())
+        low = client.get("/entities/test-a:9647/history", headers=served.auth())
         assert low.status_code == 403 and low.json()["error"]["code"] == "forbidden"
 
 

@@ -145,7 +145,12 @@ def create_app(
             return settings.api_max_upload_bytes
         return settings.api_max_body_bytes
 
-    app.add_middleware(RequestGuard, body_limit=body_limit, timeout=settings.api_request_timeout)
+    def time_limit(path: str) -> float | None:
+        if path.rstrip("/").endswith("/jobs"):
+            return None
+        return settings.api_request_timeout
+
+    app.add_middleware(RequestGuard, body_limit=body_limit, timeout=time_limit)
     return app
 
 

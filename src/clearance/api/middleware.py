@@ -4,8 +4,9 @@
   the response header and written in the log.
 - Body size: a declared ``Content-Length`` over the limit is refused before reading; a body
   without one is read up to the limit. Over it: 413 ``too_large``.
-- Time limit: when the app has not started its response after ``timeout`` seconds, a 504
-  ``timeout`` is sent and whatever the handler sends later is dropped.
+- Time limit: when the app has not started its response after ``timeout(path)`` seconds, a
+  504 ``timeout`` is sent and whatever the handler sends later is dropped. ``None`` means no
+  limit (job uploads: a large file on a slow link must not be answered 504 and still queued).
 - Anything the app raises that no handler mapped becomes 500 ``internal``: the traceback goes
   to the log, never into the response.
 - One JSON log line per request: time, level, method, path, status, duration_ms, key, request id.
@@ -28,10 +29,11 @@ log = logging.getLogger("clearance.api")
 access = logging.getLogger("clearance.api.access")
 
 ContentLimit = Callable[[str], int]
+TimeLimit = Callable[[str], float | None]
 
 
 class RequestGuard:
-    def __init__(self, app: ASGIApp, *, body_limit: ContentLimit, timeout: float) -> None:
+    def __init__(self, app: ASGIApp, *, body_limit: ContentLimit, timeout: TimeLimit) -> None:
         self.app = app
         self.body_limit = body_limit
         self.timeout = timeout
@@ -103,8 +105,12 @@ class RequestGuard:
         return replay
 
     async def _run(self, scope: Scope, receive: Receive, send: Send, state: dict[str, Any]) -> None:
+        limit = self.timeout(scope["path"])
+        if limit is None:
+            await self._call(scope, receive, send)
+            return
         task = asyncio.ensure_future(self._call(scope, receive, send))
-        done, _ = await asyncio.wait({task}, timeout=self.timeout)
+        done, _ = await asyncio.wait({task}, timeout=limit)
         if task in done:
             task.result()
             return
@@ -113,7 +119,7 @@ class RequestGuard:
             return
         # Sync handlers run in threads that cannot be interrupted: answer now and drop
         # whatever the handler sends when it finishes.
-        await send_timeout(scope, receive, send, self.timeout)
+        await send_timeout(scope, receive, send, limit)
         state["closed"] = True
 
     async def _call(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -118,8 +118,9 @@ def search(
 
 
 @router.get("/entities/{entity_id}", tags=["Data access"], response_model=EntityResponse)
-def entity(request: Request, key: AnalystKey, entity_id: str) -> Any:
-    """A listed entity in FollowTheMoney shape, with its listings (analyst role)."""
+def entity(request: Request, key: ScreenerKey, entity_id: str) -> Any:
+    """A listed entity in FollowTheMoney shape, with its listings (what a match result shows;
+    its history needs the analyst role)."""
     return JsonResponse(services(request).entity(entity_id))
 
 

@@ -1,7 +1,7 @@
 """Who may call what: API keys from the Authorization header, roles, per-key rate limits.
 
 Keys are sent as ``Authorization: Bearer KEY`` or ``Authorization: ApiKey KEY``. Roles:
-``screener`` (match, search, screen, jobs, sources), ``analyst`` (+ entity records and their
+``screener`` (match, search, screen, jobs, sources, entity records), ``analyst`` (+ entity
 history), ``admin`` (+ key management and source updates). Health checks and the OpenAPI
 document and docs page are open.
 """
