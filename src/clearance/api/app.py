@@ -127,6 +127,8 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         jobs.shutdown()
+        keys.close()
+        services.audit.close()
 
     app = _fastapi(lifespan)
     app.state.settings = settings

@@ -48,7 +48,7 @@ def serve(
             "pip install 'clearance[server]'."
         ) from exc
     conf = settings()
-    _keystore()  # create the key table before workers start
+    _keystore().close()  # create the key table before workers start
     uvicorn.run(
         "clearance.api.app:create_app_from_env",
         factory=True,

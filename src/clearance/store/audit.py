@@ -76,6 +76,10 @@ class AuditLog:
         with self._lock:
             self._db.executescript(_SCHEMA)  # its own transaction (IF NOT EXISTS: idempotent)
 
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
     def record(self, entries: Sequence[AuditEntry]) -> None:
         """Write entries in one transaction (all or none)."""
         rows = [

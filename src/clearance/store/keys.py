@@ -100,6 +100,10 @@ class KeyStore:
         with self._lock:
             self._db.executescript(_SCHEMA)  # its own transaction (IF NOT EXISTS: idempotent)
 
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
     def create(self, name: str, role: str) -> tuple[ApiKey, str]:
         """Create a key; returns its record and the secret (which is not stored)."""
         name = name.strip()
