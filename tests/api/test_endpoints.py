@@ -124,6 +124,7 @@ def test_openapi_document_is_valid_and_complete(env: ApiEnv) -> None:
         "/match/{dataset}", "/search", "/screen", "/jobs", "/jobs/{job_id}",
         "/jobs/{job_id}/result", "/entities/{entity_id}", "/entities/{entity_id}/history",
         "/sources", "/sources/{source_id}/update", "/keys", "/healthz", "/readyz",
+        "/search/{dataset}", "/algorithms",
     } <= paths  # fmt: skip
     assert "ApiKey" in spec["components"]["securitySchemes"]
     assert "security" in spec["paths"]["/match/{dataset}"]["post"]
@@ -141,3 +142,29 @@ def test_access_log_is_one_json_object_per_request(env: ApiEnv, caplog: Any) -> 
     )
     assert line["path"] == "/sources" and line["status"] == 200
     assert line["key"] == "test-screener" and line["request_id"] == "abc123"
+
+
+def test_yente_search_path_scopes_to_the_dataset(env: ApiEnv) -> None:
+    params = {"q": "Northwind Arms Trading"}
+    everywhere = env.client.get("/search/default", params=params, headers=env.auth()).json()
+    assert {"test-a:101", "test-b:2"} <= {r["id"] for r in everywhere["results"]}
+    only_b = env.client.get("/search/test-b", params=params, headers=env.auth()).json()
+    assert [r["id"] for r in only_b["results"]] == ["test-b:2"]
+    missing = env.client.get("/search/no-such-list", params=params, headers=env.auth())
+    assert missing.status_code == 404
+
+
+def test_algorithms_lists_the_profiles(env: ApiEnv) -> None:
+    data = env.client.get("/algorithms", headers=env.auth()).json()
+    names = [a["name"] for a in data["algorithms"]]
+    assert data["default"] == data["best"] == "balanced" and "balanced" in names
+    for name in names:
+        assert (
+            env.client.post(
+                "/match/default",
+                json={"queries": {"q": {"schema": "Person", "properties": {"name": ["A B"]}}}},
+                params={"algorithm": name},
+                headers=env.auth(),
+            ).json()["matcher"]["name"]
+            == name
+        )

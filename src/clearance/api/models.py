@@ -120,6 +120,14 @@ class MatcherDoc(BaseModel):
     features: dict[str, FeatureDoc] = Field(default_factory=dict)
 
 
+class AlgorithmsResponse(BaseModel):
+    """Usable ``algorithm`` values (yente's shape): our matching profiles."""
+
+    algorithms: list[MatcherDoc]
+    default: str
+    best: str
+
+
 class EntityMatchResponse(BaseModel):
     responses: dict[str, EntityMatches]
     matcher: MatcherDoc

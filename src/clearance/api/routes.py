@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 
 from clearance.api.errors import JsonResponse
 from clearance.api.models import (
+    AlgorithmsResponse,
     EntityMatchQuery,
     EntityMatchResponse,
     EntityResponse,
@@ -94,16 +95,24 @@ def match(
     return JsonResponse(result, headers={"x-batch-size": str(len(result["responses"]))})
 
 
+Q = Annotated[str, Query(min_length=1, max_length=1000, title="Name to search for")]
+SchemaFilter = Annotated[str, Query(title="Thing, LegalEntity, Person, Company...")]
+Countries = Annotated[list[str], Query(title="ISO country codes")]
+Datasets = Annotated[list[str], Query(title="Source ids")]
+Limit = Annotated[int, Query(ge=1, le=100)]
+Threshold = Annotated[float | None, Query(ge=0.0, le=1.0)]
+
+
 @router.get("/search", tags=["Matching"], response_model=SearchResponse)
 def search(
     request: Request,
     key: ScreenerKey,
-    q: Annotated[str, Query(min_length=1, max_length=1000, title="Name to search for")],
-    schema: Annotated[str, Query(title="Thing, LegalEntity, Person, Company...")] = "Thing",
-    countries: Annotated[list[str], Query()] = [],  # noqa: B006
-    datasets: Annotated[list[str], Query(title="Source ids")] = [],  # noqa: B006
-    limit: Annotated[int, Query(ge=1, le=100)] = 10,
-    threshold: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
+    q: Q,
+    schema: SchemaFilter = "Thing",
+    countries: Countries = [],  # noqa: B006 - FastAPI copies defaults
+    datasets: Datasets = [],  # noqa: B006
+    limit: Limit = 10,
+    threshold: Threshold = None,
 ) -> Any:
     """Search the lists for a name, with optional schema, country and list filters."""
     params = SearchParams(
@@ -115,6 +124,37 @@ def search(
         threshold=threshold,
     )
     return JsonResponse(services(request).search(params, caller(request, key)))
+
+
+@router.get("/search/{dataset}", tags=["Matching"], response_model=SearchResponse)
+def search_dataset(
+    request: Request,
+    key: ScreenerKey,
+    dataset: Annotated[str, Path(description="'default' (all lists) or a source id")],
+    q: Q,
+    schema: SchemaFilter = "Thing",
+    countries: Countries = [],  # noqa: B006
+    datasets: Datasets = [],  # noqa: B006
+    limit: Limit = 10,
+    threshold: Threshold = None,
+) -> Any:
+    """yente's form of `/search`: the dataset in the path (`default` for all lists)."""
+    scope = tuple(datasets) if dataset == "default" else (dataset,)
+    params = SearchParams(
+        q=q,
+        schema=schema,
+        countries=tuple(countries),
+        datasets=scope,
+        limit=limit,
+        threshold=threshold,
+    )
+    return JsonResponse(services(request).search(params, caller(request, key)))
+
+
+@router.get("/algorithms", tags=["Matching"], response_model=AlgorithmsResponse)
+def algorithms(request: Request, key: ScreenerKey) -> Any:
+    """The matching profiles usable as `algorithm` (yente's names map to the default)."""
+    return JsonResponse(services(request).algorithms())
 
 
 @router.get("/entities/{entity_id}", tags=["Data access"], response_model=EntityResponse)

@@ -433,6 +433,11 @@ class ApiServices:
         self._audit(caller, audit_rows, audit_results, profile, algorithm)
         return results
 
+    def algorithms(self) -> dict[str, Any]:
+        docs = [convert.matcher_doc(name, "") for name in profiles()]
+        default = self.settings.profile
+        return {"algorithms": docs, "default": default, "best": default}
+
     def sources(self) -> list[dict[str, Any]]:
         out = []
         for source, version in sorted(self.active_versions().items()):
