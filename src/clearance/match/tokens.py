@@ -25,6 +25,8 @@ SINGLE_WORD_FLOOR = 0.5
 LOOSE_FLOOR = 0.45
 PHONETIC_SIM = 0.9
 VOWEL_SIM = 0.9
+#: a name against its feminine form: below MIN_SIM, a different name part
+GENDERED_SIM = 0.6
 #: two adjacent letters swapped: the commonest typing error, rarely another name
 TRANSPOSE_SIM = 0.9
 #: below this similarity two tokens are not considered the same name part at all
@@ -39,6 +41,8 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
     la, lb = len(a), len(b)
     if la == 1 or lb == 1:
         return (INITIAL_SIM, "initial") if a[0] == b[0] else (0.0, "")
+    if _gendered_pair(a, b):
+        return GENDERED_SIM, "gendered form"
     groups = nicknames()
     ga, gb = groups.get(a), groups.get(b)
     if ga is not None and gb is not None and not ga.isdisjoint(gb):
@@ -70,6 +74,13 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
 
 
 _VOWEL_SET = frozenset("aeiouy")
+
+
+def _gendered_pair(a: str, b: str) -> bool:
+    """A name and its feminine form ("petrov" / "petrova", "ivan" / "ivana"): relatives, not
+    spellings of one name."""
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return len(short) >= 4 and long == short + "a"
 
 
 def _inner_vowel_swap(a: str, b: str) -> bool:
