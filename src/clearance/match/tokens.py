@@ -77,10 +77,12 @@ _VOWEL_SET = frozenset("aeiouy")
 
 
 def _gendered_pair(a: str, b: str) -> bool:
-    """A name and its feminine form ("petrov" / "petrova", "ivan" / "ivana"): relatives, not
-    spellings of one name."""
+    """A name and its feminine form ("petrov" / "petrova", "daniel" / "danielle"): relatives,
+    not spellings of one name."""
     short, long = (a, b) if len(a) < len(b) else (b, a)
-    return len(short) >= 4 and long == short + "a"
+    if len(short) < 4:
+        return False
+    return long == short + "a" or (short[-1] == "l" and long == short + "le")
 
 
 def _inner_vowel_swap(a: str, b: str) -> bool:
