@@ -132,3 +132,15 @@ def test_shutdown_cancels_running_jobs_between_chunks(tmp_path: Path) -> None:
     assert not (tmp_path / "jobs" / job["id"] / "result.jsonl").exists()
     with pytest.raises(NotFoundError):
         manager.result_path(job["id"], "key_1")
+
+
+def test_a_job_whose_process_died_reports_interrupted(tmp_path: Path) -> None:
+    manager = JobManager(tmp_path / "jobs", lambda rows, options: [])
+    folder = tmp_path / "jobs" / "job_dead0001"
+    folder.mkdir(parents=True)
+    no_such_pid = 2**22 + 12345  # above Linux's largest pid
+    status = {"id": "job_dead0001", "state": "running", "key_id": "k", "pid": no_such_pid}
+    (folder / "status.json").write_bytes(orjson.dumps(status))
+    reported = manager.status("job_dead0001", "k")
+    assert reported["state"] == "failed" and reported["error"]["code"] == "interrupted"
+    manager.shutdown()

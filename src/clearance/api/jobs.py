@@ -45,6 +45,18 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _alive(pid: Any) -> bool:
+    if not isinstance(pid, int):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by another user
+        return True
+    return True
+
+
 def format_for(filename: str | None, content_type: str | None, explicit: str | None) -> str:
     if explicit:
         if explicit not in FORMATS:
@@ -138,6 +150,13 @@ class JobManager:
             raise NotFoundError(f"No such job: {job_id!r}.") from None
         if key_id is not None and status.get("key_id") != key_id:
             raise NotFoundError(f"No such job: {job_id!r}.")
+        if status["state"] in ("queued", "running") and not _alive(status.get("pid")):
+            # the process running it died (a crash or kill -9, not a graceful shutdown)
+            status["error"] = {
+                "code": "interrupted",
+                "message": "The server process running this job stopped; submit it again.",
+            }
+            self._finish(job_id, status, "failed")
         return status
 
     def result_path(self, job_id: str, key_id: str | None) -> Path:
@@ -166,6 +185,7 @@ class JobManager:
             "matches": 0,
             "error": None,
             "key_id": key_id,
+            "pid": os.getpid(),
             "format": fmt,
             "options": dict(options),
         }
