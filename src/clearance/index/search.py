@@ -31,7 +31,12 @@ class SearchParams:
     #: most entities handed to the scorer per query
     max_candidates: int = 30
     #: entities ranked below this fraction of the best rank are dropped
-    relative_cutoff: float = 0.2
+    relative_cutoff: float = 0.4
+    #: rows ranked below this are dropped (rank: share of the query's weight the row covers,
+    #: lowered for rows much heavier than the query)
+    min_coverage: float = 0.4
+    #: how much names heavier than the query are ranked down (0: not at all)
+    name_norm_power: float = 0.25
     #: rapidfuzz ratio (0-100) a vocabulary token needs to stand for a query token
     fuzzy_cutoff: float = 75.0
     #: most vocabulary tokens one query token may stand for
@@ -185,8 +190,11 @@ class IndexSearcher:
         weights = np.concatenate([h[1] for h in hits])
         unique, inverse = np.unique(rows, return_inverse=True)
         gained = np.bincount(inverse, weights=weights)
-        norm = np.sqrt(self.data.name_norm[unique].astype(np.float64) * max(query_weight, 1e-6))
-        return unique.astype(np.int32), gained / np.maximum(norm, 1e-6)
+        power = self.params.name_norm_power
+        qw = max(query_weight, 1e-6)
+        names = np.maximum(self.data.name_norm[unique].astype(np.float64), 1e-6)
+        rank = np.minimum(gained / qw, 1.0) * (qw / np.maximum(names, qw)) ** power
+        return unique.astype(np.int32), rank
 
     def candidates(
         self,
@@ -210,6 +218,9 @@ class IndexSearcher:
             entities = data.name_entity[rows]
             if allowed is not None:
                 keep = allowed[data.entity_source[entities]]
+                entities, rank = entities[keep], rank[keep]
+            if params.min_coverage > 0:
+                keep = rank >= params.min_coverage
                 entities, rank = entities[keep], rank[keep]
             order = np.argsort(-rank, kind="stable")
             best = float(rank[order[0]]) if len(order) else 0.0
