@@ -49,7 +49,7 @@ def test_hit_carries_lists_programs_and_effects(screener: Screener) -> None:
 
 
 def test_hits_are_sorted_and_cut_by_threshold(screener: Screener) -> None:
-    hits = screener.search(Query(name="Hikvision Trading"), threshold=0.3)
+    hits = screener.search(Query(name="Hikvision"), threshold=0.3)
     scores = [h.score for h in hits]
     assert scores == sorted(scores, reverse=True) and len(hits) >= 2
     assert all(h.score >= 0.3 for h in hits)
