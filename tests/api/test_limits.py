@@ -150,7 +150,10 @@ def test_unexpected_errors_are_500_internal_and_logged(tmp_path: Path, caplog: A
 def test_slow_requests_get_504_timeout(tmp_path: Path) -> None:
     client, auth = _app_with(tmp_path, Slow, api_request_timeout=0.2)
     with client:
-        response = client.post("/match/default", json=MATCH, headers=auth)
+        response = client.post(
+            "/match/default", json=MATCH, headers={**auth, "X-Request-ID": "slow-1 <b>"}
+        )
         _error(response, 504, "timeout")
+        assert response.headers["x-request-id"] == "slow-1b"
         rows = [{"name": "Ivan Sidorov"}] * 3
         _error(client.post("/screen", json={"rows": rows}, headers=auth), 504, "timeout")

@@ -28,6 +28,7 @@ from clearance.api.errors import error_response
 log = logging.getLogger("clearance.api")
 access = logging.getLogger("clearance.api.access")
 
+ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:")
 ContentLimit = Callable[[str], int]
 TimeLimit = Callable[[str], float | None]
 
@@ -44,7 +45,8 @@ class RequestGuard:
             return
         started = time.perf_counter()
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        request_id = (headers.get("x-request-id") or "")[:64] or secrets.token_hex(8)
+        given = "".join(c for c in headers.get("x-request-id", "")[:64] if c in ID_CHARS)
+        request_id = given or secrets.token_hex(8)
         state: dict[str, Any] = {"status": 500, "started": False, "closed": False}
 
         async def guarded_send(message: Message) -> None:
@@ -61,7 +63,7 @@ class RequestGuard:
             body = await self._limited(scope, headers, receive, guarded_send)
             if body is not None:
                 scope.setdefault("state", {})["request_id"] = request_id
-                await self._run(scope, body, guarded_send, state)
+                await self._run(scope, body, (guarded_send, send), state)
         finally:
             self._log(scope, state["status"], started, request_id)
 
@@ -104,7 +106,11 @@ class RequestGuard:
 
         return replay
 
-    async def _run(self, scope: Scope, receive: Receive, send: Send, state: dict[str, Any]) -> None:
+    async def _run(
+        self, scope: Scope, receive: Receive, sends: tuple[Send, Send], state: dict[str, Any]
+    ) -> None:
+        """Run the app under the time limit; ``sends``: the guarded and the raw channel."""
+        send, raw_send = sends
         limit = self.timeout(scope["path"])
         if limit is None:
             await self._call(scope, receive, send)
@@ -119,8 +125,9 @@ class RequestGuard:
             return
         # Sync handlers run in threads that cannot be interrupted: answer now and drop
         # whatever the handler sends when it finishes.
-        await send_timeout(scope, receive, send, limit)
         state["closed"] = True
+        state["status"] = 504
+        await send_timeout(scope, receive, raw_send, limit)
 
     async def _call(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -146,6 +153,10 @@ class RequestGuard:
 
 
 async def send_timeout(scope: Scope, receive: Receive, send: Send, seconds: float) -> None:
+    request_id = str(scope.get("state", {}).get("request_id", ""))
     await error_response(
-        504, "timeout", f"The request took longer than {seconds:g} s and was abandoned."
+        504,
+        "timeout",
+        f"The request took longer than {seconds:g} s and was abandoned.",
+        {"x-request-id": request_id},
     )(scope, receive, send)
