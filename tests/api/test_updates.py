@@ -14,6 +14,8 @@ from clearance.index import ensure_index
 from clearance.settings import Settings
 from clearance.sources.base import Dataset
 from clearance.store import Store
+from clearance.store.audit import AuditLog
+from clearance.store.keys import open_database
 from tests.api.conftest import (
     ApiEnv,
     ListB,
@@ -78,6 +80,9 @@ def test_update_endpoint_switches_screening_to_the_new_version(updatable: ApiEnv
     versions = {s["source"]: s["version"] for s in after}
     assert versions["test-b"] != {s["source"]: s["version"] for s in before}["test-b"]
     assert {s["source"]: s["published"] for s in after}["test-b"] == "2026-11-20"
+    audit = AuditLog(open_database(str(updatable.settings.database_path)))
+    latest = audit.entries(limit=1)[0]
+    assert latest.versions == versions and latest.results[0]["id"] == "test-b:3"
 
 
 def test_an_update_made_elsewhere_is_picked_up(

@@ -114,7 +114,11 @@ class ApiServices:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _versions: tuple[float, dict[str, Any]] = (0.0, {})
     _checked: float = 0.0
+    _screened: dict[str, str] | None = None
     _reloading: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self._screened = self._snapshot()
 
     # -- shared helpers ----------------------------------------------------------------
 
@@ -158,9 +162,15 @@ class ApiServices:
         if factory is None or not self._reloading.acquire(blocking=False):
             return
         try:
+            with self._lock:
+                before = self.store.state_key()
+            versions = self._snapshot()
             fresh = factory(self.settings.profile)
+            if getattr(fresh, "state_key", before) != before:  # changed again meanwhile
+                versions = self._snapshot()
             with self._lock:
                 self.screener = fresh
+                self._screened = versions
                 self._screeners = {}
                 self._versions = (0.0, {})
             log.info("screener reloaded", extra={"state": getattr(fresh, "state_key", "")})
@@ -184,8 +194,17 @@ class ApiServices:
             self._versions = (now, cached)
         return cached
 
+    def _snapshot(self) -> dict[str, str]:
+        with self._lock:
+            active = self.store.active_versions()
+        return {source: str(getattr(v, "id", v)) for source, v in active.items()}
+
     def version_ids(self) -> dict[str, str]:
-        return {source: str(getattr(v, "id", v)) for source, v in self.active_versions().items()}
+        """Version ids of the lists being screened: those the screener was built from (the
+        store may already hold newer ones while the next screener is being built)."""
+        if self._screened is None:
+            self._screened = self._snapshot()
+        return self._screened
 
     def last_seen(self, source: str) -> str | None:
         version = self.active_versions().get(source)
