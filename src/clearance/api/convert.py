@@ -72,9 +72,7 @@ def example_to_query(schema: str, properties: Mapping[str, Any], reference: str 
             names = [" ".join(parts)]
     if not names:
         raise InputError("Cannot parse example entity: it has no name property.")
-    countries: list[str] = []
-    for prop in COUNTRY_PROPS:
-        countries += [c.lower() for c in _values(properties, prop) if c.lower() not in countries]
+    countries = dict.fromkeys(c.lower() for p in COUNTRY_PROPS for c in _values(properties, p))
     dates = [d for prop in DATE_PROPS for d in _values(properties, prop)]
     identifiers = [v for prop in IDENTIFIER_PROPS for v in _values(properties, prop)]
     gender = next(iter(_values(properties, "gender")), "")
