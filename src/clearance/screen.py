@@ -20,6 +20,10 @@ from clearance.settings import Settings
 from clearance.store import Store
 
 
+#: prepared entities kept per screener (bounded: a prepared entity holds compiled names)
+ENTITY_CACHE_SIZE = 12_000
+
+
 class Scorer(Protocol):
     """What the screener needs of a matcher."""
 
@@ -119,7 +123,7 @@ class Screener:
         """An indexed entity and its prepared form, decoded on first use and cached."""
         cached = self._entities.get(idx)
         if cached is None:
-            if len(self._entities) > 50_000:
+            if len(self._entities) >= ENTITY_CACHE_SIZE:
                 self._entities.clear()
             entity = self.index.entity(idx)
             cached = self._entities[idx] = (entity, self.scorer.prepare(entity))

@@ -85,9 +85,12 @@ def test_source_filter(searcher: IndexSearcher) -> None:
     assert found(searcher, "Hikvision", sources=["nope"]) == []
 
 
-def test_entities_round_trip_through_the_index() -> None:
-    data = build_index(ENTITIES[:3], "k")
+def test_entities_round_trip_through_the_index_without_their_record() -> None:
+    entity = make("a", "r", "Person", "Some Body")
+    entity.record = {"raw": "source line"}
+    data = build_index([*ENTITIES[:3], entity], "k")
     assert data.entity(1).to_dict() == ENTITIES[1].to_dict()
+    assert data.entity(3).to_dict() == {**entity.to_dict(), "record": {}}
 
 
 class _Store:

@@ -28,7 +28,7 @@ import orjson
 from clearance.model import IDENTIFIER_PROPS, Entity
 from clearance.index.keys import identifier_key, name_keys, token_forms
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 #: tokens shorter than this are looked up exactly only
 MIN_FUZZY_LEN = 4
 #: identifiers shorter than this are too ambiguous for an exact-match shortcut
@@ -41,7 +41,8 @@ class IndexData:
 
     state_key: str
     entity_ids: list[str]
-    #: each entity as compact JSON (decoded on demand when it becomes a candidate)
+    #: each entity as compact JSON (decoded on demand when it becomes a candidate), without
+    #: its source record: screening never reads it, and the store keeps it for display
     entity_blobs: list[bytes]
     entity_source: npt.NDArray[np.int16]
     sources: list[str]
@@ -117,7 +118,7 @@ def build_index(entities: Iterable[Entity], state_key: str = "") -> IndexData:
     for entity in entities:
         idx = len(ids)
         ids.append(entity.id)
-        blobs.append(orjson.dumps(entity.to_dict()))
+        blobs.append(orjson.dumps({**entity.to_dict(), "record": {}}))
         entity_source.append(sources.setdefault(entity.source, len(sources)))
         builder.add_entity(idx, entity)
     n_names = max(len(builder.name_entity), 1)

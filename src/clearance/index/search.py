@@ -81,7 +81,7 @@ class IndexSearcher:
         self.params = params or SearchParams()
         self._unknown = unknown_weight(data)
         self._common_df = max(int(len(data.name_entity) * self.params.common_fraction), 50)
-        self._cache: dict[str, tuple[IntArray, FloatArray] | None] = {}
+        self._cache: dict[str, list[tuple[int, float]]] = {}
         p = self.params
         self._derived_sim = {
             "phonetic": p.phonetic_weight,
@@ -139,17 +139,17 @@ class IndexSearcher:
         return [(t, sim) for t, sim in out.items() if sim * 100 >= params.fuzzy_cutoff]
 
     def _token_hits(self, token: str) -> tuple[IntArray, FloatArray] | None:
-        """Name rows matching one query token, each with its best weight (cached: tokens
-        recur across queries, and the fuzzy vocabulary lookup is the costly step)."""
-        if token in self._cache:
-            return self._cache[token]
-        if len(self._cache) >= self.params.cache_size:
-            self._cache.clear()
-        found = self._cache[token] = self._lookup(token)
-        return found
+        """Name rows matching one query token, each with its best weight."""
+        matches = self._cache.get(token)
+        if matches is None:
+            # cached: tokens recur across queries, and finding similar tokens is the costly
+            # step (the cache holds key ids only, so its memory stays small)
+            if len(self._cache) >= self.params.cache_size:
+                self._cache.clear()
+            matches = self._cache[token] = self._key_matches(token)
+        return self._lookup(matches)
 
-    def _lookup(self, token: str) -> tuple[IntArray, FloatArray] | None:
-        matches = self._key_matches(token)
+    def _lookup(self, matches: list[tuple[int, float]]) -> tuple[IntArray, FloatArray] | None:
         if not matches:
             return None
         rows = [self._rows(kid) for kid, _ in matches]
