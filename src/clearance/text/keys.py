@@ -130,10 +130,10 @@ def _person_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
 def _org_tokens(tokens: tuple[str, ...], kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     vocab = vocabulary()
     if kind == "object":
-        if len(tokens) > 1 and tokens[0] in vocab.vessel_prefixes:
-            tokens = tokens[1:]
-        elif len(tokens) > 2 and tokens[:2] in {("m", "v"), ("m", "t")}:
-            tokens = tokens[2:]
+        for size in (2, 1):
+            if len(tokens) > size and tokens[:size] in vocab.vessel_prefixes:
+                tokens = tokens[size:]
+                break
         return tokens, ()
     rest, forms = split_forms(tokens)
     expand = vocab.abbreviations

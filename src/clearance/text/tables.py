@@ -39,7 +39,7 @@ class Vocabulary:
     titles: dict[tuple[str, ...], int]  # title phrase -> length in tokens
     title_starts: frozenset[str]
     suffixes: frozenset[str]
-    vessel_prefixes: frozenset[str]
+    vessel_prefixes: frozenset[tuple[str, ...]]
     patronymic_endings: tuple[str, ...]
     abbreviations: dict[str, str]
 
@@ -78,7 +78,7 @@ def vocabulary() -> Vocabulary:
         titles=title_map,
         title_starts=frozenset(phrase[0] for phrase in title_map),
         suffixes=frozenset(titles["suffixes"]),
-        vessel_prefixes=frozenset(titles.get("vessel_prefixes", [])),
+        vessel_prefixes=frozenset(tuple(str(p).split()) for p in titles["vessel_prefixes"]),
         patronymic_endings=tuple(dict.fromkeys(stop.get("patronymic_endings", []))),
         abbreviations={str(k): str(v) for k, v in stop.get("abbreviations", {}).items()},
     )
@@ -120,6 +120,12 @@ def skeleton_map() -> dict[int, str]:
 @cache
 def syllabic_map() -> dict[int, str]:
     return str.maketrans(dict(load_data("romanisation.yaml")["syllabic_map"]))
+
+
+@cache
+def ukrainian_letters() -> frozenset[str]:
+    """Letters that mark Cyrillic text as Ukrainian (its romanisation is tried too)."""
+    return frozenset(str(load_data("romanisation.yaml")["ukrainian_letters"]))
 
 
 @cache

@@ -19,13 +19,12 @@ from anyascii import anyascii
 from pypinyin import Style, lazy_pinyin
 
 from clearance.text.scripts import char_script
-from clearance.text.tables import japanese_rules
+from clearance.text.tables import japanese_rules, ukrainian_letters
 
 #: scripts written without vowels: compare consonant skeletons
 ABJADS = frozenset({"Arab", "Hebr", "Syrc", "Thaa"})
 #: scripts whose romanisation adds vowels and merges l/r ("ロンドン" -> "rondon")
 SYLLABARIES = frozenset({"Jpan", "Hang", "Hani"})
-_UKRAINIAN_LETTERS = frozenset("іїєґ")
 
 
 @cache
@@ -109,7 +108,7 @@ def latin_variants(text: str) -> tuple[str, ...]:
             out.append(reading)
     if any(char_script(c) == "Cyrl" for c in text):
         names = ["Russian-Latin/BGN"]
-        if any(c in _UKRAINIAN_LETTERS for c in text.casefold()):
+        if not ukrainian_letters().isdisjoint(text.casefold()):
             names.insert(0, "Ukrainian-Latin/BGN")
         for name in names:
             value = anyascii(_icu(name).transliterate(text))
