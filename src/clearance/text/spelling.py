@@ -10,9 +10,9 @@ from rigour.text.phonetics import metaphone
 
 from clearance.text.tables import loose_spellings, skeleton_map
 
-# vowels, and the letters abjads also write vowels with (waw, yod: w, j, y); a final v (vav)
-# is dropped too
-_VOWELS = str.maketrans("", "", "aeiouywj")
+# vowels, and the letters abjads also write vowels with (yod: j, y)
+_VOWELS = str.maketrans("", "", "aeiouyj")
+_WEAK = str.maketrans("", "", "wv")
 
 
 @lru_cache(maxsize=1 << 18)
@@ -45,10 +45,13 @@ def loose_key(token: str) -> str:
 @lru_cache(maxsize=1 << 18)
 def skeleton(token: str) -> str:
     """Consonant classes only, doubles collapsed, a final "h" dropped:
-    "bettina" -> "btn", "karrah" -> "kr"."""
-    if len(token) > 2 and token[-1] == "v":
-        token = token[:-1]
-    bare = token.translate(_VOWELS).translate(skeleton_map()) or token[:1]
+    "bettina" -> "btn", "karrah" -> "kr". W and v are consonants only at the start of a word
+    (elsewhere abjads write vowels with the same letters: "mahmoud" / "mhmwd", "javad" / "jwd")."""
+    head, tail = token[:1], token[1:]
+    if head in ("w", "v"):
+        head = "b"
+    bare = (head + tail.translate(_WEAK)).translate(_VOWELS).translate(skeleton_map())
+    bare = bare or token[:1]
     out = [bare[0]]
     for char in bare[1:]:
         if char != out[-1]:

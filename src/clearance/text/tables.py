@@ -123,6 +123,13 @@ def syllabic_map() -> dict[int, str]:
 
 
 @cache
+def arabic_article() -> tuple[str, str]:
+    """The Arabic definite article and its Latin spelling, written apart when transliterated."""
+    spec = load_data("romanisation.yaml")["arabic_article"]
+    return str(spec["native"]), str(spec["latin"])
+
+
+@cache
 def ukrainian_letters() -> frozenset[str]:
     """Letters that mark Cyrillic text as Ukrainian (its romanisation is tried too)."""
     return frozenset(str(load_data("romanisation.yaml")["ukrainian_letters"]))

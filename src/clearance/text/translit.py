@@ -19,7 +19,7 @@ from anyascii import anyascii
 from pypinyin import Style, lazy_pinyin
 
 from clearance.text.scripts import char_script
-from clearance.text.tables import japanese_rules, ukrainian_letters
+from clearance.text.tables import arabic_article, japanese_rules, ukrainian_letters
 
 #: scripts written without vowels: compare consonant skeletons
 ABJADS = frozenset({"Arab", "Hebr", "Syrc", "Thaa"})
@@ -54,7 +54,17 @@ def _run_to_latin(script: str, run: str) -> str:
         return " ".join(lazy_pinyin(run, style=Style.NORMAL, errors="default"))
     if script == "Hang":
         return " ".join(anyascii(char) for char in run)
+    if script == "Arab":
+        return " ".join(_arabic_word(word) for word in run.split())
     return anyascii(run)
+
+
+def _arabic_word(word: str) -> str:
+    """An Arabic word in Latin, its definite article written apart ("السنوار" -> "al snwr")."""
+    article, latin = arabic_article()
+    if len(word) > len(article) + 1 and word.startswith(article):
+        return f"{latin} {anyascii(word[len(article) :])}"
+    return anyascii(word)
 
 
 @lru_cache(maxsize=1 << 16)
