@@ -134,3 +134,9 @@ def test_changed_since_keeps_entities_changed_after_the_date(env: ApiEnv) -> Non
     ]
     later = match(env, YENTE_EXAMPLE, changed_since="2026-12-01").json()
     assert later["responses"]["q1"]["results"] == []
+
+
+def test_excluded_schemata_are_dropped(env: ApiEnv) -> None:
+    body = {"queries": {"q": {"schema": "Company", "properties": {"name": ["Northwind Arms"]}}}}
+    results = match(env, body, exclude_schema="Company", threshold=0.3).json()["responses"]["q"]
+    assert all(r["schema"] != "Company" for r in results["results"])

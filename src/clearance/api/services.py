@@ -308,9 +308,10 @@ class ApiServices:
         self, screener: ScreenerLike, query: Query, params: MatchParams, sources: list[str] | None
     ) -> list[Any]:
         excluded = set(params.exclude_entity_ids)
-        hits = screener.search(
-            query, limit=params.limit + len(excluded), threshold=params.threshold, sources=sources
-        )
+        fetch = params.limit + len(excluded)
+        if params.exclude_schema or params.changed_since:  # filters after scoring: fetch more
+            fetch = max(fetch, params.limit * 4)
+        hits = screener.search(query, limit=fetch, threshold=params.threshold, sources=sources)
         hits = [
             h
             for h in hits
@@ -321,7 +322,9 @@ class ApiServices:
         return hits[: params.limit]
 
     def _changed_since(self, entity_id: str, since: str) -> bool:
-        for event in self.store.entity_history(entity_id):
+        with self._lock:
+            events = self.store.entity_history(entity_id)
+        for event in events:
             data = convert.plain(event)
             when = str(data.get("published") or data.get("imported_at") or data.get("at") or "")
             if when and when >= since and data.get("change", data.get("kind")) != "unchanged":
