@@ -38,11 +38,6 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
     """Similarity of two normalised tokens in [0, 1] and how it was established."""
     if a == b:
         return 1.0, "exact"
-    la, lb = len(a), len(b)
-    if la == 1 or lb == 1:
-        return (INITIAL_SIM, "initial") if a[0] == b[0] else (0.0, "")
-    if _gendered_pair(a, b):
-        return GENDERED_SIM, "gendered form"
     groups = nicknames()
     ga, gb = groups.get(a), groups.get(b)
     if ga is not None and gb is not None and not ga.isdisjoint(gb):
@@ -51,6 +46,11 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
     ra, rb = roman.get(a), roman.get(b)
     if ra is not None and rb is not None and not ra.isdisjoint(rb):
         return ROMANISATION_SIM, "romanisation"
+    la, lb = len(a), len(b)
+    if la == 1 or lb == 1:
+        return (INITIAL_SIM, "initial") if a[0] == b[0] else (0.0, "")
+    if _gendered_pair(a, b):
+        return GENDERED_SIM, "gendered form"
     distance = OSA.distance(a, b)
     sim = 1.0 - distance / max(la, lb)
     if distance == 1 and la == lb and sim < TRANSPOSE_SIM:

@@ -62,7 +62,7 @@ def _run_to_latin(script: str, run: str) -> str:
 def _arabic_word(word: str) -> str:
     """An Arabic word in Latin, its definite article written apart ("السنوار" -> "al snwr")."""
     article, latin = arabic_article()
-    if len(word) > len(article) + 1 and word.startswith(article):
+    if len(word) > len(article) + 2 and word.startswith(article):
         return f"{latin} {anyascii(word[len(article) :])}"
     return anyascii(word)
 
