@@ -138,5 +138,7 @@ def test_changed_since_keeps_entities_changed_after_the_date(env: ApiEnv) -> Non
 
 def test_excluded_schemata_are_dropped(env: ApiEnv) -> None:
     body = {"queries": {"q": {"schema": "Company", "properties": {"name": ["Northwind Arms"]}}}}
+    every = match(env, body, threshold=0.3).json()["responses"]["q"]["results"]
+    assert any(r["schema"] == "Company" for r in every)
     results = match(env, body, exclude_schema="Company", threshold=0.3).json()["responses"]["q"]
     assert all(r["schema"] != "Company" for r in results["results"])
