@@ -37,6 +37,7 @@ def serve(
 
     Every endpoint except /healthz, /readyz, /openapi.json and /docs needs an API key: create
     one with 'clearance keys create NAME --role screener'. Logs are JSON lines on stderr.
+    Limits come from CLEARANCE_API_* settings; rate limits are counted per process.
     """
     try:
         import uvicorn
