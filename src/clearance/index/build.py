@@ -26,9 +26,15 @@ import numpy.typing as npt
 import orjson
 
 from clearance.model import IDENTIFIER_PROPS, Entity
-from clearance.index.keys import identifier_key, name_keys, token_forms
+from clearance.index.keys import (
+    SYLLABIC_SCRIPTS,
+    identifier_key,
+    name_keys,
+    sound_text,
+    token_forms,
+)
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 6
 #: tokens shorter than this are looked up exactly only
 MIN_FUZZY_LEN = 4
 #: identifiers shorter than this are too ambiguous for an exact-match shortcut
@@ -48,6 +54,11 @@ class IndexData:
     sources: list[str]
     name_entity: npt.NDArray[np.int32]
     name_norm: npt.NDArray[np.float32]
+    #: the tokens of each name row joined by spaces, and their phonetic keys likewise
+    name_text: list[str]
+    name_sound: list[str]
+    #: rows written in a syllabic script (Chinese, Korean): their tokens are syllables
+    name_syllabic: npt.NDArray[np.bool_]
     vocab: dict[str, int]
     idf: npt.NDArray[np.float32]
     offsets: npt.NDArray[np.int64]
@@ -78,6 +89,7 @@ class _Builder:
         self.key_rows: list[list[int]] = []
         self.name_entity: list[int] = []
         self.name_tokens: list[tuple[str, ...]] = []
+        self.syllabic: list[bool] = []
         self.identifiers: dict[str, list[int]] = {}
 
     def key_id(self, key: str) -> int:
@@ -90,6 +102,7 @@ class _Builder:
     def add_entity(self, idx: int, entity: Entity) -> None:
         seen: set[tuple[str, ...]] = set()
         for name in entity.names:
+            syllabic = name.script in SYLLABIC_SCRIPTS
             for toks in token_forms(name.value, entity.schema):
                 if toks in seen:
                     continue
@@ -97,6 +110,7 @@ class _Builder:
                 row = len(self.name_entity)
                 self.name_entity.append(idx)
                 self.name_tokens.append(toks)
+                self.syllabic.append(syllabic)
                 for key in name_keys(toks):
                     self.key_rows[self.key_id(key)].append(row)
         for prop in IDENTIFIER_PROPS:
@@ -144,6 +158,9 @@ def build_index(entities: Iterable[Entity], state_key: str = "") -> IndexData:
         sources=list(sources),
         name_entity=np.array(builder.name_entity, dtype=np.int32),
         name_norm=np.array(norms, dtype=np.float32),
+        name_text=[" ".join(toks) for toks in builder.name_tokens],
+        name_sound=[sound_text(toks) for toks in builder.name_tokens],
+        name_syllabic=np.array(builder.syllabic, dtype=bool),
         vocab=builder.vocab,
         idf=idf,
         offsets=offsets,

@@ -36,6 +36,9 @@ PREFIXES = (PHONETIC, SKELETON, "#")
 MIN_DERIVED_LEN = 3
 
 _ID_CHARS = re.compile(r"[^0-9A-Z]+")
+#: scripts whose names are written in syllables (one token per character after
+#: transliteration), where the text of a name says little about how it is split
+SYLLABIC_SCRIPTS = frozenset({"Hani", "Hang", "Jpan"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +91,11 @@ def name_keys(toks: tuple[str, ...]) -> list[str]:
     for tok in toks:
         keys.update(dict.fromkeys(d.key for d in derived_keys(tok)))
     return list(keys)
+
+
+def sound_text(toks: tuple[str, ...]) -> str:
+    """The phonetic keys of a name's tokens, joined by spaces (a token without one stays)."""
+    return " ".join(phonetic_key(t) or t for t in toks)
 
 
 def is_plain(key: str) -> bool:

@@ -18,7 +18,15 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from clearance.index.build import IndexData, deletions, unknown_weight, variant_hash
-from clearance.index.keys import concatenations, derived_keys, identifier_key, token_forms
+from clearance.index.keys import (
+    SYLLABIC_SCRIPTS,
+    concatenations,
+    derived_keys,
+    identifier_key,
+    sound_text,
+    token_forms,
+)
+from clearance.text.scripts import detect_script
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]
@@ -35,6 +43,9 @@ class SearchParams:
     #: rows ranked below this are dropped (rank: share of the query's weight the row covers,
     #: lowered for rows much heavier than the query)
     min_coverage: float = 0.4
+    #: rows whose text and sound are less similar than this to every query name (rapidfuzz
+    #: token set ratio, 0-100) are not handed to the scorer (0: no such check)
+    min_text_similarity: float = 60.0
     #: how much names heavier than the query are ranked down (0: not at all)
     name_norm_power: float = 0.25
     #: rapidfuzz ratio (0-100) a vocabulary token needs to stand for a query token
@@ -206,6 +217,7 @@ class IndexSearcher:
     ) -> list[Candidate]:
         """The entities most likely to match, best first (identifier matches lead)."""
         data, params = self.data, self.params
+        names = list(names)
         limit = params.max_candidates if limit is None else limit
         allowed = self._source_mask(sources)
         out: dict[int, float] = {}
@@ -215,13 +227,13 @@ class IndexSearcher:
                     out[idx] = float("inf")
         rows, rank = self.rank_rows(names, schema)
         if len(rows):
-            entities = data.name_entity[rows]
+            keep = rank >= params.min_coverage
             if allowed is not None:
-                keep = allowed[data.entity_source[entities]]
-                entities, rank = entities[keep], rank[keep]
-            if params.min_coverage > 0:
-                keep = rank >= params.min_coverage
-                entities, rank = entities[keep], rank[keep]
+                keep &= allowed[data.entity_source[data.name_entity[rows]]]
+            rows, rank = rows[keep], rank[keep]
+            keep = self._text_similar(names, schema, rows)
+            rows, rank = rows[keep], rank[keep]
+            entities = data.name_entity[rows]
             order = np.argsort(-rank, kind="stable")
             best = float(rank[order[0]]) if len(order) else 0.0
             for pos in order:
@@ -229,6 +241,28 @@ class IndexSearcher:
                     break
                 out.setdefault(int(entities[pos]), float(rank[pos]))
         return [Candidate(i, data.entity_ids[i], r) for i, r in out.items()]
+
+    def _text_similar(
+        self, names: list[str], schema: str, rows: IntArray
+    ) -> npt.NDArray[np.bool_]:
+        """Rows whose normalised text, or the phonetic keys of their tokens, are close enough
+        to a query name's (rapidfuzz token set ratio, in C): spares the scorer most rows that
+        share a word or two only. Syllabic-script rows and queries are always kept."""
+        data, cutoff = self.data, self.params.min_text_similarity
+        if not len(rows) or cutoff <= 0 or any(detect_script(n) in SYLLABIC_SCRIPTS for n in names):
+            return np.ones(len(rows), dtype=bool)
+        forms = list(dict.fromkeys(t for n in names for t in query_forms(n, schema)))
+        best = np.zeros(len(rows), dtype=np.uint8)
+        for texts, table in (
+            ([" ".join(t) for t in forms], data.name_text),
+            ([sound_text(t) for t in forms], data.name_sound),
+        ):
+            found = process.cdist(
+                texts, [table[r] for r in rows], scorer=fuzz.token_set_ratio, dtype=np.uint8
+            )
+            best = np.maximum(best, found.max(axis=0))
+        keep: npt.NDArray[np.bool_] = (best >= cutoff) | data.name_syllabic[rows]
+        return keep
 
     def _source_mask(self, sources: Collection[str] | None) -> npt.NDArray[np.bool_] | None:
         if sources is None:
