@@ -30,6 +30,9 @@ class BatchOptions:
     limit: int = 10
     workers: int = 1
     chunk_size: int = 256
+    #: chunks a worker screens before it is replaced by a fresh fork: the scorer's caches
+    #: grow with every distinct name, and this bounds memory on inputs of any size
+    chunks_per_worker: int = 64
 
 
 def screen_chunk(screener: Screener, rows: list[Row], options: BatchOptions) -> list[RowResult]:
@@ -88,7 +91,10 @@ def run_batch(
     _WORKER["screener"] = screener  # inherited by forked workers
     try:
         with context.Pool(
-            options.workers, initializer=_init_worker, initargs=(settings, screener.profile)
+            options.workers,
+            initializer=_init_worker,
+            initargs=(settings, screener.profile),
+            maxtasksperchild=options.chunks_per_worker,
         ) as pool:
             pending: deque[tuple[int, AsyncResult[list[RowResult]]]] = deque()
             for chunk in _chunks(rows, options.chunk_size):

@@ -45,7 +45,7 @@ class SearchParams:
     min_coverage: float = 0.4
     #: rows whose text and sound are less similar than this to every query name (rapidfuzz
     #: token set ratio, 0-100) are not handed to the scorer (0: no such check)
-    min_text_similarity: float = 60.0
+    min_text_similarity: float = 70.0
     #: how much names heavier than the query are ranked down (0: not at all)
     name_norm_power: float = 0.25
     #: rapidfuzz ratio (0-100) a vocabulary token needs to stand for a query token
@@ -245,21 +245,21 @@ class IndexSearcher:
     def _text_similar(
         self, names: list[str], schema: str, rows: IntArray
     ) -> npt.NDArray[np.bool_]:
-        """Rows whose normalised text, or the phonetic keys of their tokens, are close enough
-        to a query name's (rapidfuzz token set ratio, in C): spares the scorer most rows that
-        share a word or two only. Syllabic-script rows and queries are always kept."""
+        """Rows whose normalised text, the phonetic keys of their tokens, or their text without
+        spaces are close enough to a query name's (rapidfuzz, in C): spares the scorer most
+        rows that share a word or two only. Syllabic-script rows and queries are always kept."""
         data, cutoff = self.data, self.params.min_text_similarity
         if not len(rows) or cutoff <= 0 or any(detect_script(n) in SYLLABIC_SCRIPTS for n in names):
             return np.ones(len(rows), dtype=bool)
         forms = list(dict.fromkeys(t for n in names for t in query_forms(n, schema)))
         best = np.zeros(len(rows), dtype=np.uint8)
-        for texts, table in (
-            ([" ".join(t) for t in forms], data.name_text),
-            ([sound_text(t) for t in forms], data.name_sound),
-        ):
-            found = process.cdist(
-                texts, [table[r] for r in rows], scorer=fuzz.token_set_ratio, dtype=np.uint8
-            )
+        row_texts = [data.name_text[r] for r in rows]
+        for texts, choices, scorer in (
+            ([" ".join(t) for t in forms], row_texts, fuzz.token_set_ratio),
+            ([sound_text(t) for t in forms], [data.name_sound[r] for r in rows], fuzz.token_set_ratio),
+            (["".join(t) for t in forms], [t.replace(" ", "") for t in row_texts], fuzz.ratio),
+        ):  # text, sound, and text without spaces ("hikvision" / "hik vision trading")
+            found = process.cdist(texts, choices, scorer=scorer, dtype=np.uint8)
             best = np.maximum(best, found.max(axis=0))
         keep: npt.NDArray[np.bool_] = (best >= cutoff) | data.name_syllabic[rows]
         return keep
