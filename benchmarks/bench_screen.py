@@ -28,15 +28,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_screen_data import load_all  # noqa: E402
-from gen_counterparties import rows as counterparty_rows  # noqa: E402
+from tests.screen_eval import listed_person_queries
 
-from clearance.index import build_index, save_index  # noqa: E402
-from clearance.model import Query  # noqa: E402
-from clearance.screen import Screener  # noqa: E402
-from clearance.store import Store  # noqa: E402
-from clearance.text.normalize import normalize  # noqa: E402
-from tests.screen_eval import listed_person_queries  # noqa: E402
+from bench_screen_data import load_all
+from clearance.index import build_index, save_index
+from clearance.model import Query
+from clearance.screen import Screener
+from clearance.store import Store
+from clearance.text.normalize import normalize
+from gen_counterparties import rows as counterparty_rows
 
 COLD = """
 import time, sys
@@ -66,16 +66,22 @@ def bench_build(settings_home: Path) -> None:
         built = time.perf_counter() - started
         save_index(data, settings.index_dir)
         total = time.perf_counter() - started
-    print(f"index build: {built:.2f} s ({total:.2f} s with saving) for {data.size:,} entities, "
-          f"{len(data.name_entity):,} name rows, {len(data.vocab):,} keys")
+    print(
+        f"index build: {built:.2f} s ({total:.2f} s with saving) for {data.size:,} entities, "
+        f"{len(data.name_entity):,} name rows, {len(data.vocab):,} keys"
+    )
 
 
 def bench_cold(home: Path) -> None:
     times = []
     for _ in range(3):
         started = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", COLD, str(home), "Hikvision"],
-                             capture_output=True, text=True, check=True).stdout.split()
+        out = subprocess.run(
+            [sys.executable, "-c", COLD, str(home), "Hikvision"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
         times.append((time.perf_counter() - started, float(out[0])))
     wall, inner = min(times)
     print(f"cold start to first result: {inner:.2f} s in-process ({wall:.2f} s with interpreter)")
@@ -106,8 +112,10 @@ def bench_queries(screener: Screener, queries: list[Query]) -> None:
         process.extract(normalize(query.name), names, scorer=fuzz.token_sort_ratio, limit=10)
         naive.append(time.perf_counter() - started)
     ratio = np.median(naive) / np.median(ours)
-    print(f"query latency, naive extract over {len(names):,} names: {stats(naive)} "
-          f"-> ours is {ratio:.0f}x faster (median)")
+    print(
+        f"query latency, naive extract over {len(names):,} names: {stats(naive)} "
+        f"-> ours is {ratio:.0f}x faster (median)"
+    )
     bench_nomenklatura(screener, queries[:300])
 
 
@@ -139,8 +147,10 @@ def bench_nomenklatura(screener: Screener, queries: list[Query]) -> None:
             algo.compare(qproxy, proxy, config)
         theirs.append(time.perf_counter() - started)
     ratio = sum(theirs) / max(sum(ours), 1e-9)
-    print(f"scoring our candidates, ours: {stats(ours)}; nomenklatura logic-v2: {stats(theirs)}"
-          f" -> ours is {ratio:.1f}x faster (total)")
+    print(
+        f"scoring our candidates, ours: {stats(ours)}; nomenklatura logic-v2: {stats(theirs)}"
+        f" -> ours is {ratio:.1f}x faster (total)"
+    )
 
 
 def _tree_pss_mb(root: int) -> float:
@@ -189,10 +199,12 @@ def bench_batch(home: Path, rows: int, workers: int) -> None:
         raise SystemExit(f"clearance screen failed with {proc.returncode}")
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     per_million = elapsed / rows * 1_000_000
-    print(f"clearance screen: {rows:,} rows in {elapsed:.1f} s ({rows / elapsed:,.0f} rows/s, "
-          f"{workers} workers) -> 1,000,000 rows in {per_million / 60:.1f} min (extrapolated); "
-          f"peak memory of the process tree {peak_tree:.0f} MB (PSS), largest single process "
-          f"{peak:.0f} MB (max RSS)")
+    print(
+        f"clearance screen: {rows:,} rows in {elapsed:.1f} s ({rows / elapsed:,.0f} rows/s, "
+        f"{workers} workers) -> 1,000,000 rows in {per_million / 60:.1f} min (extrapolated); "
+        f"peak memory of the process tree {peak_tree:.0f} MB (PSS), largest single process "
+        f"{peak:.0f} MB (max RSS)"
+    )
 
 
 def main() -> int:

@@ -16,15 +16,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_screen_data import SHARED, load_all  # noqa: E402
-
-from clearance.model import Query  # noqa: E402
-from clearance.screen import Screener  # noqa: E402
-from tests.screen_eval import (  # noqa: E402
+from tests.screen_eval import (
     company_cases,
     listed_person_queries,
     negative_queries,
 )
+
+from bench_screen_data import SHARED, load_all
+from clearance.model import Query
+from clearance.screen import Screener
 
 
 def main() -> int:
@@ -36,8 +36,10 @@ def main() -> int:
     found = [q for q, target, _ in queries if target in {h.entity.id for h in screener.search(q)}]
     missed = [(q.name, kind) for q, target, kind in queries
               if target not in {h.entity.id for h in screener.search(q)}]  # fmt: skip
-    print(f"UN people, perturbed: {len(found)}/{len(queries)} = {len(found) / len(queries):.4f} "
-          f"found above the threshold; missed: {missed[:10]}")
+    print(
+        f"UN people, perturbed: {len(found)}/{len(queries)} = {len(found) / len(queries):.4f} "
+        f"found above the threshold; missed: {missed[:10]}"
+    )
     alerts: list[str] = []
     total = 0
     for name in ("negatives_global_1k.csv", "negatives_us_1k.csv"):

@@ -24,16 +24,16 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_screen_data import SHARED, load_all  # noqa: E402
-
-from clearance.model import Entity, Query  # noqa: E402
-from clearance.screen import Screener  # noqa: E402
-from tests.screen_eval import (  # noqa: E402
+from tests.screen_eval import (
     company_cases,
     listed_person_queries,
     negative_queries,
     perturb,
 )
+
+from bench_screen_data import SHARED, load_all
+from clearance.model import Entity, Query
+from clearance.screen import Screener
 
 _STATE: dict[str, object] = {}
 
@@ -70,7 +70,9 @@ def _init(home: str) -> None:
     from clearance.settings import Settings
 
     screener = Screener.open(Settings(home=Path(home)))
-    prepared = [screener.scorer.prepare(screener.index.entity(i)) for i in range(screener.index.size)]
+    prepared = [
+        screener.scorer.prepare(screener.index.entity(i)) for i in range(screener.index.size)
+    ]
     _STATE.update(screener=screener, prepared=prepared)
 
 
@@ -105,8 +107,12 @@ def main() -> int:
     sizes: list[int] = []
     missed: list[tuple[str, str]] = []
     for (query, target), positives in zip(targeted, truth, strict=True):
-        got = {c.index for c in screener.searcher.candidates(
-            [query.name, *query.aliases], identifiers=query.identifiers, schema=query.schema)}
+        got = {
+            c.index
+            for c in screener.searcher.candidates(
+                [query.name, *query.aliases], identifiers=query.identifiers, schema=query.schema
+            )
+        }
         sizes.append(len(got))
         pairs += len(positives)
         found += sum(1 for i in positives if i in got)
@@ -119,12 +125,18 @@ def main() -> int:
                 missed.append((query.name, screener.index.entity(i).caption))
     print(f"store: {screener.index.size:,} entities, {len(screener.index.name_entity):,} names")
     print(f"queries: {len(queries)}; exhaustive scoring took {exhaustive_s:.0f} s")
-    print(f"candidate recall, all pairs at or above the threshold: {found}/{pairs} = "
-          f"{found / max(pairs, 1):.4f}")
-    print(f"candidate recall, the entity each variant was made from (when it passes): "
-          f"{target_found}/{target_pairs} = {target_found / max(target_pairs, 1):.4f}")
-    print(f"candidates per query: median {np.median(sizes):.0f}, mean {np.mean(sizes):.1f}, "
-          f"max {max(sizes)}; exhaustive would score {screener.index.size:,}")
+    print(
+        f"candidate recall, all pairs at or above the threshold: {found}/{pairs} = "
+        f"{found / max(pairs, 1):.4f}"
+    )
+    print(
+        f"candidate recall, the entity each variant was made from (when it passes): "
+        f"{target_found}/{target_pairs} = {target_found / max(target_pairs, 1):.4f}"
+    )
+    print(
+        f"candidates per query: median {np.median(sizes):.0f}, mean {np.mean(sizes):.1f}, "
+        f"max {max(sizes)}; exhaustive would score {screener.index.size:,}"
+    )
     for name, caption in missed[:25]:
         print(f"  missed (other entity): {name!r} -> {caption!r}")
     return 0

@@ -44,7 +44,11 @@ def screener() -> Screener:
 
 def write_inputs(tmp_path: Path) -> dict[str, Path]:
     header = ["name", "schema", "type", "country", "birth_date", "id_number", "reference"]
-    paths = {"csv": tmp_path / "in.csv", "jsonl": tmp_path / "in.jsonl", "xlsx": tmp_path / "in.xlsx"}
+    paths = {
+        "csv": tmp_path / "in.csv",
+        "jsonl": tmp_path / "in.jsonl",
+        "xlsx": tmp_path / "in.xlsx",
+    }
     with paths["csv"].open("w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, header)
         writer.writeheader()

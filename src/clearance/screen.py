@@ -19,7 +19,6 @@ from clearance.reference import effect_info
 from clearance.settings import Settings
 from clearance.store import Store
 
-
 #: prepared entities kept per screener (bounded: a prepared entity holds compiled names)
 ENTITY_CACHE_SIZE = 12_000
 

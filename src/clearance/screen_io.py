@@ -129,7 +129,7 @@ def _read_jsonl(path: Path) -> Iterator[dict[str, str]]:
 
 
 def _read_xlsx(path: Path) -> Iterator[dict[str, str]]:
-    import openpyxl  # noqa: PLC0415 (files extra, only for spreadsheets)
+    import openpyxl
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
@@ -144,7 +144,7 @@ def _read_xlsx(path: Path) -> Iterator[dict[str, str]]:
 
 def _read_parquet(path: Path) -> Iterator[dict[str, str]]:
     try:
-        import pyarrow.parquet as pq  # noqa: PLC0415 (files extra, only for Parquet)
+        import pyarrow.parquet as pq
     except ImportError as exc:
         raise InputError("Reading Parquet needs pyarrow: pip install 'clearance[files]'.") from exc
     for batch in pq.ParquetFile(path).iter_batches(batch_size=8192):
@@ -203,7 +203,9 @@ def row_query(row: dict[str, str], columns: Columns) -> Query:
         schema=parse_schema(_pick(row, columns.schema)),
         country=parse_countries(_pick(row, columns.country)),
         birth_date=parse_birth_date(_pick(row, columns.birth_date)),
-        identifiers=tuple(v.strip() for v in _SPLIT.split(_pick(row, columns.id_number)) if v.strip()),
+        identifiers=tuple(
+            v.strip() for v in _SPLIT.split(_pick(row, columns.id_number)) if v.strip()
+        ),
         reference=_pick(row, columns.reference),
         aliases=tuple(v.strip() for v in _SPLIT.split(_pick(row, columns.aliases)) if v.strip()),
     )
@@ -224,7 +226,8 @@ def flat_lines(result: RowResult) -> Iterator[list[Any]]:
         yield head + [""] * (len(CSV_COLUMNS) - len(head))
     for m in result.matches:
         effect = m.get("effect") or {}
-        yield head + [
+        yield [
+            *head,
             m["entity_id"], m["source"], m["source_id"], m["name"], m.get("matched_name", ""),
             m["schema"], m["score"], ";".join(m["lists"]), ";".join(m["programs"]),
             effect.get("label", ""),
@@ -246,7 +249,7 @@ class Writer:
         elif fmt == "xlsx":
             if path is None:
                 raise InputError("XLSX output needs --out FILE.")
-            import openpyxl  # noqa: PLC0415 (files extra, only for spreadsheets)
+            import openpyxl
 
             self._book = openpyxl.Workbook(write_only=True)
             self._sheet = self._book.create_sheet("matches")

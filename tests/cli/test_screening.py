@@ -70,7 +70,9 @@ def test_search_source_filter_and_no_match(home: Path, capsys: pytest.CaptureFix
     assert code == 0 and "No match" in out
 
 
-@pytest.mark.parametrize("args", [["  "], ["X", "--birth-date", "01/02/1970"], ["X", "--schema", "Ship"]])
+@pytest.mark.parametrize(
+    "args", [["  "], ["X", "--birth-date", "01/02/1970"], ["X", "--schema", "Ship"]]
+)
 def test_search_bad_input_exits_2(
     home: Path, capsys: pytest.CaptureFixture[str], args: list[str]
 ) -> None:
@@ -106,7 +108,9 @@ def test_screen_jsonl(
     assert "unknown schema" in rows[2]["error"] and "ISO 3166" in rows[3]["error"]
 
 
-def test_screen_csv_to_stdout(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_screen_csv_to_stdout(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = invoke(capsys, "screen", str(_input(tmp_path)), "--format", "csv",
                           "--name-column", "vendor_name", "--workers", "1")  # fmt: skip
     assert code == 0
@@ -122,7 +126,9 @@ def test_screen_missing_file_exits_2(home: Path, capsys: pytest.CaptureFixture[s
 
 
 @pytest.mark.skipif(not VENDORS.is_file(), reason="examples/vendors.csv not present")
-def test_screen_example_vendors(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_screen_example_vendors(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "hits.jsonl"
     code, _, _ = invoke(capsys, "screen", str(VENDORS), "--out", str(out))
     assert code == 0

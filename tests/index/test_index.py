@@ -24,7 +24,13 @@ def make(source: str, sid: str, schema: str, *names: str, **props: str) -> Entit
 
 
 ENTITIES = [
-    make("a", "1", "Company", "Hangzhou Hikvision Digital Technology Co., Ltd.", "杭州海康威视数字技术股份有限公司"),
+    make(
+        "a",
+        "1",
+        "Company",
+        "Hangzhou Hikvision Digital Technology Co., Ltd.",
+        "杭州海康威视数字技术股份有限公司",
+    ),
     make("a", "2", "Person", "Muammar Qaddafi", passportNumber="B-1234567"),
     make("a", "3", "Company", "Huawei Technologies Co. Ltd", "华为技术有限公司"),
     make("b", "4", "Company", "Hik Vision Trading"),
@@ -134,9 +140,7 @@ def test_identifier_key() -> None:
     assert identifier_key(" ab-12 34/5 ") == "AB12345"
 
 
-names = st.text(
-    alphabet=st.characters(categories=["L", "N", "Zs", "P"]), min_size=1, max_size=40
-)
+names = st.text(alphabet=st.characters(categories=["L", "N", "Zs", "P"]), min_size=1, max_size=40)
 
 
 @given(names)

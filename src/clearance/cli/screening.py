@@ -13,8 +13,6 @@ from clearance.cli.context import echo_json, settings
 from clearance.errors import InputError
 from clearance.model import Query
 from clearance.screen import Hit, Screener
-from clearance.settings import Settings
-from clearance.store import Store
 from clearance.screen_batch import BatchOptions, run_batch
 from clearance.screen_io import (
     OUTPUT_FORMATS,
@@ -27,6 +25,8 @@ from clearance.screen_io import (
     parse_schema,
     read_rows,
 )
+from clearance.settings import Settings
+from clearance.store import Store
 
 
 def _describe(rank: int, hit: Hit) -> str:

@@ -25,7 +25,6 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from clearance.model import IDENTIFIER_PROPS, Entity
 from clearance.index.keys import (
     SYLLABIC_SCRIPTS,
     identifier_key,
@@ -33,6 +32,7 @@ from clearance.index.keys import (
     sound_text,
     token_forms,
 )
+from clearance.model import IDENTIFIER_PROPS, Entity
 
 FORMAT_VERSION = 6
 #: tokens shorter than this are looked up exactly only

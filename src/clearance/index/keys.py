@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from anyascii import anyascii
 
@@ -67,7 +68,7 @@ def derived_keys(token: str) -> tuple[Derived, ...]:
 
 def concatenations(toks: tuple[str, ...]) -> list[str]:
     """Each pair of adjacent tokens written together, and the whole name if it is short."""
-    out = [a + b for a, b in zip(toks, toks[1:], strict=False)]
+    out = [a + b for a, b in pairwise(toks)]
     if 2 < len(toks) <= 4:
         out.append("".join(toks))
     return out

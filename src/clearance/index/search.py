@@ -132,7 +132,9 @@ class IndexSearcher:
         hashes = np.array([variant_hash(v) for v in (token, *variants)], dtype=np.uint32)
         lo = np.searchsorted(data.delete_hash, hashes, side="left")
         hi = np.searchsorted(data.delete_hash, hashes, side="right")
-        found = {data.tokens[i] for a, b in zip(lo, hi, strict=True) for i in data.delete_token[a:b]}
+        found = {
+            data.tokens[i] for a, b in zip(lo, hi, strict=True) for i in data.delete_token[a:b]
+        }
         found.update(v for v in variants if v in data.vocab)  # the token with a letter too many
         found.discard(token)
         out = {t: fuzz.ratio(token, t) / 100.0 for t in found}
@@ -203,8 +205,8 @@ class IndexSearcher:
         gained = np.bincount(inverse, weights=weights)
         power = self.params.name_norm_power
         qw = max(query_weight, 1e-6)
-        names = np.maximum(self.data.name_norm[unique].astype(np.float64), 1e-6)
-        rank = np.minimum(gained / qw, 1.0) * (qw / np.maximum(names, qw)) ** power
+        row_weight = np.maximum(self.data.name_norm[unique].astype(np.float64), qw)
+        rank = np.minimum(gained / qw, 1.0) * (qw / row_weight) ** power
         return unique.astype(np.int32), rank
 
     def candidates(
@@ -242,9 +244,7 @@ class IndexSearcher:
                 out.setdefault(int(entities[pos]), float(rank[pos]))
         return [Candidate(i, data.entity_ids[i], r) for i, r in out.items()]
 
-    def _text_similar(
-        self, names: list[str], schema: str, rows: IntArray
-    ) -> npt.NDArray[np.bool_]:
+    def _text_similar(self, names: list[str], schema: str, rows: IntArray) -> npt.NDArray[np.bool_]:
         """Rows whose normalised text, the phonetic keys of their tokens, or their text without
         spaces are close enough to a query name's (rapidfuzz, in C): spares the scorer most
         rows that share a word or two only. Syllabic-script rows and queries are always kept."""
@@ -256,7 +256,11 @@ class IndexSearcher:
         row_texts = [data.name_text[r] for r in rows]
         for texts, choices, scorer in (
             ([" ".join(t) for t in forms], row_texts, fuzz.token_set_ratio),
-            ([sound_text(t) for t in forms], [data.name_sound[r] for r in rows], fuzz.token_set_ratio),
+            (
+                [sound_text(t) for t in forms],
+                [data.name_sound[r] for r in rows],
+                fuzz.token_set_ratio,
+            ),
             (["".join(t) for t in forms], [t.replace(" ", "") for t in row_texts], fuzz.ratio),
         ):  # text, sound, and text without spaces ("hikvision" / "hik vision trading")
             found = process.cdist(texts, choices, scorer=scorer, dtype=np.uint8)
