@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from clearance.text.legal import split_forms, strip_native_forms
-from clearance.text.normalize import normalize_variants, prepare
+from clearance.text.normalize import clean_latin, normalize_variants, prepare
 from clearance.text.scripts import detect_script
 from clearance.text.spelling import loose_key, phonetic_key, skeleton
 from clearance.text.tables import Vocabulary, vocabulary
@@ -209,6 +209,12 @@ def _compile(
 def name_forms(name: str, schema: str = "LegalEntity") -> tuple[NameForm, ...]:
     """Every compiled form of ``name``: one per spelling from ``normalize_variants``."""
     kind = name_kind(schema)
+    if name.isascii():
+        # NFKC and transliteration leave ASCII text as it is: skip them (the common case)
+        text = name.lower()
+        latin = clean_latin(text)
+        script = "Latn" if latin and not latin.replace(" ", "").isdigit() else detect_script(text)
+        return (_compile(name, text, latin, kind, script, ()),)
     text = prepare(name)
     script = detect_script(text)
     native_forms: tuple[str, ...] = ()

@@ -67,8 +67,10 @@ def split_forms(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
     longest = legal_forms().longest
     phrases = _phrases()
     replaced = tuple(replace_org_types_compare(" ".join(tokens), generic=True).split())
-    folded = tuple(_fold(w) for w in replaced)
     firsts = _first_words()
+    if all(w not in firsts and _fold(w) not in firsts for w in replaced):
+        return replaced, ()
+    folded = tuple(_fold(w) for w in replaced)
     rest: list[str] = []
     found: list[str] = []
     i = 0
