@@ -187,6 +187,7 @@ def bench_batch(home: Path, rows: int, workers: int) -> None:
                         str(path), "--rows", str(rows)], check=True)  # fmt: skip
     out = home / "screened.jsonl"
     env = {**os.environ, "CLEARANCE_HOME": str(home)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "clearance", "screen", str(path), "--out",
                              str(out), "--workers", str(workers)], env=env)  # fmt: skip
@@ -197,7 +198,12 @@ def bench_batch(home: Path, rows: int, workers: int) -> None:
     elapsed = time.perf_counter() - started
     if proc.returncode:
         raise SystemExit(f"clearance screen failed with {proc.returncode}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    peak = after.ru_maxrss / 1024
+    print(f"clearance screen CPU time: {cpu:.1f} s for {rows:,} rows ({rows / cpu:,.0f} rows per "
+          f"CPU second) -> 1,000,000 rows in {cpu / rows * 1e6 / workers / 60:.1f} min on "
+          f"{workers} idle cores")
     per_million = elapsed / rows * 1_000_000
     print(
         f"clearance screen: {rows:,} rows in {elapsed:.1f} s ({rows / elapsed:,.0f} rows/s, "

@@ -101,9 +101,6 @@ class IndexSearcher:
             "romanisation": p.group_weight,
         }
 
-    def _rows(self, kid: int) -> IntArray:
-        return self.data.postings[self.data.offsets[kid] : self.data.offsets[kid + 1]]
-
     def _key_matches(self, token: str) -> list[tuple[int, float]]:
         """Key ids that ``token`` may stand for, each with a similarity in (0, 1]."""
         data = self.data
@@ -165,13 +162,12 @@ class IndexSearcher:
     def _lookup(self, matches: list[tuple[int, float]]) -> tuple[IntArray, FloatArray] | None:
         if not matches:
             return None
-        rows = [self._rows(kid) for kid, _ in matches]
-        weights = [
-            np.full(len(r), self.data.idf[kid] * sim)
-            for (kid, sim), r in zip(matches, rows, strict=True)
-        ]
-        all_rows = np.concatenate(rows)
-        all_weights = np.concatenate(weights)
+        data = self.data
+        kids = np.fromiter((kid for kid, _ in matches), dtype=np.int64, count=len(matches))
+        sims = np.fromiter((sim for _, sim in matches), dtype=np.float64, count=len(matches))
+        starts, ends = data.offsets[kids], data.offsets[kids + 1]
+        all_rows = np.concatenate([data.postings[a:b] for a, b in zip(starts, ends, strict=True)])
+        all_weights = np.repeat(data.idf[kids] * sims, ends - starts)
         if len(matches) == 1:
             return all_rows, all_weights
         order = np.lexsort((-all_weights, all_rows))
