@@ -121,6 +121,8 @@ def main() -> int:
             if entity_id == target:
                 target_pairs += 1
                 target_found += i in got
+                if i not in got:
+                    print(f"  missed (target): {query.name!r} -> {entity_id}")
             elif i not in got:
                 missed.append((query.name, screener.index.entity(i).caption))
     print(f"store: {screener.index.size:,} entities, {len(screener.index.name_entity):,} names")

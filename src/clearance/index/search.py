@@ -42,10 +42,10 @@ class SearchParams:
     relative_cutoff: float = 0.4
     #: rows ranked below this are dropped (rank: share of the query's weight the row covers,
     #: lowered for rows much heavier than the query)
-    min_coverage: float = 0.4
+    min_coverage: float = 0.3
     #: rows whose text and sound are less similar than this to every query name (rapidfuzz
     #: token set ratio, 0-100) are not handed to the scorer (0: no such check)
-    min_text_similarity: float = 70.0
+    min_text_similarity: float = 60.0
     #: how much names heavier than the query are ranked down (0: not at all)
     name_norm_power: float = 0.25
     #: rapidfuzz ratio (0-100) a vocabulary token needs to stand for a query token
@@ -188,7 +188,9 @@ class IndexSearcher:
         query_weight = 0.0
         for name in names:
             for toks in query_forms(name, schema):
-                query_weight = max(query_weight, sum(self._query_weight(t) for t in set(toks)))
+                joined = [c for c in concatenations(toks) if c in self.data.vocab]
+                weight = sum(self._query_weight(t) for t in {*toks, *joined})
+                query_weight = max(query_weight, weight)
                 for token in dict.fromkeys([*toks, *concatenations(toks)]):
                     found = self._token_hits(token)
                     if found is not None:
