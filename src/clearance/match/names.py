@@ -29,12 +29,15 @@ from clearance.match.tokens import (
     token_similarity,
 )
 from clearance.text.keys import NameForm
+from clearance.text.legal import legal_word
 from clearance.text.spelling import loose_key, skeleton
-from clearance.text.tables import syllabic_map
+from clearance.text.tables import syllabic_map, vocabulary
 from clearance.text.translit import SYLLABARIES
 
 #: a consonant-skeleton agreement is weaker evidence than a spelled-out one
 SYLLABIC_DISCOUNT = 0.85
+#: weight of a country or region word present in one organisation name only
+GEOGRAPHIC_EXTRA = 0.1
 #: an acronym that spells the initials of the other name (3 letters or more)
 ACRONYM_SCORE = 0.8
 
@@ -57,10 +60,16 @@ class Weights:
     #: ships are often one letter apart: their IMO number decides)
     floor: float = SHAPE_FLOOR
     single_word_floor: float = SINGLE_WORD_FLOOR
+    #: unaligned parts weighed by what they say (geographic and activity words)
+    qualified: bool = False
+    #: weight of each activity word only one organisation name has ("X" / "X Oil")
+    activity_extra: float = 0.5
 
 
 PERSON = Weights()
-ORG = Weights(conflict=1.0, extra=0.35, single_extra=0.35, floor=SINGLE_WORD_FLOOR)
+ORG = Weights(
+    conflict=1.0, extra=0.35, single_extra=0.35, floor=SINGLE_WORD_FLOOR, qualified=True
+)
 OBJECT = Weights(
     conflict=1.0,
     extra=0.4,
@@ -151,6 +160,18 @@ def _align(
     return pairs, free_a, free_b
 
 
+def _unaligned_weight(token: str, weight: float) -> float | None:
+    """Weight of an organisation-name part only one name has: a country or region, or a
+    legal-form word left over by a typo ("corporarion"), says almost nothing; an activity word
+    names another business (``None``: counted apart, see ``Weights.activity_extra``)."""
+    vocab = vocabulary()
+    if token in vocab.geographic or legal_word(token):
+        return GEOGRAPHIC_EXTRA
+    if token in vocab.activity:
+        return None
+    return weight
+
+
 def _parts_score(
     a: tuple[str, ...],
     wa: tuple[float, ...],
@@ -165,11 +186,18 @@ def _parts_score(
         w = (wa[i] + wb[j]) / 2
         num += w * shape(sim, floor)
         den += w
+    if free_a and free_b:
+        den += weights.conflict * (sum(wa[i] for i in free_a) + sum(wb[j] for j in free_b))
+        return (num / den if den else 0.0), pairs, free_a, free_b
     left = sum(wa[i] for i in free_a)
     right = sum(wb[j] for j in free_b)
-    if free_a and free_b:
-        den += weights.conflict * (left + right)
-    elif left or right:
+    if weights.qualified:
+        extra = [_unaligned_weight(a[i], wa[i]) for i in free_a]
+        extra += [_unaligned_weight(b[j], wb[j]) for j in free_b]
+        # another activity counts on its own, outside the capped share of missing parts
+        den += weights.activity_extra * sum(1 for w in extra if w is None)
+        left, right = sum(w for w in extra if w is not None), 0.0
+    if left or right:
         single = min(len(a), len(b)) == 1
         # a missing middle name or generic word counts once, however many there are
         den += (weights.single_extra if single else weights.extra) * min(left + right, 1.0)

@@ -8,7 +8,9 @@ on normalised Latin tokens: rigour's organisation-type table first (its generic 
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
+
+from rapidfuzz.distance import OSA
 
 from rigour.names import replace_org_types_compare
 
@@ -89,3 +91,24 @@ def split_forms(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
             rest.append(replaced[i])
             i += 1
     return tuple(rest), tuple(found)
+
+
+@cache
+def _legal_words() -> frozenset[str]:
+    return frozenset(w for phrase in legal_forms().phrases for w in phrase if w.isalpha())
+
+
+@lru_cache(maxsize=1 << 14)
+def legal_word(token: str) -> bool:
+    """A word of a legal-form phrase, or one typing error away from one (5 letters or more):
+    what remains of a legal form the phrase table did not recognise ("corporarion")."""
+    words = _legal_words()
+    if token in words:
+        return True
+    if len(token) < 5:
+        return False
+    return any(
+        abs(len(w) - len(token)) <= 1 and OSA.distance(w, token, score_cutoff=1) <= 1
+        for w in words
+        if len(w) >= 5
+    )

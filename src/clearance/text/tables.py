@@ -42,6 +42,10 @@ class Vocabulary:
     vessel_prefixes: frozenset[tuple[str, ...]]
     patronymic_endings: tuple[str, ...]
     abbreviations: dict[str, str]
+    #: organisation-name words that weigh almost nothing when only one name has them
+    geographic: frozenset[str] = frozenset()
+    #: organisation-name words that count fully when only one name has them
+    activity: frozenset[str] = frozenset()
 
 
 def _is_spaced_script(form: str) -> bool:
@@ -81,6 +85,8 @@ def vocabulary() -> Vocabulary:
         vessel_prefixes=frozenset(tuple(str(p).split()) for p in titles["vessel_prefixes"]),
         patronymic_endings=tuple(dict.fromkeys(stop.get("patronymic_endings", []))),
         abbreviations={str(k): str(v) for k, v in stop.get("abbreviations", {}).items()},
+        geographic=frozenset(str(w) for w in stop.get("geographic", [])),
+        activity=frozenset(str(w) for w in stop.get("activity", [])),
     )
 
 
