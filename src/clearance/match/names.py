@@ -172,12 +172,17 @@ def _unaligned_weight(token: str, weight: float) -> float | None:
     return weight
 
 
+def _given_missing(toks: tuple[str, ...], free: set[int], given: frozenset[str]) -> bool:
+    return bool(given) and given <= {toks[i] for i in free}
+
+
 def _parts_score(
     a: tuple[str, ...],
     wa: tuple[float, ...],
     b: tuple[str, ...],
     wb: tuple[float, ...],
     weights: Weights,
+    given: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
 ) -> tuple[float, list[tuple[int, int, float, str]], set[int], set[int]]:
     pairs, free_a, free_b = _align(a, b)
     num = den = 0.0
@@ -197,7 +202,10 @@ def _parts_score(
         # another activity counts on its own, outside the capped share of missing parts
         den += weights.activity_extra * sum(1 for w in extra if w is None)
         left, right = sum(w for w in extra if w is not None), 0.0
-    if left or right:
+    if _given_missing(a, free_a, given[0]) or _given_missing(b, free_b, given[1]):
+        # a surname alone against "SURNAME, Given": every given name is missing, not a middle one
+        den += weights.conflict * (left + right)
+    elif left or right:
         single = min(len(a), len(b)) == 1
         # a missing middle name or generic word counts once, however many there are
         den += (weights.single_extra if single else weights.extra) * min(left + right, 1.0)
@@ -263,7 +271,12 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
         else:
             ma, mb = a, b
         parts, pairs, free_a, free_b = _parts_score(
-            ma, _weights_for(ma, a, wa), mb, _weights_for(mb, b, wb), weights
+            ma,
+            _weights_for(ma, a, wa),
+            mb,
+            _weights_for(mb, b, wb),
+            weights,
+            (left.given, right.given) if not skeletons else (frozenset(), frozenset()),
         )
         pairs_out = tuple((ma[i], mb[j], sim, how) for i, j, sim, how in pairs)
         extra_l = tuple(ma[i] for i in sorted(free_a))

@@ -66,6 +66,8 @@ class NameForm:
     native: str
     #: initials of an organisation name ("abc" for "Alpha Beta Corp"); "" under 3 words
     acronym: str = ""
+    #: the given names of a person name written "SURNAME, Given" (empty otherwise)
+    given: frozenset[str] = frozenset()
 
     @property
     def abjad(self) -> bool:
@@ -192,7 +194,11 @@ def _compile(
     native = ""
     if script not in ("Latn", ""):
         native = "".join(c for c in native_text if c.isalnum())
+    given: frozenset[str] = frozenset()
+    if kind == "person" and "," in original:
+        given = frozenset(clean_latin(original.rsplit(",", 1)[1]).split()) & frozenset(tokens)
     return NameForm(
+        given=given,
         original=original,
         kind=kind,
         script=script,
