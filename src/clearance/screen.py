@@ -20,7 +20,7 @@ from clearance.settings import Settings
 from clearance.store import Store
 
 #: prepared entities kept per screener (bounded: a prepared entity holds compiled names)
-ENTITY_CACHE_SIZE = 12_000
+ENTITY_CACHE_SIZE = 8_000
 
 
 class Scorer(Protocol):

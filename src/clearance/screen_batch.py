@@ -32,7 +32,7 @@ class BatchOptions:
     chunk_size: int = 256
     #: chunks a worker screens before it is replaced by a fresh fork: the scorer's caches
     #: grow with every distinct name, and this bounds memory on inputs of any size
-    chunks_per_worker: int = 64
+    chunks_per_worker: int = 32
 
 
 def screen_chunk(screener: Screener, rows: list[Row], options: BatchOptions) -> list[RowResult]:
