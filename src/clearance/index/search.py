@@ -27,6 +27,7 @@ from clearance.index.keys import (
     token_forms,
 )
 from clearance.text.scripts import detect_script
+from clearance.text.translit import ABJADS
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]
@@ -101,8 +102,12 @@ class IndexSearcher:
             "romanisation": p.group_weight,
         }
 
-    def _key_matches(self, token: str) -> list[tuple[int, float]]:
-        """Key ids that ``token`` may stand for, each with a similarity in (0, 1]."""
+    def _key_matches(self, token: str, mode: str) -> list[tuple[int, float]]:
+        """Key ids that ``token`` may stand for, each with a similarity in (0, 1].
+
+        ``mode`` is ``joined`` for adjacent query tokens written together (exact and one-edit
+        lookups only), ``abjad`` for tokens of a name in Arabic or Hebrew script (which also
+        look up consonant skeletons), else ``plain``."""
         data = self.data
         out: dict[int, float] = {}
         exact = data.vocab.get(token)
@@ -111,16 +116,20 @@ class IndexSearcher:
             if data.offsets[exact + 1] - data.offsets[exact] > self._common_df:
                 return list(out.items())
         if len(token) >= self.params.min_fuzzy_len and not token.isdigit():
-            for similar, sim in self._similar_tokens(token):
+            for similar, sim in self._similar_tokens(token, long=mode != "joined"):
                 kid = data.vocab[similar]
                 out[kid] = max(out.get(kid, 0.0), sim)
+        if mode == "joined":
+            return list(out.items())
         for derived in derived_keys(token):
+            if derived.kind == "skeleton" and mode != "abjad":
+                continue  # Latin tokens meet Arabic-script names through their phonetic keys
             if (did := data.vocab.get(derived.key)) is not None:
                 sim = self._derived_sim[derived.kind]
                 out[did] = max(out.get(did, 0.0), sim)
         return list(out.items())
 
-    def _similar_tokens(self, token: str) -> list[tuple[str, float]]:
+    def _similar_tokens(self, token: str, long: bool = True) -> list[tuple[str, float]]:
         """Name tokens one edit away (deletion neighbourhood, exact dictionary lookups), and
         for long tokens those rapidfuzz finds among tokens of the same first letter and a
         similar length (two or more edits)."""
@@ -135,7 +144,7 @@ class IndexSearcher:
         found.update(v for v in variants if v in data.vocab)  # the token with a letter too many
         found.discard(token)
         out = {t: fuzz.ratio(token, t) / 100.0 for t in found}
-        if len(token) >= params.long_token_len:
+        if long and len(token) >= params.long_token_len:
             size = len(token)
             for length in range(size - params.length_window, size + params.length_window + 1):
                 bucket = data.buckets.get((token[0], length))
@@ -148,15 +157,16 @@ class IndexSearcher:
                     out[other] = max(out.get(other, 0.0), score / 100.0)
         return [(t, sim) for t, sim in out.items() if sim * 100 >= params.fuzzy_cutoff]
 
-    def _token_hits(self, token: str) -> tuple[IntArray, FloatArray] | None:
+    def _token_hits(self, token: str, mode: str = "plain") -> tuple[IntArray, FloatArray] | None:
         """Name rows matching one query token, each with its best weight."""
-        matches = self._cache.get(token)
+        key = f"{mode}:{token}"
+        matches = self._cache.get(key)
         if matches is None:
             # cached: tokens recur across queries, and finding similar tokens is the costly
             # step (the cache holds key ids only, so its memory stays small)
             if len(self._cache) >= self.params.cache_size:
                 self._cache.clear()
-            matches = self._cache[token] = self._key_matches(token)
+            matches = self._cache[key] = self._key_matches(token, mode)
         return self._lookup(matches)
 
     def _lookup(self, matches: list[tuple[int, float]]) -> tuple[IntArray, FloatArray] | None:
@@ -187,12 +197,16 @@ class IndexSearcher:
         hits: list[tuple[IntArray, FloatArray]] = []
         query_weight = 0.0
         for name in names:
+            mode = "abjad" if detect_script(name) in ABJADS else "plain"
             for toks in query_forms(name, schema):
                 joined = [c for c in concatenations(toks) if c in self.data.vocab]
                 weight = sum(self._query_weight(t) for t in {*toks, *joined})
                 query_weight = max(query_weight, weight)
-                for token in dict.fromkeys([*toks, *concatenations(toks)]):
-                    found = self._token_hits(token)
+                lookups = dict.fromkeys(toks, mode)
+                for concat in concatenations(toks):
+                    lookups.setdefault(concat, "joined")
+                for token, token_mode in lookups.items():
+                    found = self._token_hits(token, token_mode)
                     if found is not None:
                         hits.append(found)
         if not hits:
@@ -245,13 +259,16 @@ class IndexSearcher:
     def _text_similar(self, names: list[str], schema: str, rows: IntArray) -> npt.NDArray[np.bool_]:
         """Rows whose normalised text, the phonetic keys of their tokens, or their text without
         spaces are close enough to a query name's (rapidfuzz, in C): spares the scorer most
-        rows that share a word or two only. Syllabic-script rows and queries are always kept."""
+        rows that share a word or two only. Where either side is in a syllabic script (one
+        token per syllable), the text without spaces may also be contained in the other."""
         data, cutoff = self.data, self.params.min_text_similarity
-        if not len(rows) or cutoff <= 0 or any(detect_script(n) in SYLLABIC_SCRIPTS for n in names):
+        if not len(rows) or cutoff <= 0:
             return np.ones(len(rows), dtype=bool)
         forms = list(dict.fromkeys(t for n in names for t in query_forms(n, schema)))
         best = np.zeros(len(rows), dtype=np.uint8)
         row_texts = [data.name_text[r] for r in rows]
+        joined = ["".join(t) for t in forms]
+        row_joined = [t.replace(" ", "") for t in row_texts]
         for texts, choices, scorer in (
             ([" ".join(t) for t in forms], row_texts, fuzz.token_set_ratio),
             (
@@ -259,11 +276,20 @@ class IndexSearcher:
                 [data.name_sound[r] for r in rows],
                 fuzz.token_set_ratio,
             ),
-            (["".join(t) for t in forms], [t.replace(" ", "") for t in row_texts], fuzz.ratio),
+            (joined, row_joined, fuzz.ratio),
         ):  # text, sound, and text without spaces ("hikvision" / "hik vision trading")
             found = process.cdist(texts, choices, scorer=scorer, dtype=np.uint8)
             best = np.maximum(best, found.max(axis=0))
-        keep: npt.NDArray[np.bool_] = (best >= cutoff) | data.name_syllabic[rows]
+        syllabic = data.name_syllabic[rows]
+        if any(detect_script(n) in SYLLABIC_SCRIPTS for n in names):
+            syllabic = np.ones(len(rows), dtype=bool)
+        if syllabic.any():
+            picked = np.flatnonzero(syllabic)
+            found = process.cdist(
+                joined, [row_joined[i] for i in picked], scorer=fuzz.partial_ratio, dtype=np.uint8
+            )
+            best[picked] = np.maximum(best[picked], found.max(axis=0))
+        keep: npt.NDArray[np.bool_] = best >= cutoff
         return keep
 
     def _source_mask(self, sources: Collection[str] | None) -> npt.NDArray[np.bool_] | None:
