@@ -17,6 +17,7 @@ compared directly. Numbers must agree exactly; legal forms only nudge.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA, Levenshtein
@@ -36,6 +37,8 @@ from clearance.text.translit import SYLLABARIES
 
 #: a consonant-skeleton agreement is weaker evidence than a spelled-out one
 SYLLABIC_DISCOUNT = 0.85
+Similarity = Callable[[str, str], tuple[float, str]]
+
 #: weight of a country or region word present in one organisation name only
 GEOGRAPHIC_EXTRA = 0.1
 #: an acronym that spells the initials of the other name (3 letters or more)
@@ -127,8 +130,31 @@ def _weights_for(
     return tuple(lookup.get(t, 1.0) for t in toks)
 
 
+def abjad_similarity(a: str, b: str) -> tuple[float, str]:
+    """Two words of one abjad, both transliterated: every letter written is a consonant or a
+    long vowel, so one letter more or less is another name ("mhmd" / "mhmwd"), and counts
+    twice what it counts in a spelled-out name."""
+    if a == b:
+        return 1.0, "exact"
+    fa, fb = _hamza_fold(a), _hamza_fold(b)
+    if fa == fb:
+        return 0.95, "spelling"
+    return 1.0 - 2 * Levenshtein.distance(fa, fb) / max(len(fa), len(fb), 1), "spelling"
+
+
+#: vowel letters in a transliterated abjad word come from hamza seats and alef maqsura, whose
+#: spelling varies (ئ / ي / ی, ؤ / و, ى / ي at the end): fold them onto their seat letter
+_HAMZA = str.maketrans({"i": "y", "u": "w", "a": None})
+
+
+def _hamza_fold(word: str) -> str:
+    if word.endswith("a"):
+        word = word[:-1] + "y"
+    return word.translate(_HAMZA)
+
+
 def _align(
-    a: tuple[str, ...], b: tuple[str, ...]
+    a: tuple[str, ...], b: tuple[str, ...], similarity: Similarity = token_similarity
 ) -> tuple[list[tuple[int, int, float, str]], set[int], set[int]]:
     """One-to-one alignment, best pairs first: identical parts, then the most similar."""
     free_a, free_b = set(range(len(a))), set(range(len(b)))
@@ -148,7 +174,7 @@ def _align(
     cands: list[tuple[float, int, int, str]] = []
     for i in free_a:
         for j in free_b:
-            sim, how = token_similarity(a[i], b[j])
+            sim, how = similarity(a[i], b[j])
             if sim > MIN_SIM:
                 cands.append((sim, i, j, how))
     cands.sort(reverse=True)
@@ -183,8 +209,9 @@ def _parts_score(
     wb: tuple[float, ...],
     weights: Weights,
     given: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
+    similarity: Similarity = token_similarity,
 ) -> tuple[float, list[tuple[int, int, float, str]], set[int], set[int]]:
-    pairs, free_a, free_b = _align(a, b)
+    pairs, free_a, free_b = _align(a, b, similarity)
     num = den = 0.0
     floor = weights.single_word_floor if len(a) == len(b) == 1 else weights.floor
     for i, j, sim, _ in pairs:
@@ -251,7 +278,10 @@ def _acronym_match(left: NameForm, right: NameForm) -> float:
 def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
     """Compare two compiled names (both compiled for the same kind of entity)."""
     weights = WEIGHTS.get(right.kind, ORG)
-    skeletons = left.abjad != right.abjad or (left.abjad and right.abjad)
+    # two names in the same abjad are compared letter for letter (their Latin forms are already
+    # consonantal, and a skeleton would drop the long vowels that tell "mhmd" from "mhmwd")
+    same_abjad = left.abjad and right.abjad and left.script == right.script
+    skeletons = left.abjad != right.abjad or (left.abjad and not same_abjad)
     a, wa = _side(left, skeletons)
     b, wb = _side(right, skeletons)
     only_numbers = not a and not b and bool(left.numbers) and left.numbers == right.numbers
@@ -277,6 +307,7 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
             _weights_for(mb, b, wb),
             weights,
             (left.given, right.given) if not skeletons else (frozenset(), frozenset()),
+            abjad_similarity if same_abjad else token_similarity,
         )
         pairs_out = tuple((ma[i], mb[j], sim, how) for i, j, sim, how in pairs)
         extra_l = tuple(ma[i] for i in sorted(free_a))
@@ -293,6 +324,8 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
         pairs_out, extra_l, extra_r = ((left.normalized, right.normalized, 1.0, "acronym"),), (), ()
     if left.native and right.native and left.script == right.script:
         native = Levenshtein.normalized_similarity(left.native, right.native)
+        if same_abjad:
+            native = 2 * native - 1  # see abjad_similarity
         if native >= 0.95 or shape(native) > parts:
             parts = max(parts, shape(native) if native < 0.95 else native)
             if native >= 0.95:
