@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA, Levenshtein
 
 from clearance.match.tokens import (
+    LOOSE_SIM,
     MIN_SIM,
     SHAPE_FLOOR,
     SINGLE_WORD_FLOOR,
@@ -313,7 +314,8 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
         extra_l = tuple(ma[i] for i in sorted(free_a))
         extra_r = tuple(mb[j] for j in sorted(free_b))
         if len(a) != len(b) and a and b:
-            joined = _ratio("".join(a), "".join(b))
+            ja, jb = "".join(a), "".join(b)
+            joined = max(_ratio(ja, jb), _ratio(loose_key(ja), loose_key(jb)) * LOOSE_SIM)
             if shape(joined) > parts:
                 parts = shape(joined)
                 pairs_out = ((" ".join(a), " ".join(b), joined, "joined"),)
