@@ -159,3 +159,10 @@ def test_every_indexed_name_finds_its_entity(values: list[str]) -> None:
     for i, value in enumerate(values):
         if token_forms(value, "Person"):
             assert f"h:{i}" in found(searcher, value)
+
+
+def test_split_query_of_a_joined_name_alone_is_a_candidate() -> None:
+    # neither "hik" nor "vision" is a token of any indexed name: only "hikvision" is
+    entities = [ENTITIES[0], ENTITIES[2], *ENTITIES[7:]]
+    searcher = IndexSearcher(build_index(entities, "joined"))
+    assert found(searcher, "Hik Vision")[:1] == ["a:1"]

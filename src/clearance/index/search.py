@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +32,12 @@ from clearance.text.translit import ABJADS
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]
+
+
+#: a query name this long (without spaces) may pass the text check by being contained in a
+#: longer name, with this partial-ratio similarity
+MIN_CONTAINED_LEN = 6
+CONTAINED_SIMILARITY = 90
 
 
 @dataclass(frozen=True)
@@ -186,6 +193,16 @@ class IndexSearcher:
         first[1:] = all_rows[1:] != all_rows[:-1]
         return all_rows[first], all_weights[first]
 
+    def _form_weight(self, toks: tuple[str, ...]) -> float:
+        """The weight a row must gain to cover a query form: its tokens and the joined pairs
+        the index knows, except unknown tokens that such a pair explains ("hik vision" is
+        covered by a name with "hikvision" alone)."""
+        vocab = self.data.vocab
+        known_pairs = [(a, b) for a, b in pairwise(toks) if a + b in vocab]
+        explained = {t for pair in known_pairs for t in pair if t not in vocab}
+        parts = {t for t in toks if t not in explained} | {a + b for a, b in known_pairs}
+        return sum(self._query_weight(t) for t in parts)
+
     def _query_weight(self, token: str) -> float:
         kid = self.data.vocab.get(token)
         return float(self.data.idf[kid]) if kid is not None else self._unknown
@@ -199,9 +216,7 @@ class IndexSearcher:
         for name in names:
             mode = "abjad" if detect_script(name) in ABJADS else "plain"
             for toks in query_forms(name, schema):
-                joined = [c for c in concatenations(toks) if c in self.data.vocab]
-                weight = sum(self._query_weight(t) for t in {*toks, *joined})
-                query_weight = max(query_weight, weight)
+                query_weight = max(query_weight, self._form_weight(toks))
                 lookups = dict.fromkeys(toks, mode)
                 for concat in concatenations(toks):
                     lookups.setdefault(concat, "joined")
@@ -280,6 +295,12 @@ class IndexSearcher:
         ):  # text, sound, and text without spaces ("hikvision" / "hik vision trading")
             found = process.cdist(texts, choices, scorer=scorer, dtype=np.uint8)
             best = np.maximum(best, found.max(axis=0))
+        # a query written together that a longer name contains ("hik vision" in "hangzhou
+        # hikvision digital technology"): near-containment counts
+        if max(map(len, joined), default=0) >= MIN_CONTAINED_LEN:
+            found = process.cdist(joined, row_joined, scorer=fuzz.partial_ratio, dtype=np.uint8)
+            contained = found.max(axis=0)
+            best = np.maximum(best, np.where(contained >= CONTAINED_SIMILARITY, contained, 0))
         syllabic = data.name_syllabic[rows]
         if any(detect_script(n) in SYLLABIC_SCRIPTS for n in names):
             syllabic = np.ones(len(rows), dtype=bool)
