@@ -25,10 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_matching import Counts, clearance_scorer  # noqa: E402
-from eval_pairs import SHARED, Pair, _sdn_rows  # noqa: E402
-
-from clearance.text.keys import name_keys  # noqa: E402
+from bench_matching import Counts, clearance_scorer
+from clearance.text.keys import name_keys
+from eval_pairs import SHARED, Pair, _sdn_rows
 
 ARABIC_VARIANTS = [
     ["mohammed", "muhammad", "mohamad", "mohammad", "muhammed", "mohamed"],
@@ -53,20 +52,74 @@ ARABIC_VARIANTS = [
     ["qasim", "kassem", "qassem", "kasim"],
     ["al", "el"],
 ]
-RUSSIAN_RULES = [("kh", "h"), ("yu", "iu"), ("ya", "ia"), ("iy", "y"), ("yev", "ev"),
-                 ("zh", "j"), ("ts", "tz"), ("ei", "ey"), ("shch", "sch"), ("ov", "off")]
-LEGAL_FORMS = ["Co., Ltd.", "Company Limited", "Limited", "LLC", "OOO", "ООО", "GmbH", "S.A.",
-               "Inc.", "Corporation", "Corp.", "JSC", "有限公司", "Ltd", "AO", "PJSC", "SA de CV"]
-COUNTRY_WORDS = ["USA", "America", "Deutschland", "UK", "(Hong Kong)", "International",
-                 "Europe", "Americas", "Japan", "India", "Middle East", "Singapore"]
-ACTIVITY_WORDS = ["Oil", "Neft", "Shipping", "Bank", "Energy", "Leasing", "Insurance",
-                  "Logistics", "Capital", "Telecom", "Mining", "Pharma", "Media"]
+RUSSIAN_RULES = [
+    ("kh", "h"),
+    ("yu", "iu"),
+    ("ya", "ia"),
+    ("iy", "y"),
+    ("yev", "ev"),
+    ("zh", "j"),
+    ("ts", "tz"),
+    ("ei", "ey"),
+    ("shch", "sch"),
+    ("ov", "off"),
+]
+LEGAL_FORMS = [
+    "Co., Ltd.",
+    "Company Limited",
+    "Limited",
+    "LLC",
+    "OOO",
+    "ООО",
+    "GmbH",
+    "S.A.",
+    "Inc.",
+    "Corporation",
+    "Corp.",
+    "JSC",
+    "有限公司",
+    "Ltd",
+    "AO",
+    "PJSC",
+    "SA de CV",
+]
+COUNTRY_WORDS = [
+    "USA",
+    "America",
+    "Deutschland",
+    "UK",
+    "(Hong Kong)",
+    "International",
+    "Europe",
+    "Americas",
+    "Japan",
+    "India",
+    "Middle East",
+    "Singapore",
+]
+ACTIVITY_WORDS = [
+    "Oil",
+    "Neft",
+    "Shipping",
+    "Bank",
+    "Energy",
+    "Leasing",
+    "Insurance",
+    "Logistics",
+    "Capital",
+    "Telecom",
+    "Mining",
+    "Pharma",
+    "Media",
+]
 GENERIC_HEADS = ["China National", "National Iranian", "General", "United", "Federal"]
 GENERIC_TAILS = ["Corporation", "Company", "Trading Co", "Industrial Group", "Holding"]
 LEGAL_RE = re.compile(
     r"(,?\s*(co\.?,?\s*ltd\.?|company limited|limited|ltd\.?|llc|l\.l\.c\.|inc\.?|"
     r"corporation|corp\.?|gmbh|s\.a\.?|jsc|ojsc|pjsc|cjsc|ooo|zao|oao|fze|fzco|plc|"
-    r"llp|co\.?))+\s*$", re.I)
+    r"llp|co\.?))+\s*$",
+    re.I,
+)
 
 
 def typo(word: str, rng: random.Random) -> str:
@@ -75,12 +128,12 @@ def typo(word: str, rng: random.Random) -> str:
     i = rng.randrange(1, len(word) - 1)
     kind = rng.choice(("drop", "double", "swap", "replace"))
     if kind == "drop":
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     if kind == "double":
         return word[:i] + word[i] + word[i:]
     if kind == "swap":
-        return word[: i - 1] + word[i] + word[i - 1] + word[i + 1:]
-    return word[:i] + rng.choice("aeioulnrst") + word[i + 1:]
+        return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
+    return word[:i] + rng.choice("aeioulnrst") + word[i + 1 :]
 
 
 def typos(name: str, rng: random.Random, count: int) -> str:
@@ -139,14 +192,20 @@ def person_pairs(rng: random.Random, n: int) -> list[Pair]:
         listed = f"{surname.upper()}, {' '.join(given)}"
         full = " ".join([*given, surname])
         kind = rng.randrange(10)
-        P = lambda q, lab, grp: out.append(Pair(listed, q, "Person", lab, grp))  # noqa: E731
+
+        def P(q: str, lab: bool, grp: str, listed: str = listed) -> None:
+            out.append(Pair(listed, q, "Person", lab, grp))
+
         if kind == 0:
             P(typos(full, rng, 1), True, "typo1")
         elif kind == 1:
             P(typos(full, rng, 2), True, "typo2")
         elif kind == 2:
-            P(f"{surname}, {' '.join(given)}" if rng.random() < .5 else full.upper(), True,
-              "reorder")
+            P(
+                f"{surname}, {' '.join(given)}" if rng.random() < 0.5 else full.upper(),
+                True,
+                "reorder",
+            )
         elif kind == 3:
             P(" ".join([f"{g[0]}." for g in given] + [surname]), True, "initials")
         elif kind == 4 and len(given) >= 2:
@@ -178,26 +237,62 @@ def person_pairs(rng: random.Random, n: int) -> list[Pair]:
         out.append(Pair(listed, variant or "", "Person", True, "translit-ar"))
     nicked = [(s, g) for s, g in people if any(g[0].lower() in grp for grp in nick)]
     western = [
-        ("Smith", ["William"]), ("Johnson", ["Robert", "James"]), ("Miller", ["Katherine"]),
-        ("Brown", ["Alexander"]), ("Petrov", ["Vladimir"]), ("Ivanov", ["Dmitry"]),
-        ("Novak", ["Thomas"]), ("Garcia", ["Richard"]), ("Wilson", ["Elizabeth"]),
+        ("Smith", ["William"]),
+        ("Johnson", ["Robert", "James"]),
+        ("Miller", ["Katherine"]),
+        ("Brown", ["Alexander"]),
+        ("Petrov", ["Vladimir"]),
+        ("Ivanov", ["Dmitry"]),
+        ("Novak", ["Thomas"]),
+        ("Garcia", ["Richard"]),
+        ("Wilson", ["Elizabeth"]),
     ]
     for surname, given in rng.sample(nicked + western * 3, min(n // 8, len(nicked))):
         group = next(grp for grp in nick if given[0].lower() in grp)
         other = rng.choice([v for v in group if v != given[0].lower()]).title()
-        out.append(Pair(f"{surname.upper()}, {' '.join(given)}", f"{other} {surname}", "Person",
-                        True, "nickname"))
-    pinyin = [("Xi", "Jinping"), ("Li", "Keqiang"), ("Wang", "Yi"), ("Zhang", "Xiaoming"),
-              ("Liu", "Hongwei"), ("Chen", "Guangcheng"), ("Zhou", "Yongkang"),
-              ("Deng", "Xiaoping"), ("Huang", "Jianguo"), ("Sun", "Zhengcai")]
+        out.append(
+            Pair(
+                f"{surname.upper()}, {' '.join(given)}",
+                f"{other} {surname}",
+                "Person",
+                True,
+                "nickname",
+            )
+        )
+    pinyin = [
+        ("Xi", "Jinping"),
+        ("Li", "Keqiang"),
+        ("Wang", "Yi"),
+        ("Zhang", "Xiaoming"),
+        ("Liu", "Hongwei"),
+        ("Chen", "Guangcheng"),
+        ("Zhou", "Yongkang"),
+        ("Deng", "Xiaoping"),
+        ("Huang", "Jianguo"),
+        ("Sun", "Zhengcai"),
+    ]
     for surname, given in pinyin:
         split = re.sub(r"([^aeiou]*[aeiou]+(?:ng|n)?)(?=[^aeiou])", r"\1 ", given, count=1)
-        out.append(Pair(f"{surname} {given}", f"{surname} {split.strip().replace(' ', '-')}",
-                        "Person", True, "pinyin-split"))
-        out.append(Pair(f"{surname.upper()}, {given}", f"{given} {surname}", "Person", True,
-                        "pinyin-order"))
-    for old, new in [("Mao Tse-tung", "Mao Zedong"), ("Chiang Kai-shek", "Jiang Jieshi"),
-                     ("Teng Hsiao-ping", "Deng Xiaoping"), ("Chou En-lai", "Zhou Enlai")]:
+        out.append(
+            Pair(
+                f"{surname} {given}",
+                f"{surname} {split.strip().replace(' ', '-')}",
+                "Person",
+                True,
+                "pinyin-split",
+            )
+        )
+        out.append(
+            Pair(
+                f"{surname.upper()}, {given}", f"{given} {surname}", "Person", True, "pinyin-order"
+            )
+        )
+    for old, new in [
+        ("Mao Tse-tung", "Mao Zedong"),
+        ("Chiang Kai-shek", "Jiang Jieshi"),
+        ("Teng Hsiao-ping", "Deng Xiaoping"),
+        ("Chou En-lai", "Zhou Enlai"),
+    ]:
         out.append(Pair(new, old, "Person", True, "wade-giles"))
     return [p for p in out if p.name2]
 
@@ -205,11 +300,16 @@ def person_pairs(rng: random.Random, n: int) -> list[Pair]:
 def company_pairs(rng: random.Random, n: int) -> list[tuple[str, str]]:
     """Listed organisation names and the schema they are read as."""
     entities, _ = _sdn_rows()
-    names = [(name, "Company" if name_keys(name, "Company").legal_forms else "Organization")
-             for name, kind in entities.values() if not kind]
-    for path, col in (("us-statutory/dod-1260h.csv", "Clean Name"),
-                      ("us-statutory/bis-mieu.csv", "Name"),
-                      ("cn/prc-countersanctions.csv", "Name")):
+    names = [
+        (name, "Company" if name_keys(name, "Company").legal_forms else "Organization")
+        for name, kind in entities.values()
+        if not kind
+    ]
+    for path, col in (
+        ("us-statutory/dod-1260h.csv", "Clean Name"),
+        ("us-statutory/bis-mieu.csv", "Name"),
+        ("cn/prc-countersanctions.csv", "Name"),
+    ):
         with open(SHARED / path, encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
                 value = (row.get(col) or "").strip()
@@ -226,7 +326,10 @@ def org_pairs(rng: random.Random, n: int) -> list[Pair]:
     for name, schema in rng.sample(names, n):
         brand = _brand(name)
         kind = rng.randrange(8)
-        P = lambda q, lab, grp: out.append(Pair(name, q, schema, lab, f"{grp}"))  # noqa: E731
+
+        def P(q: str, lab: bool, grp: str, name: str = name, schema: str = schema) -> None:
+            out.append(Pair(name, q, schema, lab, grp))
+
         if not brand or len(brand) < 3:
             continue
         if kind == 0:
@@ -238,8 +341,11 @@ def org_pairs(rng: random.Random, n: int) -> list[Pair]:
         elif kind == 3:
             P(brand.upper() if rng.random() < 0.5 else brand.title(), True, "legal-form-dropped")
         elif kind == 4 and schema == "Company":
-            P(f"{brand} {rng.choice(COUNTRY_WORDS)} {rng.choice(LEGAL_FORMS)}", True,
-              "subsidiary-country")
+            P(
+                f"{brand} {rng.choice(COUNTRY_WORDS)} {rng.choice(LEGAL_FORMS)}",
+                True,
+                "subsidiary-country",
+            )
         elif kind == 5:
             short = brand.split()[0] if len(brand.split()) <= 2 else " ".join(brand.split()[:2])
             if len(short) >= 4:
@@ -257,16 +363,38 @@ def org_pairs(rng: random.Random, n: int) -> list[Pair]:
     # companies sharing only generic words
     for _ in range(n // 6):
         head, tail = rng.choice(GENERIC_HEADS), rng.choice(GENERIC_TAILS)
-        a, b = rng.sample(["Machinery", "Petroleum", "Nuclear", "Aero", "Chemical", "Cereals",
-                           "Electronics", "Gold", "Textile", "Salt", "Tobacco", "Metals"], 2)
-        out.append(Pair(f"{head} {a} {tail}", f"{head} {b} {tail}", "Company", False,
-                        "generic-shared"))
+        a, b = rng.sample(
+            [
+                "Machinery",
+                "Petroleum",
+                "Nuclear",
+                "Aero",
+                "Chemical",
+                "Cereals",
+                "Electronics",
+                "Gold",
+                "Textile",
+                "Salt",
+                "Tobacco",
+                "Metals",
+            ],
+            2,
+        )
+        out.append(
+            Pair(f"{head} {a} {tail}", f"{head} {b} {tail}", "Company", False, "generic-shared")
+        )
     # the same brand with a country word and a legal form (subsidiary naming)
     for brand in rng.sample(brands, n // 8):
         tech = rng.choice(["", " Technology", " Technologies"])
-        out.append(Pair(f"{brand}{tech} Co., Ltd.",
-                        f"{brand}{tech} {rng.choice(COUNTRY_WORDS)} {rng.choice(LEGAL_FORMS)}",
-                        "Company", True, "subsidiary-country"))
+        out.append(
+            Pair(
+                f"{brand}{tech} Co., Ltd.",
+                f"{brand}{tech} {rng.choice(COUNTRY_WORDS)} {rng.choice(LEGAL_FORMS)}",
+                "Company",
+                True,
+                "subsidiary-country",
+            )
+        )
     return out
 
 
@@ -287,11 +415,19 @@ def vessel_pairs(rng: random.Random, n: int) -> list[Pair]:
         else:
             numbers = re.findall(r"\d+", name)
             if numbers:
-                out.append(Pair(name, name.replace(numbers[0], str(int(numbers[0]) + 1)),
-                                "Vessel", False, "other-number"))
+                out.append(
+                    Pair(
+                        name,
+                        name.replace(numbers[0], str(int(numbers[0]) + 1)),
+                        "Vessel",
+                        False,
+                        "other-number",
+                    )
+                )
             else:
-                out.append(Pair(name, f"{name} {rng.randrange(2, 9)}", "Vessel", False,
-                                "added-number"))
+                out.append(
+                    Pair(name, f"{name} {rng.randrange(2, 9)}", "Vessel", False, "added-number")
+                )
     return out
 
 
@@ -328,8 +464,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{len(pairs)} pairs ({sum(p.label for p in pairs)} positive), threshold {threshold}")
     print(f"all           P {overall.precision:.3f}  R {overall.recall:.3f}  F1 {overall.f1:.3f}")
     for schema, c in sorted(by_schema.items()):
-        print(f"{schema:<13} P {c.precision:.3f}  R {c.recall:.3f}  F1 {c.f1:.3f}  "
-              f"(tp {c.tp} fp {c.fp} fn {c.fn} tn {c.tn})")
+        print(
+            f"{schema:<13} P {c.precision:.3f}  R {c.recall:.3f}  F1 {c.f1:.3f}  "
+            f"(tp {c.tp} fp {c.fp} fn {c.fn} tn {c.tn})"
+        )
     for group, c in sorted(by_group.items()):
         pos = c.tp + c.fn
         what = f"recall {c.recall:.2f} of {pos}" if pos else f"fp {c.fp} of {c.fp + c.tn}"

@@ -33,11 +33,14 @@ from clearance.match.tokens import (
 from clearance.text.keys import NameForm
 from clearance.text.legal import legal_word
 from clearance.text.spelling import loose_key, skeleton
-from clearance.text.tables import syllabic_map, vocabulary
+from clearance.text.tables import Vocabulary, syllabic_map, vocabulary
 from clearance.text.translit import SYLLABARIES
 
 #: a consonant-skeleton agreement is weaker evidence than a spelled-out one
 SYLLABIC_DISCOUNT = 0.85
+#: joined spellings further apart than this are not tried folded (they never come close)
+JOINED_LOOSE_FLOOR = 0.6
+
 Similarity = Callable[[str, str], tuple[float, str]]
 
 #: weight of a country or region word present in one organisation name only
@@ -71,9 +74,7 @@ class Weights:
 
 
 PERSON = Weights()
-ORG = Weights(
-    conflict=1.0, extra=0.35, single_extra=0.35, floor=SINGLE_WORD_FLOOR, qualified=True
-)
+ORG = Weights(conflict=1.0, extra=0.35, single_extra=0.35, floor=SINGLE_WORD_FLOOR, qualified=True)
 OBJECT = Weights(
     conflict=1.0,
     extra=0.4,
@@ -187,11 +188,10 @@ def _align(
     return pairs, free_a, free_b
 
 
-def _unaligned_weight(token: str, weight: float) -> float | None:
+def _unaligned_weight(token: str, weight: float, vocab: Vocabulary) -> float | None:
     """Weight of an organisation-name part only one name has: a country or region, or a
     legal-form word left over by a typo ("corporarion"), says almost nothing; an activity word
     names another business (``None``: counted apart, see ``Weights.activity_extra``)."""
-    vocab = vocabulary()
     if token in vocab.geographic or legal_word(token):
         return GEOGRAPHIC_EXTRA
     if token in vocab.activity:
@@ -224,13 +224,16 @@ def _parts_score(
         return (num / den if den else 0.0), pairs, free_a, free_b
     left = sum(wa[i] for i in free_a)
     right = sum(wb[j] for j in free_b)
-    if weights.qualified:
-        extra = [_unaligned_weight(a[i], wa[i]) for i in free_a]
-        extra += [_unaligned_weight(b[j], wb[j]) for j in free_b]
+    if weights.qualified and (free_a or free_b):
+        vocab = vocabulary()
+        extra = [_unaligned_weight(a[i], wa[i], vocab) for i in free_a]
+        extra += [_unaligned_weight(b[j], wb[j], vocab) for j in free_b]
         # another activity counts on its own, outside the capped share of missing parts
         den += weights.activity_extra * sum(1 for w in extra if w is None)
         left, right = sum(w for w in extra if w is not None), 0.0
-    if _given_missing(a, free_a, given[0]) or _given_missing(b, free_b, given[1]):
+    if (given[0] or given[1]) and (
+        _given_missing(a, free_a, given[0]) or _given_missing(b, free_b, given[1])
+    ):
         # a surname alone against "SURNAME, Given": every given name is missing, not a middle one
         den += weights.conflict * (left + right)
     elif left or right:
@@ -315,7 +318,9 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
         extra_r = tuple(mb[j] for j in sorted(free_b))
         if len(a) != len(b) and a and b:
             ja, jb = "".join(a), "".join(b)
-            joined = max(_ratio(ja, jb), _ratio(loose_key(ja), loose_key(jb)) * LOOSE_SIM)
+            joined = _ratio(ja, jb)
+            if JOINED_LOOSE_FLOOR <= joined < LOOSE_SIM and parts < LOOSE_SIM:
+                joined = max(joined, _ratio(loose_key(ja), loose_key(jb)) * LOOSE_SIM)
             if shape(joined) > parts:
                 parts = shape(joined)
                 pairs_out = ((" ".join(a), " ".join(b), joined, "joined"),)

@@ -16,7 +16,7 @@ from clearance.text.legal import split_forms, strip_native_forms
 from clearance.text.normalize import clean_latin, normalize_variants, prepare
 from clearance.text.scripts import detect_script
 from clearance.text.spelling import loose_key, phonetic_key, skeleton
-from clearance.text.tables import Vocabulary, vocabulary
+from clearance.text.tables import vocabulary
 from clearance.text.translit import ABJADS
 
 __all__ = [
@@ -148,6 +148,9 @@ def _acronym(tokens: tuple[str, ...]) -> str:
     return "".join(w[0] for w in words) if len(words) >= 3 else ""
 
 
+#: quick tests before looking at every token: a digit, or a word of Roman-numeral letters
+_DIGIT = re.compile(r"\d")
+_NUMBERISH = re.compile(r"\d|\b[ivxlc]{2,}\b")
 _ROMAN = re.compile(r"^(?=[ivxlc])c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 
 
@@ -163,18 +166,18 @@ def _is_number(token: str, kind: str) -> bool:
 def _weights(tokens: tuple[str, ...], kind: str) -> tuple[float, ...]:
     vocab = vocabulary()
     if kind == "person":
-        return tuple(_person_weight(t, vocab) for t in tokens)
+        particles, endings = vocab.particles, vocab.patronymic_endings
+        return tuple(
+            INITIAL_WEIGHT
+            if len(t) == 1
+            else PARTICLE_WEIGHT
+            if t in particles
+            else PATRONYMIC_WEIGHT
+            if len(t) > 6 and t.endswith(endings)
+            else 1.0
+            for t in tokens
+        )
     return tuple(GENERIC_WEIGHT if t in vocab.generic else 1.0 for t in tokens)
-
-
-def _person_weight(token: str, vocab: Vocabulary) -> float:
-    if len(token) == 1:
-        return INITIAL_WEIGHT
-    if token in vocab.particles:
-        return PARTICLE_WEIGHT
-    if len(token) > 6 and token.endswith(vocab.patronymic_endings):
-        return PATRONYMIC_WEIGHT
-    return 1.0
 
 
 def _compile(
@@ -188,7 +191,9 @@ def _compile(
     else:
         tokens, found = _org_tokens(tokens, kind)
         legal = legal + found
-    numbers = tuple(t for t in tokens if _is_number(t, kind))
+    numbers: tuple[str, ...] = ()
+    if _NUMBERISH.search(latin) if kind != "person" else _DIGIT.search(latin):
+        numbers = tuple(t for t in tokens if _is_number(t, kind))
     if numbers:
         tokens = tuple(t for t in tokens if t not in numbers)
     native = ""

@@ -11,7 +11,6 @@ from __future__ import annotations
 from functools import cache, lru_cache
 
 from rapidfuzz.distance import OSA
-
 from rigour.names import replace_org_types_compare
 
 from clearance.text.spelling import loose_key
