@@ -11,12 +11,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import Any
 
 import icu  # type: ignore[import-untyped]
 from anyascii import anyascii
-from pypinyin import Style, lazy_pinyin
 
 from clearance.text.scripts import char_script
 from clearance.text.tables import arabic_article, japanese_rules, ukrainian_letters
@@ -30,6 +30,18 @@ SYLLABARIES = frozenset({"Jpan", "Hang", "Hani"})
 @cache
 def _icu(name: str) -> icu.Transliterator:
     return icu.Transliterator.createInstance(name)
+
+
+@cache
+def _pinyin() -> Callable[[str], list[str]]:
+    """pypinyin's syllables, tones dropped. Imported on the first Chinese name: its phrase
+    dictionary takes a third of a second to load, and most runs never see Chinese script."""
+    from pypinyin import Style, lazy_pinyin
+
+    def convert(text: str) -> list[str]:
+        return list(lazy_pinyin(text, style=Style.NORMAL, errors="default"))
+
+    return convert
 
 
 def _runs(text: str) -> list[tuple[str, str]]:
@@ -51,7 +63,7 @@ def _runs(text: str) -> list[tuple[str, str]]:
 
 def _run_to_latin(script: str, run: str) -> str:
     if script == "Hani":
-        return " ".join(lazy_pinyin(run, style=Style.NORMAL, errors="default"))
+        return " ".join(_pinyin()(run))
     if script == "Hang":
         return " ".join(anyascii(char) for char in run)
     if script == "Arab":
