@@ -99,8 +99,20 @@ class NameComparison:
     right: NameForm
 
 
+def _near(joined: str, other: frozenset[str]) -> bool:
+    """A part of the other name spelled almost like these parts joined ("abd allah" /
+    "abdullah"): one letter apart in 6 or more, same first letter."""
+    return len(joined) >= 6 and any(
+        t[0] == joined[0]
+        and abs(len(t) - len(joined)) <= 1
+        and OSA.distance(t, joined, score_cutoff=1) <= 1
+        for t in other
+    )
+
+
 def _merge(toks: tuple[str, ...], other: frozenset[str]) -> tuple[str, ...]:
-    """Join runs of 2-3 adjacent tokens whose concatenation is a token of the other name."""
+    """Join runs of 2-3 adjacent tokens whose concatenation is a token of the other name, or
+    one letter away from one."""
     if len(toks) < 2:
         return toks
     out: list[str] = []
@@ -109,7 +121,10 @@ def _merge(toks: tuple[str, ...], other: frozenset[str]) -> tuple[str, ...]:
         for size in (3, 2):
             if i + size <= len(toks):
                 joined = "".join(toks[i : i + size])
-                if joined in other:
+                parts = toks[i : i + size]
+                if joined in other or (
+                    all(len(t) > 1 and t not in other for t in parts) and _near(joined, other)
+                ):
                     out.append(joined)
                     i += size
                     break
@@ -234,8 +249,9 @@ def _parts_score(
     if (given[0] or given[1]) and (
         _given_missing(a, free_a, given[0]) or _given_missing(b, free_b, given[1])
     ):
-        # a surname alone against "SURNAME, Given": every given name is missing, not a middle one
-        den += weights.conflict * (left + right)
+        # a surname alone against "SURNAME, Given": every given name is missing, not a middle
+        # one, and counts as much as a name part that agrees
+        den += left + right
     elif left or right:
         single = min(len(a), len(b)) == 1
         # a missing middle name or generic word counts once, however many there are
