@@ -297,10 +297,16 @@ class IndexSearcher:
             best = np.maximum(best, found.max(axis=0))
         # a query written together that a longer name contains ("hik vision" in "hangzhou
         # hikvision digital technology"): near-containment counts
-        if max(map(len, joined), default=0) >= MIN_CONTAINED_LEN:
-            found = process.cdist(joined, row_joined, scorer=fuzz.partial_ratio, dtype=np.uint8)
-            contained = found.max(axis=0)
-            best = np.maximum(best, np.where(contained >= CONTAINED_SIMILARITY, contained, 0))
+        failing = np.flatnonzero(best < cutoff)
+        if len(failing) and max(map(len, joined), default=0) >= MIN_CONTAINED_LEN:
+            found = process.cdist(
+                joined,
+                [row_joined[i] for i in failing],
+                scorer=fuzz.partial_ratio,
+                score_cutoff=CONTAINED_SIMILARITY,
+                dtype=np.uint8,
+            )
+            best[failing] = np.maximum(best[failing], found.max(axis=0))
         syllabic = data.name_syllabic[rows]
         if any(detect_script(n) in SYLLABIC_SCRIPTS for n in names):
             syllabic = np.ones(len(rows), dtype=bool)
