@@ -115,15 +115,23 @@ def _merge(toks: tuple[str, ...], other: frozenset[str]) -> tuple[str, ...]:
     one letter away from one."""
     if len(toks) < 2:
         return toks
+    # near spellings are only worth joining on the side with more parts, at lengths that occur
+    near = (
+        {n for t in other if len(t) >= 5 for n in (len(t) - 1, len(t), len(t) + 1)}
+        if len(toks) > len(other)
+        else set()
+    )
     out: list[str] = []
     i = 0
     while i < len(toks):
         for size in (3, 2):
             if i + size <= len(toks):
-                joined = "".join(toks[i : i + size])
                 parts = toks[i : i + size]
+                joined = "".join(parts)
                 if joined in other or (
-                    all(len(t) > 1 and t not in other for t in parts) and _near(joined, other)
+                    len(joined) in near
+                    and all(len(t) > 1 and t not in other for t in parts)
+                    and _near(joined, other)
                 ):
                     out.append(joined)
                     i += size
@@ -300,8 +308,9 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
     weights = WEIGHTS.get(right.kind, ORG)
     # two names in the same abjad are compared letter for letter (their Latin forms are already
     # consonantal, and a skeleton would drop the long vowels that tell "mhmd" from "mhmwd")
-    same_abjad = left.abjad and right.abjad and left.script == right.script
-    skeletons = left.abjad != right.abjad or (left.abjad and not same_abjad)
+    left_abjad, right_abjad = left.abjad, right.abjad
+    same_abjad = left_abjad and right_abjad and left.script == right.script
+    skeletons = left_abjad != right_abjad or (left_abjad and not same_abjad)
     a, wa = _side(left, skeletons)
     b, wb = _side(right, skeletons)
     only_numbers = not a and not b and bool(left.numbers) and left.numbers == right.numbers
@@ -322,9 +331,9 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
             ma, mb = a, b
         parts, pairs, free_a, free_b = _parts_score(
             ma,
-            _weights_for(ma, a, wa),
+            wa if ma is a else _weights_for(ma, a, wa),
             mb,
-            _weights_for(mb, b, wb),
+            wb if mb is b else _weights_for(mb, b, wb),
             weights,
             (left.given, right.given) if not skeletons else (frozenset(), frozenset()),
             abjad_similarity if same_abjad else token_similarity,
@@ -341,7 +350,7 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
                 parts = shape(joined)
                 pairs_out = ((" ".join(a), " ".join(b), joined, "joined"),)
                 extra_l, extra_r = (), ()
-    acronym = _acronym_match(left, right)
+    acronym = _acronym_match(left, right) if len(a) == 1 or len(b) == 1 else 0.0
     if acronym > parts:
         parts = acronym
         pairs_out, extra_l, extra_r = ((left.normalized, right.normalized, 1.0, "acronym"),), (), ()
