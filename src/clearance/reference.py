@@ -11,6 +11,7 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from rigour.territories import get_territory, lookup_territory
 
 
 @dataclass(frozen=True)
@@ -76,12 +77,28 @@ def _country_names() -> dict[str, str]:
     return names
 
 
+@cache
 def country_code(name: str | None) -> str:
-    """The ISO 3166-1 alpha-2 code (lower case) of a country name as lists write it, or "".
+    """The ISO 3166-1 alpha-2 code (lower case, FtM style) of a country name or code, or "".
 
-    Knows the names in ``data/countries.yaml`` (English short and full names, and list
-    spellings such as "Korea, North" or "Burma"); a two-letter code is returned as it is.
+    The one country lookup of the importers. It knows the names in ``data/countries.yaml``
+    first (English short and full names and list spellings such as "Korea, North" or "Burma":
+    a dictionary lookup), then asks rigour's territory database, the one FollowTheMoney uses,
+    for anything else (official names in other languages, three-letter codes). rigour builds
+    its name index on first use (most of a second), so it is only reached for the rare name the
+    table does not know.
     """
     if not name:
         return ""
-    return _country_names().get(" ".join(name.split()).casefold(), "")
+    text = " ".join(name.split()).strip(" ,.;")
+    if not text:
+        return ""
+    code = _country_names().get(text.casefold())
+    if code is not None:
+        return code
+    territory = get_territory(text.lower()) if len(text) in (2, 3) else None
+    if territory is None:
+        territory = lookup_territory(text)
+    if territory is None:
+        return ""
+    return territory.ftm_country or territory.code

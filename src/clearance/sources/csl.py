@@ -33,10 +33,10 @@ import orjson
 
 from clearance.errors import ParseError
 from clearance.model import Entity, Listing
-from clearance.reference import list_info, read_data
+from clearance.reference import country_code, list_info, read_data
 from clearance.sources.base import Dataset, Gates, Source, unique_ids
 from clearance.sources.common import hash_files, iso_date, read_text
-from clearance.sources.ftmdata import country_code, schema_props, us_state_country
+from clearance.sources.ftmdata import schema_props, us_state_country
 
 SOURCE_ID = "us-trade-csl"
 

@@ -33,10 +33,10 @@ from typing import ClassVar
 
 from clearance.errors import ParseError
 from clearance.model import Entity, Listing
-from clearance.reference import list_info
+from clearance.reference import country_code, list_info
 from clearance.sources.base import Dataset, Gates, Source, unique_ids
 from clearance.sources.common import find_file, hash_files, iso_date, read_text
-from clearance.sources.ftmdata import country_code, us_state_country
+from clearance.sources.ftmdata import us_state_country
 
 SOURCE_ID = "us-bis-dpl"
 LIST_CODE = "DPL"

@@ -41,13 +41,12 @@ import orjson
 
 from clearance.errors import InputError, ParseError
 from clearance.model import Entity, Listing, NameKind
-from clearance.reference import list_info
+from clearance.reference import country_code, list_info
 from clearance.sources.base import Dataset, Gates, Source, unique_ids
 from clearance.sources.common import hash_files, read_text
 from clearance.sources.csl import list_code as csl_list_code
 from clearance.sources.ftm_targets import is_targets_header, map_target, read_targets
 from clearance.sources.ftmdata import (
-    country_code,
     dataset_list,
     documents,
     edges,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from rigour.territories import get_territory, lookup_territory
+from rigour.territories import get_territory
 
 from clearance.reference import read_data
 
@@ -62,20 +62,6 @@ def dataset_list(dataset: str) -> str | None:
     """The list code of an OpenSanctions dataset name, if it is an official list we know."""
     datasets: dict[str, str] = _data()["datasets"]
     return datasets.get(dataset)
-
-
-@cache
-def country_code(value: str) -> str:
-    """ISO 3166-1 alpha-2 (lower case, FtM style) for a country code or name, else ""."""
-    text = " ".join(value.split()).strip(" ,.;")
-    if not text:
-        return ""
-    territory = get_territory(text.lower()) if len(text) in (2, 3) else None
-    if territory is None:
-        territory = lookup_territory(text)
-    if territory is None:
-        return ""
-    return territory.ftm_country or territory.code
 
 
 def us_state_country(state: str) -> str:

@@ -20,9 +20,9 @@ from typing import Any
 
 from lxml import etree
 from rigour.langs import iso_639_alpha3
-from rigour.territories import lookup_territory
 
 from clearance.errors import ParseError
+from clearance.reference import country_code as reference_country_code
 from clearance.sources.common import find_file, localname
 
 #: Values the lists use for "not available"; they carry no information.
@@ -211,16 +211,9 @@ def compact(data: dict[str, Any]) -> dict[str, Any]:
 # -- reference lookups -------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4096)
 def country_code(value: str) -> str:
     """ISO 3166-1 alpha-2 (lower case, FtM style) for a country name or code, else ""."""
-    value = informative(clean(value))
-    if not value:
-        return ""
-    territory = lookup_territory(value)
-    if territory is None:
-        return ""
-    return territory.ftm_country or ""
+    return reference_country_code(informative(clean(value)))
 
 
 _PARENTHESES = re.compile(r"\([^)]*\)")
