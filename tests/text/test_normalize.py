@@ -90,3 +90,25 @@ def test_spelling_keys() -> None:
     assert skeleton("mohammed") == skeleton("muhammad") == "mhmd"
     assert skeleton("david") == skeleton("dvd")
     assert skeleton("javad") == skeleton("jwd")
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_ascii_names_compile_as_the_general_path_does(text: str) -> None:
+    # ASCII names skip NFKC, script detection and transliteration: same result required
+    for schema in ("Person", "Company", "Vessel"):
+        fast = name_forms(text, schema)[0]
+        general = name_forms(text + "\u00a0", schema)[0]  # NFKC turns it into a space
+        assert (fast.tokens, fast.weights, fast.numbers, fast.legal_forms, fast.script) == (
+            general.tokens,
+            general.weights,
+            general.numbers,
+            general.legal_forms,
+            general.script,
+        )
+
+
+def test_wade_giles_names_are_also_compiled_in_pinyin() -> None:
+    forms = name_forms("Mao Tse-tung", "Person")
+    assert [f.tokens for f in forms] == [("mao", "tse", "tung"), ("mao", "zedong")]
+    assert len(name_forms("Jean-Pierre Dupont", "Person")) == 1
+    assert len(name_forms("Mao Zedong", "Person")) == 1

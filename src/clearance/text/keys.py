@@ -16,8 +16,8 @@ from clearance.text.legal import split_forms, strip_native_forms
 from clearance.text.normalize import clean_latin, normalize_variants, prepare
 from clearance.text.scripts import detect_script
 from clearance.text.spelling import loose_key, phonetic_key, skeleton
-from clearance.text.tables import vocabulary
-from clearance.text.translit import ABJADS
+from clearance.text.tables import vocabulary, wade_giles
+from clearance.text.translit import ABJADS, latinize
 
 __all__ = [
     "NameForm",
@@ -216,25 +216,48 @@ def _compile(
     )
 
 
+_HYPHENATED = re.compile(r"\b([a-z]+)-([a-z]+)\b")
+
+
+def _wade_giles_pinyin(text: str) -> str | None:
+    """The name in pinyin if it has a hyphenated pair of Wade-Giles syllables ("tse-tung"):
+    each such pair joined, every Wade-Giles syllable replaced ("mao tse-tung" -> "mao zedong")."""
+    table = wade_giles()
+    if not any(a in table and b in table for a, b in _HYPHENATED.findall(text)):
+        return None
+    joined = _HYPHENATED.sub(
+        lambda m: (
+            table.get(m[1], m[1]) + table.get(m[2], m[2])
+            if m[1] in table and m[2] in table
+            else m[0]
+        ),
+        text,
+    )
+    return " ".join(table.get(t, t) for t in clean_latin(joined).split())
+
+
 @lru_cache(maxsize=1 << 18)
 def name_forms(name: str, schema: str = "LegalEntity") -> tuple[NameForm, ...]:
-    """Every compiled form of ``name``: one per spelling from ``normalize_variants``."""
+    """Every compiled form of ``name``: one per spelling from ``normalize_variants``, and the
+    pinyin spelling of a Wade-Giles name."""
     kind = name_kind(schema)
+    native_forms: tuple[str, ...] = ()
     if name.isascii():
         # NFKC and transliteration leave ASCII text as it is: skip them (the common case)
         text = name.lower()
-        latin = clean_latin(text)
-        script = "Latn" if latin and not latin.replace(" ", "").isdigit() else detect_script(text)
-        return (_compile(name, text, latin, kind, script, ()),)
-    text = prepare(name)
-    script = detect_script(text)
-    native_forms: tuple[str, ...] = ()
-    if kind == "org":
-        text, native_forms = strip_native_forms(text)
-    return tuple(
-        _compile(name, text, latin, kind, script, native_forms)
-        for latin in normalize_variants(text)
-    )
+        script = detect_script(text)
+        spellings: tuple[str, ...] = (clean_latin(text),)
+    else:
+        text = prepare(name)
+        script = detect_script(text)
+        if kind == "org":
+            text, native_forms = strip_native_forms(text)
+        spellings = normalize_variants(text)
+    if script == "Latn" and "-" in text:
+        pinyin = _wade_giles_pinyin(latinize(text).lower())
+        if pinyin is not None:
+            spellings = (*spellings, pinyin)
+    return tuple(_compile(name, text, latin, kind, script, native_forms) for latin in spellings)
 
 
 def name_keys(name: str, schema: str = "LegalEntity") -> NameForm:

@@ -145,3 +145,9 @@ def ukrainian_letters() -> frozenset[str]:
 def romanisations() -> dict[str, frozenset[int]]:
     """Syllable or surname -> the ids of its romanisation-variant groups (Korean, Chinese)."""
     return _groups("romanisation.yaml")
+
+
+@cache
+def wade_giles() -> dict[str, str]:
+    """Wade-Giles syllable (without apostrophes) -> pinyin."""
+    return {str(k): str(v) for k, v in load_data("romanisation.yaml")["wade_giles"].items()}
