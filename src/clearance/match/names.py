@@ -303,6 +303,77 @@ def _acronym_match(left: NameForm, right: NameForm) -> float:
     return 0.0
 
 
+Aligned = tuple[float, tuple[tuple[str, str, float, str], ...], tuple[str, ...], tuple[str, ...]]
+
+
+def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad: bool) -> Aligned:
+    """Score of the name parts aligned one to one (after joining parts that spell one part of
+    the other name), or of the names joined when that is better."""
+    a, wa = _side(left, skeletons)
+    b, wb = _side(right, skeletons)
+    only_numbers = not a and not b and bool(left.numbers) and left.numbers == right.numbers
+    if (a and b and "".join(a) == "".join(b)) or only_numbers:
+        pairs_out = (
+            tuple((x, x, 1.0, "exact") for x in a)
+            if a == b
+            else ((" ".join(a), " ".join(b), 1.0, "joined"),)
+        )
+        return 1.0, pairs_out, (), ()
+    if len(a) != len(b):
+        ma = _merge(a, frozenset(b))
+        mb = _merge(b, frozenset(ma))
+    else:
+        ma, mb = a, b
+    parts, pairs, free_a, free_b = _parts_score(
+        ma,
+        wa if ma is a else _weights_for(ma, a, wa),
+        mb,
+        wb if mb is b else _weights_for(mb, b, wb),
+        WEIGHTS.get(right.kind, ORG),
+        (left.given, right.given) if not skeletons else (frozenset(), frozenset()),
+        abjad_similarity if same_abjad else token_similarity,
+    )
+    if len(a) != len(b) and a and b:
+        ja, jb = "".join(a), "".join(b)
+        joined = _ratio(ja, jb)
+        if JOINED_LOOSE_FLOOR <= joined < LOOSE_SIM and parts < LOOSE_SIM:
+            joined = max(joined, _ratio(loose_key(ja), loose_key(jb)) * LOOSE_SIM)
+        if shape(joined) > parts:
+            return shape(joined), ((" ".join(a), " ".join(b), joined, "joined"),), (), ()
+    return (
+        parts,
+        tuple((ma[i], mb[j], sim, how) for i, j, sim, how in pairs),
+        tuple(ma[i] for i in sorted(free_a)),
+        tuple(mb[j] for j in sorted(free_b)),
+    )
+
+
+def _whole_name(left: NameForm, right: NameForm, same_abjad: bool, best: Aligned) -> Aligned:
+    """The aligned score, or a whole-name reading when it is better: an acronym, the native
+    script text, a transliteration against a Latin name."""
+    parts = best[0]
+    one_part = len(left.tokens) == 1 or len(right.tokens) == 1
+    acronym = _acronym_match(left, right) if one_part else 0.0
+    if acronym > parts:
+        parts = acronym
+        best = parts, ((left.normalized, right.normalized, 1.0, "acronym"),), (), ()
+    if left.native and right.native and left.script == right.script:
+        native = Levenshtein.normalized_similarity(left.native, right.native)
+        if same_abjad:
+            native = 2 * native - 1  # see abjad_similarity
+        if native >= 0.95:
+            parts = max(parts, native)
+            best = parts, ((left.native, right.native, native, "native"),), (), ()
+        elif shape(native) > parts:
+            parts = shape(native)
+            best = (parts, *best[1:])
+    if left.script != right.script and "Latn" in (left.script, right.script):
+        cross, how = _cross_script(left, right)
+        if cross > parts:
+            best = cross, ((left.normalized, right.normalized, cross, how),), (), ()
+    return best
+
+
 def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
     """Compare two compiled names (both compiled for the same kind of entity)."""
     weights = WEIGHTS.get(right.kind, ORG)
@@ -311,67 +382,8 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
     left_abjad, right_abjad = left.abjad, right.abjad
     same_abjad = left_abjad and right_abjad and left.script == right.script
     skeletons = left_abjad != right_abjad or (left_abjad and not same_abjad)
-    a, wa = _side(left, skeletons)
-    b, wb = _side(right, skeletons)
-    only_numbers = not a and not b and bool(left.numbers) and left.numbers == right.numbers
-    if (a and b and "".join(a) == "".join(b)) or only_numbers:
-        parts = 1.0
-        pairs_out = (
-            tuple((x, x, 1.0, "exact") for x in a)
-            if a == b
-            else ((" ".join(a), " ".join(b), 1.0, "joined"),)
-        )
-        extra_l: tuple[str, ...] = ()
-        extra_r: tuple[str, ...] = ()
-    else:
-        if len(a) != len(b):
-            ma = _merge(a, frozenset(b))
-            mb = _merge(b, frozenset(ma))
-        else:
-            ma, mb = a, b
-        parts, pairs, free_a, free_b = _parts_score(
-            ma,
-            wa if ma is a else _weights_for(ma, a, wa),
-            mb,
-            wb if mb is b else _weights_for(mb, b, wb),
-            weights,
-            (left.given, right.given) if not skeletons else (frozenset(), frozenset()),
-            abjad_similarity if same_abjad else token_similarity,
-        )
-        pairs_out = tuple((ma[i], mb[j], sim, how) for i, j, sim, how in pairs)
-        extra_l = tuple(ma[i] for i in sorted(free_a))
-        extra_r = tuple(mb[j] for j in sorted(free_b))
-        if len(a) != len(b) and a and b:
-            ja, jb = "".join(a), "".join(b)
-            joined = _ratio(ja, jb)
-            if JOINED_LOOSE_FLOOR <= joined < LOOSE_SIM and parts < LOOSE_SIM:
-                joined = max(joined, _ratio(loose_key(ja), loose_key(jb)) * LOOSE_SIM)
-            if shape(joined) > parts:
-                parts = shape(joined)
-                pairs_out = ((" ".join(a), " ".join(b), joined, "joined"),)
-                extra_l, extra_r = (), ()
-    acronym = _acronym_match(left, right) if len(a) == 1 or len(b) == 1 else 0.0
-    if acronym > parts:
-        parts = acronym
-        pairs_out, extra_l, extra_r = ((left.normalized, right.normalized, 1.0, "acronym"),), (), ()
-    if left.native and right.native and left.script == right.script:
-        native = Levenshtein.normalized_similarity(left.native, right.native)
-        if same_abjad:
-            native = 2 * native - 1  # see abjad_similarity
-        if native >= 0.95 or shape(native) > parts:
-            parts = max(parts, shape(native) if native < 0.95 else native)
-            if native >= 0.95:
-                pairs_out, extra_l, extra_r = (
-                    ((left.native, right.native, native, "native"),),
-                    (),
-                    (),
-                )
-    if left.script != right.script and "Latn" in (left.script, right.script):
-        cross, how = _cross_script(left, right)
-        if cross > parts:
-            parts = cross
-            pairs_out = ((left.normalized, right.normalized, cross, how),)
-            extra_l, extra_r = (), ()
+    aligned = _aligned_parts(left, right, skeletons, same_abjad)
+    parts, pairs_out, extra_l, extra_r = _whole_name(left, right, same_abjad, aligned)
     score = parts
     numbers = ""
     if left.numbers or right.numbers:
