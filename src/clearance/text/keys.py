@@ -220,8 +220,8 @@ _HYPHENATED = re.compile(r"\b([a-z]+)-([a-z]+)\b")
 
 
 def _wade_giles_pinyin(text: str) -> str | None:
-    """The name in pinyin if it has a hyphenated pair of Wade-Giles syllables ("tse-tung"):
-    each such pair joined, every Wade-Giles syllable replaced ("mao tse-tung" -> "mao zedong")."""
+    """The name in pinyin if it has a hyphenated pair of Wade-Giles syllables: each such pair
+    joined, every Wade-Giles syllable replaced ("hsiao-tung" -> "xiaodong")."""
     table = wade_giles()
     if not any(a in table and b in table for a, b in _HYPHENATED.findall(text)):
         return None
