@@ -77,20 +77,30 @@ def _country_names() -> dict[str, str]:
     return names
 
 
-@cache
-def country_code(name: str | None) -> str:
-    """The ISO 3166-1 alpha-2 code (lower case, FtM style) of a country name or code, or "".
+def _clean_country(name: str | None) -> str:
+    return " ".join(name.split()).strip(" ,.;") if name else ""
 
-    The one country lookup of the importers. It knows the names in ``data/countries.yaml``
-    first (English short and full names and list spellings such as "Korea, North" or "Burma":
-    a dictionary lookup), then asks rigour's territory database, the one FollowTheMoney uses,
-    for anything else (official names in other languages, three-letter codes). rigour builds
-    its name index on first use (most of a second), so it is only reached for the rare name the
-    table does not know.
+
+def country_code(name: str | None) -> str:
+    """The ISO 3166-1 alpha-2 code (lower case, FtM style) of a country name, or "".
+
+    A dictionary lookup in ``data/countries.yaml`` (English short and full names, demonyms and
+    list spellings such as "Korea, North" or "Burma"); a two-letter code is returned as it is.
     """
-    if not name:
-        return ""
-    text = " ".join(name.split()).strip(" ,.;")
+    text = _clean_country(name)
+    return _country_names().get(text.casefold(), "") if text else ""
+
+
+@cache
+def resolve_country(name: str | None) -> str:
+    """Like :func:`country_code`, then rigour's territory database for what the table lacks.
+
+    rigour (the territory data FollowTheMoney uses) also knows official names in other
+    languages and three-letter codes, but builds its name index on first use (most of a
+    second), so readers of free-text country fields use this and pay it only for a spelling
+    the table does not know.
+    """
+    text = _clean_country(name)
     if not text:
         return ""
     code = _country_names().get(text.casefold())

@@ -33,7 +33,7 @@ import orjson
 
 from clearance.errors import ParseError
 from clearance.model import Entity, Listing
-from clearance.reference import country_code, list_info, read_data
+from clearance.reference import list_info, read_data, resolve_country
 from clearance.sources.base import Dataset, Gates, Source, unique_ids
 from clearance.sources.common import hash_files, iso_date, read_text
 from clearance.sources.ftmdata import schema_props, us_state_country
@@ -158,7 +158,7 @@ def _parse_csv_address(text: str) -> CslAddress:
     last = parts[-1]
     country = ""
     if _is_code(last) or (len(parts) > 1 and not any(ch.isdigit() for ch in last)):
-        country = country_code(last)
+        country = resolve_country(last)
     if not country and len(parts) > 2 and _US_ZIP.match(last):
         # "..., PHOENIX, AZ, 85043": a US state and ZIP code without a country (DPL rows)
         return CslAddress(address=", ".join(parts), country=us_state_country(parts[-2]))
@@ -266,7 +266,7 @@ def _json_record(item: Any, location: str, path: str) -> CslRecord:
     addresses = [
         CslAddress(
             **{k: a.get(k, "") for k in asdict(CslAddress()) if k != "country"},
-            country=country_code(a.get("country", "")),
+            country=resolve_country(a.get("country", "")),
         )
         for a in _json_objects(item, "addresses", location, path)
     ]
@@ -327,7 +327,7 @@ def _add_identifier(entity: Entity, ident: CslId, props: frozenset[str]) -> None
         entity.add("notes", f"{ident.type} {value}".strip())
         return
     if prop in ("pastFlags", "flag"):
-        value = country_code(value)
+        value = resolve_country(value)
     elif prop in ("incorporationDate", "buildDate"):
         value = iso_date(value)
     elif prop == "gender":
@@ -342,7 +342,7 @@ def _add_identifier(entity: Entity, ident: CslId, props: frozenset[str]) -> None
 
 
 def _add_countries(entity: Entity, prop: str, values: Iterable[str], props: frozenset[str]) -> None:
-    codes = [c for c in (country_code(v) for v in values) if c]
+    codes = [c for c in (resolve_country(v) for v in values) if c]
     entity.add(prop if prop in props else "country", codes)
 
 
@@ -352,7 +352,7 @@ def _add_vessel(entity: Entity, record: CslRecord, props: frozenset[str]) -> Non
         ("type", record.get("vessel_type")),
         ("tonnage", record.get("gross_tonnage")),
         ("grossRegisteredTonnage", record.get("gross_registered_tonnage")),
-        ("flag", country_code(record.get("vessel_flag"))),
+        ("flag", resolve_country(record.get("vessel_flag"))),
     )
     for prop, value in pairs:
         if prop in props:

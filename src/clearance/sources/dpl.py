@@ -33,7 +33,7 @@ from typing import ClassVar
 
 from clearance.errors import ParseError
 from clearance.model import Entity, Listing
-from clearance.reference import country_code, list_info
+from clearance.reference import list_info, resolve_country
 from clearance.sources.base import Dataset, Gates, Source, unique_ids
 from clearance.sources.common import find_file, hash_files, iso_date, read_text
 from clearance.sources.ftmdata import us_state_country
@@ -126,7 +126,7 @@ def _country(record: DplRecord) -> str:
     """The row's country; a blank Country with a US state code is the US. Other codes in the
     State column (``CY``, ``RS`` for rows in Nicosia or Stavropol) are not ISO: left blank."""
     if record.country:
-        return country_code(record.country)
+        return resolve_country(record.country)
     return us_state_country(record.state)
 
 

@@ -41,7 +41,7 @@ import orjson
 
 from clearance.errors import InputError, ParseError
 from clearance.model import Entity, Listing, NameKind
-from clearance.reference import country_code, list_info
+from clearance.reference import list_info, resolve_country
 from clearance.sources.base import Dataset, Gates, Source, unique_ids
 from clearance.sources.common import hash_files, read_text
 from clearance.sources.csl import list_code as csl_list_code
@@ -262,7 +262,7 @@ def _fold_address(thing: _Thing, record: FtmRecord, by_id: dict[str, FtmRecord])
             continue
         thing.entity.add("address", _address_text(address))
         thing.entity.add(
-            "country", [country_code(c) for c in address.properties.get("country", ())]
+            "country", [resolve_country(c) for c in address.properties.get("country", ())]
         )
         thing.adjuncts[address.id] = address.raw
 

@@ -22,7 +22,7 @@ from lxml import etree
 from rigour.langs import iso_639_alpha3
 
 from clearance.errors import ParseError
-from clearance.reference import country_code as reference_country_code
+from clearance.reference import resolve_country
 from clearance.sources.common import find_file, localname
 
 #: Values the lists use for "not available"; they carry no information.
@@ -213,7 +213,7 @@ def compact(data: dict[str, Any]) -> dict[str, Any]:
 
 def country_code(value: str) -> str:
     """ISO 3166-1 alpha-2 (lower case, FtM style) for a country name or code, else ""."""
-    return reference_country_code(informative(clean(value)))
+    return resolve_country(informative(clean(value)))
 
 
 _PARENTHESES = re.compile(r"\([^)]*\)")
