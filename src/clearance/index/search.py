@@ -38,6 +38,8 @@ IntArray = npt.NDArray[np.int32]
 #: longer name, with this partial-ratio similarity
 MIN_CONTAINED_LEN = 6
 CONTAINED_SIMILARITY = 90
+#: rows text-checked at once before looking at the results (doubled for each next slice)
+TEXT_CHECK_SLICE = 32
 
 
 @dataclass(frozen=True)
@@ -260,16 +262,38 @@ class IndexSearcher:
             if allowed is not None:
                 keep &= allowed[data.entity_source[data.name_entity[rows]]]
             rows, rank = rows[keep], rank[keep]
-            keep = self._text_similar(names, schema, rows)
-            rows, rank = rows[keep], rank[keep]
-            entities = data.name_entity[rows]
             order = np.argsort(-rank, kind="stable")
-            best = float(rank[order[0]]) if len(order) else 0.0
-            for pos in order:
-                if len(out) >= limit or rank[pos] < best * params.relative_cutoff:
-                    break
-                out.setdefault(int(entities[pos]), float(rank[pos]))
+            self._take_ranked(names, schema, rows[order], rank[order], limit, out)
         return [Candidate(i, data.entity_ids[i], r) for i, r in out.items()]
+
+    def _take_ranked(
+        self,
+        names: list[str],
+        schema: str,
+        rows: IntArray,
+        rank: FloatArray,
+        limit: int,
+        out: dict[int, float],
+    ) -> None:
+        """Add the entities of ``rows`` (best rank first) that pass the text check to ``out``,
+        until ``limit`` entities or a rank below the relative cutoff of the best passing row.
+
+        Rows are text-checked a slice at a time: most queries fill their candidates from the
+        first rows, and the rest need no check."""
+        entities = self.data.name_entity[rows]
+        best = -1.0
+        start, step = 0, TEXT_CHECK_SLICE
+        while start < len(rows) and len(out) < limit:
+            end = start + step
+            passed = self._text_similar(names, schema, rows[start:end])
+            for pos in np.flatnonzero(passed) + start:
+                value = float(rank[pos])
+                if best < 0:
+                    best = value
+                if len(out) >= limit or value < best * self.params.relative_cutoff:
+                    return
+                out.setdefault(int(entities[pos]), value)
+            start, step = end, step * 2
 
     def _text_similar(self, names: list[str], schema: str, rows: IntArray) -> npt.NDArray[np.bool_]:
         """Rows whose normalised text, the phonetic keys of their tokens, or their text without
