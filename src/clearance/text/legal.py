@@ -61,13 +61,32 @@ def strip_native_forms(text: str) -> tuple[str, tuple[str, ...]]:
     return text, tuple(found)
 
 
+def _replace_org_types(tokens: tuple[str, ...], not_forms: frozenset[str]) -> tuple[str, ...]:
+    """rigour's generic organisation types, applied around the words it would misread
+    ("ege": a Turkish place name, not the German "eG")."""
+    if not_forms.isdisjoint(tokens):
+        return tuple(replace_org_types_compare(" ".join(tokens), generic=True).split())
+    out: list[str] = []
+    run: list[str] = []
+    for token in (*tokens, ""):
+        if token and token not in not_forms:
+            run.append(token)
+            continue
+        if run:
+            out.extend(replace_org_types_compare(" ".join(run), generic=True).split())
+            run = []
+        if token:
+            out.append(token)
+    return tuple(out)
+
+
 def split_forms(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Split normalised tokens into (name tokens, legal-form classes found among them)."""
     if not tokens:
         return tokens, ()
     longest = legal_forms().longest
     phrases = _phrases()
-    replaced = tuple(replace_org_types_compare(" ".join(tokens), generic=True).split())
+    replaced = _replace_org_types(tokens, legal_forms().not_forms)
     firsts = _first_words()
     if all(w not in firsts and _fold(w) not in firsts for w in replaced):
         return replaced, ()

@@ -29,6 +29,8 @@ class LegalForms:
     native: tuple[tuple[str, str], ...]  # (affix, class), longest first
     classes: frozenset[str]
     longest: int
+    #: words rigour's organisation-type table reads as a legal form that are names in practice
+    not_forms: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +69,8 @@ def legal_forms() -> LegalForms:
                 native.append((form, code))
     native.sort(key=lambda item: -len(item[0]))
     longest = max(len(p) for p in phrases)
-    return LegalForms(phrases, tuple(native), frozenset(data["classes"]), longest)
+    not_forms = frozenset(str(w).casefold() for w in data.get("not_forms", ()))
+    return LegalForms(phrases, tuple(native), frozenset(data["classes"]), longest, not_forms)
 
 
 @cache
