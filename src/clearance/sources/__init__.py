@@ -22,6 +22,7 @@ _REGISTRY: dict[str, str] = {
     "us-ndaa-889": "clearance.sources.statutory:Ndaa889Source",
     "us-fcc-covered": "clearance.sources.statutory:FccCoveredSource",
     "us-dod-1260h": "clearance.sources.statutory:Dod1260hSource",
+    "us-bis-mieu": "clearance.sources.mieu:MieuSource",
 }
 
 SOURCE_IDS: tuple[str, ...] = tuple(_REGISTRY)
