@@ -23,6 +23,7 @@ _REGISTRY: dict[str, str] = {
     "us-fcc-covered": "clearance.sources.statutory:FccCoveredSource",
     "us-dod-1260h": "clearance.sources.statutory:Dod1260hSource",
     "us-bis-mieu": "clearance.sources.mieu:MieuSource",
+    "cn-prc-countersanctions": "clearance.sources.cn_countersanctions:CnCounterSource",
 }
 
 SOURCE_IDS: tuple[str, ...] = tuple(_REGISTRY)

@@ -12,7 +12,7 @@ Decisions:
 
 * One entity per row: each row is one end user named in the supplement.
 * There is no official id. The entity id is ``us-bis-mieu:`` + an ASCII slug of the name
-  (``main-intelligence-directorate``): the name is what identifies an end user over time, and
+  (``north-sea-trading-office``): the name is what identifies an end user over time, and
   a later notice that changes dates or the notice URL keeps the id. A repeated name gets
   ``-2``, ``-3``... in file order.
 * ``Alias`` holds the acronyms the supplement gives (``;``-separated when several): kept as

@@ -76,8 +76,8 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slug(value: str, limit: int = 60) -> str:
-    """A readable ASCII key of a name: ``Main Intelligence Directorate`` ->
-    ``main-intelligence-directorate``; a name with no letters or digits gets a digest."""
+    """A readable ASCII key of a name: ``North Sea Trading Office`` ->
+    ``north-sea-trading-office``; a name with no letters or digits gets a digest."""
     text = _NON_SLUG.sub("-", anyascii(value).lower()).strip("-")
     if not text:
         return digest(value, size=16)
