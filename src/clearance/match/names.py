@@ -27,6 +27,7 @@ from clearance.match.tokens import (
     MIN_SIM,
     SHAPE_FLOOR,
     SINGLE_WORD_FLOOR,
+    org_token_similarity,
     shape,
     token_similarity,
 )
@@ -71,10 +72,22 @@ class Weights:
     qualified: bool = False
     #: weight of each activity word only one organisation name has ("X" / "X Oil")
     activity_extra: float = 0.5
+    #: organisation names: a distinctive part only one name has counts against fully (the
+    #: score is the share of the distinctive words both names have); only generic words,
+    #: geographic qualifiers and single letters share the capped ``extra``
+    share: bool = False
 
 
 PERSON = Weights()
-ORG = Weights(conflict=1.0, extra=0.35, single_extra=0.35, floor=SINGLE_WORD_FLOOR, qualified=True)
+ORG = Weights(
+    conflict=1.0,
+    extra=0.35,
+    single_extra=0.35,
+    floor=SINGLE_WORD_FLOOR,
+    qualified=True,
+    activity_extra=1.0,
+    share=True,
+)
 OBJECT = Weights(
     conflict=1.0,
     extra=0.4,
@@ -222,6 +235,30 @@ def _unaligned_weight(token: str, weight: float, vocab: Vocabulary) -> float | N
     return weight
 
 
+def _conflict_weight(
+    a: tuple[str, ...],
+    wa: tuple[float, ...],
+    free_a: set[int],
+    b: tuple[str, ...],
+    wb: tuple[float, ...],
+    free_b: set[int],
+    weights: Weights,
+) -> float:
+    """Weight of the parts each name has and the other lacks. In organisation names a country
+    or region only one side names is a qualifier ("... Bangladesh" / "... al"), but two
+    different ones (the Kenya and the Somalia branch) disagree with their full weight."""
+    raw = sum(wa[i] for i in free_a) + sum(wb[j] for j in free_b)
+    if not weights.qualified:
+        return raw
+    geo = vocabulary().geographic
+    geo_a = any(a[i] in geo for i in free_a)
+    if geo_a == any(b[j] in geo for j in free_b):
+        return raw
+    return sum(GEOGRAPHIC_EXTRA if a[i] in geo else wa[i] for i in free_a) + sum(
+        GEOGRAPHIC_EXTRA if b[j] in geo else wb[j] for j in free_b
+    )
+
+
 def _given_missing(toks: tuple[str, ...], free: set[int], given: frozenset[str]) -> bool:
     return bool(given) and given <= {toks[i] for i in free}
 
@@ -243,10 +280,11 @@ def _parts_score(
         num += w * shape(sim, floor)
         den += w
     if free_a and free_b:
-        den += weights.conflict * (sum(wa[i] for i in free_a) + sum(wb[j] for j in free_b))
+        den += weights.conflict * _conflict_weight(a, wa, free_a, b, wb, free_b, weights)
         return (num / den if den else 0.0), pairs, free_a, free_b
     left = sum(wa[i] for i in free_a)
     right = sum(wb[j] for j in free_b)
+    extra: list[float | None] = []
     if weights.qualified and (free_a or free_b):
         vocab = vocabulary()
         extra = [_unaligned_weight(a[i], wa[i], vocab) for i in free_a]
@@ -260,6 +298,12 @@ def _parts_score(
         # a surname alone against "SURNAME, Given": every given name is missing, not a middle
         # one, and counts as much as a name part that agrees
         den += left + right
+    elif weights.share and (left or right):
+        # a distinctive word only one organisation name has counts as much as one both have
+        # (the score is the share of distinctive words that agree); generic and geographic
+        # words, single letters, count a little, once however many there are
+        low = sum(w for w in extra if w is not None and w < 1.0)
+        den += (left - low) + weights.extra * min(low, 1.0)
     elif left or right:
         single = min(len(a), len(b)) == 1
         # a missing middle name or generic word counts once, however many there are
@@ -331,7 +375,11 @@ def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
         wb if mb is b else _weights_for(mb, b, wb),
         WEIGHTS.get(right.kind, ORG),
         (left.given, right.given) if not skeletons else (frozenset(), frozenset()),
-        abjad_similarity if same_abjad else token_similarity,
+        abjad_similarity
+        if same_abjad
+        else token_similarity
+        if right.kind == "person"
+        else org_token_similarity,
     )
     if len(a) != len(b) and a and b:
         ja, jb = "".join(a), "".join(b)

@@ -73,6 +73,23 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
     return sim, "spelling"
 
 
+def org_token_similarity(a: str, b: str) -> tuple[float, str]:
+    """``token_similarity`` for organisation and object names: initials are a person-name
+    phenomenon, so a single letter agrees only with the same single letter ("c" is not an
+    initial of "cross"); sound-alike spellings must start with the same letter."""
+    if (len(a) == 1) != (len(b) == 1):
+        return 0.0, ""
+    sim, how = token_similarity(a, b)
+    if how == "phonetic" and a[0] != b[0]:
+        # a brand that starts with another letter ("cisco" / "sasco") is another brand, however
+        # alike it sounds (a typo rarely changes the first letter): only spelling counts
+        ka, kb = loose_key(a), loose_key(b)
+        spelled = 1.0 - OSA.distance(a, b) / max(len(a), len(b))
+        loose = 1.0 - OSA.distance(ka, kb) / max(len(ka), len(kb), 1)
+        return max(spelled, loose), "spelling"
+    return sim, how
+
+
 _VOWEL_SET = frozenset("aeiouy")
 
 

@@ -177,7 +177,9 @@ def _weights(tokens: tuple[str, ...], kind: str) -> tuple[float, ...]:
             else 1.0
             for t in tokens
         )
-    return tuple(GENERIC_WEIGHT if t in vocab.generic else 1.0 for t in tokens)
+    # a single letter of an organisation name is not an initial: it says little
+    generic = vocab.generic
+    return tuple(GENERIC_WEIGHT if t in generic or len(t) == 1 else 1.0 for t in tokens)
 
 
 def _compile(
