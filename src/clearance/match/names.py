@@ -48,6 +48,10 @@ Similarity = Callable[[str, str], tuple[float, str]]
 GEOGRAPHIC_EXTRA = 0.1
 #: an acronym that spells the initials of the other name (3 letters or more)
 ACRONYM_SCORE = 0.8
+#: weight of a word whose consonant skeleton is a single letter
+SHORT_SKELETON_WEIGHT = 0.3
+#: a skeleton comparison resting only on single consonants is weak evidence
+SHORT_SKELETON_FACTOR = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +160,22 @@ def _merge(toks: tuple[str, ...], other: frozenset[str]) -> tuple[str, ...]:
 
 
 def _side(form: NameForm, skeletons: bool) -> tuple[tuple[str, ...], tuple[float, ...]]:
-    return (form.skeleton if skeletons else form.tokens), form.weights
+    if not skeletons:
+        return form.tokens, form.weights
+    # a word reduced to a single consonant ("ali" -> "l", "taha" -> "t") says little
+    toks = form.skeleton
+    return toks, tuple(
+        min(w, SHORT_SKELETON_WEIGHT) if len(s) == 1 and len(t) > 1 else w
+        for s, t, w in zip(toks, form.tokens, form.weights, strict=True)
+    )
+
+
+def skeleton_similarity(a: str, b: str) -> tuple[float, str]:
+    """Consonant skeletons compared: a one-letter skeleton is a short word, not an initial
+    ("t" from "ti" is not the initial of "tkrt")."""
+    if a != b and (len(a) == 1 or len(b) == 1):
+        return 0.0, ""
+    return token_similarity(a, b)
 
 
 def _weights_for(
@@ -377,10 +396,14 @@ def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
         (left.given, right.given) if not skeletons else (frozenset(), frozenset()),
         abjad_similarity
         if same_abjad
+        else skeleton_similarity
+        if skeletons
         else token_similarity
         if right.kind == "person"
         else org_token_similarity,
     )
+    if skeletons and pairs and all(len(ma[i]) == 1 for i, _, _, _ in pairs):
+        parts *= SHORT_SKELETON_FACTOR
     if len(a) != len(b) and a and b:
         ja, jb = "".join(a), "".join(b)
         joined = _ratio(ja, jb)
