@@ -56,7 +56,7 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
     if distance == 1 and la == lb and sim < TRANSPOSE_SIM:
         if Levenshtein.distance(a, b) == 2:
             return TRANSPOSE_SIM, "transposition"
-        if _inner_vowel_swap(a, b):
+        if la > 3 and _inner_vowel_swap(a, b):
             return VOWEL_SIM, "vowel"
     if sim >= 0.9 or sim < LOOSE_FLOOR:
         return sim, "spelling"
