@@ -87,7 +87,17 @@ def run_batch(
                 progress(len(chunk))
         return
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    forking = "fork" in methods
+    context = multiprocessing.get_context("fork" if forking else "spawn")
+    chunks = _chunks(rows, options.chunk_size)
+    if forking:
+        # the first chunk is screened here, before forking: what its names need loaded
+        # (transliteration dictionaries take up to half a second and 100 MB) is then loaded
+        # once and shared by every worker, instead of once per (recycled) worker
+        for chunk in islice(chunks, 1):
+            yield from screen_chunk(screener, chunk, options)
+            if progress:
+                progress(len(chunk))
     _WORKER["screener"] = screener  # inherited by forked workers
     try:
         with context.Pool(
@@ -97,7 +107,7 @@ def run_batch(
             maxtasksperchild=options.chunks_per_worker,
         ) as pool:
             pending: deque[tuple[int, AsyncResult[list[RowResult]]]] = deque()
-            for chunk in _chunks(rows, options.chunk_size):
+            for chunk in chunks:
                 pending.append((len(chunk), pool.apply_async(_work, (chunk, options))))
                 while len(pending) >= 2 * options.workers:
                     yield from _collect(pending, progress)
