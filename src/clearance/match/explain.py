@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from clearance.match.names import NameComparison
-from clearance.match.result import Feature
+from clearance.match.result import Feature, Reason
 
 _HOW = {
     "exact": "=",
@@ -22,33 +22,52 @@ _HOW = {
 }
 
 
-def name_features(cmp: NameComparison, factor: float, kind: str) -> list[Feature]:
-    """Features of one name comparison; ``factor`` < 1 for weak aliases."""
+def _name_reason(
+    pairs: tuple[tuple[str, str, float, str], ...],
+    extra_left: tuple[str, ...],
+    extra_right: tuple[str, ...],
+    factor: float,
+) -> str:
     parts = [
         f"{a} {_HOW.get(how, '~')} {b}" + ("" if sim >= 1.0 else f" ({sim:.2f})")
-        for a, b, sim, how in cmp.pairs
+        for a, b, sim, how in pairs
     ]
     reason = f"name parts agree: {', '.join(parts)}" if parts else "no name part agrees"
-    if cmp.extra_left and cmp.extra_right:
-        reason += f"; differ: {' '.join(cmp.extra_left)} / {' '.join(cmp.extra_right)}"
-    elif cmp.extra_left or cmp.extra_right:
-        reason += f"; only on one side: {' '.join(cmp.extra_left + cmp.extra_right)}"
+    if extra_left and extra_right:
+        reason += f"; differ: {' '.join(extra_left)} / {' '.join(extra_right)}"
+    elif extra_left or extra_right:
+        reason += f"; only on one side: {' '.join(extra_left + extra_right)}"
     if factor < 1.0:
         reason += f"; weak alias (x{factor:g})"
+    return reason
+
+
+def _numbers_reason(left: tuple[str, ...], right: tuple[str, ...] | None) -> str:
+    if right is None:
+        return f"numbers agree: {' '.join(left)}"
+    return f"numbers differ: {' '.join(left) or 'none'} / {' '.join(right) or 'none'}"
+
+
+def _legal_reason(how: str, left: tuple[str, ...], right: tuple[str, ...]) -> str:
+    return f"legal forms {how}: {'/'.join(left)} vs {'/'.join(right)}"
+
+
+def name_features(cmp: NameComparison, factor: float, kind: str) -> list[Feature]:
+    """Features of one name comparison; ``factor`` < 1 for weak aliases. The name reason is
+    rendered only when read (see :class:`Reason`)."""
+    reason = Reason(_name_reason, (cmp.pairs, cmp.extra_left, cmp.extra_right, factor))
     features = [Feature("name", cmp.parts, cmp.parts * factor, reason)]
     if cmp.numbers in ("conflict", "missing"):
-        left = " ".join(cmp.left.numbers) or "none"
-        right = " ".join(cmp.right.numbers) or "none"
         delta = (cmp.score - cmp.parts) * factor if not cmp.legal else 0.0
-        features.append(Feature("numbers", 0.0, delta, f"numbers differ: {left} / {right}"))
+        text = Reason(_numbers_reason, (cmp.left.numbers, cmp.right.numbers))
+        features.append(Feature("numbers", 0.0, delta, text))
     elif cmp.numbers == "agree":
-        features.append(
-            Feature("numbers", 1.0, 0.0, f"numbers agree: {' '.join(cmp.left.numbers)}")
-        )
+        text = Reason(_numbers_reason, (cmp.left.numbers, None))
+        features.append(Feature("numbers", 1.0, 0.0, text))
     if cmp.legal:
-        forms = f"{'/'.join(cmp.left.legal_forms)} vs {'/'.join(cmp.right.legal_forms)}"
         value = 1.0 if cmp.legal == "agree" else 0.0
-        features.append(Feature("legal_form", value, 0.0, f"legal forms {cmp.legal}: {forms}"))
+        text = Reason(_legal_reason, (cmp.legal, cmp.left.legal_forms, cmp.right.legal_forms))
+        features.append(Feature("legal_form", value, 0.0, text))
     return _balance(features, cmp.score * factor)
 
 
@@ -59,5 +78,5 @@ def _balance(features: list[Feature], total: float) -> list[Feature]:
     if abs(diff) < 1e-9:
         return features
     last = features[-1]
-    features[-1] = Feature(last.name, last.value, last.contribution + diff, last.reason)
+    features[-1] = Feature(last.name, last.value, last.contribution + diff, last.text)
     return features

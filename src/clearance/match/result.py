@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
+class Reason:
+    """A reason not yet written: ``render(*args)`` gives the sentence. Scoring builds one per
+    feature; most results are never read (screening keeps only the best candidates), so the
+    text is rendered only when asked for."""
+
+    render: Callable[..., str]
+    args: tuple[Any, ...] = ()
+
+    def __str__(self) -> str:
+        return self.render(*self.args)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Feature:
     """One named piece of evidence and what it did to the score."""
 
@@ -15,8 +29,32 @@ class Feature:
     value: float
     #: signed effect on the final score (a qualifier that disagrees has a negative one)
     contribution: float
-    #: one sentence an analyst can read, e.g. "birth year 1962 matches 1962"
-    reason: str
+    #: the reason as text or as a :class:`Reason` rendered on access (see ``reason``)
+    text: str | Reason
+
+    @property
+    def reason(self) -> str:
+        """One sentence an analyst can read, e.g. "birth year 1962 matches 1962"."""
+        text = self.text
+        return text if isinstance(text, str) else str(text)
+
+    def _key(self) -> tuple[str, float, float, str]:
+        return (self.name, self.value, self.contribution, self.reason)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Feature) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"Feature(name={self.name!r}, value={self.value!r}, "
+            f"contribution={self.contribution!r}, reason={self.reason!r})"
+        )
+
+    def __reduce__(self) -> tuple[type[Feature], tuple[str, float, float, str]]:
+        return (Feature, self._key())
 
     def to_dict(self) -> dict[str, Any]:
         return {
