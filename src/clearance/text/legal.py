@@ -118,12 +118,12 @@ def _legal_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1 << 14)
 def legal_word(token: str) -> bool:
-    """A word of a legal-form phrase, or one typing error away from one (5 letters or more):
-    what remains of a legal form the phrase table did not recognise ("corporarion")."""
+    """A word of a legal-form phrase, or one typing error away from one of 5 letters or more:
+    what remains of a legal form the phrase table did not recognise ("corporarion", "stok")."""
     words = _legal_words()
     if token in words:
         return True
-    if len(token) < 5:
+    if len(token) < 4:
         return False
     return any(
         abs(len(w) - len(token)) <= 1 and OSA.distance(w, token, score_cutoff=1) <= 1
