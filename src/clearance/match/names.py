@@ -80,6 +80,8 @@ class Weights:
     #: score is the share of the distinctive words both names have); only generic words,
     #: geographic qualifiers and single letters share the capped ``extra``
     share: bool = False
+    #: weight of each distinctive word only one organisation name has (``share`` only)
+    distinct_extra: float = 1.0
 
 
 PERSON = Weights()
@@ -322,7 +324,7 @@ def _parts_score(
         # (the score is the share of distinctive words that agree); generic and geographic
         # words, single letters, count a little, once however many there are
         low = sum(w for w in extra if w is not None and w < 1.0)
-        den += (left - low) + weights.extra * min(low, 1.0)
+        den += weights.distinct_extra * (left - low) + weights.extra * min(low, 1.0)
     elif left or right:
         single = min(len(a), len(b)) == 1
         # a missing middle name or generic word counts once, however many there are
