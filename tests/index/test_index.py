@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clearance.index import IndexSearcher, build_index, ensure_index, load_index, save_index
+from clearance.index import (
+    IndexSearcher,
+    build_index,
+    ensure_index,
+    load_index,
+    persist,
+    save_index,
+)
 from clearance.index.keys import identifier_key, name_keys, token_forms
 from clearance.model import Entity, Listing
 
@@ -121,6 +128,27 @@ def test_persisted_index_is_reused_until_the_state_changes(tmp_path: Path) -> No
     assert store.reads == 2 and rebuilt.entity_ids == ["a:1", "a:2"]
     assert load_index(tmp_path, "v1") is None  # the stale file is gone
     assert len(list(tmp_path.glob("names-*.pkl"))) == 1
+
+
+def test_persisted_index_is_rebuilt_when_the_normalisation_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _Store("v1", ENTITIES[:2])
+    ensure_index(store, tmp_path)  # type: ignore[arg-type]
+    monkeypatch.setattr(persist, "normaliser_fingerprint", lambda root: "another normaliser")
+    ensure_index(store, tmp_path)  # type: ignore[arg-type]
+    assert store.reads == 2
+    assert len(list(tmp_path.glob("names-*.pkl"))) == 1
+
+
+def test_normaliser_fingerprint_follows_the_reference_tables(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    table = tmp_path / "data" / "legal_forms.yaml"
+    table.write_text("forms: [a]\n")
+    before = persist.normaliser_fingerprint(tmp_path)
+    table.write_text("forms: [a, b]\n")
+    persist.normaliser_fingerprint.cache_clear()
+    assert persist.normaliser_fingerprint(tmp_path) != before
 
 
 def test_corrupt_index_file_is_rebuilt(tmp_path: Path) -> None:

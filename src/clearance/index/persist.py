@@ -1,7 +1,9 @@
 """Persist the candidate index beside the store, keyed by the store's state key.
 
-One pickle file per state (``index_dir/names-<hash of state key>.pkl``), written to a temporary
-file and renamed into place, so readers never see half a file and concurrent builders do not
+One pickle file per state (``index_dir/names-<hash of state key>.pkl``; the hash also covers
+the name normalisation's code and reference tables, which decide the keys, so a new legal
+form or transliteration rule makes the file stale), written to a temporary file and renamed
+into place, so readers never see half a file and concurrent builders do not
 collide. Files of older states are removed after a successful write. A new process loads the
 file in milliseconds; a stale or missing file is rebuilt from the store on first use.
 """
@@ -13,6 +15,7 @@ import os
 import pickle
 import tempfile
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
@@ -22,6 +25,14 @@ from clearance.model import Entity
 
 PREFIX = "names-"
 SUFFIX = ".pkl"
+#: what the keys of an index depend on besides the entities (relative to the package root)
+NORMALISER_FILES = (
+    ("text", "*.py"),
+    ("index", "keys.py"),
+    ("index", "build.py"),
+    ("data", "*.yaml"),
+)
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
 class EntityStore(Protocol):
@@ -32,8 +43,22 @@ class EntityStore(Protocol):
     def iter_entities(self, sources: list[str] | None = None) -> Iterator[Entity]: ...
 
 
+@lru_cache(maxsize=4)
+def normaliser_fingerprint(root: Path) -> str:
+    """A hash of the normalisation code and reference tables under package ``root`` (read once
+    per process: about 300 kB)."""
+    digest = hashlib.sha256()
+    for sub, pattern in NORMALISER_FILES:
+        for path in sorted((root / sub).glob(pattern)):
+            digest.update(f"{sub}/{path.name}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def index_path(directory: Path, state_key: str) -> Path:
-    digest = hashlib.sha256(f"{FORMAT_VERSION}:{state_key}".encode()).hexdigest()[:24]
+    normaliser = normaliser_fingerprint(PACKAGE_ROOT)
+    key = f"{FORMAT_VERSION}:{normaliser}:{state_key}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
     return directory / f"{PREFIX}{digest}{SUFFIX}"
 
 
