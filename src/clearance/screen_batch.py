@@ -8,6 +8,7 @@ pages are shared copy-on-write), opened from the persisted index otherwise.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -99,6 +100,10 @@ def run_batch(
             if progress:
                 progress(len(chunk))
     _WORKER["screener"] = screener  # inherited by forked workers
+    if forking:
+        # objects made so far (index, loaded dictionaries) are left out of the workers'
+        # garbage collections: scanning them would cost time and copy their shared pages
+        gc.freeze()
     try:
         with context.Pool(
             options.workers,
@@ -115,6 +120,8 @@ def run_batch(
                 yield from _collect(pending, progress)
     finally:
         _WORKER.pop("screener", None)
+        if forking:
+            gc.unfreeze()
 
 
 def _collect(
