@@ -25,21 +25,9 @@ def bundled_screener(tmp_path_factory: pytest.TempPathFactory) -> Screener:
 
 
 CASES = company_cases()
-# Known false alerts of the name matcher, kept visible here rather than dropped from the table.
-MATCHER_FALSE_ALERTS = {"联想集团有限公司", "美的集团股份有限公司"}
 
 
-def _case_params() -> list[object]:
-    out: list[object] = []
-    for case in CASES:
-        marks = []
-        if case["query"] in MATCHER_FALSE_ALERTS:
-            marks.append(pytest.mark.xfail(reason="name matcher false alert", strict=False))
-        out.append(pytest.param(case, id=case["query"], marks=marks))
-    return out
-
-
-@pytest.mark.parametrize("case", _case_params())
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["query"]) for c in CASES])
 def test_company_case(bundled_screener: Screener, case: dict[str, str]) -> None:
     hits = bundled_screener.search(Query(name=case["query"], schema=case["schema"]))
     if not case["expect_list"]:
