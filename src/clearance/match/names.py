@@ -82,6 +82,8 @@ class Weights:
     share: bool = False
     #: weight of each distinctive word only one organisation name has (``share`` only)
     distinct_extra: float = 1.0
+    #: most the parts only one name has count together, as a multiple of ``extra``
+    extra_cap: float = 1.0
 
 
 PERSON = Weights()
@@ -102,6 +104,16 @@ OBJECT = Weights(
     single_word_floor=SHAPE_FLOOR,
 )
 WEIGHTS = {"person": PERSON, "org": ORG, "object": OBJECT}
+#: a person name from a syllabic script (Chinese, Korean, Japanese) against another spelling:
+#: each part is one syllable of a short name with no middle names, so a syllable only one side
+#: has is another given name ("Kim Song" / "Kim Song Hyon"), not a dropped middle name
+SYLLABIC_PERSON = Weights(extra=1.0, single_extra=1.0, extra_cap=float("inf"))
+
+
+def _weights_of(left: NameForm, right: NameForm) -> Weights:
+    if right.kind == "person" and (left.script in SYLLABARIES or right.script in SYLLABARIES):
+        return SYLLABIC_PERSON
+    return WEIGHTS.get(right.kind, ORG)
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,7 +340,9 @@ def _parts_score(
     elif left or right:
         single = min(len(a), len(b)) == 1
         # a missing middle name or generic word counts once, however many there are
-        den += (weights.single_extra if single else weights.extra) * min(left + right, 1.0)
+        den += (weights.single_extra if single else weights.extra) * min(
+            left + right, weights.extra_cap
+        )
     return (num / den if den else 0.0), pairs, free_a, free_b
 
 
@@ -394,7 +408,7 @@ def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
         wa if ma is a else _weights_for(ma, a, wa),
         mb,
         wb if mb is b else _weights_for(mb, b, wb),
-        WEIGHTS.get(right.kind, ORG),
+        _weights_of(left, right),
         (left.given, right.given) if not skeletons else (frozenset(), frozenset()),
         abjad_similarity
         if same_abjad
