@@ -17,6 +17,7 @@ compared directly. Numbers must agree exactly; legal forms only nudge.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -350,6 +351,22 @@ def _ratio(a: str, b: str) -> float:
     return 1.0 - OSA.distance(a, b) / max(len(a), len(b), 1)
 
 
+#: a run of vowel letters: one syllable of a Latin spelling of a Chinese name
+_VOWELS = re.compile(r"[aeiou]+")
+
+
+def _syllable_share(left: NameForm, right: NameForm) -> float:
+    """A Chinese name read in pinyin has one syllable a character: when the Latin spelling has
+    more syllables, those only it has are missing name parts ("sun qiang" / "sun wenqing":
+    2 of 3), however alike the spellings are once joined. 1.0 otherwise."""
+    for han, latin in ((left, right), (right, left)):
+        if han.script == "Hani" and latin.script == "Latn" and len(han.tokens) == len(han.native):
+            syllables = len(_VOWELS.findall(latin.joined))
+            if syllables > len(han.tokens):
+                return len(han.tokens) / syllables
+    return 1.0
+
+
 def _cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
     """Whole-name comparison of a transliterated name with a Latin one, ignoring spacing."""
     a, b = left.joined, right.joined
@@ -364,7 +381,7 @@ def _cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
             sk = shape(_ratio(sa, sb)) * SYLLABIC_DISCOUNT
             if sk > best:
                 best, how = sk, "consonants"
-    return best, how
+    return best * _syllable_share(left, right), how
 
 
 def _acronym_match(left: NameForm, right: NameForm) -> float:
