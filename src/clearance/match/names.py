@@ -110,10 +110,17 @@ WEIGHTS = {"person": PERSON, "org": ORG, "object": OBJECT}
 #: has is another given name ("Kim Song" / "Kim Song Hyon"), not a dropped middle name
 SYLLABIC_PERSON = Weights(extra=1.0, single_extra=1.0, extra_cap=float("inf"))
 
+#: a person name compared as consonant skeletons: a skeleton agreement is weak evidence (one
+#: skeleton spells Hasan, Husseini and Ihsan), so the parts only one name has count more than
+#: a dropped middle name in a spelled-out name, up to two of them
+SKELETON_PERSON = Weights(extra=0.5, extra_cap=2.0)
 
-def _weights_of(left: NameForm, right: NameForm) -> Weights:
+
+def _weights_of(left: NameForm, right: NameForm, skeletons: bool) -> Weights:
     if right.kind == "person" and (left.script in SYLLABARIES or right.script in SYLLABARIES):
         return SYLLABIC_PERSON
+    if right.kind == "person" and skeletons:
+        return SKELETON_PERSON
     return WEIGHTS.get(right.kind, ORG)
 
 
@@ -425,7 +432,7 @@ def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
         wa if ma is a else _weights_for(ma, a, wa),
         mb,
         wb if mb is b else _weights_for(mb, b, wb),
-        _weights_of(left, right),
+        _weights_of(left, right, skeletons),
         (left.given, right.given) if not skeletons else (frozenset(), frozenset()),
         abjad_similarity
         if same_abjad
