@@ -23,6 +23,13 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA, Levenshtein
 
+from clearance.match.skeletons import (
+    LongVowels,
+    abjad_similarity,
+    align_checked,
+    skeleton_check,
+)
+from clearance.match.skeletons import skeleton_similarity as skeleton_similarity  # re-exported
 from clearance.match.tokens import (
     LOOSE_SIM,
     MIN_SIM,
@@ -192,14 +199,6 @@ def _side(form: NameForm, skeletons: bool) -> tuple[tuple[str, ...], tuple[float
     )
 
 
-def skeleton_similarity(a: str, b: str) -> tuple[float, str]:
-    """Consonant skeletons compared: a one-letter skeleton is a short word, not an initial
-    ("t" from "ti" is not the initial of "tkrt")."""
-    if a != b and (len(a) == 1 or len(b) == 1):
-        return 0.0, ""
-    return token_similarity(a, b)
-
-
 def _weights_for(
     toks: tuple[str, ...], base: tuple[str, ...], weights: tuple[float, ...]
 ) -> tuple[float, ...]:
@@ -209,33 +208,12 @@ def _weights_for(
     return tuple(lookup.get(t, 1.0) for t in toks)
 
 
-def abjad_similarity(a: str, b: str) -> tuple[float, str]:
-    """Two words of one abjad, both transliterated: every letter written is a consonant or a
-    long vowel, so one letter more or less is another name ("mhmd" / "mhmwd"), and counts
-    twice what it counts in a spelled-out name."""
-    if a == b:
-        return 1.0, "exact"
-    fa, fb = _hamza_fold(a), _hamza_fold(b)
-    if fa == fb:
-        return 0.95, "spelling"
-    return 1.0 - 2 * Levenshtein.distance(fa, fb) / max(len(fa), len(fb), 1), "spelling"
-
-
-#: vowel letters in a transliterated abjad word come from hamza seats and alef maqsura, whose
-#: spelling varies (ئ / ي / ی, ؤ / و, ى / ي at the end): fold them onto their seat letter
-_HAMZA = str.maketrans({"i": "y", "u": "w", "a": None})
-
-
-def _hamza_fold(word: str) -> str:
-    if word.endswith("a"):
-        word = word[:-1] + "y"
-    return word.translate(_HAMZA)
-
-
 def _align(
     a: tuple[str, ...], b: tuple[str, ...], similarity: Similarity = token_similarity
 ) -> tuple[list[tuple[int, int, float, str]], set[int], set[int]]:
     """One-to-one alignment, best pairs first: identical parts, then the most similar."""
+    if isinstance(similarity, LongVowels):
+        return align_checked(a, b, similarity)
     free_a, free_b = set(range(len(a))), set(range(len(b)))
     pairs: list[tuple[int, int, float, str]] = []
     positions: dict[str, list[int]] = {}
@@ -436,7 +414,7 @@ def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
         (left.given, right.given) if not skeletons else (frozenset(), frozenset()),
         abjad_similarity
         if same_abjad
-        else skeleton_similarity
+        else skeleton_check(left, right)
         if skeletons
         else token_similarity
         if right.kind == "person"

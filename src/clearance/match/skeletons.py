@@ -1,0 +1,114 @@
+"""Consonant skeletons: how the words of a name from an abjad (Arabic, Hebrew script) compare
+with each other and with a Latin spelling.
+
+An abjad writes consonants and long vowels only, so its Latin transliteration is a skeleton
+("hsyny"); a Latin name is reduced to its consonants ("hsn" for Hasan, Hussein, Husseini) to be
+compared with it, and the long vowels the abjad writes must be spelled in the Latin name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rapidfuzz.distance import Levenshtein
+
+from clearance.match.tokens import MIN_SIM, token_similarity
+from clearance.text.keys import NameForm
+
+Similarity = Callable[[str, str], tuple[float, str]]
+
+
+def skeleton_similarity(a: str, b: str) -> tuple[float, str]:
+    """Consonant skeletons compared: a one-letter skeleton is a short word, not an initial
+    ("t" from "ti" is not the initial of "tkrt")."""
+    if a != b and (len(a) == 1 or len(b) == 1):
+        return 0.0, ""
+    return token_similarity(a, b)
+
+
+def abjad_similarity(a: str, b: str) -> tuple[float, str]:
+    """Two words of one abjad, both transliterated: every letter written is a consonant or a
+    long vowel, so one letter more or less is another name ("mhmd" / "mhmwd"), and counts
+    twice what it counts in a spelled-out name."""
+    if a == b:
+        return 1.0, "exact"
+    fa, fb = _hamza_fold(a), _hamza_fold(b)
+    if fa == fb:
+        return 0.95, "spelling"
+    return 1.0 - 2 * Levenshtein.distance(fa, fb) / max(len(fa), len(fb), 1), "spelling"
+
+
+#: vowel letters in a transliterated abjad word come from hamza seats and alef maqsura, whose
+#: spelling varies (ئ / ي / ی, ؤ / و, ى / ي at the end): fold them onto their seat letter
+_HAMZA = str.maketrans({"i": "y", "u": "w", "a": None})
+
+
+def _hamza_fold(word: str) -> str:
+    if word.endswith("a"):
+        word = word[:-1] + "y"
+    return word.translate(_HAMZA)
+
+
+def align_checked(
+    a: tuple[str, ...], b: tuple[str, ...], similarity: Similarity
+) -> tuple[list[tuple[int, int, float, str]], set[int], set[int]]:
+    """Alignment where identical parts (skeletons) may still disagree: most similar first."""
+    free_a, free_b = set(range(len(a))), set(range(len(b)))
+    cands = [(*similarity(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b)]
+    cands.sort(key=lambda c: (c[0], c[1] == "exact"), reverse=True)
+    pairs: list[tuple[int, int, float, str]] = []
+    for sim, how, i, j in cands:
+        if sim > MIN_SIM and i in free_a and j in free_b:
+            free_a.discard(i)
+            free_b.discard(j)
+            pairs.append((i, j, sim, how))
+    return pairs, free_a, free_b
+
+
+#: an agreeing skeleton whose long vowel the Latin spelling lacks ("hsyny" / "hassan")
+LONG_VOWEL_SIM = 0.75
+#: long vowels an abjad writes (their Latin letters after transliteration) and the Latin
+#: vowels that can spell each
+_LONG_VOWELS = {"y": frozenset("iey"), "w": frozenset("uow")}
+
+
+class LongVowels:
+    """Consonant skeletons of an abjad name against a Latin one, with the long vowels the
+    abjad writes (y for i/e, w for u/o, after the first letter) required in the Latin spelling:
+    one skeleton spells Hasan and Husseini, but only Husseini writes the long i."""
+
+    __slots__ = ("_abjad", "_abjad_left", "_latin")
+
+    def __init__(self, abjad: NameForm, latin: NameForm, abjad_left: bool) -> None:
+        self._abjad = dict(zip(abjad.skeleton, abjad.tokens, strict=True))
+        self._latin = dict(zip(latin.skeleton, latin.tokens, strict=True))
+        self._abjad_left = abjad_left
+
+    def __call__(self, a: str, b: str) -> tuple[float, str]:
+        sim, how = skeleton_similarity(a, b)
+        x, y = (a, b) if self._abjad_left else (b, a)
+        written, spelled = self._abjad.get(x), self._latin.get(y)
+        if (
+            sim > LONG_VOWEL_SIM
+            and written
+            and spelled
+            and not _long_vowels_agree(written, spelled)
+        ):
+            return LONG_VOWEL_SIM, "vowel"
+        return sim, how
+
+
+def _long_vowels_agree(written: str, spelled: str) -> bool:
+    rest = set(spelled[1:])
+    return all(
+        not (letter in written[1:] and rest.isdisjoint(vowels))
+        for letter, vowels in _LONG_VOWELS.items()
+    )
+
+
+def skeleton_check(left: NameForm, right: NameForm) -> Similarity:
+    if left.abjad and right.script == "Latn":
+        return LongVowels(left, right, abjad_left=True)
+    if right.abjad and left.script == "Latn":
+        return LongVowels(right, left, abjad_left=False)
+    return skeleton_similarity
