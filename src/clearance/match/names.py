@@ -42,7 +42,7 @@ from clearance.match.tokens import (
 from clearance.text.keys import NameForm
 from clearance.text.legal import legal_word
 from clearance.text.spelling import loose_key, skeleton
-from clearance.text.tables import Vocabulary, syllabic_map, vocabulary
+from clearance.text.tables import Vocabulary, pinyin_syllables, syllabic_map, vocabulary
 from clearance.text.translit import SYLLABARIES
 
 #: a consonant-skeleton agreement is weaker evidence than a spelled-out one
@@ -121,6 +121,21 @@ SYLLABIC_PERSON = Weights(extra=1.0, single_extra=1.0, extra_cap=float("inf"))
 #: skeleton spells Hasan, Husseini and Ihsan), so the parts only one name has count more than
 #: a dropped middle name in a spelled-out name, up to two of them
 SKELETON_PERSON = Weights(extra=0.5, extra_cap=2.0)
+
+
+def _pinyin_similarity(a: str, b: str) -> tuple[float, str]:
+    """Parts of a Chinese name read in pinyin against a Latin spelling: two different pinyin
+    syllables are two different characters ("cheng" / "chen"), not a spelling variant."""
+    if a != b:
+        syllables = pinyin_syllables()
+        if a in syllables and b in syllables:
+            return 0.0, ""
+    return token_similarity(a, b)
+
+
+def _pinyin_reading(form: NameForm) -> bool:
+    """A Chinese name read one pinyin syllable a character (not its Japanese reading)."""
+    return form.script == "Hani" and len(form.tokens) == len(form.native)
 
 
 def _weights_of(left: NameForm, right: NameForm, skeletons: bool) -> Weights:
@@ -416,6 +431,10 @@ def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
         if same_abjad
         else skeleton_check(left, right)
         if skeletons
+        else _pinyin_similarity
+        if right.kind == "person"
+        and "Latn" in (left.script, right.script)
+        and (_pinyin_reading(left) or _pinyin_reading(right))
         else token_similarity
         if right.kind == "person"
         else org_token_similarity,

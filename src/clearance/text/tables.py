@@ -154,3 +154,9 @@ def romanisations() -> dict[str, frozenset[int]]:
 def wade_giles() -> dict[str, str]:
     """Wade-Giles syllable (without apostrophes) -> pinyin."""
     return {str(k): str(v) for k, v in load_data("romanisation.yaml")["wade_giles"].items()}
+
+
+@cache
+def pinyin_syllables() -> frozenset[str]:
+    """Every pinyin syllable, tones dropped."""
+    return frozenset(str(s) for s in load_data("romanisation.yaml")["pinyin_syllables"])
