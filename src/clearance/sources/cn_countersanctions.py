@@ -37,7 +37,6 @@ Decisions:
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -47,7 +46,7 @@ from clearance.errors import ParseError
 from clearance.model import Entity, Listing
 from clearance.reference import list_info, resolve_country
 from clearance.sources.base import Dataset, Gates, Source, unique_ids
-from clearance.sources.common import find_file, hash_files
+from clearance.sources.common import hash_files, locate_file, numbered
 from clearance.sources.transcribed import digest, read_rows, slug, split_names
 
 SOURCE_ID = "cn-prc-countersanctions"
@@ -194,13 +193,8 @@ def map_record(record: CounterRecord, source_id: str) -> Entity:
 
 
 def map_records(records: Sequence[CounterRecord]) -> list[Entity]:
-    seen: Counter[str] = Counter()
-    entities: list[Entity] = []
-    for record in records:
-        key = row_key(record)
-        seen[key] += 1
-        entities.append(map_record(record, key if seen[key] == 1 else f"{key}-{seen[key]}"))
-    return entities
+    keys = numbered(row_key(r) for r in records)
+    return [map_record(record, key) for record, key in zip(records, keys, strict=True)]
 
 
 class CnCounterSource(Source):
@@ -211,14 +205,8 @@ class CnCounterSource(Source):
     formats: ClassVar[tuple[str, ...]] = (FORMAT,)
 
     def read(self, path: Path) -> Dataset:
-        if path.is_dir():
-            found = find_file(path, *FILE_NAMES)
-            if found is None:
-                raise ParseError(str(path), None, f"no {FILE_NAMES[0]} in this folder")
-            path = found
+        path = locate_file(path, *FILE_NAMES)
         name = str(path)
-        if not path.is_file():
-            raise ParseError(name, None, "no such file")
         records = read_counter(path)
         entities = map_records(records)
         unique_ids(SOURCE_ID, name, entities)

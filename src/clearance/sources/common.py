@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from clearance.errors import ParseError
@@ -20,6 +21,27 @@ def find_file(folder: Path, *names: str) -> Path | None:
         if found is not None:
             return found
     return None
+
+
+def locate_file(path: Path, *names: str) -> Path:
+    """The file to read: ``path`` itself, or in a folder the first of ``names`` it holds."""
+    if path.is_dir():
+        found = find_file(path, *names)
+        if found is None:
+            raise ParseError(str(path), None, f"no {names[0]} in this folder")
+        return found
+    if not path.is_file():
+        raise ParseError(str(path), None, "no such file")
+    return path
+
+
+def numbered(keys: Iterable[str]) -> Iterator[str]:
+    """Each key as it is the first time, then ``KEY-2``, ``KEY-3``...: list files repeat a row
+    verbatim now and then, and each repeat still needs an id of its own."""
+    seen: Counter[str] = Counter()
+    for key in keys:
+        seen[key] += 1
+        yield key if seen[key] == 1 else f"{key}-{seen[key]}"
 
 
 def hash_files(paths: Iterable[Path]) -> str:

@@ -35,7 +35,7 @@ from clearance.errors import ParseError
 from clearance.model import Entity, Listing
 from clearance.reference import list_info, read_data, resolve_country
 from clearance.sources.base import Dataset, Gates, Source, unique_ids
-from clearance.sources.common import hash_files, iso_date, read_text
+from clearance.sources.common import hash_files, iso_date, numbered, read_text
 from clearance.sources.ftmdata import schema_props, us_state_country
 
 SOURCE_ID = "us-trade-csl"
@@ -430,17 +430,13 @@ def row_key(record: CslRecord) -> str:
 
 
 def map_records(records: Sequence[CslRecord], path: str) -> list[Entity]:
-    seen: Counter[str] = Counter()
-    entities: list[Entity] = []
     for record in records:
         if not record.name:
             raise ParseError(path, record.location, "the row has no name")
         if not record.source:
             raise ParseError(path, record.location, "the row has no source list")
-        key = row_key(record)
-        seen[key] += 1
-        entities.append(map_record(record, key if seen[key] == 1 else f"{key}-{seen[key]}"))
-    return entities
+    keys = numbered(row_key(r) for r in records)
+    return [map_record(record, key) for record, key in zip(records, keys, strict=True)]
 
 
 class CslSource(Source):

@@ -24,7 +24,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
@@ -35,7 +34,7 @@ from clearance.errors import ParseError
 from clearance.model import Entity, Listing
 from clearance.reference import list_info, resolve_country
 from clearance.sources.base import Dataset, Gates, Source, unique_ids
-from clearance.sources.common import find_file, hash_files, iso_date, read_text
+from clearance.sources.common import hash_files, iso_date, locate_file, numbered, read_text
 from clearance.sources.ftmdata import us_state_country
 
 SOURCE_ID = "us-bis-dpl"
@@ -159,13 +158,8 @@ def map_record(record: DplRecord, source_id: str) -> Entity:
 
 
 def map_records(records: Sequence[DplRecord]) -> list[Entity]:
-    seen: Counter[str] = Counter()
-    entities: list[Entity] = []
-    for record in records:
-        key = row_key(record)
-        seen[key] += 1
-        entities.append(map_record(record, key if seen[key] == 1 else f"{key}-{seen[key]}"))
-    return entities
+    keys = numbered(row_key(r) for r in records)
+    return [map_record(record, key) for record, key in zip(records, keys, strict=True)]
 
 
 def published_date(records: Sequence[DplRecord]) -> str:
@@ -200,14 +194,8 @@ class DplSource(Source):
     formats: ClassVar[tuple[str, ...]] = ("dpl-txt",)
 
     def read(self, path: Path) -> Dataset:
-        if path.is_dir():
-            found = find_file(path, "dpl.txt")
-            if found is None:
-                raise ParseError(str(path), None, "no dpl.txt in this folder")
-            path = found
+        path = locate_file(path, "dpl.txt")
         name = str(path)
-        if not path.is_file():
-            raise ParseError(name, None, "no such file")
         records = read_dpl(path)
         if not records:
             raise ParseError(name, None, "the file has a header but no rows")

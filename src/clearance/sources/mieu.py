@@ -22,7 +22,6 @@ Decisions:
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -32,7 +31,7 @@ from clearance.errors import ParseError
 from clearance.model import Entity, Listing
 from clearance.reference import list_info, resolve_country
 from clearance.sources.base import Dataset, Gates, Source, unique_ids
-from clearance.sources.common import find_file, hash_files, iso_date
+from clearance.sources.common import hash_files, iso_date, locate_file, numbered
 from clearance.sources.transcribed import read_rows, slug, split_names
 
 SOURCE_ID = "us-bis-mieu"
@@ -123,13 +122,8 @@ def map_record(record: MieuRecord, source_id: str) -> Entity:
 
 
 def map_records(records: Sequence[MieuRecord]) -> list[Entity]:
-    seen: Counter[str] = Counter()
-    entities: list[Entity] = []
-    for record in records:
-        key = slug(record.name)
-        seen[key] += 1
-        entities.append(map_record(record, key if seen[key] == 1 else f"{key}-{seen[key]}"))
-    return entities
+    keys = numbered(slug(r.name) for r in records)
+    return [map_record(record, key) for record, key in zip(records, keys, strict=True)]
 
 
 class MieuSource(Source):
@@ -140,14 +134,8 @@ class MieuSource(Source):
     formats: ClassVar[tuple[str, ...]] = (FORMAT,)
 
     def read(self, path: Path) -> Dataset:
-        if path.is_dir():
-            found = find_file(path, *FILE_NAMES)
-            if found is None:
-                raise ParseError(str(path), None, f"no {FILE_NAMES[0]} in this folder")
-            path = found
+        path = locate_file(path, *FILE_NAMES)
         name = str(path)
-        if not path.is_file():
-            raise ParseError(name, None, "no such file")
         records = read_mieu(path)
         entities = map_records(records)
         unique_ids(SOURCE_ID, name, entities)
