@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA, Levenshtein
 
 from clearance.match.skeletons import (
+    LONG_VOWEL_SIM,
     LongVowels,
     abjad_similarity,
     align_checked,
@@ -408,7 +409,9 @@ def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
     a, wa = _side(left, skeletons)
     b, wb = _side(right, skeletons)
     only_numbers = not a and not b and bool(left.numbers) and left.numbers == right.numbers
-    if (a and b and "".join(a) == "".join(b)) or only_numbers:
+    check = skeleton_check(left, right) if skeletons and not same_abjad else None
+    joined_agree = not isinstance(check, LongVowels) or check.joined_agree
+    if (a and b and joined_agree and "".join(a) == "".join(b)) or only_numbers:
         pairs_out = (
             tuple((x, x, 1.0, "exact") for x in a)
             if a == b
@@ -429,8 +432,8 @@ def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
         (left.given, right.given) if not skeletons else (frozenset(), frozenset()),
         abjad_similarity
         if same_abjad
-        else skeleton_check(left, right)
-        if skeletons
+        else check
+        if check is not None
         else _pinyin_similarity
         if right.kind == "person"
         and "Latn" in (left.script, right.script)
@@ -446,6 +449,8 @@ def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
         joined = _ratio(ja, jb)
         if JOINED_LOOSE_FLOOR <= joined < LOOSE_SIM and parts < LOOSE_SIM:
             joined = max(joined, _ratio(loose_key(ja), loose_key(jb)) * LOOSE_SIM)
+        if not joined_agree:
+            joined = min(joined, LONG_VOWEL_SIM)
         if shape(joined) > parts:
             return shape(joined), ((" ".join(a), " ".join(b), joined, "joined"),), (), ()
     return (

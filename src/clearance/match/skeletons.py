@@ -14,6 +14,8 @@ from rapidfuzz.distance import Levenshtein
 
 from clearance.match.tokens import MIN_SIM, token_similarity
 from clearance.text.keys import NameForm
+from clearance.text.normalize import clean_latin
+from clearance.text.translit import latinize
 
 Similarity = Callable[[str, str], tuple[float, str]]
 
@@ -68,8 +70,8 @@ def align_checked(
 #: an agreeing skeleton whose long vowel the Latin spelling lacks ("hsyny" / "hassan")
 LONG_VOWEL_SIM = 0.75
 #: long vowels an abjad writes (their Latin letters after transliteration) and the Latin
-#: vowels that can spell each
-_LONG_VOWELS = {"y": frozenset("iey"), "w": frozenset("uow")}
+#: letters that can spell each (j: the glide of Germanic spellings, "bjorklund")
+_LONG_VOWELS = {"y": frozenset("ieyj"), "w": frozenset("uow")}
 
 
 class LongVowels:
@@ -77,12 +79,17 @@ class LongVowels:
     abjad writes (y for i/e, w for u/o, after the first letter) required in the Latin spelling:
     one skeleton spells Hasan and Husseini, but only Husseini writes the long i."""
 
-    __slots__ = ("_abjad", "_abjad_left", "_latin")
+    __slots__ = ("_abjad", "_abjad_left", "_final", "_latin", "joined_agree")
 
     def __init__(self, abjad: NameForm, latin: NameForm, abjad_left: bool) -> None:
-        self._abjad = dict(zip(abjad.skeleton, abjad.tokens, strict=True))
-        self._latin = dict(zip(latin.skeleton, latin.tokens, strict=True))
+        self._abjad = _originals(abjad)
+        self._latin = _originals(latin)
         self._abjad_left = abjad_left
+        self._final = _final_yeh(abjad.original)
+        #: the long vowels agree between the names written without spaces
+        self.joined_agree = _long_vowels_agree(
+            abjad.joined, latin.joined, bool(abjad.tokens) and abjad.tokens[-1] in self._final
+        )
 
     def __call__(self, a: str, b: str) -> tuple[float, str]:
         sim, how = skeleton_similarity(a, b)
@@ -92,18 +99,48 @@ class LongVowels:
             sim > LONG_VOWEL_SIM
             and written
             and spelled
-            and not _long_vowels_agree(written, spelled)
+            and not _long_vowels_agree(written, spelled, written.endswith(tuple(self._final)))
         ):
             return LONG_VOWEL_SIM, "vowel"
         return sim, how
 
 
-def _long_vowels_agree(written: str, spelled: str) -> bool:
-    rest = set(spelled[1:])
-    return all(
-        not (letter in written[1:] and rest.isdisjoint(vowels))
-        for letter, vowels in _LONG_VOWELS.items()
+def _originals(form: NameForm) -> dict[str, str]:
+    """Skeleton -> spelling of each part, and of 2-3 adjacent parts joined (the aligner joins
+    parts that spell one part of the other name)."""
+    skel, toks = form.skeleton, form.tokens
+    out = dict(zip(skel, toks, strict=True))
+    for size in (2, 3):
+        for i in range(len(toks) - size + 1):
+            out.setdefault("".join(skel[i : i + size]), "".join(toks[i : i + size]))
+    return out
+
+
+#: letters yeh (Arabic, Persian) and yod (Hebrew): a word ending with one ends with a long i
+#: (a final alef is not transliterated, so a Latin "y" at the end does not tell)
+_YEH = frozenset("\u064a\u06cc\u05d9")
+
+
+def _final_yeh(original: str) -> frozenset[str]:
+    """Latin forms of the words of ``original`` that end with a yeh."""
+    return frozenset(
+        latin.split()[-1]
+        for word in original.split()
+        if word[-1] in _YEH and (latin := clean_latin(latinize(word)))
     )
+
+
+def _long_vowels_agree(written: str, spelled: str, final_yeh: bool) -> bool:
+    """The long vowels written after the first letter are spelled somewhere after the first
+    letter, and a final long i after a consonant (the -i of Husseini, Abbasi) ends the
+    Latin spelling too."""
+    rest = set(spelled[1:])
+    if any(
+        letter in written[1:] and rest.isdisjoint(vowels) for letter, vowels in _LONG_VOWELS.items()
+    ):
+        return False
+    final_i = final_yeh and len(written) > 2 and written[-1] == "y" and written[-2] not in "aeiouwy"
+    return not final_i or spelled[-1] in _LONG_VOWELS["y"]
 
 
 def skeleton_check(left: NameForm, right: NameForm) -> Similarity:
