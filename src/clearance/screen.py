@@ -146,10 +146,13 @@ class Screener:
             schema=query.schema,
         )
         hits: list[Hit] = []
+        # a matcher that can tell early that a candidate stays under the cut skips its
+        # alignment (most candidates of a counterparty do); a plain ``score`` works too
+        above = getattr(self.scorer, "score_above", None)
         for candidate in found:
             entity, prepared = self._entity(candidate.index)
-            result = self.scorer.score(query, prepared)
-            if result.score >= cut:
+            result = above(query, prepared, cut) if above else self.scorer.score(query, prepared)
+            if result is not None and result.score >= cut:
                 hits.append(Hit(entity, result, cut))
         hits.sort(key=lambda hit: (-hit.result.score, hit.entity.id))
         return hits[:limit]

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from clearance.match.bounds import name_bound
 from clearance.match.explain import name_features
-from clearance.match.names import NameComparison, compare_all
+from clearance.match.names import NameComparison, compare_all, compare_forms
 from clearance.match.ofac import ofac_features, ofac_similarity
 from clearance.match.profiles import Profile, get_profile
 from clearance.match.qualifiers import (
@@ -30,6 +31,8 @@ from clearance.model import IDENTIFIER_PROPS, Entity, Query
 from clearance.text.keys import NameForm, name_forms
 
 ALGORITHM = "clearance-names-1"
+#: margin kept below a floor, so that rounding can never drop a result that reaches it
+FLOOR_MARGIN = 1e-9
 COUNTRY_PROPS = ("country", "nationality", "citizenship", "jurisdiction", "flag")
 
 
@@ -72,6 +75,31 @@ def compile_entity(entity: Entity) -> CompiledEntity:
     )
 
 
+def _names_of(query: Query) -> tuple[str, ...]:
+    return (query.name, *query.aliases)
+
+
+def _compare(
+    lefts: tuple[NameForm, ...],
+    rights: tuple[NameForm, ...],
+    factor: float,
+    needed: float | None,
+) -> NameComparison | None:
+    """``compare_all(lefts, rights)``, skipping the pairs of forms that cannot reach
+    ``needed`` (after the weak-alias ``factor``); ``None`` when every pair is skipped."""
+    best: NameComparison | None = None
+    for left in lefts:
+        for right in rights:
+            if needed is not None and name_bound(left, right) * factor < needed:
+                continue
+            result = compare_forms(left, right)
+            if best is None or result.score > best.score:
+                best = result
+                if result.score >= 1.0:
+                    return best
+    return best
+
+
 def _query_schema(query_schema: str, entity_schema: str) -> str:
     return entity_schema if query_schema in ("", "LegalEntity", "Thing") else query_schema
 
@@ -90,9 +118,18 @@ class Matcher:
         return compile_entity(entity)
 
     def _names(
-        self, query_names: tuple[str, ...], schema: str, target: CompiledEntity
-    ) -> tuple[str, list[Feature]]:
-        """The best name comparison over all query names and entity names, explained once."""
+        self,
+        query_names: tuple[str, ...],
+        schema: str,
+        target: CompiledEntity,
+        needed: float | None = None,
+    ) -> tuple[str, list[Feature]] | None:
+        """The best name comparison over all query names and entity names, explained once.
+
+        With ``needed``, comparisons whose upper bound (see :mod:`clearance.match.bounds`)
+        stays below it are skipped, and ``None`` is returned when no name reaches it: any
+        comparison that could be the best one is still made, in the same order, so the result
+        is the same whenever it reaches ``needed``."""
         ofac = self.profile.name_algorithm == "ofac"
         best: tuple[float, str, str, NameComparison | None, float] = (-1.0, "", "", None, 1.0)
         for qname in query_names:
@@ -102,22 +139,39 @@ class Matcher:
                 if ofac:
                     value, cmp = ofac_similarity(qname, cname.value)[0] * factor, None
                 else:
-                    cmp = compare_all(qforms, cname.forms)
+                    cmp = _compare(qforms, cname.forms, factor, needed)
+                    if cmp is None:
+                        continue
                     value = cmp.score * factor
                 if value > best[0]:
                     best = (value, qname, cname.value, cmp, factor)
                     if value >= 1.0:
                         break
-        _, qname, matched, cmp, factor = best
+        value, qname, matched, cmp, factor = best
+        if needed is not None and not ofac and value < needed:
+            return None
         if ofac:
             return matched, ofac_features(qname, matched) if matched else []
         return matched, name_features(cmp, factor, cmp.right.kind) if cmp else []
 
     def score(self, query: Query, entity: Entity | CompiledEntity) -> MatchResult:
+        result = self._score(query, entity, None)
+        assert result is not None
+        return result
+
+    def score_above(
+        self, query: Query, entity: Entity | CompiledEntity, floor: float
+    ) -> MatchResult | None:
+        """``score(query, entity)`` when that reaches ``floor``, else ``None`` (usually without
+        aligning the names: see :mod:`clearance.match.bounds`). Results that reach the floor
+        are identical to ``score``'s, explanation included."""
+        return self._score(query, entity, floor)
+
+    def _score(
+        self, query: Query, entity: Entity | CompiledEntity, floor: float | None
+    ) -> MatchResult | None:
         target = entity if isinstance(entity, CompiledEntity) else compile_entity(entity)
         schema = _query_schema(query.schema, target.entity.schema)
-        names = (query.name, *query.aliases)
-        matched, features = self._names(names, schema, target)
         quals = [
             schema_feature(query.schema, target.entity.schema, self.profile),
             birth_date_feature(query.birth_date, target.birth_dates, self.profile)
@@ -127,7 +181,20 @@ class Matcher:
             gender_feature(query.gender, target.genders, self.profile) if query.gender else None,
             identifier_feature(query.identifiers, target.identifiers, self.profile),
         ]
-        features.extend(q for q in quals if q is not None)
+        present = [q for q in quals if q is not None]
+        # the score is the name score plus the qualifiers' contributions (clipped to [0, 1]):
+        # a name score under ``floor`` minus those cannot reach the floor
+        needed = (
+            None
+            if floor is None or floor <= 0.0
+            else floor - sum(q.contribution for q in present) - FLOOR_MARGIN
+        )
+        names = _names_of(query)
+        found = self._names(names, schema, target, needed)
+        if found is None:
+            return None
+        matched, features = found
+        features.extend(present)
         return self._result(features, matched)
 
     def compare(self, name1: str, name2: str, schema: str = "LegalEntity") -> MatchResult:
