@@ -189,7 +189,12 @@ def _compile(
     acronym = _acronym(tokens) if kind != "person" else ""
     legal: tuple[str, ...] = forms
     if kind == "person":
-        tokens = _person_tokens(tokens)
+        # Titles are Latin words; the consonantal transliteration of an Arabic or Hebrew
+        # name can spell one by accident (سارا -> "sr", read as "Sr."), and dropping it loses
+        # a name part. Titles written in those scripts do not survive transliteration as
+        # Latin titles anyway.
+        if script not in ABJADS:
+            tokens = _person_tokens(tokens)
     else:
         tokens, found = _org_tokens(tokens, kind)
         legal = legal + found
