@@ -5,8 +5,8 @@ transliterated name parts without titles or legal forms), so the index sees name
 the matcher does. A name gives one or more forms (one per useful transliteration; Chinese as
 one pinyin token per syllable); a form's tokens give these keys, in one vocabulary:
 
-* the token itself, and each pair of adjacent tokens written together (``hik vision`` meets
-  ``hikvision``; ``xi jin ping`` meets ``xi jinping``);
+* the token itself, and each pair of adjacent tokens written together (``blue star`` meets
+  ``bluestar``; ``xi jin ping`` meets ``xi jinping``);
 * ``~`` + its phonetic key (``qadhafi`` meets ``gaddafi``);
 * ``^`` + its consonant skeleton (Arabic-script ``mhmd`` meets ``mohammed``);
 * ``#n``/``#r`` + the nickname and romanisation groups it belongs to (``bill`` meets

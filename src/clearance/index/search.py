@@ -197,8 +197,8 @@ class IndexSearcher:
 
     def _form_weight(self, toks: tuple[str, ...]) -> float:
         """The weight a row must gain to cover a query form: its tokens and the joined pairs
-        the index knows, except unknown tokens that such a pair explains ("hik vision" is
-        covered by a name with "hikvision" alone)."""
+        the index knows, except unknown tokens that such a pair explains ("blue star" is
+        covered by a name with "bluestar" alone)."""
         vocab = self.data.vocab
         known_pairs = [(a, b) for a, b in pairwise(toks) if a + b in vocab]
         explained = {t for pair in known_pairs for t in pair if t not in vocab}
@@ -316,11 +316,11 @@ class IndexSearcher:
                 fuzz.token_set_ratio,
             ),
             (joined, row_joined, fuzz.ratio),
-        ):  # text, sound, and text without spaces ("hikvision" / "hik vision trading")
+        ):  # text, sound, and text without spaces ("bluestar" / "blue star trading")
             found = process.cdist(texts, choices, scorer=scorer, dtype=np.uint8)
             best = np.maximum(best, found.max(axis=0))
-        # a query written together that a longer name contains ("hik vision" in "hangzhou
-        # hikvision digital technology"): near-containment counts
+        # a query written together that a longer name contains ("blue star" in "shenzhen
+        # bluestar digital technology"): near-containment counts
         failing = np.flatnonzero(best < cutoff)
         if len(failing) and max(map(len, joined), default=0) >= MIN_CONTAINED_LEN:
             found = process.cdist(
