@@ -201,9 +201,11 @@ def bench_batch(home: Path, rows: int, workers: int) -> None:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     peak = after.ru_maxrss / 1024
-    print(f"clearance screen CPU time: {cpu:.1f} s for {rows:,} rows ({rows / cpu:,.0f} rows per "
-          f"CPU second) -> 1,000,000 rows in {cpu / rows * 1e6 / workers / 60:.1f} min on "
-          f"{workers} idle cores")
+    print(
+        f"clearance screen CPU time: {cpu:.1f} s for {rows:,} rows ({rows / cpu:,.0f} rows per "
+        f"CPU second) -> 1,000,000 rows in {cpu / rows * 1e6 / workers / 60:.1f} min on "
+        f"{workers} idle cores"
+    )
     per_million = elapsed / rows * 1_000_000
     print(
         f"clearance screen: {rows:,} rows in {elapsed:.1f} s ({rows / elapsed:,.0f} rows/s, "

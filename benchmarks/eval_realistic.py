@@ -116,7 +116,8 @@ GENERIC_HEADS = ["China National", "National Iranian", "General", "United", "Fed
 GENERIC_TAILS = ["Corporation", "Company", "Trading Co", "Industrial Group", "Holding"]
 LEGAL_RE = re.compile(
     r"(,?\s*(co\.?,?\s*ltd\.?|company limited|limited|ltd\.?|llc|l\.l\.c\.|inc\.?|"
-    r"corporation|corp\.?|gmbh|s\.a\.? de c\.v\.?|s\.a\.?|jsc|ojsc|pjsc|cjsc|ooo|zao|oao|fze|fzco|plc|"
+    r"corporation|corp\.?|gmbh|s\.a\.? de c\.v\.?|s\.a\.?|jsc|ojsc|pjsc|cjsc|ooo|zao|oao|"
+    r"fze|fzco|plc|"
     r"llp|co\.?))+\s*$",
     re.I,
 )
