@@ -124,6 +124,8 @@ def _drop_phrases(
 
 def _person_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
     vocab = vocabulary()
+    if vocab.title_starts.isdisjoint(tokens) and vocab.suffixes.isdisjoint(tokens):
+        return tokens  # no title, no suffix: the common case
     kept = _drop_phrases(list(tokens), vocab.titles, vocab.title_starts)
     kept = [t for t in kept if t not in vocab.suffixes] or kept
     return tuple(kept)
@@ -167,19 +169,22 @@ def _weights(tokens: tuple[str, ...], kind: str) -> tuple[float, ...]:
     vocab = vocabulary()
     if kind == "person":
         particles, endings = vocab.particles, vocab.patronymic_endings
+        # list comprehensions: a generator inside tuple() costs a frame switch per token
         return tuple(
-            INITIAL_WEIGHT
-            if len(t) == 1
-            else PARTICLE_WEIGHT
-            if t in particles
-            else PATRONYMIC_WEIGHT
-            if len(t) > 6 and t.endswith(endings)
-            else 1.0
-            for t in tokens
+            [
+                INITIAL_WEIGHT
+                if len(t) == 1
+                else PARTICLE_WEIGHT
+                if t in particles
+                else PATRONYMIC_WEIGHT
+                if len(t) > 6 and t.endswith(endings)
+                else 1.0
+                for t in tokens
+            ]
         )
     # a single letter of an organisation name is not an initial: it says little
     generic = vocab.generic
-    return tuple(GENERIC_WEIGHT if t in generic or len(t) == 1 else 1.0 for t in tokens)
+    return tuple([GENERIC_WEIGHT if t in generic or len(t) == 1 else 1.0 for t in tokens])
 
 
 def _compile(
@@ -258,7 +263,8 @@ def name_forms(name: str, schema: str = "LegalEntity") -> tuple[NameForm, ...]:
     if name.isascii():
         # NFKC and transliteration leave ASCII text as it is: skip them (the common case)
         text = name.lower()
-        script = detect_script(text)
+        # detect_script of ASCII text, without a cache entry per name: Latin if it has a letter
+        script = "Latn" if text.upper() != text else ""
         spellings: tuple[str, ...] = (clean_latin(text),)
     else:
         text = prepare(name)
@@ -270,6 +276,8 @@ def name_forms(name: str, schema: str = "LegalEntity") -> tuple[NameForm, ...]:
         pinyin = _wade_giles_pinyin(latinize(text).lower())
         if pinyin is not None:
             spellings = (*spellings, pinyin)
+    if len(spellings) == 1:
+        return (_compile(name, text, spellings[0], kind, script, native_forms),)
     return tuple(_compile(name, text, latin, kind, script, native_forms) for latin in spellings)
 
 

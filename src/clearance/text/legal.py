@@ -88,9 +88,9 @@ def split_forms(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
     phrases = _phrases()
     replaced = _replace_org_types(tokens, legal_forms().not_forms)
     firsts = _first_words()
-    if all(w not in firsts and _fold(w) not in firsts for w in replaced):
+    folded = tuple([_fold(w) for w in replaced])
+    if firsts.isdisjoint(replaced) and firsts.isdisjoint(folded):
         return replaced, ()
-    folded = tuple(_fold(w) for w in replaced)
     rest: list[str] = []
     found: list[str] = []
     i = 0

@@ -3,7 +3,8 @@ skeleton. Pure and cached; the rules come from ``data/romanisation.yaml``."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+import re
+from functools import cache, lru_cache
 from itertools import groupby
 
 from rigour.text.phonetics import metaphone
@@ -27,15 +28,23 @@ def phonetic_key(token: str) -> str:
     return head + key[1:].replace("H", "")
 
 
+@cache
+def _any_spelling() -> re.Pattern[str]:
+    """Any spelling a rule folds: a token without one is left as it is by every rule (the
+    first rule to apply would have to find its spelling in the token as written)."""
+    return re.compile("|".join(re.escape(old) for old, _, _ in loose_spellings()))
+
+
 @lru_cache(maxsize=1 << 18)
 def loose_key(token: str) -> str:
     """The token with romanisation differences folded (rules in ``data/romanisation.yaml``)."""
-    for old, new, anchored in loose_spellings():
-        if anchored:
-            if token.startswith(old):
-                token = new + token[len(old) :]
-        elif old in token:
-            token = token.replace(old, new)
+    if _any_spelling().search(token):
+        for old, new, anchored in loose_spellings():
+            if anchored:
+                if token.startswith(old):
+                    token = new + token[len(old) :]
+            elif old in token:
+                token = token.replace(old, new)
     token = "".join(char for char, _ in groupby(token))
     if len(token) > 2 and token[-1] == "h" and token[-2] in "aeiou":
         token = token[:-1]
