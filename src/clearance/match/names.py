@@ -28,6 +28,7 @@ from clearance.match.skeletons import (
     LongVowels,
     abjad_similarity,
     align_checked,
+    same_split,
     skeleton_check,
 )
 from clearance.match.skeletons import skeleton_similarity as skeleton_similarity  # re-exported
@@ -410,7 +411,11 @@ def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
     b, wb = _side(right, skeletons)
     only_numbers = not a and not b and bool(left.numbers) and left.numbers == right.numbers
     check = skeleton_check(left, right) if skeletons and not same_abjad else None
-    joined_agree = not isinstance(check, LongVowels) or check.joined_agree
+    # a skeleton reading of the names joined is weak evidence when a long vowel is missing,
+    # or when the words end at other places (see ``same_split``)
+    joined_agree = (not isinstance(check, LongVowels) or check.joined_agree) and (
+        not skeletons or not a or not b or same_split(a, b)
+    )
     if (a and b and joined_agree and "".join(a) == "".join(b)) or only_numbers:
         pairs_out = (
             tuple((x, x, 1.0, "exact") for x in a)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Levenshtein, Opcodes
 
 from clearance.match.tokens import MIN_SIM, token_similarity
 from clearance.text.keys import NameForm
@@ -149,3 +149,40 @@ def skeleton_check(left: NameForm, right: NameForm) -> Similarity:
     if right.abjad and left.script == "Latn":
         return LongVowels(right, left, abjad_left=False)
     return skeleton_similarity
+
+
+def _ends(toks: tuple[str, ...]) -> frozenset[int]:
+    """Offsets where the words of a name end in the name written without spaces (its two
+    ends included)."""
+    out, end = {0}, 0
+    for tok in toks:
+        end += len(tok)
+        out.add(end)
+    return frozenset(out)
+
+
+def _splits_within(a: tuple[str, ...], b: tuple[str, ...], opcodes: Opcodes) -> bool:
+    """Every place where a word of ``a`` ends falls where a word of ``b`` ends, once the
+    letters of the two names are aligned (a letter only one side has may sit on either side
+    of a word end)."""
+    ends_b = _ends(b)
+    for end in _ends(a):
+        places: set[int] = set()
+        for op in opcodes:
+            if op.src_start <= end <= op.src_end:
+                if op.tag == "equal":
+                    places.add(op.dest_start + end - op.src_start)
+                else:
+                    places.update(range(op.dest_start, op.dest_end + 1))
+        if ends_b.isdisjoint(places):
+            return False
+    return True
+
+
+def same_split(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """The words of one name are runs of adjacent words of the other ("bd l" / "bdl"), so
+    the names differ in spacing only, not in where a word ends ("mlk s" / "ml ks": Mijalkov
+    Sasho and Jamal Okasha). Skeletons are short, and the same consonants cut at another place
+    spell other names; letters only one name has ("hbtl" / "hb l") may fall on either side."""
+    ops = Levenshtein.opcodes("".join(a), "".join(b))
+    return _splits_within(a, b, ops) or _splits_within(b, a, ops.inverse())
