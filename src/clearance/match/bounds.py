@@ -25,8 +25,8 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
+from clearance.match.acronyms import acronym_score
 from clearance.match.names import (
-    ACRONYM_SCORE,
     GEOGRAPHIC_EXTRA,
     JOINED_LOOSE_FLOOR,
     ORG,
@@ -187,9 +187,8 @@ def _aligned_bound(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
 
 
 def _whole_bound(left: NameForm, right: NameForm) -> float:
-    bound = 0.0
-    if len(left.tokens) == 1 or len(right.tokens) == 1:
-        bound = ACRONYM_SCORE
+    # the acronym reading itself: a few comparisons of initials
+    bound = acronym_score(left, right)
     if left.native and right.native and left.script == right.script:
         native = Levenshtein.normalized_similarity(left.native, right.native)
         bound = max(bound, native if native >= 0.95 else shape(native))

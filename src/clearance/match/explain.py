@@ -15,6 +15,7 @@ _HOW = {
     "spelling": "~",
     "native": "= (native script)",
     "acronym": "= (acronym)",
+    "short acronym": "~ (short acronym)",
     "vowel": "~ (vowel spelling)",
     "transposition": "~ (letters swapped)",
     "transliteration": "~ (transliteration)",

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA, Levenshtein
 
+from clearance.match.acronyms import ACRONYM_SCORE, acronym_score
 from clearance.match.skeletons import (
     LONG_VOWEL_SIM,
     LongVowels,
@@ -56,8 +57,6 @@ Similarity = Callable[[str, str], tuple[float, str]]
 
 #: weight of a country or region word present in one organisation name only
 GEOGRAPHIC_EXTRA = 0.1
-#: an acronym that spells the initials of the other name (3 letters or more)
-ACRONYM_SCORE = 0.8
 #: weight of a word whose consonant skeleton is a single letter
 SHORT_SKELETON_WEIGHT = 0.3
 #: a skeleton comparison resting only on single consonants is weak evidence
@@ -386,21 +385,6 @@ def _cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
     return best * _syllable_share(left, right), how
 
 
-def _acronym_match(left: NameForm, right: NameForm) -> float:
-    """An organisation written as its initials ("ABC") against its full name."""
-    for short, full in ((left, right), (right, left)):
-        if len(short.tokens) != 1 or len(full.tokens) < 2:
-            continue
-        token = short.tokens[0]
-        if token == full.acronym or (
-            len(full.tokens) >= 3 and token == "".join(t[0] for t in full.tokens)
-        ):
-            return ACRONYM_SCORE
-        if short.numbers or full.numbers:
-            break
-    return 0.0
-
-
 Aligned = tuple[float, tuple[tuple[str, str, float, str], ...], tuple[str, ...], tuple[str, ...]]
 
 
@@ -471,10 +455,12 @@ def _whole_name(left: NameForm, right: NameForm, same_abjad: bool, best: Aligned
     script text, a transliteration against a Latin name."""
     parts = best[0]
     one_part = len(left.tokens) == 1 or len(right.tokens) == 1
-    acronym = _acronym_match(left, right) if one_part else 0.0
+    acronym = acronym_score(left, right) if one_part else 0.0
     if acronym > parts:
         parts = acronym
-        best = parts, ((left.normalized, right.normalized, 1.0, "acronym"),), (), ()
+        # a short acronym is shown with its score: it is supporting evidence only
+        sim, how = (1.0, "acronym") if acronym >= ACRONYM_SCORE else (acronym, "short acronym")
+        best = parts, ((left.normalized, right.normalized, sim, how),), (), ()
     if left.native and right.native and left.script == right.script:
         native = Levenshtein.normalized_similarity(left.native, right.native)
         if same_abjad:
