@@ -166,34 +166,39 @@ class IndexSearcher:
                     out[other] = max(out.get(other, 0.0), score / 100.0)
         return [(t, sim) for t, sim in out.items() if sim * 100 >= params.fuzzy_cutoff]
 
-    def _token_hits(self, token: str, mode: str = "plain") -> tuple[IntArray, FloatArray] | None:
-        """Name rows matching one query token, each with its best weight."""
+    def _token_matches(self, token: str, mode: str = "plain") -> list[tuple[int, float]]:
+        """``_key_matches``, remembered: tokens recur across queries, and finding similar
+        tokens is the costly step (the cache holds key ids only, so its memory stays small)."""
         key = f"{mode}:{token}"
         matches = self._cache.get(key)
         if matches is None:
-            # cached: tokens recur across queries, and finding similar tokens is the costly
-            # step (the cache holds key ids only, so its memory stays small)
             if len(self._cache) >= self.params.cache_size:
                 self._cache.clear()
             matches = self._cache[key] = self._key_matches(token, mode)
-        return self._lookup(matches)
+        return matches
 
-    def _lookup(self, matches: list[tuple[int, float]]) -> tuple[IntArray, FloatArray] | None:
-        if not matches:
-            return None
+    def _gather(
+        self, kids: list[int], sims: list[float], groups: list[int]
+    ) -> tuple[IntArray, FloatArray]:
+        """The name rows of every matched key, each with the key's weight (idf times the
+        similarity), and per group (one query token) only the best weight of each row, in
+        group order and row order: one pass of array operations for the whole query."""
         data = self.data
-        kids = np.fromiter((kid for kid, _ in matches), dtype=np.int64, count=len(matches))
-        sims = np.fromiter((sim for _, sim in matches), dtype=np.float64, count=len(matches))
-        starts, ends = data.offsets[kids], data.offsets[kids + 1]
-        all_rows = np.concatenate([data.postings[a:b] for a, b in zip(starts, ends, strict=True)])
-        all_weights = np.repeat(data.idf[kids] * sims, ends - starts)
-        if len(matches) == 1:
-            return all_rows, all_weights
-        order = np.lexsort((-all_weights, all_rows))
-        all_rows, all_weights = all_rows[order], all_weights[order]
-        first = np.ones(len(all_rows), dtype=bool)
-        first[1:] = all_rows[1:] != all_rows[:-1]
-        return all_rows[first], all_weights[first]
+        kid_arr = np.array(kids, dtype=np.int64)
+        starts, ends = data.offsets[kid_arr], data.offsets[kid_arr + 1]
+        lengths = ends - starts
+        # positions of every posting of every key, without a Python loop over the keys
+        first = np.cumsum(lengths) - lengths
+        positions = np.repeat(starts - first, lengths) + np.arange(int(lengths.sum()))
+        rows = data.postings[positions]
+        idf = data.idf[kid_arr].astype(np.float64)
+        weights = np.repeat(idf * np.array(sims, dtype=np.float64), lengths)
+        group = np.repeat(np.array(groups, dtype=np.int64), lengths)
+        order = np.lexsort((-weights, rows, group))
+        rows, weights, group = rows[order], weights[order], group[order]
+        keep = np.ones(len(rows), dtype=bool)
+        keep[1:] = (rows[1:] != rows[:-1]) | (group[1:] != group[:-1])
+        return rows[keep], weights[keep]
 
     def _form_weight(self, toks: tuple[str, ...]) -> float:
         """The weight a row must gain to cover a query form: its tokens and the joined pairs
@@ -203,7 +208,8 @@ class IndexSearcher:
         known_pairs = [(a, b) for a, b in pairwise(toks) if a + b in vocab]
         explained = {t for pair in known_pairs for t in pair if t not in vocab}
         parts = {t for t in toks if t not in explained} | {a + b for a, b in known_pairs}
-        return sum(self._query_weight(t) for t in parts)
+        # in a fixed order: a float sum in set order differs in its last bit between runs
+        return sum((self._query_weight(t) for t in sorted(parts)), 0.0)
 
     def _query_weight(self, token: str) -> float:
         kid = self.data.vocab.get(token)
@@ -213,7 +219,11 @@ class IndexSearcher:
         self, names: Iterable[str], schema: str = "LegalEntity"
     ) -> tuple[IntArray, FloatArray]:
         """Name rows sharing keys with any query name, with their rank (higher is better)."""
-        hits: list[tuple[IntArray, FloatArray]] = []
+        kids: list[int] = []
+        sims: list[float] = []
+        #: one group per looked-up token of each form: a row gains once per group
+        groups: list[int] = []
+        group = 0
         query_weight = 0.0
         for name in names:
             mode = "abjad" if detect_script(name) in ABJADS else "plain"
@@ -223,13 +233,15 @@ class IndexSearcher:
                 for concat in concatenations(toks):
                     lookups.setdefault(concat, "joined")
                 for token, token_mode in lookups.items():
-                    found = self._token_hits(token, token_mode)
-                    if found is not None:
-                        hits.append(found)
-        if not hits:
+                    matches = self._token_matches(token, token_mode)
+                    for kid, sim in matches:
+                        kids.append(kid)
+                        sims.append(sim)
+                        groups.append(group)
+                    group += 1
+        if not kids:
             return np.empty(0, dtype=np.int32), np.empty(0)
-        rows = np.concatenate([h[0] for h in hits])
-        weights = np.concatenate([h[1] for h in hits])
+        rows, weights = self._gather(kids, sims, groups)
         unique, inverse = np.unique(rows, return_inverse=True)
         gained = np.bincount(inverse, weights=weights)
         power = self.params.name_norm_power
