@@ -7,11 +7,24 @@ from pathlib import Path
 
 import pytest
 
+from clearance.native import stale_modules
 from clearance.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Refuse to test compiled modules older than their sources (an editable install after an
+    edit): the tests would pass or fail on code that is no longer there."""
+    stale = stale_modules()
+    if stale:
+        pytest.exit(
+            f"compiled modules older than their sources: {', '.join(stale)}. Re-run "
+            "`pip install -e .` (or install with CLEARANCE_PURE_PYTHON=1 while editing them).",
+            returncode=2,
+        )
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ import click
 
 from clearance import __version__
 from clearance.errors import ClearanceError
+from clearance.native import build_kind
 
 #: command name -> "module:function" (click commands)
 COMMANDS: dict[str, str] = {
@@ -48,7 +49,9 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup)
-@click.version_option(__version__, prog_name="clearance")
+@click.version_option(
+    __version__, prog_name="clearance", message=f"%(prog)s %(version)s ({build_kind()})"
+)
 def cli() -> None:
     """clearance: sanctions and export-control screening.
 

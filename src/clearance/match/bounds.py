@@ -110,9 +110,9 @@ def _penalty(
     if free_a and free_b:
         geo = vocabulary().geographic if weights.qualified else frozenset()
         return weights.conflict * sum(
-            min(w, GEOGRAPHIC_EXTRA) if t in geo else w for t, w in (*free_a, *free_b)
+            (min(w, GEOGRAPHIC_EXTRA) if t in geo else w for t, w in (*free_a, *free_b)), 0.0
         )
-    free = sum(_free_weight(t, w, weights.qualified) for t, w in (*free_a, *free_b))
+    free = sum((_free_weight(t, w, weights.qualified) for t, w in (*free_a, *free_b)), 0.0)
     return _charge(weights) * min(free, 1.0)
 
 

@@ -75,7 +75,7 @@ def name_features(cmp: NameComparison, factor: float, kind: str) -> list[Feature
 def _balance(features: list[Feature], total: float) -> list[Feature]:
     """Put the remainder (number and legal-form adjustments) on the last feature so that the
     contributions add up to the name score exactly."""
-    diff = total - sum(f.contribution for f in features)
+    diff = total - sum((f.contribution for f in features), 0.0)
     if abs(diff) < 1e-9:
         return features
     last = features[-1]

@@ -282,15 +282,15 @@ def _conflict_weight(
     """Weight of the parts each name has and the other lacks. In organisation names a country
     or region only one side names is a qualifier ("... Bangladesh" / "... al"), but two
     different ones (the Kenya and the Somalia branch) disagree with their full weight."""
-    raw = sum(wa[i] for i in free_a) + sum(wb[j] for j in free_b)
+    raw = sum((wa[i] for i in free_a), 0.0) + sum((wb[j] for j in free_b), 0.0)
     if not weights.qualified:
         return raw
     geo = vocabulary().geographic
     geo_a = any(a[i] in geo for i in free_a)
     if geo_a == any(b[j] in geo for j in free_b):
         return raw
-    return sum(GEOGRAPHIC_EXTRA if a[i] in geo else wa[i] for i in free_a) + sum(
-        GEOGRAPHIC_EXTRA if b[j] in geo else wb[j] for j in free_b
+    return sum((GEOGRAPHIC_EXTRA if a[i] in geo else wa[i] for i in free_a), 0.0) + sum(
+        (GEOGRAPHIC_EXTRA if b[j] in geo else wb[j] for j in free_b), 0.0
     )
 
 
@@ -317,8 +317,8 @@ def _parts_score(
     if free_a and free_b:
         den += weights.conflict * _conflict_weight(a, wa, free_a, b, wb, free_b, weights)
         return (num / den if den else 0.0), pairs, free_a, free_b
-    left = sum(wa[i] for i in free_a)
-    right = sum(wb[j] for j in free_b)
+    left = sum((wa[i] for i in free_a), 0.0)
+    right = sum((wb[j] for j in free_b), 0.0)
     extra: list[float | None] = []
     if weights.qualified and (free_a or free_b):
         vocab = vocabulary()
@@ -326,7 +326,7 @@ def _parts_score(
         extra += [_unaligned_weight(b[j], wb[j], vocab) for j in free_b]
         # another activity counts on its own, outside the capped share of missing parts
         den += weights.activity_extra * sum(1 for w in extra if w is None)
-        left, right = sum(w for w in extra if w is not None), 0.0
+        left, right = sum((w for w in extra if w is not None), 0.0), 0.0
     if (given[0] or given[1]) and (
         _given_missing(a, free_a, given[0]) or _given_missing(b, free_b, given[1])
     ):
@@ -337,7 +337,7 @@ def _parts_score(
         # a distinctive word only one organisation name has counts as much as one both have
         # (the score is the share of distinctive words that agree); generic and geographic
         # words, single letters, count a little, once however many there are
-        low = sum(w for w in extra if w is not None and w < 1.0)
+        low = sum((w for w in extra if w is not None and w < 1.0), 0.0)
         den += weights.distinct_extra * (left - low) + weights.extra * min(low, 1.0)
     elif left or right:
         single = min(len(a), len(b)) == 1
