@@ -47,6 +47,14 @@ def _pairs() -> list[list[str]]:
     return pairs + [[b, a, schema] for a, b, schema in pairs]
 
 
+def test_default_build_is_compiled_where_it_can_be() -> None:
+    # a build falls back to pure Python when compiling fails: with a C compiler at hand that
+    # is a bug (a type error mypyc refuses, say), not the expected build
+    if os.environ.get("CLEARANCE_PURE_PYTHON") or not (shutil.which("cc") or shutil.which("gcc")):
+        pytest.skip("pure-Python build requested, or no C compiler")
+    assert compiled_modules(), "the default build fell back to pure Python: see the install log"
+
+
 def test_build_kind_is_consistent() -> None:
     assert stale_modules() == []
     for name in compiled_modules():

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -30,8 +31,9 @@ from clearance.index.keys import (
 from clearance.text.scripts import detect_script
 from clearance.text.translit import ABJADS
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int32]
+# explicit aliases: the compiling build has no numpy, where a bare assignment is no type
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+IntArray: TypeAlias = npt.NDArray[np.int32]
 
 
 #: a query name this long (without spaces) may pass the text check by being contained in a
