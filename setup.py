@@ -32,6 +32,7 @@ COMPILED = [
     "clearance/match/tokens.py",
     "clearance/match/skeletons.py",
     "clearance/match/acronyms.py",
+    "clearance/match/comparison.py",
     "clearance/match/names.py",
     "clearance/match/bounds.py",
     "clearance/match/explain.py",

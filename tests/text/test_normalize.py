@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clearance.text.keys import name_forms, name_keys
-from clearance.text.normalize import normalize, tokenize
+from clearance.text.normalize import clean_latin, clean_latin_patterns, normalize, tokenize
 from clearance.text.spelling import loose_key, phonetic_key, skeleton
 
 
@@ -112,3 +112,9 @@ def test_wade_giles_names_are_also_compiled_in_pinyin() -> None:
     assert [f.tokens for f in forms] == [("mao", "tse", "tung"), ("mao", "zedong")]
     assert len(name_forms("Jean-Pierre Dupont", "Person")) == 1
     assert len(name_forms("Mao Zedong", "Person")) == 1
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_ascii_cleaning_is_the_pattern_cleaning(text: str) -> None:
+    # the character-table path for ASCII text must do exactly what the patterns define
+    assert clean_latin(text) == clean_latin_patterns(text)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA, Levenshtein
 
 from clearance.match.acronyms import ACRONYM_SCORE, acronym_score
+from clearance.match.comparison import NameComparison as NameComparison  # re-exported
 from clearance.match.skeletons import (
     LONG_VOWEL_SIM,
     LongVowels,
@@ -145,20 +146,6 @@ def _weights_of(left: NameForm, right: NameForm, skeletons: bool) -> Weights:
     if right.kind == "person" and skeletons:
         return SKELETON_PERSON
     return WEIGHTS.get(right.kind, ORG)
-
-
-@dataclass(frozen=True, slots=True)
-class NameComparison:
-    score: float
-    #: agreement of the name parts alone, before numbers and legal forms
-    parts: float
-    pairs: tuple[tuple[str, str, float, str], ...]
-    extra_left: tuple[str, ...]
-    extra_right: tuple[str, ...]
-    numbers: str  # "", "agree", "conflict", "missing"
-    legal: str  # "", "agree", "conflict"
-    left: NameForm
-    right: NameForm
 
 
 def _near(joined: str, other: frozenset[str]) -> bool:

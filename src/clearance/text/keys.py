@@ -9,7 +9,6 @@ names have Russian and Ukrainian ones). Both are pure and cached.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from clearance.text.legal import split_forms, strip_native_forms
@@ -50,9 +49,26 @@ def name_kind(schema: str) -> str:
     return "org"
 
 
-@dataclass(frozen=True, slots=True)
 class NameForm:
-    """A name compiled for comparison and indexing."""
+    """A name compiled for comparison and indexing. Immutable by convention: built once per
+    name and shared by every cache and comparison that meets it.
+
+    A hand-written class rather than a frozen dataclass: compiled, its constructor runs as
+    native code, where a dataclass's generated ``__init__`` stays interpreted (a name is
+    compiled for every new query and candidate name)."""
+
+    __slots__ = (
+        "acronym",
+        "given",
+        "kind",
+        "legal_forms",
+        "native",
+        "numbers",
+        "original",
+        "script",
+        "tokens",
+        "weights",
+    )
 
     original: str
     kind: str
@@ -65,9 +81,56 @@ class NameForm:
     #: casefolded native text without spaces and punctuation, for non-Latin names
     native: str
     #: initials of an organisation name ("abc" for "Alpha Beta Corp"); "" under 3 words
-    acronym: str = ""
+    acronym: str
     #: the given names of a person name written "SURNAME, Given" (empty otherwise)
-    given: frozenset[str] = frozenset()
+    given: frozenset[str]
+
+    def __init__(
+        self,
+        original: str,
+        kind: str,
+        script: str,
+        tokens: tuple[str, ...],
+        weights: tuple[float, ...],
+        numbers: tuple[str, ...],
+        legal_forms: tuple[str, ...],
+        native: str,
+        acronym: str = "",
+        given: frozenset[str] = frozenset(),
+    ) -> None:
+        self.original = original
+        self.kind = kind
+        self.script = script
+        self.tokens = tokens
+        self.weights = weights
+        self.numbers = numbers
+        self.legal_forms = legal_forms
+        self.native = native
+        self.acronym = acronym
+        self.given = given
+
+    def _key(self) -> tuple[object, ...]:
+        return (
+            self.original,
+            self.kind,
+            self.script,
+            self.tokens,
+            self.weights,
+            self.numbers,
+            self.legal_forms,
+            self.native,
+            self.acronym,
+            self.given,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NameForm) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"NameForm{self._key()!r}"
 
     @property
     def abjad(self) -> bool:

@@ -33,8 +33,34 @@ def prepare(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+def _ascii_table() -> dict[int, str | None]:
+    """Steps 3 to 5 for ASCII text as one character table: apostrophes deleted, every other
+    character but a lower-case letter or a digit a space."""
+    table: dict[int, str | None] = {}
+    for code in range(128):
+        char = chr(code)
+        if _APOSTROPHES.match(char):
+            table[code] = None
+        elif not _SEPARATORS.match(char):
+            continue
+        else:
+            table[code] = " "
+    return table
+
+
+_ASCII_CLEAN = _ascii_table()
+
+
 def clean_latin(text: str) -> str:
     """Steps 3 to 5 on text that is already Latin."""
+    if text.isascii():
+        # the same steps without the regular expressions (the common case)
+        return " ".join(text.lower().translate(_ASCII_CLEAN).split())
+    return clean_latin_patterns(text)
+
+
+def clean_latin_patterns(text: str) -> str:
+    """Steps 3 to 5 with the regular expressions that define them (any text)."""
     text = _APOSTROPHES.sub("", text.lower())
     return _SEPARATORS.sub(" ", text).strip()
 
