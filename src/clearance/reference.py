@@ -10,8 +10,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from rigour.territories import get_territory, lookup_territory
+
+from clearance.datafiles import load_data
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,6 @@ class EffectInfo:
     description: str
 
 
-def read_data(name: str) -> Any:
-    """Parse a YAML file from the package's ``data`` folder."""
-    text = resources.files("clearance").joinpath("data", name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
-
-
 def data_path(name: str) -> Any:
     """A traversable path to a file in the package's ``data`` folder."""
     return resources.files("clearance").joinpath("data", name)
@@ -43,13 +38,13 @@ def data_path(name: str) -> Any:
 
 @cache
 def lists() -> dict[str, ListInfo]:
-    raw = read_data("lists.yaml")
+    raw = load_data("lists.yaml")
     return {code: ListInfo(code=code, **values) for code, values in raw.items()}
 
 
 @cache
 def effects() -> dict[str, EffectInfo]:
-    raw = read_data("effects.yaml")
+    raw = load_data("effects.yaml")
     return {code: EffectInfo(code=code, **values) for code, values in raw.items()}
 
 
@@ -68,7 +63,7 @@ def effect_info(code: str) -> EffectInfo:
 
 @cache
 def _country_names() -> dict[str, str]:
-    raw: dict[str, list[str]] = read_data("countries.yaml")
+    raw: dict[str, list[str]] = load_data("countries.yaml")
     names: dict[str, str] = {}
     for code, spellings in raw.items():
         names[code] = code

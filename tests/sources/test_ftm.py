@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from clearance.datafiles import load_data
 from clearance.errors import InputError, ParseError
 from clearance.model import Entity
-from clearance.reference import read_data
 from clearance.sources import get_source
 from clearance.sources.ftm import FtmSource, apply_delta, fold, is_delta, read_entities
 from tests.helpers import assert_ftm_valid
@@ -256,7 +256,7 @@ def test_fixture_targets_simple(fixtures: Path) -> None:
 def test_reference_data_agrees_with_followthemoney() -> None:
     from followthemoney import model
 
-    data = read_data("ftm.yaml")
+    data = load_data("ftm.yaml")
     for ftm_schema, stored in data["things"].items():
         assert model.get(ftm_schema) is not None
         schema = model.get(stored)

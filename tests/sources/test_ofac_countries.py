@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from clearance.reference import country_code, read_data
+from clearance.datafiles import load_data
+from clearance.reference import country_code
 
 rigour_territories = pytest.importorskip("rigour.territories")
 
 
 def test_country_table_agrees_with_rigour() -> None:
-    table: dict[str, list[str]] = read_data("countries.yaml")
+    table: dict[str, list[str]] = load_data("countries.yaml")
     disagree = []
     for code, spellings in table.items():
         for spelling in spellings:

@@ -31,9 +31,10 @@ from typing import Any, ClassVar
 
 import orjson
 
+from clearance.datafiles import load_data
 from clearance.errors import ParseError
 from clearance.model import Entity, Listing
-from clearance.reference import list_info, read_data, resolve_country
+from clearance.reference import list_info, resolve_country
 from clearance.sources.base import Dataset, Gates, Source, unique_ids
 from clearance.sources.common import hash_files, iso_date, numbered, read_text
 from clearance.sources.ftmdata import schema_props, us_state_country
@@ -104,7 +105,7 @@ class CslRecord:
 
 @cache
 def _config() -> dict[str, Any]:
-    data: dict[str, Any] = read_data("csl.yaml")
+    data: dict[str, Any] = load_data("csl.yaml")
     return data
 
 

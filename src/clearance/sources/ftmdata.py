@@ -14,12 +14,12 @@ from typing import Any
 
 from rigour.territories import get_territory
 
-from clearance.reference import read_data
+from clearance.datafiles import load_data
 
 
 @cache
 def _data() -> dict[str, Any]:
-    data: dict[str, Any] = read_data("ftm.yaml")
+    data: dict[str, Any] = load_data("ftm.yaml")
     return data
 
 

@@ -16,7 +16,7 @@ from fnmatch import fnmatchcase
 from functools import cache
 from typing import Any
 
-from clearance.reference import read_data
+from clearance.datafiles import load_data
 from clearance.sources.common import iso_date
 from clearance.sources.ofac_records import Fact
 
@@ -75,7 +75,7 @@ class OfacRules:
 @cache
 def rules() -> OfacRules:
     """The OFAC mapping rules from ``data/ofac.yaml``, compiled once."""
-    raw: dict[str, Any] = read_data("ofac.yaml")
+    raw: dict[str, Any] = load_data("ofac.yaml")
     labels = {
         str(label): LabelRule(
             prop=str(spec.get("prop", "")),

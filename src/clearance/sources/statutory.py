@@ -24,6 +24,7 @@ from typing import Any, ClassVar, cast
 
 import yaml
 
+from clearance.datafiles import YAML_LOADER
 from clearance.errors import ParseError
 from clearance.model import Entity, Listing, NameKind
 from clearance.reference import effects, lists
@@ -52,8 +53,6 @@ _NAME_LISTS: tuple[tuple[str, NameKind], ...] = (
     ("weak_aliases", "weakAlias"),
     ("previous_names", "previousName"),
 )
-#: libyaml's safe loader when installed (about ten times faster), else the pure-Python one
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _COUNTRY = re.compile(r"^[a-z]{2}$")
 _LANG = re.compile(r"^[a-z]{2,3}$")
@@ -207,7 +206,7 @@ def _load_yaml(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise ParseError(str(path), None, f"the file cannot be read as UTF-8 text ({exc})") from exc
     try:
-        return yaml.load(text, Loader=_LOADER)  # a safe loader: C or pure Python
+        return yaml.load(text, Loader=YAML_LOADER)  # a safe loader: C or pure Python
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else None

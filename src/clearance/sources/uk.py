@@ -31,9 +31,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
+from clearance.datafiles import load_data
 from clearance.errors import ParseError
 from clearance.model import Entity, Listing, NameKind
-from clearance.reference import list_info, read_data
+from clearance.reference import list_info
 from clearance.sources.base import Dataset, Gates, Source, unique_ids
 from clearance.sources.common import hash_files, localname
 from clearance.sources.xmlread import (
@@ -61,7 +62,7 @@ _UK_DATE = re.compile(r"^(dd|\d{1,2})/(mm|\d{1,2})/(\d{4})$")
 
 @cache
 def _mapping() -> dict[str, Any]:
-    data: dict[str, Any] = read_data("gb_fcdo.yaml")
+    data: dict[str, Any] = load_data("gb_fcdo.yaml")
     return data
 
 

@@ -9,16 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any
 
-import yaml
-
-
-def load_data(name: str) -> Any:
-    """Parse one YAML file shipped in ``clearance/data``."""
-    text = resources.files("clearance.data").joinpath(name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+from clearance.datafiles import load_data as load_data  # re-exported
 
 
 @dataclass(frozen=True, slots=True)
