@@ -361,7 +361,10 @@ def _cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
     if not a or not b:
         return 0.0, ""
     best, how = shape(_ratio(loose_key(a), loose_key(b))), "transliteration"
-    if SYLLABARIES & {left.script, right.script}:
+    # consonant classes are how a foreign person's name is transcribed in syllables ("pauling"
+    # / 폴링); a Chinese, Japanese or Korean company name is words, with generic ones among
+    # them ("mei ji tuan": "group"), whose consonants agree with unrelated brands ("motojen")
+    if right.kind == "person" and SYLLABARIES & {left.script, right.script}:
         fold = syllabic_map()
         sa = skeleton(a).translate(fold)
         sb = skeleton(b).translate(fold)
