@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
@@ -46,7 +47,13 @@ from clearance.match.tokens import (
 from clearance.text.keys import NameForm
 from clearance.text.legal import legal_word
 from clearance.text.spelling import loose_key, skeleton
-from clearance.text.tables import Vocabulary, pinyin_syllables, syllabic_map, vocabulary
+from clearance.text.tables import (
+    Vocabulary,
+    pinyin_syllables,
+    syllabic_map,
+    vocabulary,
+    wade_giles,
+)
 from clearance.text.translit import SYLLABARIES
 
 #: a consonant-skeleton agreement is weaker evidence than a spelled-out one
@@ -355,6 +362,28 @@ def _syllable_share(left: NameForm, right: NameForm) -> float:
     return 1.0
 
 
+@lru_cache(maxsize=1 << 14)
+def chinese_syllables(token: str) -> bool:
+    """The token is a pinyin or Wade-Giles syllable, or two written together ("jianping")."""
+    return _syllable(token) or any(
+        _syllable(token[:n]) and _syllable(token[n:]) for n in range(1, len(token))
+    )
+
+
+def _syllable(text: str) -> bool:
+    return text in pinyin_syllables() or text in wade_giles()
+
+
+def _chinese_both(left: NameForm, right: NameForm) -> bool:
+    """A Chinese name against a romanised Chinese name: Latin words of one or two syllables
+    each, at least two of them ("Shi Ping", "Cheng Ying-yao"). A foreign name transcribed in
+    characters is usually one word of several syllables ("Cutò" / 卡托)."""
+    for han, latin in ((left, right), (right, left)):
+        if han.script == "Hani" and latin.script == "Latn":
+            return len(latin.tokens) >= 2 and all(chinese_syllables(t) for t in latin.tokens)
+    return False
+
+
 def _cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
     """Whole-name comparison of a transliterated name with a Latin one, ignoring spacing."""
     a, b = left.joined, right.joined
@@ -363,8 +392,17 @@ def _cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
     best, how = shape(_ratio(loose_key(a), loose_key(b))), "transliteration"
     # consonant classes are how a foreign person's name is transcribed in syllables ("pauling"
     # / 폴링); a Chinese, Japanese or Korean company name is words, with generic ones among
-    # them ("mei ji tuan": "group"), whose consonants agree with unrelated brands ("motojen")
-    if right.kind == "person" and SYLLABARIES & {left.script, right.script}:
+    # them ("mei ji tuan": "group"), whose consonants agree with unrelated brands ("motojen"),
+    # and a Chinese name against a romanised Chinese name is compared syllable by syllable
+    # ("chen yu hua" is not "chen jiau hua" however alike their consonants)
+    # (and a name twice as long as the other is not its transcription, whatever its
+    # consonants: "oyun dina ivanovna" has the skeleton of "na do yun")
+    if (
+        right.kind == "person"
+        and SYLLABARIES & {left.script, right.script}
+        and max(len(a), len(b)) <= 2 * min(len(a), len(b))
+        and not _chinese_both(left, right)
+    ):
         fold = syllabic_map()
         sa = skeleton(a).translate(fold)
         sb = skeleton(b).translate(fold)
