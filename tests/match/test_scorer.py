@@ -104,3 +104,15 @@ def test_compare_explains(matcher: Matcher) -> None:
     assert result.match
     assert "gaddafi" in result.features[0].reason
     assert result.to_dict()["profile"] == "balanced"
+
+
+def test_an_identical_name_with_another_birth_date_is_no_match(matcher: Matcher) -> None:
+    # the commonest false alert on unlisted people: the same name, another person; a birth
+    # year that agrees, or is one year off, still matches
+    entity = matcher.prepare(person(birthDate=["1952-10-07"], nationality=["ru"]))
+    other = Query("Vladimir Putin", "Person", country=("ru",), birth_date="1975-01-08")
+    assert matcher.score(Query("Vladimir Putin", "Person"), entity).match
+    assert not matcher.score(other, entity).match
+    for born in ("1952", "1953", "1952-02-01"):
+        query = Query("Vladimir Putin", "Person", country=("ru",), birth_date=born)
+        assert matcher.score(query, entity).match, born
