@@ -32,7 +32,7 @@ FILES = (
     ("us-trade-csl", "us-csl/csl-sample-2025-06-25.csv"),
     ("us-bis-dpl", "us-csl/dpl-2022-09.txt"),
     ("ftm", "opensanctions/ua_war_sanctions.targets.simple.csv"),
-    ("cn-mofcom", "cn/prc-countersanctions.csv"),
+    ("cn-prc-countersanctions", "cn/prc-countersanctions.csv"),
     ("us-bis-mieu", "us-statutory/bis-mieu.csv"),
 )
 
