@@ -26,6 +26,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from clearance.match.acronyms import acronym_score
+from clearance.match.crossscript import cross_script, ratio
 from clearance.match.names import (
     GEOGRAPHIC_EXTRA,
     JOINED_LOOSE_FLOOR,
@@ -33,9 +34,7 @@ from clearance.match.names import (
     WEIGHTS,
     Similarity,
     Weights,
-    _cross_script,
     _merge,
-    _ratio,
     _side,
     _weights_for,
     skeleton_similarity,
@@ -179,9 +178,9 @@ def _aligned_bound(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
     )
     if len(a) != len(b) and a and b:
         ja, jb = "".join(a), "".join(b)
-        joined = _ratio(ja, jb)
+        joined = ratio(ja, jb)
         if JOINED_LOOSE_FLOOR <= joined < LOOSE_SIM:
-            joined = max(joined, _ratio(loose_key(ja), loose_key(jb)) * LOOSE_SIM)
+            joined = max(joined, ratio(loose_key(ja), loose_key(jb)) * LOOSE_SIM)
         bound = max(bound, shape(joined))
     return bound
 
@@ -193,7 +192,7 @@ def _whole_bound(left: NameForm, right: NameForm) -> float:
         native = Levenshtein.normalized_similarity(left.native, right.native)
         bound = max(bound, native if native >= 0.95 else shape(native))
     if left.script != right.script and "Latn" in (left.script, right.script):
-        bound = max(bound, _cross_script(left, right)[0])
+        bound = max(bound, cross_script(left, right)[0])
     return bound
 
 

@@ -17,15 +17,14 @@ compared directly. Numbers must agree exactly; legal forms only nudge.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
 from clearance.match.acronyms import ACRONYM_SCORE, acronym_score
 from clearance.match.comparison import NameComparison as NameComparison  # re-exported
+from clearance.match.crossscript import cross_script, ratio
 from clearance.match.skeletons import (
     LONG_VOWEL_SIM,
     LongVowels,
@@ -46,18 +45,14 @@ from clearance.match.tokens import (
 )
 from clearance.text.keys import NameForm
 from clearance.text.legal import legal_word
-from clearance.text.spelling import loose_key, skeleton
+from clearance.text.spelling import loose_key
 from clearance.text.tables import (
     Vocabulary,
     pinyin_syllables,
-    syllabic_map,
     vocabulary,
-    wade_giles,
 )
 from clearance.text.translit import SYLLABARIES
 
-#: a consonant-skeleton agreement is weaker evidence than a spelled-out one
-SYLLABIC_DISCOUNT = 0.85
 #: joined spellings further apart than this are not tried folded (they never come close)
 JOINED_LOOSE_FLOOR = 0.6
 
@@ -342,77 +337,6 @@ def _parts_score(
     return (num / den if den else 0.0), pairs, free_a, free_b
 
 
-def _ratio(a: str, b: str) -> float:
-    return 1.0 - OSA.distance(a, b) / max(len(a), len(b), 1)
-
-
-#: a run of vowel letters: one syllable of a Latin spelling of a Chinese name
-_VOWELS = re.compile(r"[aeiou]+")
-
-
-def _syllable_share(left: NameForm, right: NameForm) -> float:
-    """A Chinese name read in pinyin has one syllable a character: when the Latin spelling has
-    more syllables, those only it has are missing name parts ("sun qiang" / "sun wenqing":
-    2 of 3), however alike the spellings are once joined. 1.0 otherwise."""
-    for han, latin in ((left, right), (right, left)):
-        if han.script == "Hani" and latin.script == "Latn" and len(han.tokens) == len(han.native):
-            syllables = len(_VOWELS.findall(latin.joined))
-            if syllables > len(han.tokens):
-                return len(han.tokens) / syllables
-    return 1.0
-
-
-@lru_cache(maxsize=1 << 14)
-def chinese_syllables(token: str) -> bool:
-    """The token is a pinyin or Wade-Giles syllable, or two written together ("jianping")."""
-    return _syllable(token) or any(
-        _syllable(token[:n]) and _syllable(token[n:]) for n in range(1, len(token))
-    )
-
-
-def _syllable(text: str) -> bool:
-    return text in pinyin_syllables() or text in wade_giles()
-
-
-def _chinese_both(left: NameForm, right: NameForm) -> bool:
-    """A Chinese name against a romanised Chinese name: Latin words of one or two syllables
-    each, at least two of them ("Shi Ping", "Cheng Ying-yao"). A foreign name transcribed in
-    characters is usually one word of several syllables ("Cutò" / 卡托)."""
-    for han, latin in ((left, right), (right, left)):
-        if han.script == "Hani" and latin.script == "Latn":
-            return len(latin.tokens) >= 2 and all(chinese_syllables(t) for t in latin.tokens)
-    return False
-
-
-def _cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
-    """Whole-name comparison of a transliterated name with a Latin one, ignoring spacing."""
-    a, b = left.joined, right.joined
-    if not a or not b:
-        return 0.0, ""
-    best, how = shape(_ratio(loose_key(a), loose_key(b))), "transliteration"
-    # consonant classes are how a foreign person's name is transcribed in syllables ("pauling"
-    # / 폴링); a Chinese, Japanese or Korean company name is words, with generic ones among
-    # them ("mei ji tuan": "group"), whose consonants agree with unrelated brands ("motojen"),
-    # and a Chinese name against a romanised Chinese name is compared syllable by syllable
-    # ("chen yu hua" is not "chen jiau hua" however alike their consonants)
-    # (and a name twice as long as the other is not its transcription, whatever its
-    # consonants: "oyun dina ivanovna" has the skeleton of "na do yun")
-    if (
-        right.kind == "person"
-        and SYLLABARIES & {left.script, right.script}
-        and max(len(a), len(b)) <= 2 * min(len(a), len(b))
-        and not _chinese_both(left, right)
-    ):
-        fold = syllabic_map()
-        sa = skeleton(a).translate(fold)
-        sb = skeleton(b).translate(fold)
-        if min(len(sa), len(sb)) >= 2:
-            sk = shape(_ratio(sa, sb)) * SYLLABIC_DISCOUNT
-            if sk > best:
-                best, how = sk, "consonants"
-    return best * _syllable_share(left, right), how
-
-
 Aligned = tuple[float, tuple[tuple[str, str, float, str], ...], tuple[str, ...], tuple[str, ...]]
 
 
@@ -463,9 +387,9 @@ def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
         parts *= SHORT_SKELETON_FACTOR
     if len(a) != len(b) and a and b:
         ja, jb = "".join(a), "".join(b)
-        joined = _ratio(ja, jb)
+        joined = ratio(ja, jb)
         if JOINED_LOOSE_FLOOR <= joined < LOOSE_SIM and parts < LOOSE_SIM:
-            joined = max(joined, _ratio(loose_key(ja), loose_key(jb)) * LOOSE_SIM)
+            joined = max(joined, ratio(loose_key(ja), loose_key(jb)) * LOOSE_SIM)
         if not joined_agree:
             joined = min(joined, LONG_VOWEL_SIM)
         if shape(joined) > parts:
@@ -500,7 +424,7 @@ def _whole_name(left: NameForm, right: NameForm, same_abjad: bool, best: Aligned
             parts = shape(native)
             best = (parts, *best[1:])
     if left.script != right.script and "Latn" in (left.script, right.script):
-        cross, how = _cross_script(left, right)
+        cross, how = cross_script(left, right)
         if cross > parts:
             best = cross, ((left.normalized, right.normalized, cross, how),), (), ()
     return best
