@@ -1,10 +1,11 @@
 """Build of clearance: the metadata is in pyproject.toml; this file adds the compiled modules.
 
 The matcher, the name normalisation and the candidate search are plain, strictly typed Python,
-compiled to C extensions with mypyc when the package is built (about 1.5x the speed of the
-interpreted code on the screening and matching benchmarks). The Python sources stay the
-reference: set ``CLEARANCE_PURE_PYTHON=1`` to install without compiling, and a build without
-a C compiler, or one that fails, falls back to the pure-Python package with a warning.
+compiled to C extensions with mypyc when the package is built (about 2.4x the speed of the
+interpreted code on new name pairs, 1.4-1.5x on screening: see benchmarks/README.md). The
+Python sources stay the reference: set ``CLEARANCE_PURE_PYTHON=1`` to install without
+compiling, and a build without a C compiler, or one that fails, falls back to the pure-Python
+package with a warning.
 
 Editable installs place the compiled modules beside the sources, where they shadow the ``.py``
 files: after editing one of the modules below, re-run the install (or

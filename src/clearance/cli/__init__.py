@@ -48,9 +48,21 @@ class LazyGroup(click.Group):
         return command
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    # a callback, so that only ``--version`` looks for the compiled modules, not every command
+    if value and not ctx.resilient_parsing:
+        click.echo(f"clearance {__version__} ({build_kind()})")
+        ctx.exit()
+
+
 @click.group(cls=LazyGroup)
-@click.version_option(
-    __version__, prog_name="clearance", message=f"%(prog)s %(version)s ({build_kind()})"
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and the build (compiled or pure Python) and exit.",
 )
 def cli() -> None:
     """clearance: sanctions and export-control screening.

@@ -7,8 +7,8 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
+from clearance.datafiles import load_data
 from clearance.errors import InputError
-from clearance.text.tables import load_data
 
 QUALIFIER_KEYS = (
     "birth_date_match",

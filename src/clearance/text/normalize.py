@@ -41,9 +41,7 @@ def _ascii_table() -> dict[int, str | None]:
         char = chr(code)
         if _APOSTROPHES.match(char):
             table[code] = None
-        elif not _SEPARATORS.match(char):
-            continue
-        else:
+        elif _SEPARATORS.match(char):
             table[code] = " "
     return table
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from clearance.datafiles import load_data as load_data  # re-exported
+from clearance.datafiles import load_data
 
 
 @dataclass(frozen=True, slots=True)
