@@ -44,6 +44,7 @@ ENTITIES = [
     make("b", "5", "Person", "Kim Jong Un", "김정은"),
     make("b", "6", "Person", "Abdul Rahman al-Sayed"),
     make("b", "7", "Organization", "Рога и Копыта"),
+    make("b", "8", "Company", "AO Transmashholding"),
 ]
 for i in range(200):  # filler so that weights behave like a real list
     ENTITIES.append(make("c", f"f{i}", "Person", f"Filler{i} Person{i % 17} Example"))
@@ -73,6 +74,9 @@ def found(searcher: IndexSearcher, name: str, **kwargs: object) -> list[str]:
         ("김정은", "b:5"),
         ("Abdulrahman Al Sayed", "b:6"),
         ("Roga i Kopyta", "b:7"),  # Latin query against a Cyrillic name
+        ("AOTRANSMASHHOLDING", "b:8"),  # a legal form glued to the name, no spaces
+        ("TransmashholdingOOO", "b:8"),
+        ("transmashholdingjsc", "b:8"),
     ],
 )
 def test_variants_are_candidates(searcher: IndexSearcher, query: str, expected: str) -> None:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clearance.text.keys import name_forms, name_keys
+from clearance.text.legal import unglued
 from clearance.text.normalize import clean_latin, clean_latin_patterns, normalize, tokenize
 from clearance.text.spelling import loose_key, phonetic_key, skeleton
+from clearance.text.translit import latin_variants, latinize
 
 
+@settings(deadline=None)  # the first call loads the reference tables
 @given(st.text(max_size=60))
 def test_normalize_gives_clean_ascii_tokens(text: str) -> None:
     out = normalize(text)
@@ -19,6 +25,7 @@ def test_normalize_gives_clean_ascii_tokens(text: str) -> None:
     assert all((c.isalnum() and not c.isupper()) or c == " " for c in out)
 
 
+@settings(deadline=None)  # the first call loads the reference tables
 @given(st.text(max_size=60))
 def test_normalize_is_idempotent(text: str) -> None:
     assert normalize(normalize(text)) == normalize(text)
@@ -118,3 +125,44 @@ def test_wade_giles_names_are_also_compiled_in_pinyin() -> None:
 def test_ascii_cleaning_is_the_pattern_cleaning(text: str) -> None:
     # the character-table path for ASCII text must do exactly what the patterns define
     assert clean_latin(text) == clean_latin_patterns(text)
+
+
+def test_chinese_company_names_get_no_japanese_reading() -> None:
+    # kanji names read differently in Japanese ("東京" is "tokyo", not "dong jing")
+    assert "tokyo" in latin_variants("東京")
+    # a Chinese company is no Japanese name: one reading, pinyin
+    name = "海康威视数字技术股份有限公司"
+    assert latin_variants(name) == (latinize(name),)
+    assert len(latin_variants("北京集團")) == 1
+
+
+def test_screening_a_chinese_company_name_does_not_load_the_kanji_dictionary() -> None:
+    # pykakasi takes 0.4 s to load: a first search for a Chinese company must not pay for it
+    code = (
+        "import sys; from clearance.text.keys import name_forms; "
+        "name_forms('杭州海康威视数字技术股份有限公司', 'Company'); "
+        "name_forms('海康威视', 'Company'); "
+        "print('pykakasi' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_a_legal_form_glued_to_a_name_is_read_apart() -> None:
+    assert unglued("aotransmashholding") == ("transmashholding",)
+    assert unglued("siemensag") == ("siemens",)
+    assert unglued("acmegmbh") == ()  # "acme" is too short to stand alone
+    assert unglued("transmashholding") == ()
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", max_size=20))
+def test_unglued_remainders_are_the_token_without_an_affix(token: str) -> None:
+    for rest in unglued(token):
+        assert len(rest) >= 5
+        assert token.startswith(rest) or token.endswith(rest)
+        assert len(token) - len(rest) >= 2
+
+
+def test_simplified_chinese_names_get_no_japanese_reading() -> None:
+    assert len(latin_variants("海康威视")) == 1  # "视" is simplified: no Japanese writes it
+    assert len(latin_variants("習近平")) == 2  # traditional characters may be a Japanese name

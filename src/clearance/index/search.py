@@ -28,6 +28,7 @@ from clearance.index.keys import (
     sound_text,
     token_forms,
 )
+from clearance.text.legal import unglued
 from clearance.text.scripts import detect_script
 from clearance.text.translit import ABJADS
 
@@ -66,6 +67,9 @@ class SearchParams:
     fuzzy_limit: int = 12
     #: tokens shorter than this are looked up exactly only
     min_fuzzy_len: int = 4
+    #: unknown tokens this long are also looked up without a legal form glued to their start
+    #: or end
+    min_unglued_len: int = 8
     #: tokens this long are also compared with rapidfuzz (two or more edits)
     long_token_len: int = 8
     #: length difference searched around a long token
@@ -132,6 +136,11 @@ class IndexSearcher:
                 out[kid] = max(out.get(kid, 0.0), sim)
         if mode == "joined":
             return list(out.items())
+        if exact is None and len(token) >= self.params.min_unglued_len and token.isalpha():
+            # a legal form written together with the name ("aotransmashholding")
+            for rest in unglued(token):
+                for kid, sim in self._key_matches(rest, mode):
+                    out[kid] = max(out.get(kid, 0.0), sim)
         for derived in derived_keys(token):
             if derived.kind == "skeleton" and mode != "abjad":
                 continue  # Latin tokens meet Arabic-script names through their phonetic keys

@@ -16,7 +16,7 @@ from clearance.text.normalize import clean_latin, normalize_variants, prepare
 from clearance.text.scripts import detect_script
 from clearance.text.spelling import loose_key, phonetic_key, skeleton
 from clearance.text.tables import vocabulary, wade_giles
-from clearance.text.translit import ABJADS, latinize
+from clearance.text.translit import ABJADS, chinese_name, latinize
 
 __all__ = [
     "NameForm",
@@ -332,9 +332,11 @@ def name_forms(name: str, schema: str = "LegalEntity") -> tuple[NameForm, ...]:
     else:
         text = prepare(name)
         script = detect_script(text)
+        # a legal form stripped below may be what tells a Chinese name from a Japanese one
+        japanese = not chinese_name(text)
         if kind == "org":
             text, native_forms = strip_native_forms(text)
-        spellings = normalize_variants(text)
+        spellings = normalize_variants(text, japanese)
     if script == "Latn" and "-" in text:
         pinyin = _wade_giles_pinyin(latinize(text).lower())
         if pinyin is not None:

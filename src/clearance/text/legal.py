@@ -130,3 +130,30 @@ def legal_word(token: str) -> bool:
         for w in words
         if len(w) >= 5
     )
+
+
+#: a name part this long with a legal form glued to it ("aotransmashholding") is read apart
+MIN_UNGLUED_LEN = 5
+
+
+@cache
+def _one_word_forms() -> frozenset[str]:
+    return frozenset(
+        phrase[0] for phrase in legal_forms().phrases if len(phrase) == 1 and phrase[0].isalpha()
+    )
+
+
+@lru_cache(maxsize=1 << 14)
+def unglued(token: str) -> tuple[str, ...]:
+    """What remains of ``token`` when a one-word legal form written together with the name
+    starts or ends it ("aotransmashholding" -> "transmashholding", "acmegmbh" -> "acme" is too
+    short): names written without spaces. Remainders shorter than ``MIN_UNGLUED_LEN`` are no
+    name of their own."""
+    forms = _one_word_forms()
+    out: list[str] = []
+    for size in range(2, min(6, len(token) - MIN_UNGLUED_LEN + 1)):
+        if token[:size] in forms:
+            out.append(token[size:])
+        if token[-size:] in forms:
+            out.append(token[:-size])
+    return tuple(dict.fromkeys(out))

@@ -71,11 +71,13 @@ def normalize(text: str) -> str:
     return clean_latin(latinize(prepared))
 
 
-def normalize_variants(text: str) -> tuple[str, ...]:
+def normalize_variants(text: str, japanese: bool = True) -> tuple[str, ...]:
     """``normalize`` with every transliteration worth trying at step 2 (Russian and Ukrainian
-    romanisations of Cyrillic, Japanese readings of kanji); the first is ``normalize(text)``."""
+    romanisations of Cyrillic, Japanese readings of kanji unless ``japanese`` is false); the
+    first is ``normalize(text)``."""
     prepared = prepare(text)
-    return tuple(dict.fromkeys(clean_latin(latin) for latin in latin_variants(prepared)))
+    variants = latin_variants(prepared, japanese)
+    return tuple(dict.fromkeys(clean_latin(latin) for latin in variants))
 
 
 def tokenize(text: str) -> tuple[str, ...]:

@@ -108,6 +108,11 @@ def loose_spellings() -> tuple[tuple[str, str, bool], ...]:
 
 
 @cache
+def chinese_markers() -> tuple[str, ...]:
+    return tuple(str(word) for word in load_data("romanisation.yaml")["chinese_markers"])
+
+
+@cache
 def japanese_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
     rules = load_data("romanisation.yaml")["japanese_long_vowels"]
     return tuple((re.compile(pattern), repl) for pattern, repl in rules)

@@ -19,7 +19,12 @@ import icu  # type: ignore[import-untyped]
 from anyascii import anyascii
 
 from clearance.text.scripts import char_script
-from clearance.text.tables import arabic_article, japanese_rules, ukrainian_letters
+from clearance.text.tables import (
+    arabic_article,
+    chinese_markers,
+    japanese_rules,
+    ukrainian_letters,
+)
 
 #: scripts written without vowels: compare consonant skeletons
 ABJADS = frozenset({"Arab", "Hebr", "Syrc", "Thaa"})
@@ -113,18 +118,41 @@ def japanese_reading(text: str) -> str | None:
     return value
 
 
+def chinese_name(text: str) -> bool:
+    """Text holding a word that only Chinese names use (``chinese_markers``): no Japanese."""
+    return any(word in text for word in chinese_markers())
+
+
+def _japanese_writable(text: str) -> bool:
+    """Every kanji and kana of ``text`` exists in Japanese writing (the Windows Japanese
+    character set): simplified Chinese characters ("视", "华") do not, and pykakasi has no
+    reading for them either, so such a name is not even worth loading its dictionary for."""
+    try:
+        "".join(c for c in text if char_script(c) in ("Hani", "Jpan")).encode("cp932")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @lru_cache(maxsize=1 << 14)
-def latin_variants(text: str) -> tuple[str, ...]:
+def latin_variants(text: str, japanese: bool = True) -> tuple[str, ...]:
     """All Latin spellings worth trying for ``text``: the default one first.
 
-    Cyrillic names also get the BGN/PCGN Russian and, when Ukrainian letters occur, the
-    Ukrainian romanisation ("Київ" -> "Kyiv").
+    Chinese characters also get a Japanese reading, unless ``japanese`` is false (the caller
+    knows the name is Chinese) or the text says it is Chinese (``chinese_name``). Cyrillic
+    names also get the BGN/PCGN Russian and, when Ukrainian letters occur, the Ukrainian
+    romanisation ("Київ" -> "Kyiv").
     """
     first = latinize(text)
     out = [first]
     if text.isascii():
         return tuple(out)
-    if any(char_script(c) in ("Hani", "Jpan") for c in text):
+    if (
+        japanese
+        and any(char_script(c) in ("Hani", "Jpan") for c in text)
+        and not chinese_name(text)
+        and _japanese_writable(text)
+    ):
         reading = japanese_reading(text)
         if reading and reading not in out:
             out.append(reading)
