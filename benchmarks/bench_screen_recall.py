@@ -13,6 +13,8 @@ moderate on a shared machine.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import hashlib
 import json
 import random
 import sys
@@ -31,11 +33,22 @@ from tests.screen_eval import (
     perturb,
 )
 
+import clearance
 from bench_screen_data import SHARED, load_all
+from clearance.index import IndexSearcher, SearchParams
 from clearance.model import Entity, Query
 from clearance.screen import Screener
 
 _STATE: dict[str, object] = {}
+
+
+def _code_key() -> str:
+    """A digest of the package's code and reference data: the matcher's scores depend on both."""
+    root = Path(clearance.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".yaml")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 Targeted = tuple[Query, str]  # a query and the id of the entity it was derived from ("": none)
@@ -89,14 +102,32 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=600)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a SearchParams field to try another value of (repeatable)",
+    )
     args = parser.parse_args()
     settings = load_all(args.home, quiet=True)
     screener = Screener.open(settings)
+    if args.param:
+        fields = {f.name: f.type for f in dataclasses.fields(SearchParams)}
+        overrides: dict[str, float] = {}
+        for item in args.param:
+            key, _, value = item.partition("=")
+            if key not in fields:
+                parser.error(f"no search parameter {key!r}")
+            overrides[key] = int(value) if fields[key] == "int" else float(value)
+        screener.searcher = IndexSearcher(screener.index, SearchParams(**overrides))
     targeted = build_queries(screener, args.queries, args.seed)
     queries = [q for q, _ in targeted]
     started = time.perf_counter()
-    cache = settings.home / f"recall-{screener.state_key}-{args.queries}-{args.seed}.json"
-    if cache.is_file():  # exhaustive scores of this store state and sample, from an earlier run
+    # exhaustive scores of this store state, matcher and sample, from an earlier run
+    name = f"recall-{screener.state_key}-{_code_key()}-{args.queries}-{args.seed}.json"
+    cache = settings.home / name
+    if cache.is_file():
         truth = json.loads(cache.read_text())
     else:
         with get_context("fork").Pool(args.workers, _init, (str(settings.home),)) as pool:

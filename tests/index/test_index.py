@@ -45,6 +45,7 @@ ENTITIES = [
     make("b", "6", "Person", "Abdul Rahman al-Sayed"),
     make("b", "7", "Organization", "Рога и Копыта"),
     make("b", "8", "Company", "AO Transmashholding"),
+    make("b", "9", "Company", "ZTE Corporation"),
 ]
 for i in range(200):  # filler so that weights behave like a real list
     ENTITIES.append(make("c", f"f{i}", "Person", f"Filler{i} Person{i % 17} Example"))
@@ -77,6 +78,7 @@ def found(searcher: IndexSearcher, name: str, **kwargs: object) -> list[str]:
         ("AOTRANSMASHHOLDING", "b:8"),  # a legal form glued to the name, no spaces
         ("TransmashholdingOOO", "b:8"),
         ("transmashholdingjsc", "b:8"),
+        ("Z.T.E. Corp", "b:9"),  # one word as a company, four parts as a person
     ],
 )
 def test_variants_are_candidates(searcher: IndexSearcher, query: str, expected: str) -> None:

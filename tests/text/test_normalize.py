@@ -12,6 +12,7 @@ from clearance.text.keys import name_forms, name_keys
 from clearance.text.legal import unglued
 from clearance.text.normalize import clean_latin, clean_latin_patterns, normalize, tokenize
 from clearance.text.spelling import loose_key, phonetic_key, skeleton
+from clearance.text.tables import vocabulary
 from clearance.text.translit import latin_variants, latinize
 
 
@@ -166,3 +167,24 @@ def test_unglued_remainders_are_the_token_without_an_affix(token: str) -> None:
 def test_simplified_chinese_names_get_no_japanese_reading() -> None:
     assert len(latin_variants("海康威视")) == 1  # "视" is simplified: no Japanese writes it
     assert len(latin_variants("習近平")) == 2  # traditional characters may be a Japanese name
+
+
+def test_every_chinese_place_reads_as_a_geographic_word() -> None:
+    vocab = vocabulary()
+    assert vocab.geographic_cjk
+    for place, word in vocab.geographic_cjk:
+        assert word in vocab.geographic, place
+
+
+def test_a_chinese_company_name_reads_its_place_as_one_word() -> None:
+    assert name_keys("浙江大华技术股份有限公司", "Company").tokens[0] == "zhejiang"
+    assert name_keys("深圳市海能达通信", "Company").tokens[0] == "shenzhen"
+    assert name_keys("北京", "Company").tokens == ("bei", "jing")  # the place alone is a name
+    assert name_keys("北京大华", "Person").tokens[0] == "bei"  # person names are not read so
+
+
+def test_initials_of_an_organisation_keep_every_letter() -> None:
+    # a lone "e" or "i" is dropped as "and"; among initials it is a letter
+    assert name_keys("Z.T.E. Corp", "Company").tokens == ("z", "t", "e")
+    assert name_keys("I.B.M.", "Company").tokens == ("i", "b", "m")
+    assert "e" not in name_keys("Alpha e Beta", "Company").tokens

@@ -35,6 +35,7 @@ from clearance.text.translit import ABJADS
 # explicit aliases: the compiling build has no numpy, where a bare assignment is no type
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int32]
+LongArray: TypeAlias = npt.NDArray[np.int64]
 
 
 #: a query name this long (without spaces) may pass the text check by being contained in a
@@ -190,10 +191,11 @@ class IndexSearcher:
 
     def _gather(
         self, kids: list[int], sims: list[float], groups: list[int]
-    ) -> tuple[IntArray, FloatArray]:
+    ) -> tuple[IntArray, FloatArray, LongArray]:
         """The name rows of every matched key, each with the key's weight (idf times the
         similarity), and per group (one query token) only the best weight of each row, in
-        group order and row order: one pass of array operations for the whole query."""
+        group order and row order (with the group of each): one pass of array operations for
+        the whole query."""
         data = self.data
         kid_arr = np.array(kids, dtype=np.int64)
         starts, ends = data.offsets[kid_arr], data.offsets[kid_arr + 1]
@@ -209,16 +211,18 @@ class IndexSearcher:
         rows, weights, group = rows[order], weights[order], group[order]
         keep = np.ones(len(rows), dtype=bool)
         keep[1:] = (rows[1:] != rows[:-1]) | (group[1:] != group[:-1])
-        return rows[keep], weights[keep]
+        return rows[keep], weights[keep], group[keep]
 
     def _form_weight(self, toks: tuple[str, ...]) -> float:
         """The weight a row must gain to cover a query form: its tokens and the joined pairs
-        the index knows, except unknown tokens that such a pair explains ("blue star" is
-        covered by a name with "bluestar" alone)."""
+        (or short whole names) the index knows, except unknown tokens that such a join
+        explains ("blue star" is covered by a name with "bluestar" alone)."""
         vocab = self.data.vocab
-        known_pairs = [(a, b) for a, b in pairwise(toks) if a + b in vocab]
-        explained = {t for pair in known_pairs for t in pair if t not in vocab}
-        parts = {t for t in toks if t not in explained} | {a + b for a, b in known_pairs}
+        known: list[tuple[str, ...]] = [(a, b) for a, b in pairwise(toks) if a + b in vocab]
+        if 2 < len(toks) <= 4 and "".join(toks) in vocab:
+            known.append(toks)  # "z t e" for "zte", as ``concatenations`` looks it up
+        explained = {t for run in known for t in run if t not in vocab}
+        parts = {t for t in toks if t not in explained} | {"".join(run) for run in known}
         # in a fixed order: a float sum in set order differs in its last bit between runs
         return sum((self._query_weight(t) for t in sorted(parts)), 0.0)
 
@@ -235,11 +239,13 @@ class IndexSearcher:
         #: one group per looked-up token of each form: a row gains once per group
         groups: list[int] = []
         group = 0
-        query_weight = 0.0
+        #: the weight of each form, and the form of each group
+        form_weights: list[float] = []
+        group_forms: list[int] = []
         for name in names:
             mode = "abjad" if detect_script(name) in ABJADS else "plain"
             for toks in query_forms(name, schema):
-                query_weight = max(query_weight, self._form_weight(toks))
+                form_weights.append(self._form_weight(toks))
                 lookups = dict.fromkeys(toks, mode)
                 for concat in concatenations(toks):
                     lookups.setdefault(concat, "joined")
@@ -250,15 +256,29 @@ class IndexSearcher:
                         sims.append(sim)
                         groups.append(group)
                     group += 1
+                    group_forms.append(len(form_weights) - 1)
         if not kids:
             return np.empty(0, dtype=np.int32), np.empty(0)
-        rows, weights = self._gather(kids, sims, groups)
+        rows, weights, row_groups = self._gather(kids, sims, groups)
         unique, inverse = np.unique(rows, return_inverse=True)
         gained = np.bincount(inverse, weights=weights)
         power = self.params.name_norm_power
-        qw = max(query_weight, 1e-6)
-        row_weight = np.maximum(self.data.name_norm[unique].astype(np.float64), qw)
-        rank = np.minimum(gained / qw, 1.0) * (qw / row_weight) ** power
+        qw = max(max(form_weights), 1e-6)
+        norm = self.data.name_norm[unique].astype(np.float64)
+        rank = np.minimum(gained / qw, 1.0) * (qw / np.maximum(norm, qw)) ** power
+        if len(set(form_weights)) > 1:
+            # the forms weigh differently ("Z.T.E. Corp" is "zte" as a company, four parts as
+            # a person): a row covering a lighter form is ranked by that form too
+            fw = np.maximum(np.array(form_weights, dtype=np.float64), 1e-6)
+            forms = np.array(group_forms, dtype=np.int64)[row_groups]
+            pair = forms * len(unique) + inverse
+            pairs, pair_inverse = np.unique(pair, return_inverse=True)
+            share = np.bincount(pair_inverse, weights=weights / fw[forms])
+            pair_rows, pair_fw = pairs % len(unique), fw[pairs // len(unique)]
+            by_form = (
+                np.minimum(share, 1.0) * (pair_fw / np.maximum(norm[pair_rows], pair_fw)) ** power
+            )
+            np.maximum.at(rank, pair_rows, by_form)
         return unique.astype(np.int32), rank
 
     def candidates(

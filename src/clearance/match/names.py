@@ -376,9 +376,13 @@ def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
         else check
         if check is not None
         else _pinyin_similarity
-        if right.kind == "person"
-        and "Latn" in (left.script, right.script)
-        and (_pinyin_reading(left) or _pinyin_reading(right))
+        if (
+            right.kind == "person"
+            and "Latn" in (left.script, right.script)
+            and (_pinyin_reading(left) or _pinyin_reading(right))
+        )
+        # two names in Chinese characters: another syllable is another character
+        or left.script == right.script == "Hani"
         else token_similarity
         if right.kind == "person"
         else org_token_similarity,

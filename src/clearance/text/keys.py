@@ -204,8 +204,22 @@ def _org_tokens(tokens: tuple[str, ...], kind: str) -> tuple[tuple[str, ...], tu
         return tokens, ()
     rest, forms = split_forms(tokens)
     expand = vocab.abbreviations
-    kept = tuple(expand.get(t, t) for t in rest if t not in vocab.drop)
+    drop = vocab.drop
+    kept = tuple(
+        [
+            expand.get(t, t)
+            for i, t in enumerate(rest)
+            if t not in drop or (len(t) == 1 and _in_letter_run(rest, i))
+        ]
+    )
     return (kept or rest or tokens), forms
+
+
+def _in_letter_run(tokens: tuple[str, ...], i: int) -> bool:
+    """The token at ``i`` is one of several single letters in a row ("Z.T.E.", "I B M"): an
+    organisation's initials, whose letters are kept even where a lone one would be dropped
+    as a word ("e" and "i" are "and"), so that they still spell the initials joined."""
+    return (i > 0 and len(tokens[i - 1]) == 1) or (i + 1 < len(tokens) and len(tokens[i + 1]) == 1)
 
 
 def _acronym(tokens: tuple[str, ...]) -> str:
@@ -317,6 +331,15 @@ def _wade_giles_pinyin(text: str) -> str | None:
 NAME_FORMS_CACHE = 1 << 14
 
 
+def _place_word(text: str) -> str:
+    """A name in Chinese characters starting with a city or province ("浙江大华技术") with the
+    place written as its Latin word ("zhejiang 大华技术"): a qualifier, as in a Latin name."""
+    for place, word in vocabulary().geographic_cjk:
+        if len(text) >= len(place) + 2 and text.startswith(place):
+            return f"{word} {text[len(place) :]}"
+    return text
+
+
 @lru_cache(maxsize=NAME_FORMS_CACHE)
 def name_forms(name: str, schema: str = "LegalEntity") -> tuple[NameForm, ...]:
     """Every compiled form of ``name``: one per spelling from ``normalize_variants``, and the
@@ -334,9 +357,11 @@ def name_forms(name: str, schema: str = "LegalEntity") -> tuple[NameForm, ...]:
         script = detect_script(text)
         # a legal form stripped below may be what tells a Chinese name from a Japanese one
         japanese = not chinese_name(text)
+        reading = text
         if kind == "org":
             text, native_forms = strip_native_forms(text)
-        spellings = normalize_variants(text, japanese)
+            reading = _place_word(text)
+        spellings = normalize_variants(reading, japanese)
     if script == "Latn" and "-" in text:
         pinyin = _wade_giles_pinyin(latinize(text).lower())
         if pinyin is not None:

@@ -40,6 +40,9 @@ class Vocabulary:
     geographic: frozenset[str] = frozenset()
     #: organisation-name words that count fully when only one name has them
     activity: frozenset[str] = frozenset()
+    #: ``geographic`` places in Chinese characters (with their optional suffixes, longest
+    #: first) and the word of ``geographic`` each stands for
+    geographic_cjk: tuple[tuple[str, str], ...] = ()
 
 
 def _is_spaced_script(form: str) -> bool:
@@ -82,7 +85,15 @@ def vocabulary() -> Vocabulary:
         abbreviations={str(k): str(v) for k, v in stop.get("abbreviations", {}).items()},
         geographic=frozenset(str(w) for w in stop.get("geographic", [])),
         activity=frozenset(str(w) for w in stop.get("activity", [])),
+        geographic_cjk=_with_suffixes(
+            stop.get("geographic_cjk", {}), stop.get("geographic_cjk_suffixes", [])
+        ),
     )
+
+
+def _with_suffixes(places: dict[str, str], suffixes: list[str]) -> tuple[tuple[str, str], ...]:
+    out = {str(p) + str(s): str(w) for p, w in places.items() for s in ("", *suffixes)}
+    return tuple(sorted(out.items(), key=lambda item: (-len(item[0]), item[0])))
 
 
 def _groups(name: str) -> dict[str, frozenset[int]]:
