@@ -183,8 +183,10 @@ def test_a_chinese_company_name_reads_its_place_as_one_word() -> None:
     assert name_keys("北京大华", "Person").tokens[0] == "bei"  # person names are not read so
 
 
-def test_initials_of_an_organisation_keep_every_letter() -> None:
+def test_initials_of_an_organisation_are_one_word() -> None:
     # a lone "e" or "i" is dropped as "and"; among initials it is a letter
-    assert name_keys("Z.T.E. Corp", "Company").tokens == ("z", "t", "e")
-    assert name_keys("I.B.M.", "Company").tokens == ("i", "b", "m")
+    assert name_keys("Z.T.E. Corp", "Company").tokens == ("zte",)
+    assert name_keys("I.B.M.", "Company").tokens == ("ibm",)
+    assert name_keys("A & B Trading", "Company").tokens == ("ab", "trading")
     assert "e" not in name_keys("Alpha e Beta", "Company").tokens
+    assert name_keys("J. R. Smith", "Person").tokens == ("j", "r", "smith")

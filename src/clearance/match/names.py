@@ -297,6 +297,8 @@ def _parts_score(
     similarity: Similarity = token_similarity,
 ) -> tuple[float, list[tuple[int, int, float, str]], set[int], set[int]]:
     pairs, free_a, free_b = _align(a, b, similarity)
+    if free_a or free_b:
+        pairs = _drop_stranded_initials(a, b, pairs, free_a, free_b)
     num = den = 0.0
     floor = weights.single_word_floor if len(a) == len(b) == 1 else weights.floor
     for i, j, sim, _ in pairs:
@@ -335,6 +337,31 @@ def _parts_score(
             left + right, weights.extra_cap
         )
     return (num / den if den else 0.0), pairs, free_a, free_b
+
+
+def _drop_stranded_initials(
+    a: tuple[str, ...],
+    b: tuple[str, ...],
+    pairs: list[tuple[int, int, float, str]],
+    free_a: set[int],
+    free_b: set[int],
+) -> list[tuple[int, int, float, str]]:
+    """Pairs without an initial that stands for a word of the other name while its own name
+    keeps a word nothing agrees with: "James W. Carr" is no "James Wilson" (Carr is another
+    surname), where "James W." or "J. Wilson Carr" may be. Such an initial and its word are
+    unaligned (``free_a``, ``free_b`` are updated)."""
+    particles = vocabulary().particles
+    kept: list[tuple[int, int, float, str]] = []
+    for pair in pairs:
+        i, j, _, how = pair
+        if how == "initial" and len(a[i]) != len(b[j]):
+            own, free = (a, free_a) if len(a[i]) == 1 else (b, free_b)
+            if any(len(own[k]) > 1 and own[k] not in particles for k in free):
+                free_a.add(i)
+                free_b.add(j)
+                continue
+        kept.append(pair)
+    return kept
 
 
 Aligned = tuple[float, tuple[tuple[str, str, float, str], ...], tuple[str, ...], tuple[str, ...]]

@@ -29,6 +29,8 @@ VOWEL_SIM = 0.9
 GENDERED_SIM = 0.6
 #: two adjacent letters swapped: the commonest typing error, rarely another name
 TRANSPOSE_SIM = 0.9
+#: organisation-name words this short are not compared by their folded spellings
+SHORT_ORG_TOKEN = 3
 #: below this similarity two tokens are not considered the same name part at all
 MIN_SIM = 0.65
 
@@ -76,10 +78,15 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
 def org_token_similarity(a: str, b: str) -> tuple[float, str]:
     """``token_similarity`` for organisation and object names: initials are a person-name
     phenomenon, so a single letter agrees only with the same single letter ("c" is not an
-    initial of "cross"); sound-alike spellings must start with the same letter."""
+    initial of "cross"); sound-alike spellings must start with the same letter, and folded
+    spellings of words of ``SHORT_ORG_TOKEN`` letters or fewer do not count."""
     if (len(a) == 1) != (len(b) == 1):
         return 0.0, ""
     sim, how = token_similarity(a, b)
+    if sim == LOOSE_SIM and how == "romanisation" and min(len(a), len(b)) <= SHORT_ORG_TOKEN:
+        # folded spellings of a short word ("mai" / "maei") are another word, often an
+        # acronym, in an organisation name: only spelling counts
+        return 1.0 - OSA.distance(a, b) / max(len(a), len(b)), "spelling"
     if how == "phonetic" and a[0] != b[0]:
         # a brand that starts with another letter ("cisco" / "sasco") is another brand, however
         # alike it sounds (a typo rarely changes the first letter): only spelling counts

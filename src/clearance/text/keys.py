@@ -203,23 +203,32 @@ def _org_tokens(tokens: tuple[str, ...], kind: str) -> tuple[tuple[str, ...], tu
                 break
         return tokens, ()
     rest, forms = split_forms(tokens)
+    if len(rest) > 1:
+        rest = _join_letters(rest)
     expand = vocab.abbreviations
-    drop = vocab.drop
-    kept = tuple(
-        [
-            expand.get(t, t)
-            for i, t in enumerate(rest)
-            if t not in drop or (len(t) == 1 and _in_letter_run(rest, i))
-        ]
-    )
+    kept = tuple(expand.get(t, t) for t in rest if t not in vocab.drop)
     return (kept or rest or tokens), forms
 
 
-def _in_letter_run(tokens: tuple[str, ...], i: int) -> bool:
-    """The token at ``i`` is one of several single letters in a row ("Z.T.E.", "I B M"): an
-    organisation's initials, whose letters are kept even where a lone one would be dropped
-    as a word ("e" and "i" are "and"), so that they still spell the initials joined."""
-    return (i > 0 and len(tokens[i - 1]) == 1) or (i + 1 < len(tokens) and len(tokens[i + 1]) == 1)
+def _join_letters(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """Runs of single letters written together ("Z.T.E.", "I B M" -> "zte", "ibm"): an
+    organisation's initials are one word. Their letters are no name parts of their own: apart,
+    "e.k.t." would share two of three with "z.t.e." in any order, and a lone "e" or "i" would
+    be dropped as "and"."""
+    out: list[str] = []
+    run: list[str] = []
+    for token in (*tokens, ""):
+        if len(token) == 1 and token.isalpha():
+            run.append(token)
+            continue
+        if len(run) > 1:
+            out.append("".join(run))
+        else:
+            out.extend(run)
+        run = []
+        if token:
+            out.append(token)
+    return tuple(out)
 
 
 def _acronym(tokens: tuple[str, ...]) -> str:
