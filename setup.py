@@ -34,6 +34,7 @@ COMPILED = [
     "clearance/match/skeletons.py",
     "clearance/match/acronyms.py",
     "clearance/match/comparison.py",
+    "clearance/match/align.py",
     "clearance/match/crossscript.py",
     "clearance/match/names.py",
     "clearance/match/bounds.py",

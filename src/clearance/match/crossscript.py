@@ -64,6 +64,28 @@ def _chinese_both(left: NameForm, right: NameForm) -> bool:
     return False
 
 
+#: a Chinese or Korean person's own name: this many characters, written without a space
+NATIVE_NAME_CHARS = (2, 3)
+
+
+def _native_against_romanised(left: NameForm, right: NameForm) -> bool:
+    """A Chinese or Korean person's own name (two or three characters, no space: "양지현",
+    "陈玉华") against a Latin name of several words ("Jang Hyon U", "Chen Jiau-hua", "Chau
+    Hoang"): the Latin name is a romanised East Asian name, compared part by part, or another
+    person's; a foreign name transcribed in syllables is one long word ("卡托" / "Cutò") or
+    written with a separator ("라이너스 폴링")."""
+    low, high = NATIVE_NAME_CHARS
+    for native, latin in ((left, right), (right, left)):
+        if (
+            native.script in ("Hani", "Hang")
+            and latin.script == "Latn"
+            and low <= len(native.native) <= high
+            and not any(c.isspace() or c in "·・." for c in native.original.strip())
+        ):
+            return len(latin.tokens) >= 2
+    return False
+
+
 def cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
     """Whole-name comparison of a transliterated name with a Latin one, ignoring spacing."""
     a, b = left.joined, right.joined
@@ -76,12 +98,14 @@ def cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
     # a Chinese name against a romanised Chinese name is compared syllable by syllable ("chen
     # yu hua" is not "chen jiau hua" however alike their consonants), and a name twice as long
     # as the other is not its transcription ("oyun dina ivanovna" has the skeleton of "na do
-    # yun")
+    # yun"), nor is a Latin name of several words the transcription of a Chinese or Korean
+    # person's own name ("chen jiau hua" / 陈玉华, "jang hyon u" / 양지현)
     if (
         right.kind == "person"
         and SYLLABARIES & {left.script, right.script}
         and max(len(a), len(b)) <= 2 * min(len(a), len(b))
         and not _chinese_both(left, right)
+        and not _native_against_romanised(left, right)
     ):
         fold = syllabic_map()
         sa = skeleton(a).translate(fold)

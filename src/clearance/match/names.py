@@ -23,20 +23,19 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA, Levenshtein
 
 from clearance.match.acronyms import ACRONYM_SCORE, acronym_score
+from clearance.match.align import align, drop_stranded_initials
 from clearance.match.comparison import NameComparison as NameComparison  # re-exported
 from clearance.match.crossscript import cross_script, ratio
 from clearance.match.skeletons import (
     LONG_VOWEL_SIM,
     LongVowels,
     abjad_similarity,
-    align_checked,
     same_split,
     skeleton_check,
 )
 from clearance.match.skeletons import skeleton_similarity as skeleton_similarity  # re-exported
 from clearance.match.tokens import (
     LOOSE_SIM,
-    MIN_SIM,
     SHAPE_FLOOR,
     SINGLE_WORD_FLOOR,
     org_token_similarity,
@@ -213,41 +212,6 @@ def _weights_for(
     return tuple(lookup.get(t, 1.0) for t in toks)
 
 
-def _align(
-    a: tuple[str, ...], b: tuple[str, ...], similarity: Similarity = token_similarity
-) -> tuple[list[tuple[int, int, float, str]], set[int], set[int]]:
-    """One-to-one alignment, best pairs first: identical parts, then the most similar."""
-    if isinstance(similarity, LongVowels):
-        return align_checked(a, b, similarity)
-    free_a, free_b = set(range(len(a))), set(range(len(b)))
-    pairs: list[tuple[int, int, float, str]] = []
-    positions: dict[str, list[int]] = {}
-    for j, y in enumerate(b):
-        positions.setdefault(y, []).append(j)
-    for i, x in enumerate(a):
-        slots = positions.get(x)
-        if slots:
-            j = slots.pop(0)
-            free_a.discard(i)
-            free_b.discard(j)
-            pairs.append((i, j, 1.0, "exact"))
-    if not free_a or not free_b:
-        return pairs, free_a, free_b
-    cands: list[tuple[float, int, int, str]] = []
-    for i in free_a:
-        for j in free_b:
-            sim, how = similarity(a[i], b[j])
-            if sim > MIN_SIM:
-                cands.append((sim, i, j, how))
-    cands.sort(reverse=True)
-    for sim, i, j, how in cands:
-        if i in free_a and j in free_b:
-            free_a.discard(i)
-            free_b.discard(j)
-            pairs.append((i, j, sim, how))
-    return pairs, free_a, free_b
-
-
 def _unaligned_weight(token: str, weight: float, vocab: Vocabulary) -> float | None:
     """Weight of an organisation-name part only one name has: a country or region, or a
     legal-form word left over by a typo ("corporarion"), says almost nothing; an activity word
@@ -296,9 +260,9 @@ def _parts_score(
     given: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
     similarity: Similarity = token_similarity,
 ) -> tuple[float, list[tuple[int, int, float, str]], set[int], set[int]]:
-    pairs, free_a, free_b = _align(a, b, similarity)
+    pairs, free_a, free_b = align(a, b, similarity)
     if free_a or free_b:
-        pairs = _drop_stranded_initials(a, b, pairs, free_a, free_b)
+        pairs = drop_stranded_initials(a, b, pairs, free_a, free_b)
     num = den = 0.0
     floor = weights.single_word_floor if len(a) == len(b) == 1 else weights.floor
     for i, j, sim, _ in pairs:
@@ -337,31 +301,6 @@ def _parts_score(
             left + right, weights.extra_cap
         )
     return (num / den if den else 0.0), pairs, free_a, free_b
-
-
-def _drop_stranded_initials(
-    a: tuple[str, ...],
-    b: tuple[str, ...],
-    pairs: list[tuple[int, int, float, str]],
-    free_a: set[int],
-    free_b: set[int],
-) -> list[tuple[int, int, float, str]]:
-    """Pairs without an initial that stands for a word of the other name while its own name
-    keeps a word nothing agrees with: "James W. Carr" is no "James Wilson" (Carr is another
-    surname), where "James W." or "J. Wilson Carr" may be. Such an initial and its word are
-    unaligned (``free_a``, ``free_b`` are updated)."""
-    particles = vocabulary().particles
-    kept: list[tuple[int, int, float, str]] = []
-    for pair in pairs:
-        i, j, _, how = pair
-        if how == "initial" and len(a[i]) != len(b[j]):
-            own, free = (a, free_a) if len(a[i]) == 1 else (b, free_b)
-            if any(len(own[k]) > 1 and own[k] not in particles for k in free):
-                free_a.add(i)
-                free_b.add(j)
-                continue
-        kept.append(pair)
-    return kept
 
 
 Aligned = tuple[float, tuple[tuple[str, str, float, str], ...], tuple[str, ...], tuple[str, ...]]
