@@ -8,7 +8,7 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clearance.text.keys import name_forms, name_keys
+from clearance.text.keys import PLACE_CHARS, name_forms, name_keys
 from clearance.text.legal import unglued
 from clearance.text.normalize import clean_latin, clean_latin_patterns, normalize, tokenize
 from clearance.text.spelling import loose_key, phonetic_key, skeleton
@@ -172,8 +172,9 @@ def test_simplified_chinese_names_get_no_japanese_reading() -> None:
 def test_every_chinese_place_reads_as_a_geographic_word() -> None:
     vocab = vocabulary()
     assert vocab.geographic_cjk
-    for place, word in vocab.geographic_cjk:
+    for place, word in vocab.geographic_cjk.items():
         assert word in vocab.geographic, place
+        assert len(place) <= PLACE_CHARS, place
 
 
 def test_a_chinese_company_name_reads_its_place_as_one_word() -> None:

@@ -138,7 +138,7 @@ class IndexSearcher:
         if mode == "joined":
             return list(out.items())
         if exact is None and len(token) >= self.params.min_unglued_len and token.isalpha():
-            # a legal form written together with the name ("aotransmashholding")
+            # a legal form written together with the name ("ooonordvektor")
             for rest in unglued(token):
                 for kid, sim in self._key_matches(rest, mode):
                     out[kid] = max(out.get(kid, 0.0), sim)
@@ -215,14 +215,12 @@ class IndexSearcher:
 
     def _form_weight(self, toks: tuple[str, ...]) -> float:
         """The weight a row must gain to cover a query form: its tokens and the joined pairs
-        (or short whole names) the index knows, except unknown tokens that such a join
-        explains ("blue star" is covered by a name with "bluestar" alone)."""
+        the index knows, except unknown tokens that such a pair explains ("blue star" is
+        covered by a name with "bluestar" alone)."""
         vocab = self.data.vocab
-        known: list[tuple[str, ...]] = [(a, b) for a, b in pairwise(toks) if a + b in vocab]
-        if 2 < len(toks) <= 4 and "".join(toks) in vocab:
-            known.append(toks)  # "z t e" for "zte", as ``concatenations`` looks it up
-        explained = {t for run in known for t in run if t not in vocab}
-        parts = {t for t in toks if t not in explained} | {"".join(run) for run in known}
+        known_pairs = [(a, b) for a, b in pairwise(toks) if a + b in vocab]
+        explained = {t for pair in known_pairs for t in pair if t not in vocab}
+        parts = {t for t in toks if t not in explained} | {a + b for a, b in known_pairs}
         # in a fixed order: a float sum in set order differs in its last bit between runs
         return sum((self._query_weight(t) for t in sorted(parts)), 0.0)
 
@@ -267,7 +265,7 @@ class IndexSearcher:
         norm = self.data.name_norm[unique].astype(np.float64)
         rank = np.minimum(gained / qw, 1.0) * (qw / np.maximum(norm, qw)) ** power
         if len(set(form_weights)) > 1:
-            # the forms weigh differently ("Z.T.E. Corp" is "zte" as a company, four parts as
+            # the forms weigh differently ("X.Y.E. Corp" is "xye" as a company, four parts as
             # a person): a row covering a lighter form is ranked by that form too
             fw = np.maximum(np.array(form_weights, dtype=np.float64), 1e-6)
             forms = np.array(group_forms, dtype=np.int64)[row_groups]

@@ -50,8 +50,8 @@ def drop_stranded_initials(
     free_b: set[int],
 ) -> list[tuple[int, int, float, str]]:
     """Pairs without an initial that stands for a word of the other name while its own name
-    keeps a word nothing agrees with: "James W. Carr" is no "James Wilson" (Carr is another
-    surname), where "James W." or "J. Wilson Carr" may be. Such an initial and its word are
+    keeps a word nothing agrees with: "Peter W. Lane" is no "Peter Wood" (Lane is another
+    surname), where "Peter W." or "P. Wood Lane" may be. Such an initial and its word are
     unaligned (``free_a``, ``free_b`` are updated)."""
     particles = vocabulary().particles
     kept: list[tuple[int, int, float, str]] = []

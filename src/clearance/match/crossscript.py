@@ -70,7 +70,7 @@ NATIVE_NAME_CHARS = (2, 3)
 
 def _native_against_romanised(left: NameForm, right: NameForm) -> bool:
     """A Chinese or Korean person's own name (two or three characters, no space: "양지현",
-    "陈玉华") against a Latin name of several words ("Jang Hyon U", "Chen Jiau-hua", "Chau
+    "陈玉华") against a Latin name of several words ("Jang Hyon U", "Chen Jiao-hua", "Chau
     Hoang"): the Latin name is a romanised East Asian name, compared part by part, or another
     person's; a foreign name transcribed in syllables is one long word ("卡托" / "Cutò") or
     written with a separator ("라이너스 폴링")."""
@@ -96,10 +96,10 @@ def cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
     # / 폴링); a Chinese, Japanese or Korean company name is words, with generic ones among
     # them ("mei ji tuan": "group"), whose consonants agree with unrelated brands ("motojen"),
     # a Chinese name against a romanised Chinese name is compared syllable by syllable ("chen
-    # yu hua" is not "chen jiau hua" however alike their consonants), and a name twice as long
+    # yu hua" is not "chen jiao hua" however alike their consonants), and a name twice as long
     # as the other is not its transcription ("oyun dina ivanovna" has the skeleton of "na do
     # yun"), nor is a Latin name of several words the transcription of a Chinese or Korean
-    # person's own name ("chen jiau hua" / 陈玉华, "jang hyon u" / 양지현)
+    # person's own name ("chen jiao hua" / 陈玉华, "jang hyon u" / 양지현)
     if (
         right.kind == "person"
         and SYLLABARIES & {left.script, right.script}

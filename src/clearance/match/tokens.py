@@ -84,7 +84,7 @@ def org_token_similarity(a: str, b: str) -> tuple[float, str]:
         return 0.0, ""
     sim, how = token_similarity(a, b)
     if sim == LOOSE_SIM and how == "romanisation" and min(len(a), len(b)) <= SHORT_ORG_TOKEN:
-        # folded spellings of a short word ("mai" / "maei") are another word, often an
+        # folded spellings of a short word ("lai" / "laei") are another word, often an
         # acronym, in an organisation name: only spelling counts
         return 1.0 - OSA.distance(a, b) / max(len(a), len(b)), "spelling"
     if how == "phonetic" and a[0] != b[0]:

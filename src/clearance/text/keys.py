@@ -211,9 +211,9 @@ def _org_tokens(tokens: tuple[str, ...], kind: str) -> tuple[tuple[str, ...], tu
 
 
 def _join_letters(tokens: tuple[str, ...]) -> tuple[str, ...]:
-    """Runs of single letters written together ("Z.T.E.", "I B M" -> "zte", "ibm"): an
+    """Runs of single letters written together ("X.Y.E.", "Q R S" -> "xye", "qrs"): an
     organisation's initials are one word. Their letters are no name parts of their own: apart,
-    "e.k.t." would share two of three with "z.t.e." in any order, and a lone "e" or "i" would
+    "e.k.y." would share two of three with "x.y.e." in any order, and a lone "e" or "i" would
     be dropped as "and"."""
     out: list[str] = []
     run: list[str] = []
@@ -340,12 +340,19 @@ def _wade_giles_pinyin(text: str) -> str | None:
 NAME_FORMS_CACHE = 1 << 14
 
 
+#: longest city or province (with its suffix) a Chinese organisation name may start with
+PLACE_CHARS = 4
+
+
 def _place_word(text: str) -> str:
-    """A name in Chinese characters starting with a city or province ("浙江大华技术") with the
-    place written as its Latin word ("zhejiang 大华技术"): a qualifier, as in a Latin name."""
-    for place, word in vocabulary().geographic_cjk:
-        if len(text) >= len(place) + 2 and text.startswith(place):
-            return f"{word} {text[len(place) :]}"
+    """A name in Chinese characters starting with a city or province ("北京星河科技") with the
+    place written as its Latin word ("beijing 星河科技"): a qualifier, as in a Latin name. The
+    longest place wins ("深圳市" over "深圳"); two characters at least must follow it."""
+    places = vocabulary().geographic_cjk
+    for size in range(min(PLACE_CHARS, len(text) - 2), 1, -1):
+        word = places.get(text[:size])
+        if word is not None:
+            return f"{word} {text[size:]}"
     return text
 
 

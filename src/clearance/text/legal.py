@@ -132,7 +132,7 @@ def legal_word(token: str) -> bool:
     )
 
 
-#: a name part this long with a legal form glued to it ("aotransmashholding") is read apart
+#: a name part this long with a legal form glued to it ("ooonordvektor") is read apart
 MIN_UNGLUED_LEN = 5
 
 
@@ -146,9 +146,9 @@ def _one_word_forms() -> frozenset[str]:
 @lru_cache(maxsize=1 << 14)
 def unglued(token: str) -> tuple[str, ...]:
     """What remains of ``token`` when a one-word legal form written together with the name
-    starts or ends it ("aotransmashholding" -> "transmashholding", "acmegmbh" -> "acme" is too
-    short): names written without spaces. Remainders shorter than ``MIN_UNGLUED_LEN`` are no
-    name of their own."""
+    starts or ends it ("ooonordvektor" -> "nordvektor"; "acmegmbh" -> "acme" is too short):
+    names written without spaces. Remainders shorter than ``MIN_UNGLUED_LEN`` are no name of
+    their own."""
     forms = _one_word_forms()
     out: list[str] = []
     for size in range(2, min(6, len(token) - MIN_UNGLUED_LEN + 1)):

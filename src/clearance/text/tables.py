@@ -7,7 +7,7 @@ per process. The tables are returned as frozen, pre-compiled lookups.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from clearance.datafiles import load_data
@@ -40,9 +40,9 @@ class Vocabulary:
     geographic: frozenset[str] = frozenset()
     #: organisation-name words that count fully when only one name has them
     activity: frozenset[str] = frozenset()
-    #: ``geographic`` places in Chinese characters (with their optional suffixes, longest
-    #: first) and the word of ``geographic`` each stands for
-    geographic_cjk: tuple[tuple[str, str], ...] = ()
+    #: ``geographic`` places in Chinese characters (also with their suffixes) -> the word of
+    #: ``geographic`` each stands for
+    geographic_cjk: dict[str, str] = field(default_factory=dict)
 
 
 def _is_spaced_script(form: str) -> bool:
@@ -91,9 +91,8 @@ def vocabulary() -> Vocabulary:
     )
 
 
-def _with_suffixes(places: dict[str, str], suffixes: list[str]) -> tuple[tuple[str, str], ...]:
-    out = {str(p) + str(s): str(w) for p, w in places.items() for s in ("", *suffixes)}
-    return tuple(sorted(out.items(), key=lambda item: (-len(item[0]), item[0])))
+def _with_suffixes(places: dict[str, str], suffixes: list[str]) -> dict[str, str]:
+    return {str(p) + str(s): str(w) for p, w in places.items() for s in ("", *suffixes)}
 
 
 def _groups(name: str) -> dict[str, frozenset[int]]:
