@@ -152,3 +152,34 @@ def test_birth_date_forms() -> None:
     assert parse_birth_date("1970-03-01T00:00:00") == "1970-03-01"
     with pytest.raises(InputError):
         parse_birth_date("01/03/1970")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_repeated_queries_get_the_first_rows_result(screener: Screener, workers: int) -> None:
+    names = ["Muammar Qaddafi", "Hikvision Trading", "Nobody", "", "Muammar Qaddafi"]
+    rows = [
+        {"name": n, "reference": f"r{i}", "country": "ly" if i % 10 == 0 else ""}
+        for i, n in enumerate(names * 30)
+    ]
+    kept = BatchOptions(workers=workers, chunk_size=7, repeats_kept=3)
+    fresh = BatchOptions(workers=workers, chunk_size=7, repeats_kept=0)
+    reused = [r.to_dict() for r in run_batch(screener, rows, kept)]
+    assert reused == [r.to_dict() for r in run_batch(screener, rows, fresh)]
+    assert [r["reference"] for r in reused] == [f"r{i}" for i in range(150)]
+    assert reused[0]["matches"] and reused[4]["matches"] == reused[0]["matches"]
+    assert "no name" in reused[3]["error"] and "no name" in reused[148]["error"]
+
+
+def test_repeated_rows_are_screened_once(screener: Screener, monkeypatch) -> None:
+    screened: list[str] = []
+    search = screener.search
+
+    def counting(query, **kwargs):  # type: ignore[no-untyped-def]
+        screened.append(query.name)
+        return search(query, **kwargs)
+
+    monkeypatch.setattr(screener, "search", counting)
+    rows = [{"name": n, "reference": str(i)} for i, n in enumerate(["A One", "B Two"] * 10)]
+    rows.append({"name": "A One", "country": "ly"})  # another query: screened
+    results = list(run_batch(screener, rows, BatchOptions(chunk_size=3)))
+    assert screened == ["A One", "B Two", "A One"] and len(results) == 21

@@ -1,7 +1,9 @@
 """Batch screening: stream rows through a pool of worker processes in constant memory.
 
 Rows are cut into chunks; at most ``2 * workers`` chunks are in flight, and results come back in
-input order, so memory stays flat whatever the input size. Each worker screens with its own
+input order, so memory stays flat whatever the input size. A row repeating the query of a recent
+row (the same name, schema, country, birth date, identifiers and aliases) is not screened again:
+it gets that row's result under its own number and reference. Each worker screens with its own
 :class:`~clearance.screen.Screener`: inherited from the parent when processes fork (the index
 pages are shared copy-on-write), opened from the persisted index otherwise.
 """
@@ -10,15 +12,15 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from multiprocessing.pool import AsyncResult
 
 from clearance.errors import ClearanceError
 from clearance.screen import Screener
-from clearance.screen_io import Columns, RowResult, row_query
+from clearance.screen_io import Columns, RowResult, query_key, row_query
 from clearance.settings import Settings
 
 Row = tuple[int, dict[str, str]]
@@ -35,6 +37,8 @@ class BatchOptions:
     #: but a fresh worker also returns what the allocator holds; a worker gets faster as its
     #: caches warm (2.1 ms per row over its first 4,000 rows, 1.6 later)
     chunks_per_worker: int = 48
+    #: distinct queries whose results are kept for rows repeating them (0: none)
+    repeats_kept: int = 200_000
 
 
 def screen_chunk(screener: Screener, rows: list[Row], options: BatchOptions) -> list[RowResult]:
@@ -51,6 +55,70 @@ def screen_chunk(screener: Screener, rows: list[Row], options: BatchOptions) -> 
             continue
         out.append(RowResult(number, reference, query.name, [h.to_dict() for h in hits]))
     return out
+
+
+class _Holder:
+    """The result of a row, once it is back: shared by the rows repeating its query."""
+
+    __slots__ = ("result",)
+
+    def __init__(self) -> None:
+        self.result: RowResult | None = None
+
+
+#: a chunk's rows to screen (with their holders) and its repeated rows (number, reference,
+#: holder of the first row with their query)
+Split = tuple[list[Row], list[_Holder], list[tuple[int, str, _Holder]]]
+
+
+class _Repeats:
+    """Rows whose query was seen recently: screened once, the result copied to the others.
+
+    The parent does this, before rows go to workers, so repeats are found across workers. The
+    most recent ``size`` distinct queries are remembered; a repeated row holds its first row's
+    holder, so forgetting a query never loses a result still awaited."""
+
+    def __init__(self, options: BatchOptions) -> None:
+        self.columns = options.columns
+        self.size = options.repeats_kept
+        self.seen: OrderedDict[tuple[str, ...], _Holder] = OrderedDict()
+
+    def split(self, chunk: list[Row]) -> Split:
+        rows: list[Row] = []
+        holders: list[_Holder] = []
+        repeats: list[tuple[int, str, _Holder]] = []
+        for number, row in chunk:
+            key = query_key(row, self.columns)
+            holder = self.seen.get(key)
+            if holder is not None:
+                reference = next((row[c] for c in self.columns.reference if c in row), "")
+                repeats.append((number, reference, holder))
+                continue
+            holder = _Holder()
+            if self.size > 0:
+                self.seen[key] = holder
+                if len(self.seen) > self.size:
+                    self.seen.popitem(last=False)
+            rows.append((number, row))
+            holders.append(holder)
+        return rows, holders, repeats
+
+    @staticmethod
+    def merge(split: Split, results: list[RowResult]) -> list[RowResult]:
+        """The chunk's results, in row order: the screened rows' and their repeats'."""
+        _, holders, repeats = split
+        for holder, result in zip(holders, results, strict=True):
+            holder.result = result
+        if not repeats:
+            return results
+        out = list(results)
+        for number, reference, holder in repeats:
+            # the first row is in this chunk or an earlier one, whose results are back
+            if holder.result is None:
+                raise RuntimeError("a repeated row came back before its first row")
+            out.append(replace(holder.result, row=number, reference=reference))
+        out.sort(key=lambda r: r.row)
+        return out
 
 
 # Process-wide state of a worker: set by the parent just before forking, or by _init_worker.
@@ -82,9 +150,11 @@ def run_batch(
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[RowResult]:
     """Results of every row, in input order (``settings`` lets spawned workers open stores)."""
+    repeats = _Repeats(options)
     if options.workers <= 1:
         for chunk in _chunks(rows, options.chunk_size):
-            yield from screen_chunk(screener, chunk, options)
+            split = repeats.split(chunk)
+            yield from repeats.merge(split, screen_chunk(screener, split[0], options))
             if progress:
                 progress(len(chunk))
         return
@@ -97,7 +167,8 @@ def run_batch(
         # (transliteration dictionaries take up to half a second and 100 MB) is then loaded
         # once and shared by every worker, instead of once per (recycled) worker
         for chunk in islice(chunks, 1):
-            yield from screen_chunk(screener, chunk, options)
+            split = repeats.split(chunk)
+            yield from repeats.merge(split, screen_chunk(screener, split[0], options))
             if progress:
                 progress(len(chunk))
     _WORKER["screener"] = screener  # inherited by forked workers
@@ -112,9 +183,11 @@ def run_batch(
             initargs=(settings, screener.profile),
             maxtasksperchild=options.chunks_per_worker,
         ) as pool:
-            pending: deque[tuple[int, AsyncResult[list[RowResult]]]] = deque()
+            pending: deque[tuple[int, Split, AsyncResult[list[RowResult]]]] = deque()
             for chunk in chunks:
-                pending.append((len(chunk), pool.apply_async(_work, (chunk, options))))
+                split = repeats.split(chunk)
+                work = pool.apply_async(_work, (split[0], options))
+                pending.append((len(chunk), split, work))
                 while len(pending) >= 2 * options.workers:
                     yield from _collect(pending, progress)
             while pending:
@@ -126,11 +199,11 @@ def run_batch(
 
 
 def _collect(
-    pending: deque[tuple[int, AsyncResult[list[RowResult]]]],
+    pending: deque[tuple[int, Split, AsyncResult[list[RowResult]]]],
     progress: Callable[[int], None] | None,
 ) -> list[RowResult]:
-    size, result = pending.popleft()
-    out = result.get()
+    size, split, result = pending.popleft()
+    out = _Repeats.merge(split, result.get())
     if progress:
         progress(size)
     return out

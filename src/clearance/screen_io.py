@@ -191,6 +191,16 @@ def parse_birth_date(value: str) -> str:
     return found.group(0)
 
 
+def query_key(row: dict[str, str], columns: Columns) -> tuple[str, ...]:
+    """What the query of ``row`` is made of (its reference aside): rows with the same key get
+    the same matches."""
+    picked = (columns.name, columns.schema, columns.country, columns.birth_date)
+    return (
+        row.get("__error__", ""),
+        *(_pick(row, c) for c in (*picked, columns.id_number, columns.aliases)),
+    )
+
+
 def row_query(row: dict[str, str], columns: Columns) -> Query:
     """The query of one input row. Raises InputError with a per-row message."""
     if "__error__" in row:
