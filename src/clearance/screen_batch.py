@@ -11,12 +11,14 @@ pages are shared copy-on-write), opened from the persisted index otherwise.
 from __future__ import annotations
 
 import gc
+import hashlib
 import multiprocessing
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing.pool import AsyncResult
+from typing import Any
 
 from clearance.errors import ClearanceError
 from clearance.screen import Screener
@@ -60,11 +62,26 @@ def screen_chunk(screener: Screener, rows: list[Row], options: BatchOptions) -> 
 class _Holder:
     """The result of a row, once it is back: shared by the rows repeating its query."""
 
-    __slots__ = ("result",)
+    __slots__ = ("error", "matches", "name", "ready")
 
     def __init__(self) -> None:
-        self.result: RowResult | None = None
+        self.ready = False
+        self.name = self.error = ""
+        self.matches: list[dict[str, Any]] = []
 
+    def keep(self, result: RowResult) -> None:
+        self.ready = True
+        self.name, self.error = result.name, result.error
+        self.matches = result.matches or _NO_MATCHES
+
+    def copy(self, number: int, reference: str) -> RowResult:
+        if not self.ready:
+            # the first row is in the same chunk or an earlier one, whose results are back
+            raise RuntimeError("a repeated row came back before its first row")
+        return RowResult(number, reference, self.name, self.matches, self.error)
+
+
+_NO_MATCHES: list[dict[str, Any]] = []
 
 #: a chunk's rows to screen (with their holders) and its repeated rows (number, reference,
 #: holder of the first row with their query)
@@ -74,31 +91,38 @@ Split = tuple[list[Row], list[_Holder], list[tuple[int, str, _Holder]]]
 class _Repeats:
     """Rows whose query was seen recently: screened once, the result copied to the others.
 
-    The parent does this, before rows go to workers, so repeats are found across workers. The
-    most recent ``size`` distinct queries are remembered; a repeated row holds its first row's
-    holder, so forgetting a query never loses a result still awaited."""
+    The parent does this, before rows go to workers, so repeats are found across workers. It
+    remembers between ``size / 2`` and ``size`` of the latest distinct queries (two
+    generations, each a dict from a digest of the query to its holder: about 250 bytes per
+    query). A repeated row holds its first row's holder, so forgetting a query never loses a
+    result still awaited."""
 
     def __init__(self, options: BatchOptions) -> None:
         self.columns = options.columns
-        self.size = options.repeats_kept
-        self.seen: OrderedDict[tuple[str, ...], _Holder] = OrderedDict()
+        self.half = options.repeats_kept // 2
+        self.current: dict[bytes, _Holder] = {}
+        self.previous: dict[bytes, _Holder] = {}
+
+    def _digest(self, row: dict[str, str]) -> bytes:
+        key = "\x1f".join(query_key(row, self.columns))
+        return hashlib.blake2b(key.encode(), digest_size=16).digest()
 
     def split(self, chunk: list[Row]) -> Split:
+        if self.half <= 0:
+            return chunk, [_Holder() for _ in chunk], []
         rows: list[Row] = []
         holders: list[_Holder] = []
         repeats: list[tuple[int, str, _Holder]] = []
         for number, row in chunk:
-            key = query_key(row, self.columns)
-            holder = self.seen.get(key)
+            digest = self._digest(row)
+            holder = self.current.get(digest) or self.previous.get(digest)
             if holder is not None:
                 reference = next((row[c] for c in self.columns.reference if c in row), "")
                 repeats.append((number, reference, holder))
                 continue
-            holder = _Holder()
-            if self.size > 0:
-                self.seen[key] = holder
-                if len(self.seen) > self.size:
-                    self.seen.popitem(last=False)
+            holder = self.current[digest] = _Holder()
+            if len(self.current) >= self.half:
+                self.previous, self.current = self.current, {}
             rows.append((number, row))
             holders.append(holder)
         return rows, holders, repeats
@@ -108,15 +132,10 @@ class _Repeats:
         """The chunk's results, in row order: the screened rows' and their repeats'."""
         _, holders, repeats = split
         for holder, result in zip(holders, results, strict=True):
-            holder.result = result
+            holder.keep(result)
         if not repeats:
             return results
-        out = list(results)
-        for number, reference, holder in repeats:
-            # the first row is in this chunk or an earlier one, whose results are back
-            if holder.result is None:
-                raise RuntimeError("a repeated row came back before its first row")
-            out.append(replace(holder.result, row=number, reference=reference))
+        out = results + [holder.copy(number, ref) for number, ref, holder in repeats]
         out.sort(key=lambda r: r.row)
         return out
 
