@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from clearance.errors import InputError
 from clearance.index import build_index
 from clearance.screen import Screener
-from clearance.screen_batch import BatchOptions, run_batch
+from clearance.screen_batch import BatchOptions, run_batch, screen_chunk
 from clearance.screen_io import (
     CSV_COLUMNS,
     Columns,
@@ -183,3 +184,28 @@ def test_repeated_rows_are_screened_once(screener: Screener, monkeypatch) -> Non
     rows.append({"name": "A One", "country": "ly"})  # another query: screened
     results = list(run_batch(screener, rows, BatchOptions(chunk_size=3)))
     assert screened == ["A One", "B Two", "A One"] and len(results) == 21
+
+
+def test_screening_makes_no_reference_cycles() -> None:
+    # batch workers run with the garbage collector off: that is only safe while screening
+    # leaves no cycles behind, whatever the rows (matches, misses, other scripts, bad values)
+    from clearance.match.scorer import Matcher
+
+    real = Screener(build_index(ENTITIES, "s1"), Matcher())
+    names = ["Muammar Qaddafi", "Hikvision", "海康威视", "Иван Петров", "محمد", "", "Someone3"]
+    rows = [
+        {"name": n, "birth_date": "1999-02-30" if i % 5 == 0 else "1970", "reference": str(i)}
+        for i, n in enumerate(names * 4)
+    ]
+    options = BatchOptions(repeats_kept=0)
+    # the dictionaries of each script loaded once, by other names: the names above stay new
+    warm = ["Muammar Gaddafi", "Hikvision Digital", "海康", "Пётр Иванов", "علي", "Someone4"]
+    screen_chunk(real, list(enumerate({"name": n} for n in warm)), options)
+    gc.collect()
+    gc.disable()
+    try:
+        results = screen_chunk(real, list(enumerate(rows)), options)
+        assert any(r.matches for r in results) and any(r.error for r in results)
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

@@ -84,3 +84,22 @@ def test_score_above_agrees_with_score(
         assert full.score < floor
     else:
         assert fast == full
+
+
+def test_qualifiers_alone_rule_out_without_comparing_names() -> None:
+    # the same name, but a contradicting full birth date and nationality: no name score can
+    # lift it to a high floor, so the names are never compiled, let alone aligned
+    entity = Entity(source="test", source_id="1", schema="Person")
+    entity.add_name("Ivan Petrov")
+    entity.add("birthDate", "1970-01-02")
+    entity.add("nationality", "ru")
+    matcher = Matcher()
+    query = Query(name="Ivan Petrov", schema="Person", birth_date="1981-06-30", country=("de",))
+    prepared = matcher.prepare(entity)
+    full = matcher.score(query, matcher.prepare(entity))
+    assert full.score < 0.85
+    assert matcher.score_above(query, prepared, 0.85) is None
+    assert prepared._names is None
+    # a reachable floor compiles them and gives score's result
+    assert matcher.score_above(query, prepared, 0.3) == full
+    assert prepared._names is not None

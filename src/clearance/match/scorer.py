@@ -43,22 +43,42 @@ class CompiledName:
     forms: tuple[NameForm, ...]
 
 
-@dataclass(frozen=True, slots=True)
 class CompiledEntity:
-    """Everything about an entity the matcher needs, computed once."""
+    """Everything about an entity the matcher needs, computed once: the qualifiers at once,
+    the names (the costly part) when a comparison first needs them, since most candidates of
+    a screening are ruled out by their qualifiers alone."""
 
-    entity: Entity
-    names: tuple[CompiledName, ...]
-    birth_dates: tuple[str, ...]
-    countries: tuple[str, ...]
-    genders: tuple[str, ...]
-    identifiers: dict[str, frozenset[str]]
+    __slots__ = ("_names", "birth_dates", "countries", "entity", "genders", "identifiers")
+
+    def __init__(
+        self,
+        entity: Entity,
+        names: tuple[CompiledName, ...] | None,
+        birth_dates: tuple[str, ...],
+        countries: tuple[str, ...],
+        genders: tuple[str, ...],
+        identifiers: dict[str, frozenset[str]],
+    ) -> None:
+        self.entity = entity
+        self._names = names
+        self.birth_dates = birth_dates
+        self.countries = countries
+        self.genders = genders
+        self.identifiers = identifiers
+
+    @property
+    def names(self) -> tuple[CompiledName, ...]:
+        names = self._names
+        if names is None:
+            schema = self.entity.schema
+            names = self._names = tuple(
+                CompiledName(n.value, n.kind, name_forms(n.value, schema))
+                for n in self.entity.names
+            )
+        return names
 
 
 def compile_entity(entity: Entity) -> CompiledEntity:
-    names = tuple(
-        CompiledName(n.value, n.kind, name_forms(n.value, entity.schema)) for n in entity.names
-    )
     ids: dict[str, frozenset[str]] = {}
     for prop in IDENTIFIER_PROPS:
         values = frozenset(clean_identifier(v) for v in entity.get(prop)) - {""}
@@ -67,7 +87,7 @@ def compile_entity(entity: Entity) -> CompiledEntity:
     countries = tuple(c for prop in COUNTRY_PROPS for c in entity.get(prop))
     return CompiledEntity(
         entity=entity,
-        names=names,
+        names=None,
         birth_dates=tuple(entity.get("birthDate")),
         countries=countries,
         genders=tuple(entity.get("gender")),
@@ -189,6 +209,10 @@ class Matcher:
             if floor is None or floor <= 0.0
             else floor - sum(q.contribution for q in present) - FLOOR_MARGIN
         )
+        if needed is not None and needed > 1.0:
+            # no name scores above 1: the qualifiers alone keep this entity under the floor
+            # (a contradicting birth date does, for most candidates of a counterparty file)
+            return None
         names = _names_of(query)
         found = self._names(names, schema, target, needed)
         if found is None:
