@@ -191,11 +191,12 @@ class IndexSearcher:
 
     def _gather(
         self, kids: list[int], sims: list[float], groups: list[int]
-    ) -> tuple[IntArray, FloatArray, LongArray]:
+    ) -> tuple[IntArray, LongArray, FloatArray, LongArray]:
         """The name rows of every matched key, each with the key's weight (idf times the
-        similarity), and per group (one query token) only the best weight of each row, in
-        group order and row order (with the group of each): one pass of array operations for
-        the whole query."""
+        similarity), and per group (one query token) only the best weight of each row: the
+        distinct rows (sorted), then for each (row, group) pair in row and group order the
+        position of its row, its weight and its group. One pass of array operations for the
+        whole query (``groups`` never decreases)."""
         data = self.data
         kid_arr = np.array(kids, dtype=np.int64)
         starts, ends = data.offsets[kid_arr], data.offsets[kid_arr + 1]
@@ -203,15 +204,26 @@ class IndexSearcher:
         # positions of every posting of every key, without a Python loop over the keys
         first = np.cumsum(lengths) - lengths
         positions = np.repeat(starts - first, lengths) + np.arange(int(lengths.sum()))
-        rows = data.postings[positions]
         idf = data.idf[kid_arr].astype(np.float64)
         weights = np.repeat(idf * np.array(sims, dtype=np.float64), lengths)
-        group = np.repeat(np.array(groups, dtype=np.int64), lengths)
-        order = np.lexsort((-weights, rows, group))
-        rows, weights, group = rows[order], weights[order], group[order]
-        keep = np.ones(len(rows), dtype=bool)
-        keep[1:] = (rows[1:] != rows[:-1]) | (group[1:] != group[:-1])
-        return rows[keep], weights[keep], group[keep]
+        size = groups[-1] + 1
+        pair = data.postings[positions].astype(np.int64) * size + np.repeat(
+            np.array(groups, dtype=np.int64), lengths
+        )
+        order = np.argsort(pair)
+        pair, weights = pair[order], weights[order]
+        new = np.empty(len(pair), dtype=bool)
+        new[0] = True
+        np.not_equal(pair[1:], pair[:-1], out=new[1:])
+        bounds = np.flatnonzero(new)
+        best = np.maximum.reduceat(weights, bounds)
+        pair = pair[bounds]
+        rows, group = np.divmod(pair, size)
+        new_row = np.empty(len(rows), dtype=bool)
+        new_row[0] = True
+        np.not_equal(rows[1:], rows[:-1], out=new_row[1:])
+        inverse = np.cumsum(new_row) - 1
+        return rows[new_row].astype(np.int32), inverse, best, group
 
     def _form_weight(self, toks: tuple[str, ...]) -> float:
         """The weight a row must gain to cover a query form: its tokens and the joined pairs
@@ -257,8 +269,7 @@ class IndexSearcher:
                     group_forms.append(len(form_weights) - 1)
         if not kids:
             return np.empty(0, dtype=np.int32), np.empty(0)
-        rows, weights, row_groups = self._gather(kids, sims, groups)
-        unique, inverse = np.unique(rows, return_inverse=True)
+        unique, inverse, weights, row_groups = self._gather(kids, sims, groups)
         gained = np.bincount(inverse, weights=weights)
         power = self.params.name_norm_power
         qw = max(max(form_weights), 1e-6)
@@ -277,7 +288,7 @@ class IndexSearcher:
                 np.minimum(share, 1.0) * (pair_fw / np.maximum(norm[pair_rows], pair_fw)) ** power
             )
             np.maximum.at(rank, pair_rows, by_form)
-        return unique.astype(np.int32), rank
+        return unique, rank
 
     def candidates(
         self,

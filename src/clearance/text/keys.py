@@ -356,11 +356,16 @@ def _place_word(text: str) -> str:
     return text
 
 
-@lru_cache(maxsize=NAME_FORMS_CACHE)
 def name_forms(name: str, schema: str = "LegalEntity") -> tuple[NameForm, ...]:
     """Every compiled form of ``name``: one per spelling from ``normalize_variants``, and the
     pinyin spelling of a Wade-Giles name."""
-    kind = name_kind(schema)
+    return _kind_forms(name, name_kind(schema))
+
+
+@lru_cache(maxsize=NAME_FORMS_CACHE)
+def _kind_forms(name: str, kind: str) -> tuple[NameForm, ...]:
+    # cached by kind of name, not schema: a query is read as a Company, an Organization and
+    # a LegalEntity alike, and transliterating it again for each costs (pinyin, kana)
     native_forms: tuple[str, ...] = ()
     if name.isascii():
         # NFKC and transliteration leave ASCII text as it is: skip them (the common case)

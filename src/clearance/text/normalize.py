@@ -71,6 +71,7 @@ def normalize(text: str) -> str:
     return clean_latin(latinize(prepared))
 
 
+@lru_cache(maxsize=1 << 12)
 def normalize_variants(text: str, japanese: bool = True) -> tuple[str, ...]:
     """``normalize`` with every transliteration worth trying at step 2 (Russian and Ukrainian
     romanisations of Cyrillic, Japanese readings of kanji unless ``japanese`` is false); the
