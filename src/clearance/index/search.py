@@ -10,10 +10,10 @@ of their own weight, entities by their best row, and the top ones go to the scor
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +36,7 @@ from clearance.text.translit import ABJADS
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int32]
 LongArray: TypeAlias = npt.NDArray[np.int64]
+Scorer: TypeAlias = Callable[..., Any]
 
 
 #: a query name this long (without spaces) may pass the text check by being contained in a
@@ -99,6 +100,17 @@ def query_forms(name: str, schema: str) -> list[tuple[str, ...]]:
     for other in ("Person", "LegalEntity"):
         forms.update(dict.fromkeys(token_forms(name, other)))
     return list(forms)
+
+
+class _QueryTexts:
+    """A query's names as the text check reads them, computed once per query."""
+
+    def __init__(self, names: list[str], schema: str) -> None:
+        forms = list(dict.fromkeys(t for n in names for t in query_forms(n, schema)))
+        self.texts = [" ".join(t) for t in forms]
+        self.sounds = [sound_text(t) for t in forms]
+        self.joined = ["".join(t) for t in forms]
+        self.syllabic = any(detect_script(n) in SYLLABIC_SCRIPTS for n in names)
 
 
 class IndexSearcher:
@@ -333,11 +345,12 @@ class IndexSearcher:
         Rows are text-checked a slice at a time: most queries fill their candidates from the
         first rows, and the rest need no check."""
         entities = self.data.name_entity[rows]
+        texts = _QueryTexts(names, schema)
         best = -1.0
         start, step = 0, TEXT_CHECK_SLICE
         while start < len(rows) and len(out) < limit:
             end = start + step
-            passed = self._text_similar(names, schema, rows[start:end])
+            passed = self._text_similar(texts, rows[start:end])
             for pos in np.flatnonzero(passed) + start:
                 value = float(rank[pos])
                 if best < 0:
@@ -347,53 +360,56 @@ class IndexSearcher:
                 out.setdefault(int(entities[pos]), value)
             start, step = end, step * 2
 
-    def _text_similar(self, names: list[str], schema: str, rows: IntArray) -> npt.NDArray[np.bool_]:
+    def _text_similar(self, query: _QueryTexts, rows: IntArray) -> npt.NDArray[np.bool_]:
         """Rows whose normalised text, the phonetic keys of their tokens, or their text without
         spaces are close enough to a query name's (rapidfuzz, in C): spares the scorer most
         rows that share a word or two only. Where either side is in a syllabic script (one
-        token per syllable), the text without spaces may also be contained in the other."""
+        token per syllable), the text without spaces may also be contained in the other.
+
+        A row passes on any one reading: each reading is computed only for the rows no
+        earlier one passed, the most permissive (sound) first."""
         data, cutoff = self.data, self.params.min_text_similarity
+        passed = np.zeros(len(rows), dtype=bool)
         if not len(rows) or cutoff <= 0:
-            return np.ones(len(rows), dtype=bool)
-        forms = list(dict.fromkeys(t for n in names for t in query_forms(n, schema)))
-        best = np.zeros(len(rows), dtype=np.uint8)
+            passed[:] = True
+            return passed
         row_texts = [data.name_text[r] for r in rows]
-        joined = ["".join(t) for t in forms]
         row_joined = [t.replace(" ", "") for t in row_texts]
-        for texts, choices, scorer in (
-            ([" ".join(t) for t in forms], row_texts, fuzz.token_set_ratio),
-            (
-                [sound_text(t) for t in forms],
-                [data.name_sound[r] for r in rows],
-                fuzz.token_set_ratio,
-            ),
-            (joined, row_joined, fuzz.ratio),
-        ):  # text, sound, and text without spaces ("bluestar" / "blue star trading")
-            found = process.cdist(texts, choices, scorer=scorer, dtype=np.uint8)
-            best = np.maximum(best, found.max(axis=0))
-        # a query written together that a longer name contains ("blue star" in "shenzhen
-        # bluestar digital technology"): near-containment counts
-        failing = np.flatnonzero(best < cutoff)
-        if len(failing) and max(map(len, joined), default=0) >= MIN_CONTAINED_LEN:
+        # (query texts, row texts, scorer, rapidfuzz's score cutoff): scores are compared
+        # after rounding to whole numbers, so only containment has a cutoff of its own
+        readings: list[tuple[list[str], list[str], Scorer, float]] = [
+            (query.sounds, [data.name_sound[r] for r in rows], fuzz.token_set_ratio, 0),
+            (query.texts, row_texts, fuzz.token_set_ratio, 0),
+            # text without spaces ("bluestar" / "blue star trading")
+            (query.joined, row_joined, fuzz.ratio, 0),
+        ]
+        if max(map(len, query.joined), default=0) >= MIN_CONTAINED_LEN:
+            # a query written together that a longer name contains ("blue star" in "shenzhen
+            # bluestar digital technology"): near-containment counts
+            readings.append((query.joined, row_joined, fuzz.partial_ratio, CONTAINED_SIMILARITY))
+        for texts, choices, scorer, score_cutoff in readings:
+            open_rows = np.flatnonzero(~passed)
+            if not len(open_rows):
+                return passed
             found = process.cdist(
-                joined,
-                [row_joined[i] for i in failing],
-                scorer=fuzz.partial_ratio,
-                score_cutoff=CONTAINED_SIMILARITY,
+                texts,
+                [choices[i] for i in open_rows],
+                scorer=scorer,
+                score_cutoff=score_cutoff or None,
                 dtype=np.uint8,
             )
-            best[failing] = np.maximum(best[failing], found.max(axis=0))
-        syllabic = data.name_syllabic[rows]
-        if any(detect_script(n) in SYLLABIC_SCRIPTS for n in names):
-            syllabic = np.ones(len(rows), dtype=bool)
+            passed[open_rows] = found.max(axis=0) >= cutoff
+        syllabic = ~passed if query.syllabic else data.name_syllabic[rows] & ~passed
         if syllabic.any():
             picked = np.flatnonzero(syllabic)
             found = process.cdist(
-                joined, [row_joined[i] for i in picked], scorer=fuzz.partial_ratio, dtype=np.uint8
+                query.joined,
+                [row_joined[i] for i in picked],
+                scorer=fuzz.partial_ratio,
+                dtype=np.uint8,
             )
-            best[picked] = np.maximum(best[picked], found.max(axis=0))
-        keep: npt.NDArray[np.bool_] = best >= cutoff
-        return keep
+            passed[picked] = found.max(axis=0) >= cutoff
+        return passed
 
     def _source_mask(self, sources: Collection[str] | None) -> npt.NDArray[np.bool_] | None:
         if sources is None:
