@@ -17,6 +17,7 @@ from clearance.index import (
     save_index,
 )
 from clearance.index.keys import identifier_key, name_keys, token_forms
+from clearance.index.search import query_forms
 from clearance.model import Entity, Listing
 
 
@@ -200,3 +201,21 @@ def test_split_query_of_a_joined_name_alone_is_a_candidate() -> None:
     entities = [ENTITIES[0], ENTITIES[2], *ENTITIES[7:]]
     searcher = IndexSearcher(build_index(entities, "joined"))
     assert found(searcher, "Hik Vision")[:1] == ["a:1"]
+
+
+@pytest.mark.parametrize(
+    ("name", "schema", "forms"),
+    [
+        # a legal form makes a name an organisation's: its words are not looked up
+        ("前田印刷有限会社", "Company", [("qian", "tian", "yin", "shua"), ("maeda", "insatsu")]),
+        ("Acme Trading GmbH", "LegalEntity", [("acme", "trading")]),
+        # unless the query says it is a person's
+        ("Acme Trading GmbH", "Person", [("acme", "trading", "gmbh"), ("acme", "trading")]),
+        # without a legal form, a name is read both ways, whatever its schema
+        ("Dr. Maria Schmidt", "Company", [("dr", "maria", "schmidt"), ("maria", "schmidt")]),
+    ],
+)
+def test_query_forms_read_a_name_by_its_kind(
+    name: str, schema: str, forms: list[tuple[str, ...]]
+) -> None:
+    assert query_forms(name, schema) == forms

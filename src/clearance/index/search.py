@@ -28,6 +28,7 @@ from clearance.index.keys import (
     sound_text,
     token_forms,
 )
+from clearance.text.keys import name_forms, name_kind
 from clearance.text.legal import unglued
 from clearance.text.scripts import detect_script
 from clearance.text.translit import ABJADS
@@ -95,9 +96,15 @@ class Candidate:
 
 def query_forms(name: str, schema: str) -> list[tuple[str, ...]]:
     """Token forms of a query name as a person and as an organisation: a query's schema is
-    often unknown or wrong, and titles or legal forms are stripped by kind of name."""
+    often unknown or wrong, and titles or legal forms are stripped by kind of name. A name
+    with a legal form that is not given as a person's is an organisation's: it is not read
+    as a person's too (its legal form would be looked up as words, "有限会社" as "you xian
+    hui she" in every Chinese limited company)."""
     forms = dict.fromkeys(token_forms(name, schema))
-    for other in ("Person", "LegalEntity"):
+    others = ["Person", "LegalEntity"]
+    if name_kind(schema) != "person" and any(f.legal_forms for f in name_forms(name)):
+        others.remove("Person")
+    for other in others:
         forms.update(dict.fromkeys(token_forms(name, other)))
     return list(forms)
 
