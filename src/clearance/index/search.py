@@ -353,12 +353,24 @@ class IndexSearcher:
         first rows, and the rest need no check."""
         entities = self.data.name_entity[rows]
         texts = _QueryTexts(names, schema)
+        lowered = -rank
         best = -1.0
         start, step = 0, TEXT_CHECK_SLICE
         while start < len(rows) and len(out) < limit:
-            end = start + step
-            passed = self._text_similar(texts, rows[start:end])
-            for pos in np.flatnonzero(passed) + start:
+            end = min(start + step, len(rows))
+            if best >= 0:
+                # rows ranked below the cutoff are never taken: they need no check
+                end = min(
+                    end, int(np.searchsorted(lowered, -best * self.params.relative_cutoff, "right"))
+                )
+                if end <= start:
+                    return
+            positions = np.arange(start, end)
+            if out:
+                # nor do the other names of an entity already taken
+                positions = positions[[int(e) not in out for e in entities[start:end]]]
+            passed = self._text_similar(texts, rows[positions])
+            for pos in positions[passed]:
                 value = float(rank[pos])
                 if best < 0:
                     best = value
