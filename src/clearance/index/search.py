@@ -388,16 +388,17 @@ class IndexSearcher:
         A row passes on any one reading: each reading is computed only for the rows no
         earlier one passed, the most permissive (sound) first."""
         data, cutoff = self.data, self.params.min_text_similarity
-        passed = np.zeros(len(rows), dtype=bool)
         if not len(rows) or cutoff <= 0:
-            passed[:] = True
-            return passed
-        row_texts = [data.name_text[r] for r in rows]
+            return np.ones(len(rows), dtype=bool)
+        # plain lists: a few dozen rows, where numpy's per-call cost would dominate
+        ids: list[int] = rows.tolist()
+        passed = [False] * len(ids)
+        row_texts = [data.name_text[r] for r in ids]
         row_joined = [t.replace(" ", "") for t in row_texts]
         # (query texts, row texts, scorer, rapidfuzz's score cutoff): scores are compared
         # after rounding to whole numbers, so only containment has a cutoff of its own
         readings: list[tuple[list[str], list[str], Scorer, float]] = [
-            (query.sounds, [data.name_sound[r] for r in rows], fuzz.token_set_ratio, 0),
+            (query.sounds, [data.name_sound[r] for r in ids], fuzz.token_set_ratio, 0),
             (query.texts, row_texts, fuzz.token_set_ratio, 0),
             # text without spaces ("bluestar" / "blue star trading")
             (query.joined, row_joined, fuzz.ratio, 0),
@@ -406,10 +407,20 @@ class IndexSearcher:
             # a query written together that a longer name contains ("blue star" in "shenzhen
             # bluestar digital technology"): near-containment counts
             readings.append((query.joined, row_joined, fuzz.partial_ratio, CONTAINED_SIMILARITY))
-        for texts, choices, scorer, score_cutoff in readings:
-            open_rows = np.flatnonzero(~passed)
-            if not len(open_rows):
-                return passed
+        if query.syllabic:
+            syllabic = list(range(len(ids)))
+        else:
+            syllabic = np.flatnonzero(data.name_syllabic[rows]).tolist()
+        if syllabic:
+            readings.append((query.joined, row_joined, fuzz.partial_ratio, 0))
+        open_rows = list(range(len(ids)))
+        for step, (texts, choices, scorer, score_cutoff) in enumerate(readings):
+            if step == len(readings) - 1 and syllabic:
+                # containment for syllabic scripts: only the syllabic rows still open
+                picked = set(syllabic)
+                open_rows = [i for i in open_rows if i in picked]
+            if not open_rows:
+                break
             found = process.cdist(
                 texts,
                 [choices[i] for i in open_rows],
@@ -417,18 +428,14 @@ class IndexSearcher:
                 score_cutoff=score_cutoff or None,
                 dtype=np.uint8,
             )
-            passed[open_rows] = found.max(axis=0) >= cutoff
-        syllabic = ~passed if query.syllabic else data.name_syllabic[rows] & ~passed
-        if syllabic.any():
-            picked = np.flatnonzero(syllabic)
-            found = process.cdist(
-                query.joined,
-                [row_joined[i] for i in picked],
-                scorer=fuzz.partial_ratio,
-                dtype=np.uint8,
-            )
-            passed[picked] = found.max(axis=0) >= cutoff
-        return passed
+            still: list[int] = []
+            for i, value in zip(open_rows, found.max(axis=0).tolist(), strict=True):
+                if value >= cutoff:
+                    passed[i] = True
+                else:
+                    still.append(i)
+            open_rows = still
+        return np.array(passed, dtype=bool)
 
     def _source_mask(self, sources: Collection[str] | None) -> npt.NDArray[np.bool_] | None:
         if sources is None:
