@@ -176,11 +176,13 @@ class IndexSearcher:
         data, params = self.data, self.params
         variants = deletions(token)
         hashes = np.array([variant_hash(v) for v in (token, *variants)], dtype=np.uint32)
-        lo = np.searchsorted(data.delete_hash, hashes, side="left")
-        hi = np.searchsorted(data.delete_hash, hashes, side="right")
-        found = {
-            data.tokens[i] for a, b in zip(lo, hi, strict=True) for i in data.delete_token[a:b]
-        }
+        lo = np.searchsorted(data.delete_hash, hashes, side="left").tolist()
+        hi = np.searchsorted(data.delete_hash, hashes, side="right").tolist()
+        tokens, owners = data.tokens, data.delete_token
+        found: set[str] = set()
+        for a, b in zip(lo, hi, strict=True):
+            if a < b:  # most variants are no token's
+                found.update(tokens[i] for i in owners[a:b].tolist())
         found.update(v for v in variants if v in data.vocab)  # the token with a letter too many
         found.discard(token)
         out = {t: fuzz.ratio(token, t) / 100.0 for t in found}
