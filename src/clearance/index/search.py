@@ -415,23 +415,29 @@ class IndexSearcher:
             syllabic = np.flatnonzero(data.name_syllabic[rows]).tolist()
         if syllabic:
             readings.append((query.joined, row_joined, fuzz.partial_ratio, 0))
+        picked = set(syllabic)
         open_rows = list(range(len(ids)))
-        for step, (texts, choices, scorer, score_cutoff) in enumerate(readings):
-            if step == len(readings) - 1 and syllabic:
-                # containment for syllabic scripts: only the syllabic rows still open
-                picked = set(syllabic)
-                open_rows = [i for i in open_rows if i in picked]
+        for texts, choices, scorer, score_cutoff in readings:
             if not open_rows:
                 break
+            checked, rest = open_rows, []
+            if scorer is fuzz.partial_ratio and picked:
+                # a syllabic row's own containment check (60) implies near-containment (90):
+                # the latter is for the other rows, the former for the syllabic ones only
+                inside = not score_cutoff
+                checked = [i for i in open_rows if (i in picked) == inside]
+                rest = [i for i in open_rows if (i in picked) != inside]
+            if not checked:
+                continue
             found = process.cdist(
                 texts,
-                [choices[i] for i in open_rows],
+                [choices[i] for i in checked],
                 scorer=scorer,
                 score_cutoff=score_cutoff or None,
                 dtype=np.uint8,
             )
-            still: list[int] = []
-            for i, value in zip(open_rows, found.max(axis=0).tolist(), strict=True):
+            still: list[int] = rest
+            for i, value in zip(checked, found.max(axis=0).tolist(), strict=True):
                 if value >= cutoff:
                     passed[i] = True
                 else:
