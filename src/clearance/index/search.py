@@ -37,7 +37,7 @@ from clearance.text.translit import ABJADS
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int32]
 LongArray: TypeAlias = npt.NDArray[np.int64]
-Scorer: TypeAlias = Callable[..., Any]
+TextScorer: TypeAlias = Callable[..., Any]
 
 
 #: a query name this long (without spaces) may pass the text check by being contained in a
@@ -397,36 +397,37 @@ class IndexSearcher:
         passed = [False] * len(ids)
         row_texts = [data.name_text[r] for r in ids]
         row_joined = [t.replace(" ", "") for t in row_texts]
-        # (query texts, row texts, scorer, rapidfuzz's score cutoff): scores are compared
-        # after rounding to whole numbers, so only containment has a cutoff of its own
-        readings: list[tuple[list[str], list[str], Scorer, float]] = [
-            (query.sounds, [data.name_sound[r] for r in ids], fuzz.token_set_ratio, 0),
-            (query.texts, row_texts, fuzz.token_set_ratio, 0),
+        # (query texts, row texts, scorer, rapidfuzz's score cutoff, the only rows it reads
+        # or None for all): scores are compared after rounding to whole numbers, so only
+        # containment has a cutoff of its own
+        readings: list[tuple[list[str], list[str], TextScorer, float, set[int] | None]] = [
+            (query.sounds, [data.name_sound[r] for r in ids], fuzz.token_set_ratio, 0, None),
+            (query.texts, row_texts, fuzz.token_set_ratio, 0, None),
             # text without spaces ("bluestar" / "blue star trading")
-            (query.joined, row_joined, fuzz.ratio, 0),
+            (query.joined, row_joined, fuzz.ratio, 0, None),
         ]
+        if query.syllabic:
+            syllabic = set(range(len(ids)))
+        else:
+            syllabic = set(np.flatnonzero(data.name_syllabic[rows]).tolist())
         if max(map(len, query.joined), default=0) >= MIN_CONTAINED_LEN:
             # a query written together that a longer name contains ("blue star" in "shenzhen
-            # bluestar digital technology"): near-containment counts
-            readings.append((query.joined, row_joined, fuzz.partial_ratio, CONTAINED_SIMILARITY))
-        if query.syllabic:
-            syllabic = list(range(len(ids)))
-        else:
-            syllabic = np.flatnonzero(data.name_syllabic[rows]).tolist()
+            # bluestar digital technology"): near-containment counts. Not for syllabic rows:
+            # their own, looser containment check below passes whatever this one passes
+            others = set(range(len(ids))) - syllabic
+            readings.append(
+                (query.joined, row_joined, fuzz.partial_ratio, CONTAINED_SIMILARITY, others)
+            )
         if syllabic:
-            readings.append((query.joined, row_joined, fuzz.partial_ratio, 0))
-        picked = set(syllabic)
+            readings.append((query.joined, row_joined, fuzz.partial_ratio, 0, syllabic))
         open_rows = list(range(len(ids)))
-        for texts, choices, scorer, score_cutoff in readings:
+        for texts, choices, scorer, score_cutoff, only in readings:
             if not open_rows:
                 break
             checked, rest = open_rows, []
-            if scorer is fuzz.partial_ratio and picked:
-                # a syllabic row's own containment check (60) implies near-containment (90):
-                # the latter is for the other rows, the former for the syllabic ones only
-                inside = not score_cutoff
-                checked = [i for i in open_rows if (i in picked) == inside]
-                rest = [i for i in open_rows if (i in picked) != inside]
+            if only is not None:
+                checked = [i for i in open_rows if i in only]
+                rest = [i for i in open_rows if i not in only]
             if not checked:
                 continue
             found = process.cdist(

@@ -43,28 +43,18 @@ class CompiledName:
     forms: tuple[NameForm, ...]
 
 
+@dataclass(slots=True, eq=False)
 class CompiledEntity:
     """Everything about an entity the matcher needs, computed once: the qualifiers at once,
     the names (the costly part) when a comparison first needs them, since most candidates of
     a screening are ruled out by their qualifiers alone."""
 
-    __slots__ = ("_names", "birth_dates", "countries", "entity", "genders", "identifiers")
-
-    def __init__(
-        self,
-        entity: Entity,
-        names: tuple[CompiledName, ...] | None,
-        birth_dates: tuple[str, ...],
-        countries: tuple[str, ...],
-        genders: tuple[str, ...],
-        identifiers: dict[str, frozenset[str]],
-    ) -> None:
-        self.entity = entity
-        self._names = names
-        self.birth_dates = birth_dates
-        self.countries = countries
-        self.genders = genders
-        self.identifiers = identifiers
+    entity: Entity
+    birth_dates: tuple[str, ...]
+    countries: tuple[str, ...]
+    genders: tuple[str, ...]
+    identifiers: dict[str, frozenset[str]]
+    _names: tuple[CompiledName, ...] | None = None
 
     @property
     def names(self) -> tuple[CompiledName, ...]:
@@ -87,7 +77,6 @@ def compile_entity(entity: Entity) -> CompiledEntity:
     countries = tuple(c for prop in COUNTRY_PROPS for c in entity.get(prop))
     return CompiledEntity(
         entity=entity,
-        names=None,
         birth_dates=tuple(entity.get("birthDate")),
         countries=countries,
         genders=tuple(entity.get("gender")),
