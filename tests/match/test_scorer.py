@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from clearance.errors import InputError
@@ -116,3 +118,22 @@ def test_an_identical_name_with_another_birth_date_is_no_match(matcher: Matcher)
     for born in ("1952", "1953", "1952-02-01"):
         query = Query("Vladimir Putin", "Person", country=("ru",), birth_date=born)
         assert matcher.score(query, entity).match, born
+
+
+def test_a_prepared_entity_keeps_no_reference_to_the_entity(matcher: Matcher) -> None:
+    """Screeners cache thousands of prepared entities: holding the entities would triple
+    their memory. Scoring the prepared form gives the entity's own result."""
+    entity = person(birthDate=["1952-10-07"], nationality=["ru"])
+    prepared = matcher.prepare(entity)
+    query = Query("Vladimir Putin", "Person", country=("ru",), birth_date="1952-10-07")
+    assert matcher.score(query, prepared) == matcher.score(query, entity)
+    seen: set[int] = set()
+    todo: list[object] = [prepared]
+    while todo:
+        obj = todo.pop()
+        if id(obj) in seen or isinstance(obj, type):
+            continue
+        seen.add(id(obj))
+        todo.extend(gc.get_referents(obj))
+    assert id(entity) not in seen
+    assert not seen & {id(name) for name in entity.names}

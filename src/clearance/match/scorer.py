@@ -47,9 +47,12 @@ class CompiledName:
 class CompiledEntity:
     """Everything about an entity the matcher needs, computed once: the qualifiers at once,
     the names (the costly part) when a comparison first needs them, since most candidates of
-    a screening are ruled out by their qualifiers alone."""
+    a screening are ruled out by their qualifiers alone. It keeps no reference to the entity
+    (a screening worker caches some 20,000 of these: the entities would triple their memory)."""
 
-    entity: Entity
+    schema: str
+    #: (value, kind) of each name, in the entity's order
+    name_values: tuple[tuple[str, str], ...]
     birth_dates: tuple[str, ...]
     countries: tuple[str, ...]
     genders: tuple[str, ...]
@@ -60,10 +63,10 @@ class CompiledEntity:
     def names(self) -> tuple[CompiledName, ...]:
         names = self._names
         if names is None:
-            schema = self.entity.schema
+            schema = self.schema
             names = self._names = tuple(
-                CompiledName(n.value, n.kind, name_forms(n.value, schema))
-                for n in self.entity.names
+                CompiledName(value, kind, name_forms(value, schema))
+                for value, kind in self.name_values
             )
         return names
 
@@ -76,7 +79,8 @@ def compile_entity(entity: Entity) -> CompiledEntity:
             ids[prop] = values
     countries = tuple(c for prop in COUNTRY_PROPS for c in entity.get(prop))
     return CompiledEntity(
-        entity=entity,
+        schema=entity.schema,
+        name_values=tuple((n.value, n.kind) for n in entity.names),
         birth_dates=tuple(entity.get("birthDate")),
         countries=countries,
         genders=tuple(entity.get("gender")),
@@ -180,9 +184,9 @@ class Matcher:
         self, query: Query, entity: Entity | CompiledEntity, floor: float | None
     ) -> MatchResult | None:
         target = entity if isinstance(entity, CompiledEntity) else compile_entity(entity)
-        schema = _query_schema(query.schema, target.entity.schema)
+        schema = _query_schema(query.schema, target.schema)
         quals = [
-            schema_feature(query.schema, target.entity.schema, self.profile),
+            schema_feature(query.schema, target.schema, self.profile),
             birth_date_feature(query.birth_date, target.birth_dates, self.profile)
             if query.birth_date
             else None,

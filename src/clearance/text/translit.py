@@ -94,11 +94,15 @@ def latinize(text: str) -> str:
 
 @cache
 def _kakasi() -> Any:
-    """pykakasi (Japanese kanji readings) if installed: an optional, heavy dependency."""
+    """pykakasi (Japanese kanji readings), its dictionary read a character at a time
+    (:mod:`clearance.text.kanwa`)."""
     try:
         import pykakasi
     except ImportError:
         return None
+    from clearance.text.kanwa import install
+
+    install()
     return pykakasi.kakasi()  # type: ignore[no-untyped-call]
 
 
