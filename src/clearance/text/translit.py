@@ -84,7 +84,7 @@ def _arabic_word(word: str) -> str:
     return anyascii(word)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 13)
 def latinize(text: str) -> str:
     """Text in any script as ASCII (case kept as the transliterator gives it)."""
     if text.isascii():
@@ -138,7 +138,7 @@ def _japanese_writable(text: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 12)
 def latin_variants(text: str, japanese: bool = True) -> tuple[str, ...]:
     """All Latin spellings worth trying for ``text``: the default one first.
 
