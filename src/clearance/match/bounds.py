@@ -39,7 +39,7 @@ from clearance.match.names import (
     _weights_for,
     skeleton_similarity,
 )
-from clearance.match.skeletons import abjad_similarity
+from clearance.match.skeletons import abjad_similarity, skeleton_reading
 from clearance.match.tokens import (
     LOOSE_SIM,
     MIN_SIM,
@@ -198,9 +198,7 @@ def _whole_bound(left: NameForm, right: NameForm) -> float:
 
 def name_bound(left: NameForm, right: NameForm) -> float:
     """An upper bound of ``compare_forms(left, right).score``."""
-    left_abjad, right_abjad = left.abjad, right.abjad
-    same_abjad = left_abjad and right_abjad and left.script == right.script
-    skeletons = left_abjad != right_abjad or (left_abjad and not same_abjad)
+    same_abjad, skeletons = skeleton_reading(left, right)
     bound = max(_aligned_bound(left, right, skeletons, same_abjad), _whole_bound(left, right))
     if left.legal_forms and right.legal_forms:
         bound *= 1.0 + WEIGHTS.get(right.kind, ORG).legal_agree

@@ -86,6 +86,17 @@ def _native_against_romanised(left: NameForm, right: NameForm) -> bool:
     return False
 
 
+def _onsets(joined: str) -> str:
+    """The consonant classes of a name read in syllables, a first syllable without a consonant
+    marked: a transcription keeps it ("an na" / "anna"), so "ou qin" ("-kn") is not "Kony"
+    ("kn"), nor "i a reum" ("-lm") "Lumu"."""
+    classes = skeleton(joined).translate(syllabic_map())
+    return f"-{classes}" if joined[:1] in _INITIAL_VOWELS else classes
+
+
+_INITIAL_VOWELS = frozenset("aeiou")
+
+
 def cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
     """Whole-name comparison of a transliterated name with a Latin one, ignoring spacing."""
     a, b = left.joined, right.joined
@@ -107,10 +118,8 @@ def cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
         and not _chinese_both(left, right)
         and not _native_against_romanised(left, right)
     ):
-        fold = syllabic_map()
-        sa = skeleton(a).translate(fold)
-        sb = skeleton(b).translate(fold)
-        if min(len(sa), len(sb)) >= 2:
+        sa, sb = _onsets(a), _onsets(b)
+        if min(len(sa.lstrip("-")), len(sb.lstrip("-"))) >= 2:
             sk = shape(ratio(sa, sb)) * SYLLABIC_DISCOUNT
             if sk > best:
                 best, how = sk, "consonants"

@@ -32,6 +32,7 @@ from clearance.match.skeletons import (
     abjad_similarity,
     same_split,
     skeleton_check,
+    skeleton_reading,
 )
 from clearance.match.skeletons import skeleton_similarity as skeleton_similarity  # re-exported
 from clearance.match.tokens import (
@@ -403,11 +404,7 @@ def _whole_name(left: NameForm, right: NameForm, same_abjad: bool, best: Aligned
 def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
     """Compare two compiled names (both compiled for the same kind of entity)."""
     weights = WEIGHTS.get(right.kind, ORG)
-    # two names in the same abjad are compared letter for letter (their Latin forms are already
-    # consonantal, and a skeleton would drop the long vowels that tell "mhmd" from "mhmwd")
-    left_abjad, right_abjad = left.abjad, right.abjad
-    same_abjad = left_abjad and right_abjad and left.script == right.script
-    skeletons = left_abjad != right_abjad or (left_abjad and not same_abjad)
+    same_abjad, skeletons = skeleton_reading(left, right)
     aligned = _aligned_parts(left, right, skeletons, same_abjad)
     parts, pairs_out, extra_l, extra_r = _whole_name(left, right, same_abjad, aligned)
     score = parts

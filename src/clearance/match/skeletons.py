@@ -19,6 +19,25 @@ from clearance.text.translit import latinize
 
 Similarity = Callable[[str, str], tuple[float, str]]
 
+#: scripts written in syllables: about one consonant a syllable (Chinese, Japanese, Korean)
+_SYLLABIC = frozenset({"Hani", "Hang", "Jpan"})
+
+
+def skeleton_reading(left: NameForm, right: NameForm) -> tuple[bool, bool]:
+    """How two names' words are compared: ``(same_abjad, skeletons)``.
+
+    Two names in the same abjad are compared letter for letter (their Latin forms are already
+    consonantal, and a skeleton would drop the long vowels that tell "mhmd" from "mhmwd"); a
+    name from an abjad against any other is compared as consonant skeletons, except against a
+    name written in syllables: with about one consonant a syllable, its skeleton agrees with an
+    unrelated name's by chance ("man qin" / "kyan mein": "mn kn")."""
+    left_abjad, right_abjad = left.abjad, right.abjad
+    same_abjad = left_abjad and right_abjad and left.script == right.script
+    skeletons = left_abjad != right_abjad or (left_abjad and not same_abjad)
+    if skeletons and (left.script in _SYLLABIC or right.script in _SYLLABIC):
+        skeletons = False
+    return same_abjad, skeletons
+
 
 def skeleton_similarity(a: str, b: str) -> tuple[float, str]:
     """Consonant skeletons compared: a one-letter skeleton is a short word, not an initial
