@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -53,6 +54,21 @@ def test_transliteration_of_scripts() -> None:
     assert normalize("习近平") == "xi jin ping"
     assert normalize("Αλέξανδρος") == "alexandros"
     assert normalize("김정은").split() == ["gim", "jeong", "eun"]
+
+
+@pytest.mark.parametrize(
+    ("text", "latin"),
+    [
+        ("安·伍德", "an wude"),  # Ann Wood: two words, not three syllables
+        ("丹·斯穆特", "dan simute"),
+        ("马可•卢比奥", "make lubiao"),  # a bullet for the dot
+        ("习近平", "xi jin ping"),  # a Chinese name: one part a character
+    ],
+)
+def test_a_dotted_foreign_name_in_chinese_characters_keeps_its_words(
+    text: str, latin: str
+) -> None:
+    assert latinize(text) == latin
 
 
 def test_ukrainian_names_get_the_ukrainian_romanisation_too() -> None:

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import Any
@@ -66,8 +67,18 @@ def _runs(text: str) -> list[tuple[str, str]]:
     return runs
 
 
+#: the dots that part the words of a foreign name written in Chinese characters ("安·伍德")
+_NAME_DOTS = re.compile("[\u00b7\u2022\u2027\u30fb]")
+
+
 def _run_to_latin(script: str, run: str) -> str:
     if script == "Hani":
+        words = [word for word in _NAME_DOTS.split(run) if word.strip()]
+        if len(words) > 1:
+            # a foreign name transcribed in characters: each dotted word is one name part, its
+            # syllables written together ("an wude" for Ann Wood, not the three parts "an wu
+            # de", whose "wu" is another name's "Vu")
+            return " ".join("".join(_pinyin()(word)).strip() for word in words)
         return " ".join(_pinyin()(run))
     if script == "Hang":
         return " ".join(anyascii(char) for char in run)
