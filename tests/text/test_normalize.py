@@ -65,9 +65,7 @@ def test_transliteration_of_scripts() -> None:
         ("习近平", "xi jin ping"),  # a Chinese name: one part a character
     ],
 )
-def test_a_dotted_foreign_name_in_chinese_characters_keeps_its_words(
-    text: str, latin: str
-) -> None:
+def test_a_dotted_foreign_name_in_chinese_characters_keeps_its_words(text: str, latin: str) -> None:
     assert latinize(text) == latin
 
 

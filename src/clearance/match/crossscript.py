@@ -86,15 +86,16 @@ def _native_against_romanised(left: NameForm, right: NameForm) -> bool:
     return False
 
 
+#: a name starting with one of these starts with a syllable without a consonant
+_INITIAL_VOWELS = frozenset("aeiou")
+
+
 def _onsets(joined: str) -> str:
     """The consonant classes of a name read in syllables, a first syllable without a consonant
     marked: a transcription keeps it ("an na" / "anna"), so "ou qin" ("-kn") is not "Kony"
     ("kn"), nor "i a reum" ("-lm") "Lumu"."""
     classes = skeleton(joined).translate(syllabic_map())
     return f"-{classes}" if joined[:1] in _INITIAL_VOWELS else classes
-
-
-_INITIAL_VOWELS = frozenset("aeiou")
 
 
 def cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:

@@ -15,12 +15,9 @@ from rapidfuzz.distance import Levenshtein, Opcodes
 from clearance.match.tokens import MIN_SIM, token_similarity
 from clearance.text.keys import NameForm
 from clearance.text.normalize import clean_latin
-from clearance.text.translit import latinize
+from clearance.text.translit import SYLLABARIES, latinize
 
 Similarity = Callable[[str, str], tuple[float, str]]
-
-#: scripts written in syllables: about one consonant a syllable (Chinese, Japanese, Korean)
-_SYLLABIC = frozenset({"Hani", "Hang", "Jpan"})
 
 
 def skeleton_reading(left: NameForm, right: NameForm) -> tuple[bool, bool]:
@@ -34,7 +31,7 @@ def skeleton_reading(left: NameForm, right: NameForm) -> tuple[bool, bool]:
     left_abjad, right_abjad = left.abjad, right.abjad
     same_abjad = left_abjad and right_abjad and left.script == right.script
     skeletons = left_abjad != right_abjad or (left_abjad and not same_abjad)
-    if skeletons and (left.script in _SYLLABIC or right.script in _SYLLABIC):
+    if skeletons and (left.script in SYLLABARIES or right.script in SYLLABARIES):
         skeletons = False
     return same_abjad, skeletons
 

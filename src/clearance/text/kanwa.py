@@ -27,6 +27,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from platformdirs import user_cache_dir
+
 #: the file's footer: the length of the pickled offsets table that precedes it
 FOOTER = struct.Struct("<Q")
 #: seconds a splitting process may take (about 1 s on a 2-core machine)
@@ -34,8 +36,6 @@ SPLIT_TIMEOUT = 120
 
 
 def cache_dir() -> Path:
-    from platformdirs import user_cache_dir
-
     return Path(user_cache_dir("clearance"))
 
 

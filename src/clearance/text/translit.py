@@ -19,6 +19,7 @@ from typing import Any
 import icu  # type: ignore[import-untyped]
 from anyascii import anyascii
 
+from clearance.text import kanwa
 from clearance.text.scripts import char_script
 from clearance.text.tables import (
     arabic_article,
@@ -111,9 +112,7 @@ def _kakasi() -> Any:
         import pykakasi
     except ImportError:
         return None
-    from clearance.text.kanwa import install
-
-    install()
+    kanwa.install()
     return pykakasi.kakasi()  # type: ignore[no-untyped-call]
 
 
