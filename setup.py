@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from setuptools import setup
@@ -53,6 +54,17 @@ def _warn(message: str) -> None:
     print(f"clearance: {message}; installing the pure-Python modules", file=sys.stderr)
 
 
+def _pure_python() -> list[Any]:
+    """No extensions, and none left beside the sources by an earlier editable install: they
+    would shadow the ``.py`` files, so the sources just edited would not be what runs."""
+    src = Path(__file__).parent / "src"
+    stale = [src / "clearance__mypyc", *(src / path.removesuffix(".py") for path in COMPILED)]
+    for stem in stale:
+        for built in stem.parent.glob(f"{stem.name}.*.so"):
+            built.unlink()
+    return []
+
+
 class OptionalBuildExt(build_ext):
     """Compiles the extensions, or leaves them out entirely when any of them fails: the
     modules share one native library, so a partial build would not import."""
@@ -71,12 +83,12 @@ class OptionalBuildExt(build_ext):
 
 def _extensions() -> list[Any]:
     if os.environ.get("CLEARANCE_PURE_PYTHON", "").lower() in ("1", "true", "yes"):
-        return []
+        return _pure_python()
     try:
         from mypyc.build import mypycify
     except ImportError:
         _warn("mypyc is not available")
-        return []
+        return _pure_python()
     # the build environment has mypy but not the runtime dependencies: their imports are
     # typed as Any there, which changes nothing in the compiled code (the strict check of
     # the sources against the dependencies' own types is ``mypy``, run in development)
@@ -91,7 +103,7 @@ def _extensions() -> list[Any]:
         )
     except (Exception, SystemExit) as exc:  # a type error makes mypyc exit
         _warn(f"mypyc could not compile the modules ({exc})")
-        return []
+        return _pure_python()
 
 
 setup(ext_modules=_extensions(), cmdclass={"build_ext": OptionalBuildExt})
