@@ -95,6 +95,17 @@ def test_schema_mismatch(matcher: Matcher) -> None:
     assert any(f.name == "schema" for f in as_person.features)
 
 
+@pytest.mark.parametrize(("query", "expected"), [("胡强", True), ("胡洋", False)])
+def test_a_person_query_reads_an_entity_of_no_schema_syllable_for_syllable(
+    matcher: Matcher, query: str, expected: bool
+) -> None:
+    # the Denied Persons List gives people and companies alike as LegalEntity: a person's
+    # name in Chinese characters against its pinyin still agrees syllable for syllable
+    listed = Entity("test", "5", "LegalEntity")
+    listed.add_name("QIANG HU")
+    assert matcher.score(Query(query, "Person"), listed).match is expected
+
+
 def test_query_aliases_are_tried(matcher: Matcher) -> None:
     result = matcher.score(Query("V. V. P.", "Person", aliases=("Vladimir Putin",)), person())
     assert result.match

@@ -25,7 +25,16 @@ from rapidfuzz.distance import OSA, Levenshtein
 from clearance.match.acronyms import ACRONYM_SCORE, acronym_score
 from clearance.match.align import align, drop_stranded_initials
 from clearance.match.comparison import NameComparison as NameComparison  # re-exported
-from clearance.match.crossscript import cross_script, ratio
+from clearance.match.crossscript import (
+    cross_script,
+    native_share,
+    native_side,
+    pinyin_agree,
+    pinyin_reading,
+    pinyin_word,
+    ratio,
+    strict_pinyin,
+)
 from clearance.match.skeletons import (
     LONG_VOWEL_SIM,
     LongVowels,
@@ -48,7 +57,6 @@ from clearance.text.legal import legal_word
 from clearance.text.spelling import loose_key
 from clearance.text.tables import (
     Vocabulary,
-    pinyin_syllables,
     vocabulary,
 )
 from clearance.text.translit import SYLLABARIES
@@ -129,17 +137,54 @@ SKELETON_PERSON = Weights(extra=0.5, extra_cap=2.0)
 
 def _pinyin_similarity(a: str, b: str) -> tuple[float, str]:
     """Parts of a Chinese name read in pinyin against a Latin spelling: two different pinyin
-    syllables are two different characters ("cheng" / "chen"), not a spelling variant."""
-    if a != b:
-        syllables = pinyin_syllables()
-        if a in syllables and b in syllables:
-            return 0.0, ""
+    syllables, or runs of them, are different characters ("cheng" / "chen", "guiying" /
+    "guoying"), not a spelling variant; a Wade-Giles spelling may differ by aspiration only
+    ("bing" / "ping")."""
+    if a != b and pinyin_word(a) and pinyin_word(b) and not pinyin_agree(a, b):
+        return 0.0, ""
     return token_similarity(a, b)
 
 
-def _pinyin_reading(form: NameForm) -> bool:
-    """A Chinese name read one pinyin syllable a character (not its Japanese reading)."""
-    return form.script == "Hani" and len(form.tokens) == len(form.native)
+#: vowels of a Korean syllable's spellings folded together: ŏ and ŭ lose their breves, RR
+#: writes them eo and eu, and common spellings u or oo ("Sung", "Hyun", "Soo")
+_KOREAN_VOWELS = (("eo", "o"), ("eu", "o"), ("oo", "o"), ("u", "o"), ("ee", "i"))
+
+
+def _korean_vowels(token: str) -> str:
+    for spelled, folded in _KOREAN_VOWELS:
+        token = token.replace(spelled, folded)
+    return token
+
+
+def _hangul_similarity(a: str, b: str) -> tuple[float, str]:
+    """Parts of a Korean name read from Hangul against a Latin spelling: one vowel written for
+    another is a spelling variant only where romanisations differ ("seong" / "song" /
+    "sung"); otherwise it is another syllable ("sang" / "song", 상 / 성)."""
+    sim, how = token_similarity(a, b)
+    if how == "vowel" and _korean_vowels(a) != _korean_vowels(b):
+        return 0.0, ""
+    return sim, how
+
+
+def _part_similarity(
+    left: NameForm, right: NameForm, same_abjad: bool, check: Similarity | None
+) -> Similarity:
+    """How two name parts are compared, by the scripts and kinds of the two names."""
+    if same_abjad:
+        return abjad_similarity
+    if check is not None:
+        return check
+    person = right.kind == "person"
+    if (
+        "person" in (left.kind, right.kind)
+        and "Latn" in (left.script, right.script)
+        and (pinyin_reading(left) or pinyin_reading(right))
+    ) or left.script == right.script == "Hani":
+        # (two names in Chinese characters: another syllable is another character)
+        return _pinyin_similarity
+    if person and {left.script, right.script} == {"Hang", "Latn"}:
+        return _hangul_similarity
+    return token_similarity if person else org_token_similarity
 
 
 def _weights_of(left: NameForm, right: NameForm, skeletons: bool) -> Weights:
@@ -252,6 +297,30 @@ def _given_missing(toks: tuple[str, ...], free: set[int], given: frozenset[str])
     return bool(given) and given <= {toks[i] for i in free}
 
 
+#: similarity left to the syllables of a given name aligned in the other order
+OTHER_ORDER_FACTOR = 0.5
+
+
+def _given_order(
+    pairs: list[tuple[int, int, float, str]], native: int
+) -> list[tuple[int, int, float, str]]:
+    """A Chinese or Korean person's own name (side ``native``: 1 for ``a``, 2 for ``b``) is
+    its surname, then its given name, whose syllables come in one order: "Su-Kwang" is not
+    광수 (Kwang-su) but another given name, though each syllable agrees. Such syllables
+    count a fraction of their similarity."""
+    at = {(i if native == 1 else j): (i if native == 1 else j, j if native == 1 else i)
+          for i, j, _, _ in pairs}  # fmt: skip
+    first, second = at.get(1), at.get(2)
+    if first is None or second is None or first[1] < second[1]:
+        return pairs
+    return [
+        (i, j, sim * OTHER_ORDER_FACTOR, "order")
+        if (i if native == 1 else j) in (1, 2)
+        else (i, j, sim, how)
+        for i, j, sim, how in pairs
+    ]
+
+
 def _parts_score(
     a: tuple[str, ...],
     wa: tuple[float, ...],
@@ -260,10 +329,13 @@ def _parts_score(
     weights: Weights,
     given: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
     similarity: Similarity = token_similarity,
+    native: int = 0,
 ) -> tuple[float, list[tuple[int, int, float, str]], set[int], set[int]]:
     pairs, free_a, free_b = align(a, b, similarity)
     if free_a or free_b:
         pairs = drop_stranded_initials(a, b, pairs, free_a, free_b)
+    if native:
+        pairs = _given_order(pairs, native)
     num = den = 0.0
     floor = weights.single_word_floor if len(a) == len(b) == 1 else weights.floor
     for i, j, sim, _ in pairs:
@@ -331,6 +403,13 @@ def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
         mb = _merge(b, frozenset(ma))
     else:
         ma, mb = a, b
+    # the given name of a Chinese or Korean person's own name of three syllables keeps its
+    # order (when no syllables of it were joined)
+    native = native_side(left, right) if right.kind == "person" and not skeletons else 0
+    if (native == 1 and (len(ma) != 3 or ma != a)) or (
+        native == 2 and (len(mb) != 3 or mb != b)
+    ):
+        native = 0
     parts, pairs, free_a, free_b = _parts_score(
         ma,
         wa if ma is a else _weights_for(ma, a, wa),
@@ -338,29 +417,25 @@ def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
         wb if mb is b else _weights_for(mb, b, wb),
         _weights_of(left, right, skeletons),
         (left.given, right.given) if not skeletons else (frozenset(), frozenset()),
-        abjad_similarity
-        if same_abjad
-        else check
-        if check is not None
-        else _pinyin_similarity
-        if (
-            right.kind == "person"
-            and "Latn" in (left.script, right.script)
-            and (_pinyin_reading(left) or _pinyin_reading(right))
-        )
-        # two names in Chinese characters: another syllable is another character
-        or left.script == right.script == "Hani"
-        else token_similarity
-        if right.kind == "person"
-        else org_token_similarity,
+        _part_similarity(left, right, same_abjad, check),
+        native,
     )
     if skeletons and pairs and all(len(ma[i]) == 1 for i, _, _, _ in pairs):
         parts *= SHORT_SKELETON_FACTOR
-    if len(a) != len(b) and a and b:
-        ja, jb = "".join(a), "".join(b)
+    ja, jb = "".join(a), "".join(b)
+    if (
+        len(a) != len(b)
+        and a
+        and b
+        # a Chinese name against pinyin agrees syllable for syllable: joined, "chen shuai" is
+        # only a letter from "chen shu yi"
+        and not (strict_pinyin(left, right) and not pinyin_agree(ja, jb))
+    ):
         joined = ratio(ja, jb)
         if JOINED_LOOSE_FLOOR <= joined < LOOSE_SIM and parts < LOOSE_SIM:
             joined = max(joined, ratio(loose_key(ja), loose_key(jb)) * LOOSE_SIM)
+        # nor does a Chinese or Korean name written together lose or gain a syllable
+        joined *= native_share(left, right)
         if not joined_agree:
             joined = min(joined, LONG_VOWEL_SIM)
         if shape(joined) > parts:
