@@ -106,6 +106,21 @@ def test_a_person_query_reads_an_entity_of_no_schema_syllable_for_syllable(
     assert matcher.score(Query(query, "Person"), listed).match is expected
 
 
+def test_a_person_against_an_organisation_listed_as_a_legal_entity(matcher: Matcher) -> None:
+    # some lists give every party as a LegalEntity: the legal form in its name tells it is an
+    # organisation, and a person compared with it is compared with another kind of entity
+    company = Entity("test", "6", "LegalEntity")
+    company.add_name('LIMITED LIABILITY COMPANY "MORGAN"')
+    person_query = matcher.score(Query("Ben Morgan", "Person"), company)
+    assert not person_query.match
+    assert any(f.name == "schema" and "organisation" in f.reason for f in person_query.features)
+    assert matcher.score(Query("Morgan LLC"), company).match
+    # a LegalEntity named as a person is no organisation
+    party = Entity("test", "7", "LegalEntity")
+    party.add_name("MORGAN, Ben")
+    assert matcher.score(Query("Ben Morgan", "Person"), party).match
+
+
 def test_query_aliases_are_tried(matcher: Matcher) -> None:
     result = matcher.score(Query("V. V. P.", "Person", aliases=("Vladimir Putin",)), person())
     assert result.match

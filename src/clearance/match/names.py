@@ -406,9 +406,7 @@ def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
     # the given name of a Chinese or Korean person's own name of three syllables keeps its
     # order (when no syllables of it were joined)
     native = native_side(left, right) if right.kind == "person" and not skeletons else 0
-    if (native == 1 and (len(ma) != 3 or ma != a)) or (
-        native == 2 and (len(mb) != 3 or mb != b)
-    ):
+    if (native == 1 and (len(ma) != 3 or ma != a)) or (native == 2 and (len(mb) != 3 or mb != b)):
         native = 0
     parts, pairs, free_a, free_b = _parts_score(
         ma,

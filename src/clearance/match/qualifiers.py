@@ -59,6 +59,20 @@ def schema_feature(query: str, entity: str, profile: Profile) -> Feature | None:
     return Feature("schema", 0.0, weight, f"a {query} is compared with a listed {entity}")
 
 
+def named_kind_feature(
+    query: str, entity: str, legal_forms: tuple[str, ...], profile: Profile
+) -> Feature | None:
+    """A listed entity of no particular kind (a LegalEntity, as some lists give every party)
+    whose matching name has a legal form is an organisation: a person compared with it is
+    compared with another kind of entity, as with a listed Company."""
+    if not legal_forms or schema_group(query) != "person" or schema_group(entity) != "any":
+        return None
+    weight = profile.weight("schema_mismatch")
+    forms = "/".join(legal_forms)
+    reason = f"a {query} is compared with a listed {entity} named as an organisation ({forms})"
+    return Feature("schema", 0.0, weight, reason)
+
+
 def _year(value: str) -> int | None:
     head = value[:4]
     return int(head) if len(head) == 4 and head.isdigit() else None

@@ -24,6 +24,7 @@ from clearance.match.qualifiers import (
     country_feature,
     gender_feature,
     identifier_feature,
+    named_kind_feature,
     schema_feature,
 )
 from clearance.match.result import Feature, MatchResult
@@ -136,8 +137,9 @@ class Matcher:
         schema: str,
         target: CompiledEntity,
         needed: float | None = None,
-    ) -> tuple[str, list[Feature]] | None:
-        """The best name comparison over all query names and entity names, explained once.
+    ) -> tuple[str, list[Feature], tuple[str, ...]] | None:
+        """The best name comparison over all query names and entity names, explained once,
+        with the legal forms of the entity's name it was made with.
 
         With ``needed``, comparisons whose upper bound (see :mod:`clearance.match.bounds`)
         stays below it are skipped, and ``None`` is returned when no name reaches it: any
@@ -164,8 +166,10 @@ class Matcher:
         if needed is not None and not ofac and value < needed:
             return None
         if ofac:
-            return matched, ofac_features(qname, matched) if matched else []
-        return matched, name_features(cmp, factor, cmp.right.kind) if cmp else []
+            return matched, ofac_features(qname, matched) if matched else [], ()
+        if cmp is None:
+            return matched, [], ()
+        return matched, name_features(cmp, factor, cmp.right.kind), cmp.right.legal_forms
 
     def score(self, query: Query, entity: Entity | CompiledEntity) -> MatchResult:
         result = self._score(query, entity, None)
@@ -210,8 +214,13 @@ class Matcher:
         found = self._names(names, schema, target, needed)
         if found is None:
             return None
-        matched, features = found
+        matched, features, legal_forms = found
         features.extend(present)
+        # a person against the name of an organisation listed as a LegalEntity: only known
+        # once the name is compared, and it can only lower the score (the bound holds)
+        kind = named_kind_feature(query.schema, target.schema, legal_forms, self.profile)
+        if kind is not None:
+            features.append(kind)
         return self._result(features, matched)
 
     def compare(self, name1: str, name2: str, schema: str = "LegalEntity") -> MatchResult:
