@@ -35,8 +35,8 @@ from clearance.match.names import (
     Similarity,
     Weights,
     _merge,
-    _side,
     _weights_for,
+    sides,
     skeleton_similarity,
 )
 from clearance.match.skeletons import abjad_similarity, skeleton_reading
@@ -159,8 +159,7 @@ def _similarity(right: NameForm, skeletons: bool, same_abjad: bool) -> Similarit
 
 
 def _aligned_bound(left: NameForm, right: NameForm, skeletons: bool, same_abjad: bool) -> float:
-    a, wa = _side(left, skeletons)
-    b, wb = _side(right, skeletons)
+    a, wa, b, wb, _ = sides(left, right, skeletons)
     if (a and b and "".join(a) == "".join(b)) or (not a and not b and left.numbers):
         return 1.0
     if len(a) != len(b):

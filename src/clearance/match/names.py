@@ -46,6 +46,7 @@ from clearance.match.skeletons import (
 from clearance.match.skeletons import skeleton_similarity as skeleton_similarity  # re-exported
 from clearance.match.tokens import (
     LOOSE_SIM,
+    ROMANISATION_SIM,
     SHAPE_FLOOR,
     SINGLE_WORD_FLOOR,
     org_token_similarity,
@@ -379,11 +380,61 @@ def _parts_score(
 Aligned = tuple[float, tuple[tuple[str, str, float, str], ...], tuple[str, ...], tuple[str, ...]]
 
 
+def _split_word(token: str, native: tuple[str, ...]) -> tuple[str, str] | None:
+    """A romanised word that spells two adjacent syllables of a native name, each piece a
+    spelling of its syllable ("kwangsu" for "gwang su", "woojin" for "u jin")."""
+    if len(token) < 4 or token in native:
+        return None
+    for i in range(len(native) - 1):
+        first, second = native[i], native[i + 1]
+        for n in range(1, len(token)):
+            head, tail = token[:n], token[n:]
+            if (
+                token_similarity(first, head)[0] >= ROMANISATION_SIM
+                and token_similarity(second, tail)[0] >= ROMANISATION_SIM
+            ):
+                return head, tail
+    return None
+
+
+def _romanised_syllables(native: tuple[str, ...], latin: tuple[str, ...]) -> tuple[str, ...]:
+    """The parts of a romanised Chinese or Korean name, a given name written as one word
+    ("Kim Kwangsu", "Woojin Lee") split into the syllables of the native name it spells, so
+    that each syllable is compared with its own (and keeps its order)."""
+    out: list[str] = []
+    for token in latin:
+        pieces = _split_word(token, native)
+        if pieces is None:
+            out.append(token)
+        else:
+            out.extend(pieces)
+    return tuple(out)
+
+
+def sides(
+    left: NameForm, right: NameForm, skeletons: bool
+) -> tuple[tuple[str, ...], tuple[float, ...], tuple[str, ...], tuple[float, ...], int]:
+    """The parts and weights of both names as they are aligned, and which of them is a
+    Chinese or Korean person's own name against a romanised one (see ``native_side``; 0 for
+    neither): its romanised given name written as one word is split into syllables."""
+    a, wa = _side(left, skeletons)
+    b, wb = _side(right, skeletons)
+    native = native_side(left, right) if right.kind == "person" and not skeletons else 0
+    if native == 1:
+        split = _romanised_syllables(a, b)
+        if split != b:
+            b, wb = split, _weights_for(split, b, wb)
+    elif native == 2:
+        split = _romanised_syllables(b, a)
+        if split != a:
+            a, wa = split, _weights_for(split, a, wa)
+    return a, wa, b, wb, native
+
+
 def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad: bool) -> Aligned:
     """Score of the name parts aligned one to one (after joining parts that spell one part of
     the other name), or of the names joined when that is better."""
-    a, wa = _side(left, skeletons)
-    b, wb = _side(right, skeletons)
+    a, wa, b, wb, native = sides(left, right, skeletons)
     only_numbers = not a and not b and bool(left.numbers) and left.numbers == right.numbers
     check = skeleton_check(left, right) if skeletons and not same_abjad else None
     # a skeleton reading of the names joined is weak evidence when a long vowel is missing,
@@ -405,7 +456,6 @@ def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
         ma, mb = a, b
     # the given name of a Chinese or Korean person's own name of three syllables keeps its
     # order (when no syllables of it were joined)
-    native = native_side(left, right) if right.kind == "person" and not skeletons else 0
     if (native == 1 and (len(ma) != 3 or ma != a)) or (native == 2 and (len(mb) != 3 or mb != b)):
         native = 0
     parts, pairs, free_a, free_b = _parts_score(
