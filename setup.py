@@ -33,6 +33,7 @@ COMPILED = [
     "clearance/text/tables.py",
     "clearance/match/tokens.py",
     "clearance/match/skeletons.py",
+    "clearance/match/syllables.py",
     "clearance/match/acronyms.py",
     "clearance/match/comparison.py",
     "clearance/match/align.py",

@@ -25,16 +25,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 from clearance.match.acronyms import ACRONYM_SCORE, acronym_score
 from clearance.match.align import align, drop_stranded_initials
 from clearance.match.comparison import NameComparison as NameComparison  # re-exported
-from clearance.match.crossscript import (
-    cross_script,
-    native_share,
-    native_side,
-    pinyin_agree,
-    pinyin_reading,
-    pinyin_word,
-    ratio,
-    strict_pinyin,
-)
+from clearance.match.crossscript import cross_script, ratio
 from clearance.match.skeletons import (
     LONG_VOWEL_SIM,
     LongVowels,
@@ -44,9 +35,19 @@ from clearance.match.skeletons import (
     skeleton_reading,
 )
 from clearance.match.skeletons import skeleton_similarity as skeleton_similarity  # re-exported
+from clearance.match.syllables import (
+    given_order,
+    hangul_similarity,
+    native_share,
+    native_side,
+    pinyin_agree,
+    pinyin_reading,
+    pinyin_similarity,
+    romanised_syllables,
+    strict_pinyin,
+)
 from clearance.match.tokens import (
     LOOSE_SIM,
-    ROMANISATION_SIM,
     SHAPE_FLOOR,
     SINGLE_WORD_FLOOR,
     org_token_similarity,
@@ -136,37 +137,6 @@ SYLLABIC_PERSON = Weights(extra=1.0, single_extra=1.0, extra_cap=float("inf"))
 SKELETON_PERSON = Weights(extra=0.5, extra_cap=2.0)
 
 
-def _pinyin_similarity(a: str, b: str) -> tuple[float, str]:
-    """Parts of a Chinese name read in pinyin against a Latin spelling: two different pinyin
-    syllables, or runs of them, are different characters ("cheng" / "chen", "guiying" /
-    "guoying"), not a spelling variant; a Wade-Giles spelling may differ by aspiration only
-    ("bing" / "ping")."""
-    if a != b and pinyin_word(a) and pinyin_word(b) and not pinyin_agree(a, b):
-        return 0.0, ""
-    return token_similarity(a, b)
-
-
-#: vowels of a Korean syllable's spellings folded together: ŏ and ŭ lose their breves, RR
-#: writes them eo and eu, and common spellings u or oo ("Sung", "Hyun", "Soo")
-_KOREAN_VOWELS = (("eo", "o"), ("eu", "o"), ("oo", "o"), ("u", "o"), ("ee", "i"))
-
-
-def _korean_vowels(token: str) -> str:
-    for spelled, folded in _KOREAN_VOWELS:
-        token = token.replace(spelled, folded)
-    return token
-
-
-def _hangul_similarity(a: str, b: str) -> tuple[float, str]:
-    """Parts of a Korean name read from Hangul against a Latin spelling: one vowel written for
-    another is a spelling variant only where romanisations differ ("seong" / "song" /
-    "sung"); otherwise it is another syllable ("sang" / "song", 상 / 성)."""
-    sim, how = token_similarity(a, b)
-    if how == "vowel" and _korean_vowels(a) != _korean_vowels(b):
-        return 0.0, ""
-    return sim, how
-
-
 def _part_similarity(
     left: NameForm, right: NameForm, same_abjad: bool, check: Similarity | None
 ) -> Similarity:
@@ -182,9 +152,9 @@ def _part_similarity(
         and (pinyin_reading(left) or pinyin_reading(right))
     ) or left.script == right.script == "Hani":
         # (two names in Chinese characters: another syllable is another character)
-        return _pinyin_similarity
+        return pinyin_similarity
     if person and {left.script, right.script} == {"Hang", "Latn"}:
-        return _hangul_similarity
+        return hangul_similarity
     return token_similarity if person else org_token_similarity
 
 
@@ -298,30 +268,6 @@ def _given_missing(toks: tuple[str, ...], free: set[int], given: frozenset[str])
     return bool(given) and given <= {toks[i] for i in free}
 
 
-#: similarity left to the syllables of a given name aligned in the other order
-OTHER_ORDER_FACTOR = 0.5
-
-
-def _given_order(
-    pairs: list[tuple[int, int, float, str]], native: int
-) -> list[tuple[int, int, float, str]]:
-    """A Chinese or Korean person's own name (side ``native``: 1 for ``a``, 2 for ``b``) is
-    its surname, then its given name, whose syllables come in one order: "Su-Kwang" is not
-    광수 (Kwang-su) but another given name, though each syllable agrees. Such syllables
-    count a fraction of their similarity."""
-    at = {(i if native == 1 else j): (i if native == 1 else j, j if native == 1 else i)
-          for i, j, _, _ in pairs}  # fmt: skip
-    first, second = at.get(1), at.get(2)
-    if first is None or second is None or first[1] < second[1]:
-        return pairs
-    return [
-        (i, j, sim * OTHER_ORDER_FACTOR, "order")
-        if (i if native == 1 else j) in (1, 2)
-        else (i, j, sim, how)
-        for i, j, sim, how in pairs
-    ]
-
-
 def _parts_score(
     a: tuple[str, ...],
     wa: tuple[float, ...],
@@ -336,7 +282,7 @@ def _parts_score(
     if free_a or free_b:
         pairs = drop_stranded_initials(a, b, pairs, free_a, free_b)
     if native:
-        pairs = _given_order(pairs, native)
+        pairs = given_order(pairs, native)
     num = den = 0.0
     floor = weights.single_word_floor if len(a) == len(b) == 1 else weights.floor
     for i, j, sim, _ in pairs:
@@ -380,37 +326,6 @@ def _parts_score(
 Aligned = tuple[float, tuple[tuple[str, str, float, str], ...], tuple[str, ...], tuple[str, ...]]
 
 
-def _split_word(token: str, native: tuple[str, ...]) -> tuple[str, str] | None:
-    """A romanised word that spells two adjacent syllables of a native name, each piece a
-    spelling of its syllable ("kwangsu" for "gwang su", "woojin" for "u jin")."""
-    if len(token) < 4 or token in native:
-        return None
-    for i in range(len(native) - 1):
-        first, second = native[i], native[i + 1]
-        for n in range(1, len(token)):
-            head, tail = token[:n], token[n:]
-            if (
-                token_similarity(first, head)[0] >= ROMANISATION_SIM
-                and token_similarity(second, tail)[0] >= ROMANISATION_SIM
-            ):
-                return head, tail
-    return None
-
-
-def _romanised_syllables(native: tuple[str, ...], latin: tuple[str, ...]) -> tuple[str, ...]:
-    """The parts of a romanised Chinese or Korean name, a given name written as one word
-    ("Kim Kwangsu", "Woojin Lee") split into the syllables of the native name it spells, so
-    that each syllable is compared with its own (and keeps its order)."""
-    out: list[str] = []
-    for token in latin:
-        pieces = _split_word(token, native)
-        if pieces is None:
-            out.append(token)
-        else:
-            out.extend(pieces)
-    return tuple(out)
-
-
 def sides(
     left: NameForm, right: NameForm, skeletons: bool
 ) -> tuple[tuple[str, ...], tuple[float, ...], tuple[str, ...], tuple[float, ...], int]:
@@ -421,11 +336,11 @@ def sides(
     b, wb = _side(right, skeletons)
     native = native_side(left, right) if right.kind == "person" and not skeletons else 0
     if native == 1:
-        split = _romanised_syllables(a, b)
+        split = romanised_syllables(a, b)
         if split != b:
             b, wb = split, _weights_for(split, b, wb)
     elif native == 2:
-        split = _romanised_syllables(b, a)
+        split = romanised_syllables(b, a)
         if split != a:
             a, wa = split, _weights_for(split, a, wa)
     return a, wa, b, wb, native
