@@ -6,8 +6,8 @@ needs to reach the threshold, the full alignment and its explanation are not com
 
 It follows the readings of :func:`clearance.match.names.compare_forms` (and must follow them
 when they change; the similarities it uses are never below the ones used there, e.g.
-``token_similarity`` for ``org_token_similarity``, plain skeletons for long-vowel checks, and
-the charges of unaligned parts never above theirs):
+``token_similarity`` for ``org_token_similarity`` (or the latter where it is higher), plain
+skeletons for long-vowel checks, and the charges of unaligned parts never above theirs):
 
 * aligned parts: ``sum(w * shape(sim)) / (sum(w) + penalty)``. Each part's best possible
   evidence is its best shaped similarity to any part of the other name; a part with no partner
@@ -43,6 +43,7 @@ from clearance.match.skeletons import abjad_similarity, skeleton_reading
 from clearance.match.tokens import (
     LOOSE_SIM,
     MIN_SIM,
+    org_token_similarity,
     shape,
     token_similarity,
 )
@@ -153,9 +154,15 @@ def _similarity(right: NameForm, skeletons: bool, same_abjad: bool) -> Similarit
         return abjad_similarity
     if skeletons:
         return skeleton_similarity
-    # ``org_token_similarity`` is never above ``token_similarity`` (it only denies initials and
-    # sound-alikes with another first letter), and the latter is cached: the bound uses it
-    return token_similarity
+    return _upper_similarity
+
+
+def _upper_similarity(a: str, b: str) -> tuple[float, str]:
+    """Never below ``token_similarity`` nor ``org_token_similarity``: the latter only denies
+    initials and sound-alikes with another first letter, except that it reads a patronymic
+    "s" as a plural ("electronics" / "electronic"), as its spelling."""
+    result = token_similarity(a, b)
+    return org_token_similarity(a, b) if result[1] == "patronymic" else result
 
 
 def _aligned_bound(left: NameForm, right: NameForm, skeletons: bool, same_abjad: bool) -> float:

@@ -25,7 +25,8 @@ SINGLE_WORD_FLOOR = 0.5
 LOOSE_FLOOR = 0.45
 PHONETIC_SIM = 0.9
 VOWEL_SIM = 0.9
-#: a name against its feminine form: below MIN_SIM, a different name part
+#: a name against its feminine form, or a given name against the surname made from it: below
+#: MIN_SIM, a different name part
 GENDERED_SIM = 0.6
 #: two adjacent letters swapped: the commonest typing error, rarely another name
 TRANSPOSE_SIM = 0.9
@@ -55,6 +56,8 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
         return (INITIAL_SIM, "initial") if a[0] == b[0] else (0.0, "")
     if _gendered_pair(a, b):
         return GENDERED_SIM, "gendered form"
+    if _patronymic_pair(a, b):
+        return GENDERED_SIM, "patronymic"
     distance = OSA.distance(a, b)
     sim = 1.0 - distance / max(la, lb)
     if distance == 1 and la == lb and sim < TRANSPOSE_SIM:
@@ -85,6 +88,9 @@ def org_token_similarity(a: str, b: str) -> tuple[float, str]:
     if (len(a) == 1) != (len(b) == 1):
         return 0.0, ""
     sim, how = token_similarity(a, b)
+    if how == "patronymic":
+        # a plural in an organisation name is the same word ("electronics" / "electronic")
+        return 1.0 - OSA.distance(a, b) / max(len(a), len(b)), "spelling"
     if sim == LOOSE_SIM and how == "romanisation" and min(len(a), len(b)) <= SHORT_ORG_TOKEN:
         # folded spellings of a short word ("lai" / "laei") are another word, often an
         # acronym, in an organisation name: only spelling counts
@@ -109,6 +115,17 @@ def _gendered_pair(a: str, b: str) -> bool:
     if len(short) < 4:
         return False
     return long == short + "a" or (short[-1] == "l" and long == short + "le")
+
+
+def _patronymic_pair(a: str, b: str) -> bool:
+    """A given name and the surname made from it with an "s" ("william" / "williams",
+    "robert" / "roberts", "adam" / "adams"): two name parts, not one spelled two ways. Names
+    ending in a vowel are left alone ("carlo" / "carlos", "nicola" / "nicolas" are spellings
+    of one name)."""
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return (
+        len(short) >= 4 and long == short + "s" and short[-1] not in _VOWEL_SET and short[-1] != "s"
+    )
 
 
 def _inner_vowel_swap(a: str, b: str) -> bool:
