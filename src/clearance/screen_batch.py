@@ -37,11 +37,13 @@ class BatchOptions:
     chunk_size: int = 256
     #: chunks a worker screens before it is replaced by a fresh fork (``None``: never). A
     #: worker gets faster as its caches warm (about twice as slow over its first 2,000 rows as
-    #: after 10,000), but its memory grows slowly as its bounded caches fill (about 320 MB
-    #: after 50,000 rows, 350 MB after 100,000)
-    chunks_per_worker: int | None = 200
-    #: distinct queries whose results are kept for rows repeating them (0: none)
-    repeats_kept: int = 400_000
+    #: after 10,000), but its memory grows slowly as its bounded caches fill and it touches
+    #: more of the parent's pages (up to 400 MB of PSS at 200 chunks late in a 1M-row run,
+    #: when the parent has grown too: the tree peaked at 1,022 MB; 921 MB at 160)
+    chunks_per_worker: int | None = 160
+    #: distinct queries whose results are kept for rows repeating them (0: none), in the
+    #: parent, about 230 bytes each
+    repeats_kept: int = 300_000
 
 
 def screen_chunk(screener: Screener, rows: list[Row], options: BatchOptions) -> list[RowResult]:
