@@ -189,10 +189,10 @@ def given_order(
     its surname, then its given name, whose syllables come in one order: "Su-Kwang" is not
     광수 (Kwang-su) but another given name, though each syllable agrees. Such syllables
     count a fraction of their similarity."""
-    at = {(i if native == 1 else j): (i if native == 1 else j, j if native == 1 else i)
-          for i, j, _, _ in pairs}  # fmt: skip
-    first, second = at.get(1), at.get(2)
-    if first is None or second is None or first[1] < second[1]:
+    #: the part of the other name each syllable of the native name is aligned with
+    partner = {(i if native == 1 else j): (j if native == 1 else i) for i, j, _, _ in pairs}
+    first, second = partner.get(1), partner.get(2)
+    if first is None or second is None or first < second:
         return pairs
     return [
         (i, j, sim * OTHER_ORDER_FACTOR, "order")
