@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from clearance.native import stale_modules
 from clearance.settings import Settings
@@ -13,6 +15,14 @@ from clearance.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# The suite's property tests draw the same examples on every run and keep no example database,
+# so a run's outcome depends on the code alone, never on what an earlier run in the same
+# checkout found. ``HYPOTHESIS_PROFILE=explore`` draws new examples (and keeps the failing ones)
+# to look for bugs; a bug it finds gets an ``@example`` of its own.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", max_examples=1000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from clearance.index import (
@@ -187,6 +187,8 @@ def test_tokens_are_lower_ascii_alnum(value: str) -> None:
 
 
 @given(st.lists(names, min_size=1, max_size=8))
+@example(["A䖘A"])  # a romanised syllable read as a legal form ("yu") between two initials
+@example(["A GmbH B"])
 @settings(max_examples=60, deadline=None)
 def test_every_indexed_name_finds_its_entity(values: list[str]) -> None:
     entities = [make("h", str(i), "Person", v) for i, v in enumerate(values)]

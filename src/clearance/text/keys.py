@@ -204,24 +204,25 @@ def _org_tokens(tokens: tuple[str, ...], kind: str) -> tuple[tuple[str, ...], tu
         return tokens, ()
     rest, forms = split_forms(tokens)
     if len(rest) > 1:
-        rest = _join_letters(rest)
+        rest = _join_letters(rest, tokens)
     expand = vocab.abbreviations
     kept = tuple(expand.get(t, t) for t in rest if t not in vocab.drop)
     return (kept or rest or tokens), forms
 
 
-def _join_letters(tokens: tuple[str, ...]) -> tuple[str, ...]:
+def _join_letters(tokens: tuple[str, ...], written: tuple[str, ...]) -> tuple[str, ...]:
     """Runs of single letters written together ("X.Y.E.", "Q R S" -> "xye", "qrs"): an
     organisation's initials are one word. Their letters are no name parts of their own: apart,
     "e.k.y." would share two of three with "x.y.e." in any order, and a lone "e" or "i" would
-    be dropped as "and"."""
+    be dropped as "and". Only letters next to each other in the name as ``written`` (before its
+    legal form was taken out) are a run: in "A GmbH B" the letters stay two words."""
     out: list[str] = []
     run: list[str] = []
     for token in (*tokens, ""):
         if len(token) == 1 and token.isalpha():
             run.append(token)
             continue
-        if len(run) > 1:
+        if len(run) > 1 and _adjacent(tuple(run), written):
             out.append("".join(run))
         else:
             out.extend(run)
@@ -229,6 +230,12 @@ def _join_letters(tokens: tuple[str, ...]) -> tuple[str, ...]:
         if token:
             out.append(token)
     return tuple(out)
+
+
+def _adjacent(run: tuple[str, ...], written: tuple[str, ...]) -> bool:
+    """Whether ``run`` occurs in ``written`` as consecutive tokens."""
+    size = len(run)
+    return any(written[i : i + size] == run for i in range(len(written) - size + 1))
 
 
 def _acronym(tokens: tuple[str, ...]) -> str:
