@@ -9,22 +9,18 @@ from pathlib import Path
 
 import orjson
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from clearance.errors import InputError
 from clearance.index import build_index
+from clearance.queries import from_row
 from clearance.screen import Screener
-from clearance.screen_batch import BatchOptions, run_batch, screen_chunk
+from clearance.screen_batch import BatchOptions, RowResult, run_batch, screen_chunk
 from clearance.screen_io import (
     CSV_COLUMNS,
-    Columns,
-    RowResult,
     Writer,
     detect_format,
-    parse_birth_date,
-    read_rows,
-    row_query,
+    open_rows,
+    output_format,
 )
 from tests.index.standin import StandInScorer
 from tests.test_screen import ENTITIES
@@ -75,21 +71,27 @@ def write_inputs(tmp_path: Path) -> dict[str, Path]:
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "xlsx", "parquet"])
 def test_every_input_format_gives_the_same_queries(tmp_path: Path, fmt: str) -> None:
     path = write_inputs(tmp_path)[fmt]
-    rows = list(read_rows(path, detect_format(path)))
+    source = open_rows(path, detect_format(path))
+    assert "name" in source.columns and "reference" in source.columns
+    rows = list(source)
     assert [r.get("reference") for r in rows] == ["r1", "r2", "r3", "r4", "r5"]
-    query = row_query(rows[0], Columns())
+    query = from_row(rows[0]).query
     assert (query.name, query.schema, query.country) == ("Muammar Qaddafi", "Person", ("ly",))
-    assert row_query(rows[3], Columns()).identifiers == ("A1", "B2")
+    assert from_row(rows[3]).query.identifiers == ("A1", "B2")
+    assert from_row(rows[4]).query.country == ("cn",)
 
 
-def test_bad_rows_get_errors_and_the_run_goes_on(screener: Screener) -> None:
+def test_bad_values_are_warnings_and_only_a_missing_name_is_an_error(screener: Screener) -> None:
     results = list(run_batch(screener, ROWS, BatchOptions()))
     assert [r.row for r in results] == [1, 2, 3, 4, 5]
     assert results[0].matches[0]["entity_id"] == "test:2" and not results[0].error
-    assert "no name" in results[1].error
-    assert "not a real date" in results[2].error
-    assert results[3].matches == [] and not results[3].error
-    assert "ISO 3166" in results[4].error
+    assert "no name" in results[1].error and not results[1].matches
+    # an impossible day keeps the year and month, and the name is screened
+    assert not results[2].error and results[2].matches
+    assert results[2].warnings == ["date '1999-02-30' has no real day: only 1999-02 is used"]
+    assert results[3].matches == [] and not results[3].error and not results[3].warnings
+    # a country written as a name is read as its code: no warning, no error
+    assert not results[4].error and not results[4].warnings and results[4].matches
 
 
 def test_worker_pool_keeps_input_order(screener: Screener) -> None:
@@ -137,22 +139,6 @@ def test_xlsx_output(tmp_path: Path) -> None:
 def test_unknown_format_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         detect_format(tmp_path / "x.doc")
-
-
-@given(st.text(max_size=14))
-def test_birth_date_parser_accepts_or_raises_input_error(value: str) -> None:
-    try:
-        parsed = parse_birth_date(value)
-    except InputError:
-        return
-    assert parsed == "" or value.strip().startswith(parsed)
-
-
-def test_birth_date_forms() -> None:
-    assert parse_birth_date("1970") == "1970"
-    assert parse_birth_date("1970-03-01T00:00:00") == "1970-03-01"
-    with pytest.raises(InputError):
-        parse_birth_date("01/03/1970")
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -209,3 +195,100 @@ def test_screening_makes_no_reference_cycles() -> None:
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+# -- input files as people have them --------------------------------------------------------
+
+
+def test_a_windows_1252_file_is_refused_up_front_unless_its_encoding_is_given(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "vendors.csv"
+    path.write_bytes("name,reference\nSociété Générale,1\nMüller GmbH,2\n".encode("cp1252"))
+    with pytest.raises(InputError, match=r"not UTF-8 text \(line 2, byte 0xe9\).*--encoding"):
+        open_rows(path, "csv")
+    rows = list(open_rows(path, "csv", "cp1252"))
+    assert [r["name"] for r in rows] == ["Société Générale", "Müller GmbH"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
+def test_text_with_a_byte_order_mark_is_read_in_its_encoding(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "in.csv"
+    path.write_bytes("name,reference\nΑθήνα Ναυτιλιακή,1\n".encode(encoding))
+    assert [r["name"] for r in open_rows(path, "csv")] == ["Αθήνα Ναυτιλιακή"]
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_bytes('{"name": "Αθήνα Ναυτιλιακή"}\n'.encode(encoding))
+    assert [r["name"] for r in open_rows(jsonl, "jsonl")] == ["Αθήνα Ναυτιλιακή"]
+
+
+def test_files_that_are_not_what_they_say_are_refused(tmp_path: Path) -> None:
+    binary = tmp_path / "image.csv"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)
+    with pytest.raises(InputError, match="not a text file"):
+        open_rows(binary, "csv")
+    workbook = write_inputs(tmp_path)["xlsx"]
+    with pytest.raises(InputError, match="cannot be read as a Parquet file"):
+        open_rows(workbook, "parquet")
+    with pytest.raises(InputError, match="cannot be read as an XLSX workbook"):
+        open_rows(binary, "xlsx")
+    with pytest.raises(InputError, match="is empty"):
+        (tmp_path / "empty.csv").write_text("")
+        open_rows(tmp_path / "empty.csv", "csv")
+
+
+def test_a_file_without_the_name_column_is_refused_naming_its_columns(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("supplier,cc\nAcme,de\n")
+    source = open_rows(path, "csv")
+    with pytest.raises(InputError, match=r"no name column 'name'.*'supplier', 'cc'.*--name-column"):
+        source.require(("name",))
+    source.require(("supplier",))
+
+
+def test_an_oversized_csv_field_is_a_row_error_and_the_file_goes_on(
+    tmp_path: Path, screener: Screener
+) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text(f"name,reference\nMuammar Qaddafi,1\n{'x' * 1_100_000},2\nNobody,3\n")
+    results = list(run_batch(screener, open_rows(path, "csv"), BatchOptions()))
+    assert [r.row for r in results] == [1, 2, 3]
+    assert results[0].matches and "field larger than field limit" in results[1].error
+    assert not results[2].error
+
+
+def test_a_name_over_the_bounds_is_a_row_error(screener: Screener) -> None:
+    rows = [{"name": "x " * 600, "reference": "long"}, {"name": "Muammar Qaddafi"}]
+    results = list(run_batch(screener, rows, BatchOptions()))
+    assert "longer than the 1,000 screened" in results[0].error and results[1].matches
+
+
+def test_output_format_comes_from_the_suffix_or_is_refused(tmp_path: Path) -> None:
+    assert output_format(tmp_path / "hits.parquet", None) == "parquet"
+    assert output_format(tmp_path / "hits.CSV", None) == "csv"
+    assert output_format(None, None) == "jsonl"
+    with pytest.raises(InputError, match=r"Cannot tell the output format from hits\.txt2"):
+        output_format(tmp_path / "hits.txt2", None)
+
+
+def test_parquet_output_has_the_table_columns(tmp_path: Path, screener: Screener) -> None:
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "hits.parquet"
+    writer = Writer("parquet", None, path)
+    for result in run_batch(screener, ROWS, BatchOptions()):
+        writer.write(result)
+    writer.close()
+    table = pq.read_table(path).to_pylist()
+    assert tuple(table[0]) == CSV_COLUMNS
+    assert table[0]["entity_id"] == "test:2" and table[0]["score"] > 0.8
+    assert [line["row"] for line in table if line["error"]] == [2]
+    assert table[[line["row"] for line in table].index(3)]["warnings"].startswith("date")
+
+
+def test_csv_output_carries_the_warnings(screener: Screener) -> None:
+    out = io.StringIO()
+    writer = Writer("csv", out)
+    for result in run_batch(screener, ROWS[2:3], BatchOptions()):
+        writer.write(result)
+    table = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert table[0]["warnings"] == "date '1999-02-30' has no real day: only 1999-02 is used"

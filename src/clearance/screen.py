@@ -8,14 +8,20 @@ loaded (or rebuilt when stale), so a new process screens within a fraction of a 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import cache
 from typing import Any, Protocol
 
+import numpy as np
+import numpy.typing as npt
+
 from clearance.index import IndexData, IndexSearcher, SearchParams, ensure_index
+from clearance.index.facets import Filters
 from clearance.match.result import MatchResult
 from clearance.match.scorer import Matcher
-from clearance.model import Entity, Query
-from clearance.reference import effect_info
+from clearance.model import Entity, Listing, Query
+from clearance.reference import effect_info, lists
 from clearance.settings import Settings
 from clearance.store import Store
 
@@ -23,6 +29,8 @@ from clearance.store import Store
 #: batch worker meets about 15,000 distinct candidates in its first 12,000 rows, 18,000 in
 #: 60,000, so a smaller cache recompiles many of them)
 ENTITY_CACHE_SIZE = 24_000
+#: entity masks of distinct filters kept per screener
+MASKS_KEPT = 64
 
 
 class Scorer(Protocol):
@@ -41,29 +49,60 @@ def _dedupe(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
 
+@cache
+def _list_order() -> dict[str, int]:
+    return {code: i for i, code in enumerate(lists())}
+
+
+def ordered_lists(codes: Iterable[str]) -> list[str]:
+    """List codes once each, in the one order of ``data/lists.yaml`` (unknown codes after, by
+    name), so a party's lists read the same on every line."""
+    order = _list_order()
+    return sorted(_dedupe(codes), key=lambda c: (order.get(c, len(order)), c))
+
+
+def is_current(listing: Listing, as_of: str) -> bool:
+    """Whether a listing is in force on ``as_of`` (an ended listing carries no legal effect)."""
+    return not listing.end or listing.end >= as_of
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One listed entity that matched a query, with the result that explains why."""
+    """One listed entity that matched a query, with the result that explains why.
+
+    ``as_of`` is the day the listings are read for: listings that ended before it are former
+    listings, shown apart with their dates and giving no list, program or legal effect.
+    ``dates`` are the entity's first-seen and last-change dates, where the store knows them.
+    """
 
     entity: Entity
     result: MatchResult
     threshold: float
+    as_of: str = ""
+    dates: tuple[str | None, str | None] = (None, None)
 
     @property
     def score(self) -> float:
         return self.result.score
 
+    def listings(self) -> list[Listing]:
+        """The listings in force on ``as_of``."""
+        return [x for x in self.entity.listings if is_current(x, self.as_of)]
+
+    def former_listings(self) -> list[Listing]:
+        return [x for x in self.entity.listings if not is_current(x, self.as_of)]
+
     def effects(self) -> list[dict[str, str]]:
-        """The legal effects of the entity's listings, each once, in listing order."""
+        """The legal effects of the entity's current listings, each once, in listing order."""
         out: list[dict[str, str]] = []
-        for code in _dedupe(listing.effect for listing in self.entity.listings):
+        for code in _dedupe(listing.effect for listing in self.listings()):
             info = effect_info(code)
             out.append({"code": info.code, "label": info.label})
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        entity, effects = self.entity, self.effects()
-        return {
+        entity, effects, current = self.entity, self.effects(), self.listings()
+        out = {
             "entity_id": entity.id,
             "source": entity.source,
             "source_id": entity.source_id,
@@ -72,12 +111,16 @@ class Hit:
             "schema": entity.schema,
             "score": round(self.result.score, 4),
             "match": self.result.score >= self.threshold,
-            "lists": _dedupe(listing.list for listing in entity.listings),
-            "programs": _dedupe(p for listing in entity.listings for p in listing.programs),
+            "lists": ordered_lists(listing.list for listing in current),
+            "programs": sorted(_dedupe(p for listing in current for p in listing.programs)),
             "effect": effects[0] if effects else None,
             "effects": effects,
             "explanation": [f.to_dict() for f in self.result.features],
         }
+        former = self.former_listings()
+        if former:
+            out["former_listings"] = [listing.to_dict() for listing in former]
+        return out
 
 
 def refresh_index(store: Store, settings: Settings) -> IndexData:
@@ -104,6 +147,8 @@ class Screener:
         #: prepared entities by index position (the entities themselves are decoded again
         #: for the few that match: kept, they would triple the cache's memory)
         self._prepared: dict[int, Any] = {}
+        #: entity masks of recent filters
+        self._masks: dict[Filters, npt.NDArray[np.bool_] | None] = {}
 
     @classmethod
     def open(cls, settings: Settings, profile: str | None = None) -> Screener:
@@ -131,32 +176,74 @@ class Screener:
             prepared = self._prepared[idx] = self.scorer.prepare(self.index.entity(idx))
         return prepared
 
+    def filter_mask(self, filters: Filters) -> npt.NDArray[np.bool_] | None:
+        """The entities ``filters`` admit, as a mask (``None``: all), for the index to apply
+        before ranking. Recent masks are kept: callers repeat their filters."""
+        key = replace(filters, as_of=filters.as_of or today())
+        if key in self._masks:
+            return self._masks[key]
+        facets, data = self.index.facets, self.index
+        if facets is None:  # an index without facets (built by hand): sources only
+            mask = None
+        else:
+            sources = None
+            if key.sources is not None:
+                wanted = np.array([s in key.sources for s in data.sources] or [False])
+                sources = wanted[data.entity_source]
+            mask = facets.mask(key, sources)
+            if key.exclude_ids:
+                excluded = [i for i, e in enumerate(data.entity_ids) if e in key.exclude_ids]
+                if excluded:
+                    mask = np.ones(data.size, dtype=bool) if mask is None else mask.copy()
+                    mask[np.array(excluded, dtype=np.int64)] = False
+        if len(self._masks) >= MASKS_KEPT:
+            self._masks.clear()
+        self._masks[key] = mask
+        return mask
+
     def search(
         self,
         query: Query,
-        limit: int = 10,
+        limit: int | None = 10,
         threshold: float | None = None,
         sources: Collection[str] | None = None,
+        filters: Filters | None = None,
+        candidates: int | None = None,
     ) -> list[Hit]:
-        """Listed entities scoring at or above ``threshold`` (the profile's by default)."""
+        """Listed entities scoring at or above ``threshold`` (the profile's by default), best
+        first, at most ``limit`` (None: all), among those ``filters`` admit (by default: every
+        listed entity of ``sources``, or of every source, with a listing in force today).
+        ``candidates`` is how many entities retrieval hands the matcher (default: the index's
+        setting)."""
+        if filters is None:
+            filters = Filters(sources=frozenset(sources) if sources is not None else None)
+        elif sources is not None:
+            filters = replace(filters, sources=frozenset(sources))
+        as_of = filters.as_of or today()
         cut = self.scorer.threshold if threshold is None else threshold
+        allowed = self.filter_mask(filters)
         found = self.searcher.candidates(
             [query.name, *query.aliases],
             identifiers=query.identifiers,
-            sources=sources,
             schema=query.schema,
+            allowed=allowed,
+            sources=filters.sources if allowed is None and self.index.facets is None else None,
+            limit=candidates,
         )
         hits: list[Hit] = []
         # a matcher that can tell early that a candidate stays under the cut skips its
         # alignment (most candidates of a counterparty do); a plain ``score`` works too
         above = getattr(self.scorer, "score_above", None)
+        facets = self.index.facets
         for candidate in found:
             prepared = self._prepared_entity(candidate.index)
             result = above(query, prepared, cut) if above else self.scorer.score(query, prepared)
             if result is not None and result.score >= cut:
-                hits.append(Hit(self.index.entity(candidate.index), result, cut))
+                dates = facets.dates(candidate.index) if facets is not None else (None, None)
+                entity = self.index.entity(candidate.index)
+                hits.append(Hit(entity, result, cut, as_of, dates))
         hits.sort(key=lambda hit: (-hit.result.score, hit.entity.id))
-        return hits[:limit]
+        return hits if limit is None else hits[:limit]
 
     def screen(
         self, queries: Iterable[Query], threshold: float | None = None, limit: int = 10
@@ -164,3 +251,7 @@ class Screener:
         """The hits of each query, in order, one list per query."""
         for query in queries:
             yield self.search(query, limit=limit, threshold=threshold)
+
+
+def today() -> str:
+    return date.today().isoformat()

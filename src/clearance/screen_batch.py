@@ -1,4 +1,9 @@
-"""Batch screening: stream rows through a pool of worker processes in constant memory.
+"""The batch engine: rows in, one result per row out, streamed through worker processes.
+
+The command line's ``screen``, the Python API and the HTTP API's ``/screen`` and ``/jobs`` all
+screen rows here: each row becomes a query in :mod:`clearance.queries` (a row without a usable
+name gets an error, a value that cannot be read a warning) and is searched with the filters
+of the call.
 
 Rows are cut into chunks; at most ``2 * workers`` chunks are in flight, and results come back in
 input order, so memory stays flat whatever the input size. A row repeating the query of a recent
@@ -14,18 +19,40 @@ import gc
 import hashlib
 import multiprocessing
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing.pool import AsyncResult
 from typing import Any
 
 from clearance.errors import ClearanceError
+from clearance.index.facets import Filters
+from clearance.queries import Columns, from_row, row_key
 from clearance.screen import Screener
-from clearance.screen_io import Columns, RowResult, query_key, row_query
 from clearance.settings import Settings
 
-Row = tuple[int, dict[str, str]]
+Row = tuple[int, Mapping[str, Any]]
+
+
+@dataclass
+class RowResult:
+    """The outcome of one input row: its matches (as dicts) or the error that stopped it, and
+    what of the row could not be read."""
+
+    row: int
+    reference: str
+    name: str
+    matches: list[dict[str, Any]] = field(default_factory=list)
+    error: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"row": self.row, "reference": self.reference, "name": self.name}
+        if self.error:
+            out["error"] = self.error
+        out["matches"] = self.matches
+        out["warnings"] = self.warnings
+        return out
 
 
 @dataclass(frozen=True)
@@ -44,47 +71,73 @@ class BatchOptions:
     #: distinct queries whose results are kept for rows repeating them (0: none), in the
     #: parent, about 230 bytes each
     repeats_kept: int = 300_000
+    #: which listed entities count (sources, schemata, countries...; default: every entity
+    #: with a listing in force)
+    filters: Filters | None = None
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _reference(row: Mapping[str, Any], columns: Columns) -> str:
+    return next((_text(row[c]) for c in columns.reference if c in row), "")
+
+
+def screen_row(screener: Screener, number: int, row: Mapping[str, Any], options: BatchOptions
+               ) -> RowResult:  # fmt: skip
+    """Screen one numbered row: its matches and warnings, or the error that stopped it."""
+    reference = _reference(row, options.columns)
+    try:
+        built = from_row(row, options.columns)
+    except ClearanceError as exc:
+        name = next((_text(row[c]) for c in options.columns.name if c in row), "")
+        return RowResult(number, reference, name[:200], error=str(exc))
+    try:
+        hits = screener.search(
+            built.query, limit=options.limit, threshold=options.threshold, filters=options.filters
+        )
+    except (ClearanceError, ValueError, TypeError) as exc:  # one row's failure ends no run
+        return RowResult(number, reference, built.query.name, error=f"not screened: {exc}")
+    return RowResult(
+        number, reference, built.query.name, [h.to_dict() for h in hits], "",
+        list(built.warnings),
+    )  # fmt: skip
 
 
 def screen_chunk(screener: Screener, rows: list[Row], options: BatchOptions) -> list[RowResult]:
     """Screen a chunk of numbered rows; a bad row gets an error, the others go on."""
-    out: list[RowResult] = []
-    for number, row in rows:
-        name = row.get(options.columns.name[0], "") if options.columns.name else ""
-        reference = next((row[c] for c in options.columns.reference if c in row), "")
-        try:
-            query = row_query(row, options.columns)
-            hits = screener.search(query, limit=options.limit, threshold=options.threshold)
-        except (ClearanceError, ValueError, TypeError) as exc:
-            out.append(RowResult(number, reference, name, error=str(exc)))
-            continue
-        out.append(RowResult(number, reference, query.name, [h.to_dict() for h in hits]))
-    return out
+    return [screen_row(screener, number, row, options) for number, row in rows]
 
 
 class _Holder:
     """The result of a row, once it is back: shared by the rows repeating its query."""
 
-    __slots__ = ("error", "matches", "name", "ready")
+    __slots__ = ("error", "matches", "name", "ready", "warnings")
 
     def __init__(self) -> None:
         self.ready = False
         self.name = self.error = ""
         self.matches: list[dict[str, Any]] = []
+        self.warnings: list[str] = []
 
     def keep(self, result: RowResult) -> None:
         self.ready = True
         self.name, self.error = result.name, result.error
         self.matches = result.matches or _NO_MATCHES
+        self.warnings = result.warnings or _NO_WARNINGS
 
     def copy(self, number: int, reference: str) -> RowResult:
         if not self.ready:
             # the first row is in the same chunk or an earlier one, whose results are back
             raise RuntimeError("a repeated row came back before its first row")
-        return RowResult(number, reference, self.name, self.matches, self.error)
+        return RowResult(number, reference, self.name, self.matches, self.error, self.warnings)
 
 
 _NO_MATCHES: list[dict[str, Any]] = []
+_NO_WARNINGS: list[str] = []
 
 #: a chunk's rows to screen (with their holders) and its repeated rows (number, reference,
 #: holder of the first row with their query)
@@ -106,9 +159,9 @@ class _Repeats:
         self.current: dict[bytes, _Holder] = {}
         self.previous: dict[bytes, _Holder] = {}
 
-    def _digest(self, row: dict[str, str]) -> bytes:
-        key = "\x1f".join(query_key(row, self.columns))
-        return hashlib.blake2b(key.encode(), digest_size=16).digest()
+    def _digest(self, row: Mapping[str, Any]) -> bytes:
+        key = row_key(row, self.columns)
+        return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
     def split(self, chunk: list[Row]) -> Split:
         if self.half <= 0:
@@ -120,8 +173,7 @@ class _Repeats:
             digest = self._digest(row)
             holder = self.current.get(digest) or self.previous.get(digest)
             if holder is not None:
-                reference = next((row[c] for c in self.columns.reference if c in row), "")
-                repeats.append((number, reference, holder))
+                repeats.append((number, _reference(row, self.columns), holder))
                 continue
             holder = self.current[digest] = _Holder()
             if len(self.current) >= self.half:
@@ -162,7 +214,7 @@ def _work(rows: list[Row], options: BatchOptions) -> list[RowResult]:
     return screen_chunk(_WORKER["screener"], rows, options)
 
 
-def _chunks(rows: Iterable[dict[str, str]], size: int) -> Iterator[list[Row]]:
+def _chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Row]]:
     numbered = enumerate(rows, 1)
     while chunk := list(islice(numbered, size)):
         yield chunk
@@ -170,15 +222,19 @@ def _chunks(rows: Iterable[dict[str, str]], size: int) -> Iterator[list[Row]]:
 
 def run_batch(
     screener: Screener,
-    rows: Iterable[dict[str, str]],
+    rows: Iterable[Mapping[str, Any]],
     options: BatchOptions,
     settings: Settings | None = None,
     progress: Callable[[int], None] | None = None,
+    stop: Callable[[], None] | None = None,
 ) -> Iterator[RowResult]:
-    """Results of every row, in input order (``settings`` lets spawned workers open stores)."""
+    """Results of every row, in input order (``settings`` lets spawned workers open stores).
+    ``stop`` is called between chunks and may raise to end the run (a deadline, a shutdown)."""
     repeats = _Repeats(options)
     if options.workers <= 1:
         for chunk in _chunks(rows, options.chunk_size):
+            if stop is not None:
+                stop()
             split = repeats.split(chunk)
             yield from repeats.merge(split, screen_chunk(screener, split[0], options))
             if progress:
@@ -211,6 +267,8 @@ def run_batch(
         ) as pool:
             pending: deque[tuple[int, Split, AsyncResult[list[RowResult]]]] = deque()
             for chunk in chunks:
+                if stop is not None:
+                    stop()
                 split = repeats.split(chunk)
                 work = pool.apply_async(_work, (split[0], options))
                 pending.append((len(chunk), split, work))

@@ -28,6 +28,7 @@ _API_FIELDS: dict[str, type] = {
     "api_max_batch": int,
     "api_request_timeout": float,
     "api_job_workers": int,
+    "api_job_processes": int,
 }
 
 
@@ -48,10 +49,12 @@ class Settings:
     profile: str = "balanced"
     #: SQLite file name inside ``home`` (or a full ``postgresql://`` URL in a later version)
     database: str = "clearance.sqlite3"
-    #: HTTP API: requests per minute per API key (token bucket; 0 disables the limit)
-    api_rate_per_minute: int = 600
-    #: HTTP API: requests a key may send in one burst before the rate applies
-    api_rate_burst: int = 60
+    #: HTTP API: queries per minute per API key (a ``/match`` or ``/screen`` call costs one per
+    #: query or row, any other call one; token bucket; 0 disables the limit)
+    api_rate_per_minute: int = 60_000
+    #: HTTP API: queries a key may send in one burst before the rate applies (a larger batch
+    #: is refused: it could never pass)
+    api_rate_burst: int = 2_000
     #: HTTP API: largest JSON request body in bytes, and largest job upload in bytes
     api_max_body_bytes: int = 10 * 1024 * 1024
     api_max_upload_bytes: int = 200 * 1024 * 1024
@@ -61,6 +64,8 @@ class Settings:
     api_request_timeout: float = 30.0
     #: HTTP API: background threads running screening jobs
     api_job_workers: int = 1
+    #: HTTP API: worker processes screening the rows of one job (1: in the server process)
+    api_job_processes: int = 1
 
     @property
     def database_path(self) -> Path:

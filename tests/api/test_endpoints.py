@@ -45,9 +45,9 @@ def test_screen_answers_rows_in_order_with_references(env: ApiEnv) -> None:
     assert response.status_code == 200
     data = response.json()
     assert [r["reference"] for r in data["results"]] == ["r1", "r2", "r3"]
-    assert data["results"][0]["hits"][0]["entity_id"] == "test-a:9647"
-    assert data["results"][1]["hits"] == []
-    assert data["results"][2]["hits"][0]["entity_id"] == "test-b:1"
+    assert data["results"][0]["matches"][0]["entity_id"] == "test-a:9647"
+    assert data["results"][1]["matches"] == []
+    assert data["results"][2]["matches"][0]["entity_id"] == "test-b:1"
     assert set(data["versions"]) == {"test-a", "test-b"} and data["profile"] == "balanced"
 
 
@@ -86,7 +86,7 @@ def test_readiness_fails_when_the_store_fails(env: ApiEnv, monkeypatch: pytest.M
     def broken() -> Any:
         raise RuntimeError("disk gone")
 
-    monkeypatch.setattr(services.store, "active_versions", broken)
+    monkeypatch.setattr(services.state.store, "active_versions", broken)
     response = env.client.get("/readyz")
     assert response.status_code == 503 and response.json()["status"] == "unavailable"
 
@@ -134,14 +134,17 @@ def test_openapi_document_is_valid_and_complete(env: ApiEnv) -> None:
 def test_access_log_is_one_json_object_per_request(env: ApiEnv, caplog: Any) -> None:
     with caplog.at_level(logging.INFO, logger="clearance.api.access"):
         response = env.client.get("/sources", headers={**env.auth(), "X-Request-ID": "abc123"})
-    assert response.headers["x-request-id"] == "abc123"
+    # the server makes its own request id, and keeps the client's beside it
+    server_id = response.headers["x-request-id"]
+    assert len(server_id) == 16 and response.headers["x-client-request-id"] == "abc123"
     records = [r for r in caplog.records if r.name == "clearance.api.access"]
     line = orjson.loads(JsonFormatter().format(records[-1]))
     assert {"time", "level", "method", "path", "status", "duration_ms", "key", "request_id"} <= set(
         line
     )
     assert line["path"] == "/sources" and line["status"] == 200
-    assert line["key"] == "test-screener" and line["request_id"] == "abc123"
+    assert line["key"] == "test-screener" and line["request_id"] == server_id
+    assert line["client_request_id"] == "abc123"
 
 
 def test_yente_search_path_scopes_to_the_dataset(env: ApiEnv) -> None:

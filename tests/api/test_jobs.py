@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
 
-from clearance.api.jobs import JobManager, format_for
+from clearance.api.jobs import JobManager, JobSpec, format_for
 from clearance.errors import InputError, NotFoundError
+from clearance.screen_batch import RowResult
 from tests.api.conftest import ApiEnv
 
 CSV = (
@@ -50,8 +52,10 @@ def test_csv_job_via_multipart(env: ApiEnv) -> None:
     lines = result_lines(env, job["id"])
     assert [line["row"] for line in lines] == [1, 2, 3]
     assert [line["reference"] for line in lines] == ["row-1", "row-2", "row-3"]
-    assert lines[0]["hits"][0]["entity_id"] == "test-a:9647" and lines[1]["hits"] == []
-    assert status["matches"] == sum(h["match"] for line in lines for h in line["hits"])
+    assert lines[0]["matches"][0]["entity_id"] == "test-a:9647" and lines[1]["matches"] == []
+    # rows, not matches, are counted
+    assert status["rows_matched"] == sum(1 for line in lines if line["matches"]) == 2
+    assert status["rows_failed"] == 0 and status["rows_warned"] == 0
 
 
 def test_jsonl_job_via_raw_body_reports_bad_rows(env: ApiEnv) -> None:
@@ -63,9 +67,10 @@ def test_jsonl_job_via_raw_body_reports_bad_rows(env: ApiEnv) -> None:
     job_id = response.json()["id"]
     assert wait_done(env, job_id)["state"] == "done"
     lines = result_lines(env, job_id)
-    assert lines[0]["hits"][0]["entity_id"] == "test-a:100"
-    assert lines[1]["row"] == 2 and lines[1]["error"]["code"] == "bad_input"
-    assert lines[2]["error"]["code"] == "bad_input"
+    # the result lines are what `clearance screen` writes
+    assert lines[0]["matches"][0]["entity_id"] == "test-a:100"
+    assert lines[1]["row"] == 2 and lines[1]["error"] == "line 2 is not valid JSON"
+    assert lines[2]["error"] == "no name: the name is missing or empty"
 
 
 def test_jobs_are_private_to_their_key_and_admins(env: ApiEnv) -> None:
@@ -108,22 +113,28 @@ def test_format_detection() -> None:
     assert format_for("rows.CSV", None, None) == "csv"
     assert format_for(None, "application/x-ndjson; charset=utf-8", None) == "jsonl"
     assert format_for("rows.txt", "text/plain", "jsonl") == "jsonl"
+    assert format_for("rows.xlsx", None, None) == "xlsx"
     with pytest.raises(InputError):
-        format_for("rows.txt", "text/plain", None)
+        format_for("rows.doc", "text/plain", None)
 
 
 def test_shutdown_cancels_running_jobs_between_chunks(tmp_path: Path) -> None:
     started = threading.Event()
 
-    def slow_chunk(rows: list[dict[str, Any]], options: Any) -> list[dict[str, Any]]:
-        started.set()
-        time.sleep(0.05)
-        return [{"reference": "", "name": r["name"], "hits": []} for r in rows]
+    def slow_rows(
+        rows: Iterable[Mapping[str, Any]], job: JobSpec, stop: Callable[[], None]
+    ) -> Iterator[RowResult]:
+        for number, row in enumerate(rows, 1):
+            if number % 100 == 0:
+                stop()
+            started.set()
+            time.sleep(0.0005)
+            yield RowResult(number, "", row["name"])
 
-    manager = JobManager(tmp_path / "jobs", slow_chunk)
+    manager = JobManager(tmp_path / "jobs", slow_rows)
     data = ("name\n" + "".join(f"Name {i}\n" for i in range(1000))).encode()
-    job = manager.submit(data, "csv", "key_1", {})
-    queued = manager.submit(data, "csv", "key_1", {})
+    job = manager.submit(data, "csv", JobSpec("j1", "key_1"))
+    queued = manager.submit(data, "csv", JobSpec("j2", "key_1"))
     assert started.wait(5)
     manager.shutdown()
     status = manager.status(job["id"], "key_1")
@@ -135,7 +146,7 @@ def test_shutdown_cancels_running_jobs_between_chunks(tmp_path: Path) -> None:
 
 
 def test_a_job_whose_process_died_reports_interrupted(tmp_path: Path) -> None:
-    manager = JobManager(tmp_path / "jobs", lambda rows, options: [])
+    manager = JobManager(tmp_path / "jobs", lambda rows, job, stop: iter([]))
     folder = tmp_path / "jobs" / "job_dead0001"
     folder.mkdir(parents=True)
     no_such_pid = 2**22 + 12345  # above Linux's largest pid

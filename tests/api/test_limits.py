@@ -88,15 +88,45 @@ def test_batches_over_the_limit_are_413(limited: Any) -> None:
         (b'{"queries": "q"}', "application/json"),
         (b'{"queries": {"q": {"properties": {"name": ["x"]}}}}', "application/json"),
         (b"", "application/json"),
-        (b"queries=1", "application/x-www-form-urlencoded"),
         (b"[1, 2, 3]", "application/json"),
+        (b'{"queries": {"q": {"schema": "Person", "properties": {"name": ["\\ud800abc"]}}}}',
+         "application/json"),
+        (b'{"rows": [], "threshold": false}', "application/json"),
     ],
-)
+    ids=["not-json", "wrong-type", "no-schema", "empty", "array", "lone-surrogate",
+         "boolean-threshold"],
+)  # fmt: skip
 def test_malformed_bodies_are_422(env: Any, content: bytes, content_type: str) -> None:
+    path = "/screen" if b"rows" in content else "/match/default"
     response = env.client.post(
-        "/match/default", content=content, headers={**env.auth(), "Content-Type": content_type}
+        path, content=content, headers={**env.auth(), "Content-Type": content_type}
     )
     _error(response, 422, "invalid_request")
+
+
+@pytest.mark.parametrize("path", ["/match/default", "/screen", "/keys"])
+def test_a_body_that_is_not_json_is_415(env: Any, path: str) -> None:
+    response = env.client.post(
+        path,
+        content=b"queries=1",
+        headers={**env.auth("admin"), "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    _error(response, 415, "unsupported_media_type")
+
+
+def test_the_rate_limit_counts_queries_not_requests(tmp_path: Path) -> None:
+    for env in build_env(tmp_path / "home", api_rate_per_minute=60, api_rate_burst=10):
+        rows = [{"name": f"Person {i}"} for i in range(6)]
+        assert (
+            env.client.post("/screen", json={"rows": rows}, headers=env.auth()).status_code == 200
+        )
+        queries = {f"q{i}": {"schema": "Person", "properties": {"name": ["P"]}} for i in range(6)}
+        response = env.client.post("/match/default", json={"queries": queries}, headers=env.auth())
+        _error(response, 429, "limit_exceeded")
+        # a batch larger than the burst could never pass: refused as too large
+        rows = [{"name": f"Person {i}"} for i in range(11)]
+        response = env.client.post("/screen", json={"rows": rows}, headers=env.auth("analyst"))
+        _error(response, 413, "too_large")
 
 
 def test_bad_query_parameters_are_422(env: Any) -> None:
@@ -113,15 +143,22 @@ def test_unknown_route_and_wrong_method(env: Any) -> None:
     _error(env.client.get("/match/default", headers=env.auth()), 405, "method_not_allowed")
 
 
-class Exploding:
+class Wrapped:
+    """A screener whose searches are changed; everything else is the real one's."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+class Exploding(Wrapped):
     def search(self, query: Query, **kwargs: Any) -> list[Any]:
         raise RuntimeError("secret internal detail")
 
 
-class Slow:
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-
+class Slow(Wrapped):
     def search(self, query: Query, **kwargs: Any) -> list[Any]:
         time.sleep(0.6)
         return self.inner.search(query, **kwargs)  # type: ignore[no-any-return]
@@ -139,7 +176,7 @@ def _app_with(tmp_path: Path, wrap: Any, **settings: Any) -> tuple[TestClient, d
 
 
 def test_unexpected_errors_are_500_internal_and_logged(tmp_path: Path, caplog: Any) -> None:
-    client, auth = _app_with(tmp_path, lambda s: Exploding())
+    client, auth = _app_with(tmp_path, Exploding)
     with client, caplog.at_level(logging.ERROR, logger="clearance.api"):
         response = client.post("/match/default", json=MATCH, headers=auth)
     _error(response, 500, "internal")
@@ -154,6 +191,6 @@ def test_slow_requests_get_504_timeout(tmp_path: Path) -> None:
             "/match/default", json=MATCH, headers={**auth, "X-Request-ID": "slow-1 <b>"}
         )
         _error(response, 504, "timeout")
-        assert response.headers["x-request-id"] == "slow-1b"
+        assert response.headers["x-client-request-id"] == "slow-1b"
         rows = [{"name": "Ivan Sidorov"}] * 3
         _error(client.post("/screen", json={"rows": rows}, headers=auth), 504, "timeout")

@@ -118,14 +118,22 @@ def test_unknown_algorithm_is_400(env: ApiEnv) -> None:
     [
         {"queries": {}},
         {"queries": {"q": {"schema": "Person", "properties": {"birthDate": ["1951"]}}}},
-        {"queries": {"q": {"schema": "Ownership", "properties": {"name": ["X"]}}}},
+        {"queries": {"q": {"schema": "Person", "properties": {"name": ["x" * 1001]}}}},
+        {"queries": {"q": {"schema": "Person", "properties": {"name": ["x" * 101]}}}},
     ],
-    ids=["no-queries", "no-name", "unscreenable-schema"],
+    ids=["no-queries", "no-name", "name-too-long", "word-too-long"],
 )
 def test_unusable_queries_are_400(env: ApiEnv, body: dict[str, Any]) -> None:
     response = match(env, body)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "bad_input"
+
+
+def test_an_unscreenable_schema_is_screened_as_a_legal_entity_with_a_warning(env: ApiEnv) -> None:
+    body = {"queries": {"q": {"schema": "Ownership", "properties": {"name": ["Ivan Sidorov"]}}}}
+    response = match(env, body)
+    assert response.status_code == 200
+    assert "not known" in response.json()["responses"]["q"]["warnings"][0]
 
 
 def test_changed_since_keeps_entities_changed_after_the_date(env: ApiEnv) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from clearance.api import create_app, services
+from clearance.api import create_app, state
 from clearance.index import ensure_index
 from clearance.settings import Settings
 from clearance.sources.base import Dataset
@@ -88,7 +88,7 @@ def test_update_endpoint_switches_screening_to_the_new_version(updatable: ApiEnv
 def test_an_update_made_elsewhere_is_picked_up(
     updatable: ApiEnv, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(services, "STATE_CHECK_SECONDS", 0.0)
+    monkeypatch.setattr(state, "STATE_CHECK_SECONDS", 0.0)
     assert "test-b:3" not in found(updatable)
     import_new_version(updatable.settings)  # as `clearance update` in another process would
     deadline = time.monotonic() + 20

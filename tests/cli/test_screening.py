@@ -70,14 +70,35 @@ def test_search_source_filter_and_no_match(home: Path, capsys: pytest.CaptureFix
     assert code == 0 and "No match" in out
 
 
-@pytest.mark.parametrize(
-    "args", [["  "], ["X", "--birth-date", "01/02/1970"], ["X", "--schema", "Ship"]]
-)
+@pytest.mark.parametrize("args", [["  "], ["x" * 1001], ["X", "--source", "nosuch"]])
 def test_search_bad_input_exits_2(
     home: Path, capsys: pytest.CaptureFixture[str], args: list[str]
 ) -> None:
     code, _, err = invoke(capsys, "search", *args)
     assert code == 2 and "Error:" in err and "Traceback" not in err
+
+
+def test_search_names_the_lists_when_a_source_is_unknown(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = invoke(capsys, "search", "Hikvision", "--source", "nosuch")
+    assert code == 2 and "No active list 'nosuch'" in err and "us-ndaa-889" in err
+
+
+def test_search_reads_values_leniently_and_warns(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = invoke(capsys, "search", "Hangzhou Hikvision Digital Technology Co Ltd",
+                            "--country", "China", "--schema", "Spaceship", "--json")  # fmt: skip
+    assert code == 0
+    data = orjson.loads(out)
+    assert {"NDAA-889", "FCC-COVERED"} <= {code for m in data["matches"] for code in m["lists"]}
+    assert data["warnings"] == [
+        "schema 'Spaceship' is not known: screened as a LegalEntity (use one of Person, Company, "
+        "Organization, LegalEntity, Vessel, Airplane)"
+    ]
+    code, out, err = invoke(capsys, "search", "Some Person", "--birth-date", "01/02/1970")
+    assert code == 0 and "reads as day/month and as month/day" in err
 
 
 def _input(tmp_path: Path) -> Path:
@@ -105,7 +126,32 @@ def test_screen_jsonl(
     assert [r["reference"] for r in rows] == ["a", "b", "c", "d"]
     assert any("NDAA-889" in m["lists"] for m in rows[0]["matches"])
     assert rows[1]["matches"] == [] and "error" not in rows[1]
-    assert "unknown schema" in rows[2]["error"] and "ISO 3166" in rows[3]["error"]
+    # unreadable values are warnings: the names are screened
+    assert "not known" in rows[2]["warnings"][0] and rows[2]["matches"]
+    assert rows[3]["warnings"] == ["country 'Xx1' is not a known country: ignored"]
+    assert rows[3]["matches"] and "error" not in rows[3]
+
+
+def test_screen_refuses_a_file_without_its_name_column(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.jsonl"
+    code, _, err = invoke(capsys, "screen", str(_input(tmp_path)), "--out", str(out))
+    assert code == 2 and "no name column 'name'" in err and "'vendor_name'" in err
+    assert not out.exists()
+
+
+def test_screen_writes_parquet(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "hits.parquet"
+    code, _, _ = invoke(capsys, "screen", str(_input(tmp_path)), "--out", str(out),
+                        "--name-column", "vendor_name", "--workers", "1")  # fmt: skip
+    assert code == 0
+    table = pq.read_table(out).to_pylist()
+    assert {line["reference"] for line in table} == {"a", "b", "c", "d"}
 
 
 def test_screen_csv_to_stdout(

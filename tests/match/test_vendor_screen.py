@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from clearance.queries import from_row
 from clearance.screen import Screener
-from clearance.screen_io import Columns, read_rows, row_query
+from clearance.screen_io import open_rows
 from clearance.settings import Settings
 from clearance.sources import get_source
 from clearance.store import Store
@@ -33,8 +34,8 @@ def screened(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> lis
             store.import_dataset(get_source(source_id).read(shared_data / path))
     screener = Screener.open(settings)
     out = []
-    for row in read_rows(VENDORS, "csv"):
-        hits = screener.search(row_query(row, Columns()))
+    for row in open_rows(VENDORS, "csv"):
+        hits = screener.search(from_row(row).query)
         lists = {code for hit in hits for code in hit.to_dict()["lists"]}
         captions = [f"{hit.entity.caption} ({hit.result.score:.2f})" for hit in hits]
         out.append((row["name"], row["expected"], lists, captions))

@@ -6,20 +6,23 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any
 
 from fastapi import FastAPI
 
 from clearance import __version__, catalog
 from clearance.api import errors, routes, routes_ops
-from clearance.api.jobs import JobManager
+from clearance.api.jobs import JobManager, JobRunner, JobSpec
 from clearance.api.middleware import RequestGuard
 from clearance.api.security import RateLimiter
-from clearance.api.services import ApiServices, Caller, ScreenerLike, ScreenParams, StoreLike
+from clearance.api.services import ApiServices, Caller
+from clearance.api.state import ScreenerState, StoreLike
 from clearance.catalog import UpdateRequest
 from clearance.screen import Screener, refresh_index
+from clearance.screen_batch import RowResult
 from clearance.settings import Settings
 from clearance.store import Store
 from clearance.store.audit import AuditLog
@@ -51,26 +54,26 @@ def _updater(settings: Settings) -> Updater:
     return update
 
 
-def _job_screener(services: ApiServices, keys: KeyStore) -> Callable[..., list[dict[str, Any]]]:
-    def screen_chunk(
-        rows: list[dict[str, Any]], options: Mapping[str, Any]
-    ) -> list[dict[str, Any]]:
-        key = next((k for k in keys.list() if k.id == options["key_id"]), None)
-        if key is None:  # the key was deleted while the job ran: audit under its id
-            key = ApiKey(options["key_id"], str(options.get("key_name", "")), "screener", "", "")
-        params = ScreenParams(
-            rows=rows,
-            profile=options.get("profile"),
-            threshold=options.get("threshold"),
-            limit=int(options.get("limit") or 5),
-        )
-        caller = Caller(key=key, request_id=str(options["job_id"]), endpoint="/jobs")
-        return services.screen_rows(params, caller)
+def _job_runner(services: ApiServices, keys: KeyStore) -> JobRunner:
+    """Screen a job's rows as the key that submitted it (audited under its id even when the
+    key was deleted while the job ran)."""
 
-    return screen_chunk
+    def run(
+        rows: Iterable[Mapping[str, Any]], job: JobSpec, stop: Callable[[], None]
+    ) -> Iterator[RowResult]:
+        key = next((k for k in keys.list() if k.id == job.key_id), None)
+        if key is None:
+            key = ApiKey(job.key_id, job.key_name, "screener", "", "")
+        options = services.batch_options(job.threshold, job.limit, job.sources)
+        workers = max(1, services.settings.api_job_processes)
+        options = replace(options, columns=job.columns, workers=workers)
+        caller = Caller(key=key, request_id=job.job_id, endpoint="/jobs")
+        return services.batch(rows, options, job.profile, caller, stop=stop)
+
+    return run
 
 
-def _default_services(settings: Settings) -> tuple[StoreLike, ScreenerLike, Callable[[str], Any]]:
+def _default_services(settings: Settings) -> tuple[StoreLike, Screener, Callable[[str], Screener]]:
     store = Store.open(settings)
     screener = Screener.open(settings)
     return store, screener, lambda profile: Screener.open(settings, profile)
@@ -99,8 +102,8 @@ def create_app(
     settings: Settings,
     *,
     store: StoreLike | None = None,
-    screener: ScreenerLike | None = None,
-    screener_factory: Callable[[str], ScreenerLike] | None = None,
+    screener: Screener | None = None,
+    screener_factory: Callable[[str], Screener] | None = None,
     updater: Updater | None = None,
 ) -> FastAPI:
     """Build the API over ``settings`` (and the given services, for tests)."""
@@ -112,15 +115,14 @@ def create_app(
     settings.home.mkdir(parents=True, exist_ok=True)
     # one connection each: their statements never share a transaction or a lock
     keys = KeyStore(open_database(str(settings.database_path)))
+    state = ScreenerState(settings, store, screener, screener_factory)
     services = ApiServices(
         settings=settings,
-        store=store,
-        screener=screener,
+        state=state,
         audit=AuditLog(open_database(str(settings.database_path))),
-        screener_factory=screener_factory,
     )
     jobs = JobManager(
-        settings.home / "jobs", _job_screener(services, keys), workers=settings.api_job_workers
+        settings.home / "jobs", _job_runner(services, keys), workers=settings.api_job_workers
     )
 
     @asynccontextmanager
@@ -152,7 +154,14 @@ def create_app(
             return None
         return settings.api_request_timeout
 
-    app.add_middleware(RequestGuard, body_limit=body_limit, timeout=time_limit)
+    def json_paths(path: str) -> bool:
+        # behind a proxy the path may carry a prefix (--root-path)
+        path = path.rstrip("/")
+        return path.endswith(("/screen", "/keys")) or "/match/" in path
+
+    app.add_middleware(
+        RequestGuard, body_limit=body_limit, timeout=time_limit, json_paths=json_paths
+    )
     return app
 
 

@@ -1,120 +1,29 @@
-"""Pure conversions between the wire format and the library's model. No I/O here.
+"""Pure conversions from the library's model to the wire format. No I/O here.
 
-FtM example entity -> :class:`clearance.model.Query`; :class:`Entity` and screening hits ->
-yente-shaped response dicts; screening rows -> queries.
+:class:`Entity` and screening hits -> yente-shaped response dicts. Requests become queries in
+:mod:`clearance.queries`, the one query builder of every interface.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, is_dataclass
-from typing import Any, Protocol
+from typing import Any
 
-from clearance.errors import InputError
 from clearance.match.profiles import get_profile
-from clearance.match.result import MatchResult
-from clearance.model import IDENTIFIER_PROPS, SCHEMATA, Entity, Query
-
-#: FtM schemata a query may use that we screen as one of ours
-SCHEMA_ALIASES = {
-    "Thing": "LegalEntity",
-    "PublicBody": "Organization",
-    "Vehicle": "LegalEntity",
-}
-NAME_PROPS = ("name", "alias", "previousName", "weakAlias", "firstName", "lastName")
-COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction", "mainCountry")
-DATE_PROPS = ("birthDate", "incorporationDate", "buildDate")
+from clearance.model import Entity
+from clearance.queries import texts
+from clearance.screen import Hit, is_current
 
 
-class HitLike(Protocol):
-    """What the screening service returns per candidate (clearance.screen.Hit)."""
-
-    @property
-    def entity(self) -> Entity: ...
-
-    @property
-    def result(self) -> MatchResult: ...
-
-
-def _values(properties: Mapping[str, Any], prop: str) -> list[str]:
-    raw = properties.get(prop)
-    if raw is None:
-        return []
-    items: Iterable[Any] = [raw] if isinstance(raw, str | int | float) else raw
-    out: list[str] = []
-    for item in items:
-        if isinstance(item, Mapping):  # a nested entity: use its caption or first name
-            item = item.get("caption") or next(iter(item.get("properties", {}).get("name", [])), "")
-        text = " ".join(str(item).split()) if item is not None else ""
-        if text and text not in out:
-            out.append(text)
-    return out
-
-
-def query_schema(schema: str) -> str:
-    if schema in SCHEMATA:
-        return schema
-    if schema in SCHEMA_ALIASES:
-        return SCHEMA_ALIASES[schema]
-    raise InputError(
-        f"Cannot parse example entity: schema {schema!r} cannot be screened; use one of "
-        f"{', '.join(SCHEMATA)}."
-    )
-
-
-def example_to_query(schema: str, properties: Mapping[str, Any], reference: str = "") -> Query:
-    """Turn a yente-style example entity into a screening query."""
-    names = _values(properties, "name") + _values(properties, "alias")
-    names += _values(properties, "previousName") + _values(properties, "weakAlias")
-    if not names:
-        parts = [*_values(properties, "firstName"), *_values(properties, "lastName")]
-        if parts:
-            names = [" ".join(parts)]
-    if not names:
-        raise InputError("Cannot parse example entity: it has no name property.")
-    countries = dict.fromkeys(c.lower() for p in COUNTRY_PROPS for c in _values(properties, p))
-    dates = [d for prop in DATE_PROPS for d in _values(properties, prop)]
-    identifiers = [v for prop in IDENTIFIER_PROPS for v in _values(properties, prop)]
-    gender = next(iter(_values(properties, "gender")), "")
-    return Query(
-        name=names[0],
-        schema=query_schema(schema),
-        country=tuple(countries),
-        birth_date=dates[0] if dates else "",
-        identifiers=tuple(dict.fromkeys(identifiers)),
-        gender=gender.lower(),
-        reference=reference,
-        aliases=tuple(dict.fromkeys(n for n in names[1:] if n != names[0])),
-    )
-
-
-def row_to_query(row: Mapping[str, Any]) -> Query:
-    """A screening row (``name``, ``schema``, ``country``...) to a query."""
-
-    def listed(value: Any) -> tuple[str, ...]:
-        if value is None or value == "":
-            return ()
-        if isinstance(value, str):
-            return tuple(v.strip() for v in value.replace(";", ",").split(",") if v.strip())
-        return tuple(str(v).strip() for v in value if str(v).strip())
-
-    name = " ".join(str(row.get("name") or "").split())
-    if not name:
-        raise InputError("Every row needs a non-empty 'name'.")
-    return Query(
-        name=name,
-        schema=query_schema(str(row.get("schema") or "LegalEntity")),
-        country=tuple(c.lower() for c in listed(row.get("country"))),
-        birth_date=str(row.get("birth_date") or "").strip(),
-        identifiers=listed(row.get("identifiers")),
-        gender=str(row.get("gender") or "").strip().lower(),
-        reference=str(row.get("reference") or ""),
-        aliases=listed(row.get("aliases")),
-    )
-
-
-def entity_response(entity: Entity, last_seen: str | None = None) -> dict[str, Any]:
-    """An entity in yente's EntityResponse shape (plus ``listings``)."""
+def entity_response(
+    entity: Entity,
+    last_seen: str | None = None,
+    dates: tuple[str | None, str | None] = (None, None),
+    as_of: str = "",
+) -> dict[str, Any]:
+    """An entity in yente's EntityResponse shape (plus ``listings``, each marked ``current``
+    or not on ``as_of``: an ended listing carries no legal effect)."""
     ftm = entity.to_ftm()
     return {
         "id": entity.id,
@@ -123,21 +32,23 @@ def entity_response(entity: Entity, last_seen: str | None = None) -> dict[str, A
         "properties": ftm["properties"],
         "datasets": [entity.source],
         "referents": [],
-        "target": True,
-        "first_seen": None,
+        "target": any(is_current(listing, as_of) for listing in entity.listings),
+        "first_seen": dates[0],
         "last_seen": last_seen,
-        "last_change": None,
-        "listings": [listing.to_dict() for listing in entity.listings],
+        "last_change": dates[1],
+        "listings": [
+            {**listing.to_dict(), "current": is_current(listing, as_of)}
+            for listing in entity.listings
+        ],
     }
 
 
-def scored_response(
-    hit: HitLike, threshold: float | None, last_seen: str | None = None
-) -> dict[str, Any]:
+def scored_response(hit: Hit, threshold: float | None, last_seen: str | None = None
+                    ) -> dict[str, Any]:  # fmt: skip
     """A screening hit in yente's ScoredEntityResponse shape."""
     result = hit.result
     limit = result.threshold if threshold is None else threshold
-    out = entity_response(hit.entity, last_seen)
+    out = entity_response(hit.entity, last_seen, hit.dates, hit.as_of)
     out["score"] = round(result.score, 4)
     out["match"] = result.score >= limit
     out["explanations"] = {
@@ -150,15 +61,16 @@ def scored_response(
 def echo_example(
     example_id: str | None, schema: str, properties: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """The query as yente echoes it: properties normalised to lists of strings."""
+    """The query as yente echoes it: properties as lists of (cleaned) strings."""
+    props = {str(k): texts(v, None) for k, v in properties.items()}
     return {
         "id": example_id,
         "schema": schema,
-        "properties": {k: _values(properties, k) for k in properties if _values(properties, k)},
+        "properties": {k: v for k, v in props.items() if v},
     }
 
 
-def hit_summary(hit: HitLike, threshold: float | None) -> dict[str, Any]:
+def hit_summary(hit: Hit, threshold: float | None) -> dict[str, Any]:
     """What the audit trail keeps of a hit."""
     limit = hit.result.threshold if threshold is None else threshold
     return {

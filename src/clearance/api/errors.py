@@ -14,7 +14,7 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from clearance.api.security import RateLimitedError
 from clearance.errors import AuthError, ClearanceError
@@ -85,11 +85,10 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http)
 
 
-class JsonResponse(Response):
+class JsonResponse(JSONResponse):
     """JSON encoded with orjson. Handlers return it directly: the response models document
-    the shapes, and the services build them, so nothing is validated twice."""
-
-    media_type = "application/json"
+    the shapes (a JSONResponse, so the OpenAPI document gives each route its model), and the
+    services build them, so nothing is validated twice."""
 
     def render(self, content: Any) -> bytes:
         return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)

@@ -1,32 +1,35 @@
 """Screening jobs: a file of rows screened in the background, its result downloaded later.
 
-Each job is a directory under ``settings.home/jobs/<id>/``: ``input.csv`` or ``input.jsonl``,
-``status.json`` (rewritten atomically as the job progresses) and ``result.jsonl`` (one line per
-input row: ``{"row", "reference", "name", "hits"}`` or ``{"row", "error"}``). Status lives in
-files, so any server process can answer for any job. On shutdown running jobs stop between
-chunks and are marked ``cancelled``.
+Each job is a directory under ``settings.home/jobs/<id>/``: ``input.<format>`` (CSV, JSON
+lines, XLSX or Parquet, read by :mod:`clearance.screen_io` as ``clearance screen`` reads
+files), ``status.json`` (rewritten atomically as the job progresses) and ``result.jsonl``:
+one line per input row, exactly as ``clearance screen`` writes JSON lines
+(``{"row", "reference", "name", "matches", "warnings"}``, and ``"error"`` for a row without a
+usable name). Rows are screened by the one batch engine. Status lives in files, so any server
+process can answer for any job. On shutdown running jobs stop between chunks and are marked
+``cancelled``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import secrets
+import shutil
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
 from clearance.errors import ClearanceError, InputError, NotFoundError
+from clearance.queries import Columns
+from clearance.screen_batch import RowResult
+from clearance.screen_io import FORMATS, SUFFIXES, open_rows
 
-FORMATS = ("csv", "jsonl")
-CHUNK = 100
 #: content types of a raw upload -> format
 CONTENT_TYPES = {
     "text/csv": "csv",
@@ -35,10 +38,59 @@ CONTENT_TYPES = {
     "application/jsonl": "jsonl",
     "application/jsonlines": "jsonl",
     "application/x-jsonlines": "jsonl",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.apache.parquet": "parquet",
+    "application/x-parquet": "parquet",
 }
+#: rows between status updates
+STATUS_EVERY = 256
 
-#: screens one chunk of rows for a caller: (rows, key_id, options) -> results per row
-ChunkScreener = Callable[[list[dict[str, Any]], Mapping[str, Any]], list[dict[str, Any]]]
+
+class _Cancelled(Exception):
+    """The server is shutting down: the job stops between chunks."""
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """What a job screens with: the caller's key, the options and the column mapping."""
+
+    job_id: str
+    key_id: str
+    key_name: str = ""
+    profile: str | None = None
+    threshold: float | None = None
+    limit: int = 5
+    sources: tuple[str, ...] = ()
+    columns: Columns = field(default_factory=Columns)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "profile": self.profile,
+            "threshold": self.threshold,
+            "limit": self.limit,
+            "sources": list(self.sources),
+            "columns": {k: list(v) for k, v in vars(self.columns).items()},
+        }
+
+    @classmethod
+    def of(cls, job_id: str, key_id: str, key_name: str, data: Mapping[str, Any]) -> JobSpec:
+        columns = Columns(**{k: tuple(v) for k, v in (data.get("columns") or {}).items()})
+        return cls(
+            job_id=job_id,
+            key_id=key_id,
+            key_name=key_name,
+            profile=data.get("profile"),
+            threshold=data.get("threshold"),
+            limit=int(data.get("limit") or 5),
+            sources=tuple(data.get("sources") or ()),
+            columns=columns,
+        )
+
+
+#: screens the rows of a job: (rows, job, stop) -> one result per row, in order
+JobRunner = Callable[
+    [Iterable[Mapping[str, Any]], JobSpec, Callable[[], None]], Iterator[RowResult]
+]
 
 
 def _now() -> str:
@@ -60,67 +112,26 @@ def _alive(pid: Any) -> bool:
 def format_for(filename: str | None, content_type: str | None, explicit: str | None) -> str:
     if explicit:
         if explicit not in FORMATS:
-            raise InputError(f"Unknown job format {explicit!r}: use csv or jsonl.")
+            raise InputError(f"Unknown job format {explicit!r}: use {', '.join(FORMATS)}.")
         return explicit
     if filename:
         suffix = Path(filename).suffix.lower().lstrip(".")
-        if suffix in ("csv", "jsonl", "ndjson"):
-            return "csv" if suffix == "csv" else "jsonl"
+        fmt = SUFFIXES.get(suffix, suffix)
+        if fmt in FORMATS:
+            return fmt
     media = (content_type or "").split(";")[0].strip().lower()
     if media in CONTENT_TYPES:
         return CONTENT_TYPES[media]
     raise InputError(
-        "Cannot tell the file format: send text/csv or application/x-ndjson, "
-        "a .csv/.jsonl file name, or ?format=csv|jsonl."
+        "Cannot tell the file format: send text/csv or application/x-ndjson (or an XLSX or "
+        "Parquet file), a .csv/.jsonl/.xlsx/.parquet file name, or ?format=csv|jsonl|xlsx|parquet."
     )
-
-
-def read_rows(path: Path, fmt: str) -> Iterator[dict[str, Any] | ClearanceError]:
-    """Rows of an uploaded file; an unreadable row is yielded as the error it raised."""
-    if fmt == "csv":
-        with path.open("r", encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            if reader.fieldnames is None or "name" not in [
-                f.strip().lower() for f in reader.fieldnames
-            ]:
-                raise InputError("The CSV file needs a header row with a 'name' column.")
-            for record in reader:
-                yield {str(k).strip().lower(): v for k, v in record.items() if k is not None}
-        return
-    with path.open("rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                value = orjson.loads(line)
-            except orjson.JSONDecodeError:
-                yield InputError(f"Line {number} is not valid JSON.")
-                continue
-            yield (
-                value
-                if isinstance(value, dict)
-                else InputError(f"Line {number} is not a JSON object.")
-            )
-
-
-def check_upload(data: bytes, fmt: str) -> None:
-    """Reject an upload that is not text of the declared format before queueing it."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError("The uploaded file is not UTF-8 text.") from None
-    if not text.strip():
-        raise InputError("The uploaded file is empty.")
-    if fmt == "csv":
-        header = next(csv.reader(io.StringIO(text)), [])
-        if "name" not in [h.strip().lower() for h in header]:
-            raise InputError("The CSV file needs a header row with a 'name' column.")
 
 
 @dataclass
 class JobManager:
     home: Path
-    screen_chunk: ChunkScreener
+    runner: JobRunner
     workers: int = 1
 
     def __post_init__(self) -> None:
@@ -168,13 +179,28 @@ class JobManager:
     # -- running --------------------------------------------------------------------------
 
     def submit(
-        self, data: bytes, fmt: str, key_id: str, options: Mapping[str, Any]
+        self, data: BinaryIO | bytes, fmt: str, spec: JobSpec, encoding: str | None = None
     ) -> dict[str, Any]:
-        check_upload(data, fmt)
+        """Store an upload and queue it. The file is opened and its header checked first: an
+        upload that cannot be read (encoding, format, no name column) is refused now."""
         job_id = "job_" + secrets.token_hex(8)
         folder = self._dir(job_id)
         folder.mkdir(parents=True)
-        (folder / f"input.{fmt}").write_bytes(data)
+        path = folder / f"input.{fmt}"
+        try:
+            with path.open("wb") as out:
+                if isinstance(data, bytes):
+                    out.write(data)
+                else:
+                    shutil.copyfileobj(data, out, 1 << 20)
+            if path.stat().st_size == 0:
+                raise InputError("The uploaded file is empty.")
+            source = open_rows(path, fmt, encoding)
+            source.require(spec.columns.name)
+            source.close()
+        except ClearanceError:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         status: dict[str, Any] = {
             "id": job_id,
             "state": "queued",
@@ -182,12 +208,16 @@ class JobManager:
             "finished_at": None,
             "rows_total": None,
             "rows_done": 0,
-            "matches": 0,
+            "rows_matched": 0,
+            "rows_failed": 0,
+            "rows_warned": 0,
             "error": None,
-            "key_id": key_id,
+            "key_id": spec.key_id,
+            "key_name": spec.key_name,
             "pid": os.getpid(),
             "format": fmt,
-            "options": dict(options),
+            "encoding": encoding,
+            "options": spec.to_dict(),
         }
         self._write_status(job_id, status)
         self._pool.submit(self._run, job_id)
@@ -201,9 +231,13 @@ class JobManager:
         status["state"] = "running"
         self._write_status(job_id, status)
         folder = self._dir(job_id)
+        spec = JobSpec.of(job_id, status["key_id"], status.get("key_name", ""), status["options"])
         try:
             with (folder / "result.part").open("wb") as out:
-                self._screen_file(folder / f"input.{status['format']}", status, out, job_id)
+                self._screen_file(folder / f"input.{status['format']}", status, spec, out)
+        except _Cancelled:
+            self._finish(job_id, status, "cancelled")
+            return
         except ClearanceError as exc:
             status["error"] = {"code": exc.code, "message": exc.message}
             self._finish(job_id, status, "failed")
@@ -212,47 +246,29 @@ class JobManager:
             status["error"] = {"code": "internal", "message": "The job failed unexpectedly."}
             self._finish(job_id, status, "failed")
             raise
-        if self._stop.is_set():
-            self._finish(job_id, status, "cancelled")
-            return
         os.replace(folder / "result.part", folder / "result.jsonl")
         self._finish(job_id, status, "done")
 
-    def _screen_file(self, path: Path, status: dict[str, Any], out: Any, job_id: str) -> None:
-        chunk: list[tuple[int, dict[str, Any] | ClearanceError]] = []
-        number = 0
-        for number, row in enumerate(read_rows(path, status["format"]), start=1):
-            chunk.append((number, row))
-            if len(chunk) >= CHUNK:
-                if self._stop.is_set():
-                    return
-                self._flush(chunk, status, out, job_id)
-                chunk = []
-        self._flush(chunk, status, out, job_id)
-        status["rows_total"] = number
+    def _stopping(self) -> None:
+        if self._stop.is_set():
+            raise _Cancelled
 
-    def _flush(
-        self,
-        chunk: list[tuple[int, dict[str, Any] | ClearanceError]],
-        status: dict[str, Any],
-        out: Any,
-        job_id: str,
+    def _screen_file(
+        self, path: Path, status: dict[str, Any], spec: JobSpec, out: BinaryIO
     ) -> None:
-        """Screen the readable rows of a chunk and write every row's line, in order."""
-        if not chunk:
-            return
-        options = {**status["options"], "key_id": status["key_id"], "job_id": job_id}
-        rows = [row for _, row in chunk if not isinstance(row, ClearanceError)]
-        results = iter(self.screen_chunk(rows, options) if rows else [])
-        for number, row in chunk:
-            if isinstance(row, ClearanceError):
-                line: dict[str, Any] = {"error": {"code": row.code, "message": row.message}}
-            else:
-                line = next(results)
-                status["matches"] += sum(1 for h in line.get("hits", []) if h.get("match"))
-            out.write(orjson.dumps({"row": number, **line}) + b"\n")
-        status["rows_done"] += len(chunk)
-        self._write_status(job_id, status)
+        source = open_rows(path, status["format"], status.get("encoding"))
+        try:
+            for result in self.runner(source, spec, self._stopping):
+                out.write(orjson.dumps(result.to_dict()) + b"\n")
+                status["rows_done"] += 1
+                status["rows_matched"] += bool(result.matches)
+                status["rows_failed"] += bool(result.error)
+                status["rows_warned"] += bool(result.warnings)
+                if status["rows_done"] % STATUS_EVERY == 0:
+                    self._write_status(spec.job_id, status)
+        finally:
+            source.close()
+        status["rows_total"] = status["rows_done"]
 
     def _finish(self, job_id: str, status: dict[str, Any], state: str) -> None:
         status["state"] = state

@@ -1,7 +1,9 @@
 """One ASGI middleware around the app: request id, body size limit, time limit, access log.
 
-- Request id: taken from ``X-Request-ID`` when the proxy sets one, else generated; returned in
-  the response header and written in the log.
+- Request id: generated for every request, returned in ``X-Request-ID`` and written in the
+  log and the audit trail; an ``X-Request-ID`` the client sent is kept beside it (returned in
+  ``X-Client-Request-ID``).
+- Content type: a body sent to a JSON endpoint must be JSON (415 ``unsupported_media_type``).
 - Body size: a declared ``Content-Length`` over the limit is refused before reading; a body
   without one is read up to the limit. Over it: 413 ``too_large``.
 - Time limit: when the app has not started its response after ``timeout(path)`` seconds, a
@@ -31,13 +33,28 @@ access = logging.getLogger("clearance.api.access")
 ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:")
 ContentLimit = Callable[[str], int]
 TimeLimit = Callable[[str], float | None]
+#: whether a path takes a JSON body (its requests must then say so)
+JsonPaths = Callable[[str], bool]
+
+
+def is_json(content_type: str) -> bool:
+    media = content_type.split(";")[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
 
 
 class RequestGuard:
-    def __init__(self, app: ASGIApp, *, body_limit: ContentLimit, timeout: TimeLimit) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        body_limit: ContentLimit,
+        timeout: TimeLimit,
+        json_paths: JsonPaths = lambda path: False,
+    ) -> None:
         self.app = app
         self.body_limit = body_limit
         self.timeout = timeout
+        self.json_paths = json_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -45,8 +62,9 @@ class RequestGuard:
             return
         started = time.perf_counter()
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        # the server's own id; a client's X-Request-ID is kept beside it, never instead of it
         given = "".join(c for c in headers.get("x-request-id", "")[:64] if c in ID_CHARS)
-        request_id = given or secrets.token_hex(8)
+        request_id = secrets.token_hex(8)
         state: dict[str, Any] = {"status": 500, "started": False, "closed": False}
 
         async def guarded_send(message: Message) -> None:
@@ -57,15 +75,35 @@ class RequestGuard:
                 state["status"] = message["status"]
                 message.setdefault("headers", [])
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+                if given:
+                    message["headers"].append((b"x-client-request-id", given.encode()))
             await send(message)
 
         try:
+            if not self._typed(scope, headers):
+                state["status"] = 415
+                message = "Send the body as JSON, with 'Content-Type: application/json'."
+                response = error_response(415, "unsupported_media_type", message)
+                await response(scope, receive, guarded_send)
+                return
             body = await self._limited(scope, headers, receive, guarded_send)
             if body is not None:
                 scope.setdefault("state", {})["request_id"] = request_id
+                scope["state"]["client_request_id"] = given
                 await self._run(scope, body, (guarded_send, send), state)
         finally:
-            self._log(scope, state["status"], started, request_id)
+            self._log(scope, state["status"], started, request_id, given)
+
+    def _typed(self, scope: Scope, headers: dict[str, str]) -> bool:
+        """False when a JSON endpoint is sent a body of another declared type."""
+        if scope.get("method") not in ("POST", "PUT", "PATCH") or not self.json_paths(
+            scope["path"]
+        ):
+            return True
+        declared = headers.get("content-type")
+        if declared is None:
+            return True  # no body, or an undeclared one: validation answers
+        return is_json(declared)
 
     async def _limited(
         self, scope: Scope, headers: dict[str, str], receive: Receive, send: Send
@@ -136,7 +174,9 @@ class RequestGuard:
             log.exception("unhandled error", extra={"request_id": scope["state"].get("request_id")})
             await error_response(500, "internal", "Internal server error.")(scope, receive, send)
 
-    def _log(self, scope: Scope, status: int, started: float, request_id: str) -> None:
+    def _log(
+        self, scope: Scope, status: int, started: float, request_id: str, client_id: str
+    ) -> None:
         key = scope.get("state", {}).get("api_key")
         access.info(
             "request",
@@ -148,15 +188,16 @@ class RequestGuard:
                 "key": getattr(key, "name", None),
                 "key_id": getattr(key, "id", None),
                 "request_id": request_id,
+                "client_request_id": client_id or None,
             },
         )
 
 
 async def send_timeout(scope: Scope, receive: Receive, send: Send, seconds: float) -> None:
-    request_id = str(scope.get("state", {}).get("request_id", ""))
+    state = scope.get("state", {})
+    headers = {"x-request-id": str(state.get("request_id", ""))}
+    if state.get("client_request_id"):
+        headers["x-client-request-id"] = str(state["client_request_id"])
     await error_response(
-        504,
-        "timeout",
-        f"The request took longer than {seconds:g} s and was abandoned.",
-        {"x-request-id": request_id},
+        504, "timeout", f"The request took longer than {seconds:g} s and was abandoned.", headers
     )(scope, receive, send)

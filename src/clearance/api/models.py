@@ -9,9 +9,45 @@ sent) and ``listings`` (which list, programmes and legal effect each result come
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+#: how deep a request's values may nest (an FtM property value may be a nested entity)
+MAX_DEPTH = 6
+#: properties of one example entity, and values of one property
+MAX_PROPERTIES = 64
+MAX_PROPERTY_VALUES = 64
+
+Score = Annotated[float, Field(strict=True, ge=0.0, le=1.0)]
+
+
+def check_value(value: Any, depth: int = 0) -> None:
+    """Refuse text that is not Unicode (a lone surrogate from a ``\\ud800`` escape) and values
+    nested deeper than :data:`MAX_DEPTH`."""
+    if depth > MAX_DEPTH:
+        raise ValueError(f"values nest deeper than {MAX_DEPTH} levels")
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("text with a lone surrogate (U+D800-U+DFFF) is not Unicode") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_value(key, depth + 1)
+            check_value(item, depth + 1)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            check_value(item, depth + 1)
+
+
+class Checked(BaseModel):
+    """A request body whose every text is Unicode and whose values nest within bounds."""
+
+    @model_validator(mode="after")
+    def _checked(self) -> Checked:
+        check_value(self.model_dump(by_alias=True))
+        return self
 
 
 class ErrorBody(BaseModel):
@@ -65,16 +101,27 @@ class ScoredEntityResponse(EntityResponse):
 class EntityExample(BaseModel):
     """A query entity: an FtM schema and properties, each a string or list of strings."""
 
-    id: str | None = Field(None, examples=["my-entity-id"])
-    schema_: str = Field(..., alias="schema", examples=["Person"])
+    id: str | None = Field(None, max_length=1000, examples=["my-entity-id"])
+    schema_: str = Field(..., alias="schema", max_length=100, examples=["Person"])
     properties: dict[str, str | list[Any]] = Field(
-        ..., examples=[{"name": ["John Doe"], "birthDate": ["1975-04-21"]}]
+        ...,
+        max_length=MAX_PROPERTIES,
+        examples=[{"name": ["John Doe"], "birthDate": ["1975-04-21"]}],
     )
 
     model_config = ConfigDict(populate_by_name=True)
 
+    @model_validator(mode="after")
+    def _bounded(self) -> EntityExample:
+        for prop, values in self.properties.items():
+            if isinstance(values, list) and len(values) > MAX_PROPERTY_VALUES:
+                raise ValueError(
+                    f"property {prop!r} has {len(values)} values (at most {MAX_PROPERTY_VALUES})"
+                )
+        return self
 
-class EntityMatchQuery(BaseModel):
+
+class EntityMatchQuery(Checked):
     """The ``/match`` body. ``weights`` and ``config`` are accepted for yente compatibility;
     scoring is set by the profile chosen with ``algorithm``."""
 
@@ -103,6 +150,10 @@ class EntityMatches(BaseModel):
     results: list[ScoredEntityResponse]
     total: TotalSpec
     query: EntityExample
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Values of the query that could not be read and were left out.",
+    )
 
 
 class FeatureDoc(BaseModel):
@@ -155,7 +206,7 @@ class ScreenRow(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(..., min_length=1, max_length=1000, examples=["Acme Trading LLC"])
+    name: str = Field(..., examples=["Acme Trading LLC"])
     schema_: str = Field("LegalEntity", alias="schema", examples=["Company"])
     country: list[str] | str = Field(default_factory=list, examples=[["ru"]])
     birth_date: str = Field("", examples=["1970-03"])
@@ -165,18 +216,23 @@ class ScreenRow(BaseModel):
     aliases: list[str] = Field(default_factory=list)
 
 
-class ScreenRequest(BaseModel):
+class ScreenRequest(Checked):
     rows: list[ScreenRow]
     profile: str | None = Field(None, description="Matching profile (strict, balanced...)")
-    threshold: float | None = Field(None, ge=0.0, le=1.0)
-    limit: int = Field(5, ge=1, le=100)
+    threshold: Score | None = None
+    limit: int = Field(5, ge=1, le=100, strict=True)
     sources: list[str] | None = None
 
 
 class ScreenResult(BaseModel):
+    """One row's outcome, as ``clearance screen`` writes it in JSON lines."""
+
+    row: int
     reference: str
     name: str
-    hits: list[dict[str, Any]]
+    matches: list[dict[str, Any]]
+    warnings: list[str] = Field(default_factory=list)
+    error: str | None = None
 
 
 class ScreenResponse(BaseModel):
@@ -195,9 +251,31 @@ class JobStatus(BaseModel):
     finished_at: str | None = None
     rows_total: int | None = None
     rows_done: int = 0
-    matches: int = 0
+    rows_matched: int = Field(0, description="Rows with at least one match.")
+    rows_failed: int = Field(0, description="Rows not screened (no usable name).")
+    rows_warned: int = Field(0, description="Rows with values that could not be read.")
     error: ErrorBody | None = None
     result_url: str | None = None
+
+
+class DatasetInfo(BaseModel):
+    name: str
+    title: str
+    version: str | None = None
+    updated_at: str | None = None
+    entity_count: int | None = None
+    load: bool = True
+    index_version: str | None = None
+    children: list[str] = Field(default_factory=list)
+
+
+class CatalogResponse(BaseModel):
+    """yente's data catalog: the lists as datasets, ``default`` holding them all."""
+
+    datasets: list[DatasetInfo]
+    current: list[str]
+    outdated: list[str]
+    index_stale: bool = False
 
 
 class SourceVersion(BaseModel):
@@ -221,7 +299,7 @@ class StatusResponse(BaseModel):
     checks: dict[str, str] = Field(default_factory=dict)
 
 
-class KeyCreate(BaseModel):
+class KeyCreate(Checked):
     name: str = Field(..., min_length=1, max_length=200)
     role: Literal["screener", "analyst", "admin"] = "screener"
 

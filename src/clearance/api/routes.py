@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from clearance.api.errors import JsonResponse
 from clearance.api.models import (
     AlgorithmsResponse,
+    CatalogResponse,
     EntityMatchQuery,
     EntityMatchResponse,
     EntityResponse,
@@ -21,7 +22,7 @@ from clearance.api.models import (
     SearchResponse,
     SourcesResponse,
 )
-from clearance.api.security import require
+from clearance.api.security import charge, require
 from clearance.api.services import ApiServices, Caller, MatchParams, ScreenParams, SearchParams
 from clearance.store.keys import ApiKey
 
@@ -32,6 +33,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorResponse, "description": "The key's role is too low"},
     404: {"model": ErrorResponse, "description": "Unknown dataset or entity"},
     413: {"model": ErrorResponse, "description": "Body or batch too large"},
+    415: {"model": ErrorResponse, "description": "Body is not JSON"},
     422: {"model": ErrorResponse, "description": "Malformed request"},
     429: {"model": ErrorResponse, "description": "Rate limit exceeded"},
     504: {"model": ErrorResponse, "description": "Time limit exceeded"},
@@ -49,7 +51,12 @@ def services(request: Request) -> ApiServices:
 
 
 def caller(request: Request, key: ApiKey) -> Caller:
-    return Caller(key=key, request_id=request.state.request_id, endpoint=request.url.path)
+    return Caller(
+        key=key,
+        request_id=request.state.request_id,
+        endpoint=request.url.path,
+        client_request_id=getattr(request.state, "client_request_id", ""),
+    )
 
 
 def deadline(request: Request) -> float:
@@ -80,10 +87,15 @@ def match(
 ) -> Any:
     """Match a batch of example entities (FollowTheMoney shape) against the lists, like
     OpenSanctions yente's `/match`. Each query is a schema and properties such as `name`,
-    `birthDate`, `nationality`, `idNumber`; results are scored listed entities."""
+    `birthDate`, `nationality`, `idNumber`; results are scored listed entities, best first,
+    and `total` counts every candidate at or above the threshold. Filters (datasets, schemata,
+    excluded ids, `changed_since`) are applied before ranking. Values that cannot be read are
+    left out and named in `warnings`. Each query counts against the key's rate limit."""
+    charge(request, key, len(body.queries))
     params = MatchParams(
         limit=limit,
-        threshold=threshold if threshold is not None else cutoff,
+        threshold=threshold,
+        cutoff=cutoff,
         algorithm=algorithm,
         changed_since=changed_since,
         exclude_entity_ids=tuple(exclude_entity_ids),
@@ -100,7 +112,9 @@ SchemaFilter = Annotated[str, Query(title="Thing, LegalEntity, Person, Company..
 Countries = Annotated[list[str], Query(title="ISO country codes")]
 Datasets = Annotated[list[str], Query(title="Source ids")]
 Limit = Annotated[int, Query(ge=1, le=100)]
+Offset = Annotated[int, Query(ge=0, le=400)]
 Threshold = Annotated[float | None, Query(ge=0.0, le=1.0)]
+ChangedSince = Annotated[str | None, Query(pattern=TS_PATTERN)]
 
 
 @router.get("/search", tags=["Matching"], response_model=SearchResponse)
@@ -112,16 +126,22 @@ def search(
     countries: Countries = [],  # noqa: B006 - FastAPI copies defaults
     datasets: Datasets = [],  # noqa: B006
     limit: Limit = 10,
+    offset: Offset = 0,
     threshold: Threshold = None,
+    changed_since: ChangedSince = None,
 ) -> Any:
-    """Search the lists for a name, with optional schema, country and list filters."""
+    """Search the lists for a name: every listed entity whose names score above zero (or
+    `threshold`) against it, best first, `limit` at a time from `offset`; `total` counts them
+    all. Schema, country, list and `changed_since` filters apply before ranking."""
     params = SearchParams(
         q=q,
         schema=schema,
         countries=tuple(countries),
         datasets=tuple(datasets),
         limit=limit,
+        offset=offset,
         threshold=threshold,
+        changed_since=changed_since,
     )
     return JsonResponse(services(request).search(params, caller(request, key)))
 
@@ -136,7 +156,9 @@ def search_dataset(
     countries: Countries = [],  # noqa: B006
     datasets: Datasets = [],  # noqa: B006
     limit: Limit = 10,
+    offset: Offset = 0,
     threshold: Threshold = None,
+    changed_since: ChangedSince = None,
 ) -> Any:
     """yente's form of `/search`: the dataset in the path (`default` for all lists)."""
     scope = tuple(datasets) if dataset == "default" else (dataset,)
@@ -146,7 +168,9 @@ def search_dataset(
         countries=tuple(countries),
         datasets=scope,
         limit=limit,
+        offset=offset,
         threshold=threshold,
+        changed_since=changed_since,
     )
     return JsonResponse(services(request).search(params, caller(request, key)))
 
@@ -173,7 +197,10 @@ def entity_history(request: Request, key: AnalystKey, entity_id: str) -> Any:
 @router.post("/screen", tags=["Screening"], response_model=ScreenResponse)
 def screen(request: Request, key: ScreenerKey, body: ScreenRequest) -> Any:
     """Screen a batch of rows synchronously (at most `api_max_batch` rows, default 1,000;
-    larger batches get 413 `too_large`: submit them as a job)."""
+    larger batches get 413 `too_large`: submit them as a job). Each row gets what
+    `clearance screen` writes for it: its matches and warnings, or an error when it has no
+    usable name. Each row counts against the key's rate limit."""
+    charge(request, key, len(body.rows))
     params = ScreenParams(
         rows=[row.model_dump(by_alias=True) for row in body.rows],
         profile=body.profile,
@@ -183,6 +210,13 @@ def screen(request: Request, key: ScreenerKey, body: ScreenRequest) -> Any:
         deadline=deadline(request),
     )
     return JsonResponse(services(request).screen(params, caller(request, key)))
+
+
+@router.get("/catalog", tags=["Data access"], response_model=CatalogResponse)
+def catalog(request: Request, key: ScreenerKey) -> Any:
+    """yente's data catalog: each list as a dataset (and `default`, all of them), with its
+    version and whether the screening index serves it yet."""
+    return JsonResponse(services(request).catalog())
 
 
 @router.get("/sources", tags=["Data access"], response_model=SourcesResponse)

@@ -6,13 +6,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse
+from starlette.concurrency import run_in_threadpool
 
 from clearance.api.errors import JsonResponse
-from clearance.api.jobs import JobManager, format_for
+from clearance.api.jobs import JobManager, JobSpec, format_for
 from clearance.api.models import JobStatus, KeyCreate, KeyCreated, KeyInfo, StatusResponse
 from clearance.api.routes import ERRORS, services
 from clearance.api.security import require
 from clearance.errors import InputError
+from clearance.queries import Columns
 from clearance.store.keys import ApiKey, KeyStore
 
 router = APIRouter(default_response_class=JsonResponse, responses=ERRORS)
@@ -25,11 +27,14 @@ UPLOAD_BODY = {
     "requestBody": {
         "required": True,
         "description": "Rows with a `name` column/field (and optionally `schema`, `country`, "
-        "`birth_date`, `identifiers`, `reference`): a CSV or JSON-lines file, sent as the raw "
-        "body or as the `file` field of a multipart form.",
+        "`birth_date`, `id_number`, `aliases`, `gender`, `reference`): a CSV, JSON lines, XLSX "
+        "or Parquet file, sent as the raw body or as the `file` field of a multipart form.",
         "content": {
             "text/csv": {"schema": {"type": "string"}},
             "application/x-ndjson": {"schema": {"type": "string"}},
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                "schema": {"type": "string", "format": "binary"}
+            },
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
@@ -69,28 +74,43 @@ def _owner(key: ApiKey) -> str | None:
 async def submit_job(
     request: Request,
     key: ScreenerKey,
-    format: Annotated[str | None, Query(pattern="^(csv|jsonl)$")] = None,
+    format: Annotated[str | None, Query(pattern="^(csv|jsonl|xlsx|parquet)$")] = None,
+    encoding: Annotated[str | None, Query(max_length=40)] = None,
     profile: Annotated[str | None, Query()] = None,
     threshold: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 5,
+    source: Annotated[list[str], Query(description="Only these lists")] = [],  # noqa: B006
+    name_column: Annotated[str | None, Query(max_length=200)] = None,
+    reference_column: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Any:
-    """Upload a file of rows to screen in the background; poll `GET /jobs/{id}`."""
+    """Upload a file of rows (CSV, JSON lines, XLSX or Parquet) to screen in the background;
+    poll `GET /jobs/{id}`. The file is read as `clearance screen` reads it: a text file must be
+    UTF-8 (or carry a byte-order mark, or name its `encoding`), and it must have a name
+    column. Each result line is what `clearance screen` writes for its row."""
+    service = services(request)
+    service.profile_for(profile)  # reject an unknown profile now, not in the job
+    if source:
+        service.state.scope("default", source)  # and unknown lists
+    columns = Columns(
+        name=(name_column,) if name_column else Columns().name,
+        reference=(reference_column,) if reference_column else Columns().reference,
+    )
+    spec = JobSpec("", key.id, key.name, profile, threshold, limit, tuple(source), columns)
     content_type = request.headers.get("content-type", "")
-    filename: str | None = None
-    if content_type.startswith("multipart/form-data"):
-        form = await request.form()
+    if not content_type.startswith("multipart/form-data"):
+        fmt = format_for(None, content_type, format)
+        data = await request.body()
+        status = await run_in_threadpool(jobs(request).submit, data, fmt, spec, encoding)
+        return JsonResponse(_public(status, request), status_code=202)
+    form = await request.form()
+    try:
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
             raise InputError("Send the rows as the 'file' field of the form.")
-        data = await upload.read()
-        filename, content_type = upload.filename, upload.content_type or ""
+        fmt = format_for(upload.filename, upload.content_type, format)
+        status = await run_in_threadpool(jobs(request).submit, upload.file, fmt, spec, encoding)
+    finally:
         await form.close()
-    else:
-        data = await request.body()
-    fmt = format_for(filename, content_type, format)
-    services(request).profile_for(profile)  # reject an unknown profile now, not in the job
-    options = {"profile": profile, "threshold": threshold, "limit": limit, "key_name": key.name}
-    status = jobs(request).submit(data, fmt, key.id, options)
     return JsonResponse(_public(status, request), status_code=202)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader
 
-from clearance.errors import AuthError, LimitError
+from clearance.errors import AuthError, LimitError, TooLargeError
 from clearance.store.keys import ApiKey, KeyStore
 
 #: documents the header in the OpenAPI schema; parsing is done below
@@ -58,24 +58,33 @@ class RateLimiter:
     _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def take(self, key_id: str) -> None:
+    def take(self, key_id: str, cost: int = 1, batch: int = 1) -> None:
+        """Charge ``cost`` queries to a key, or refuse: 429 with the wait, or 413 for a
+        ``batch`` larger than the burst (it could never pass)."""
         if self.per_minute <= 0:
             return
         rate = self.per_minute / 60.0
         capacity = float(max(1, self.burst))
+        if batch > capacity:
+            raise TooLargeError(
+                f"A batch of {batch} queries is more than the {int(capacity)} a key may send at "
+                "once: send smaller batches."
+            )
+        if cost <= 0:
+            return
         now = self.clock()
         with self._lock:
             tokens, at = self._buckets.get(key_id, (capacity, now))
             tokens = min(capacity, tokens + (now - at) * rate)
-            if tokens < 1.0:
+            if tokens < cost:
                 self._buckets[key_id] = (tokens, now)
-                wait = (1.0 - tokens) / rate
+                wait = (cost - tokens) / rate
                 raise RateLimitedError(
-                    f"Rate limit of {self.per_minute} requests per minute exceeded; "
+                    f"Rate limit of {self.per_minute} queries per minute exceeded; "
                     f"retry in {math.ceil(wait)} s.",
                     retry_after=wait,
                 )
-            self._buckets[key_id] = (tokens - 1.0, now)
+            self._buckets[key_id] = (tokens - cost, now)
 
 
 def require(role: str) -> Callable[..., ApiKey]:
@@ -91,3 +100,9 @@ def require(role: str) -> Callable[..., ApiKey]:
 
     dependency.__name__ = f"require_{role}"
     return dependency
+
+
+def charge(request: Request, key: ApiKey, queries: int) -> None:
+    """Charge the queries of a batch beyond the one its request already paid."""
+    limiter: RateLimiter = request.app.state.limiter
+    limiter.take(key.id, queries - 1, batch=queries)

@@ -1,64 +1,36 @@
-"""What the HTTP handlers call: one method per operation, over the store and the screener.
+"""What the HTTP handlers call: one method per operation, over the screening state and store.
 
-Handlers decode a request, call one method here and encode its result. This layer knows the
-wire format only through :mod:`clearance.api.convert`; it records every screening in the
-audit trail.
+Handlers decode a request, call one method here and encode its result. Requests become queries
+in :mod:`clearance.queries` and rows are screened by the one batch engine
+(:mod:`clearance.screen_batch`), as on the command line; filters are applied by the screener
+before ranking. Every screening is written to the audit trail.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
 from clearance.api import convert
-from clearance.errors import DeadlineError, InputError, NotFoundError, TooLargeError
+from clearance.api.state import ScreenerState
+from clearance.errors import ClearanceError, DeadlineError, InputError, TooLargeError
+from clearance.index.facets import Filters, schema_family
 from clearance.match.profiles import profiles
-from clearance.model import Entity, Query
+from clearance.model import SCHEMATA
+from clearance.queries import Built, from_example, from_values
+from clearance.screen import Screener, today
+from clearance.screen_batch import BatchOptions, RowResult, run_batch
 from clearance.settings import Settings
 from clearance.sources import get_source
 from clearance.store.audit import AuditEntry, AuditLog
 from clearance.store.keys import ApiKey
 
-#: yente algorithm names: all map to the configured default profile
-YENTE_ALGORITHMS = frozenset(
-    {"best", "logic-v2", "logic-v1", "name-based", "name-qualified", "regression-v1"}
-)
-#: schema filter of /search: a schema and the schemata it includes
-SCHEMA_FAMILY = {
-    "Thing": None,
-    "LegalEntity": {"LegalEntity", "Person", "Company", "Organization"},
-    "Organization": {"Organization", "Company"},
-}
-COUNTRY_PROPS = ("country", "nationality", "citizenship", "jurisdiction", "mainCountry")
-
-
-log = logging.getLogger("clearance.api")
-#: seconds between checks of the store's state (for screeners built over older versions)
-STATE_CHECK_SECONDS = 5.0
-
-
-class ScreenerLike(Protocol):
-    def search(
-        self,
-        query: Query,
-        limit: int = 10,
-        threshold: float | None = None,
-        sources: Sequence[str] | None = None,
-    ) -> list[Any]: ...
-
-
-class StoreLike(Protocol):
-    def active_versions(self) -> Mapping[str, Any]: ...
-
-    def state_key(self) -> str: ...
-
-    def get_entity(self, entity_id: str) -> Entity: ...
-
-    def entity_history(self, entity_id: str) -> list[Any]: ...
+#: candidates scored for one /search page at most (offset + limit)
+MAX_SEARCH_WINDOW = 500
+#: rows screened between deadline checks in a synchronous /screen
+SCREEN_CHUNK = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +40,16 @@ class Caller:
     key: ApiKey
     request_id: str
     endpoint: str
+    #: the request id the client sent (kept beside the server's own)
+    client_request_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class MatchParams:
     limit: int = 5
     threshold: float | None = None
+    #: lower bound of the scores returned (yente's deprecated ``cutoff``; at most the threshold)
+    cutoff: float | None = None
     algorithm: str = "best"
     changed_since: str | None = None
     exclude_entity_ids: tuple[str, ...] = ()
@@ -89,7 +65,9 @@ class SearchParams:
     countries: tuple[str, ...] = ()
     datasets: tuple[str, ...] = ()
     limit: int = 10
+    offset: int = 0
     threshold: float | None = None
+    changed_since: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,147 +84,37 @@ class ScreenParams:
 @dataclass
 class ApiServices:
     settings: Settings
-    store: StoreLike
-    screener: ScreenerLike
+    state: ScreenerState
     audit: AuditLog
-    screener_factory: Callable[[str], ScreenerLike] | None = None
-    _screeners: dict[str, ScreenerLike] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    _versions: tuple[float, dict[str, Any]] = (0.0, {})
-    _checked: float = 0.0
-    _screened: dict[str, str] | None = None
-    _reloading: threading.Lock = field(default_factory=threading.Lock)
-
-    def __post_init__(self) -> None:
-        self._screened = self._snapshot()
 
     # -- shared helpers ----------------------------------------------------------------
 
     def profile_for(self, algorithm: str | None) -> str:
-        name = (algorithm or "best").strip().lower()
-        if name in YENTE_ALGORITHMS:
-            return self.settings.profile
-        if name in profiles():
-            return name
-        raise InputError(
-            f"Invalid algorithm: {algorithm!r}; use a profile ({', '.join(profiles())}) or "
-            "one of yente's names (best, logic-v2...), which map to the default profile."
-        )
-
-    def screener_for(self, profile: str) -> ScreenerLike:
-        self._check_state()
-        if profile == self.settings.profile or self.screener_factory is None:
-            return self.screener
-        with self._lock:
-            if profile not in self._screeners:
-                self._screeners[profile] = self.screener_factory(profile)
-            return self._screeners[profile]
-
-    def _check_state(self) -> None:
-        """Every few seconds: if the store's active versions changed (``clearance update``,
-        ``POST /sources/{id}/update``), build screeners over the new state in the background
-        and swap them in; requests meanwhile use the previous ones."""
-        now = time.monotonic()
-        if self.screener_factory is None or now - self._checked < STATE_CHECK_SECONDS:
-            return
-        self._checked = now
-        current = getattr(self.screener, "state_key", None)
-        with self._lock:
-            wanted = self.store.state_key()
-        if current is None or current == wanted or self._reloading.locked():
-            return
-        threading.Thread(target=self._reload, name="screener-reload", daemon=True).start()
-
-    def _reload(self) -> None:
-        factory = self.screener_factory
-        if factory is None or not self._reloading.acquire(blocking=False):
-            return
-        try:
-            with self._lock:
-                before = self.store.state_key()
-            versions = self._snapshot()
-            fresh = factory(self.settings.profile)
-            if getattr(fresh, "state_key", before) != before:  # changed again meanwhile
-                versions = self._snapshot()
-            with self._lock:
-                self.screener = fresh
-                self._screened = versions
-                self._screeners = {}
-                self._versions = (0.0, {})
-            log.info("screener reloaded", extra={"state": getattr(fresh, "state_key", "")})
-        except Exception:
-            log.exception("screener reload failed; the previous lists stay in use")
-        finally:
-            self._reloading.release()
+        return self.state.profile_for(algorithm)
 
     def refresh(self) -> None:
-        """Pick up a store change now (after an update made by this process)."""
-        self._versions = (0.0, {})
-        self._reload()
-
-    def active_versions(self) -> dict[str, Any]:
-        """Active list versions by source (cached for a second: it is read per request)."""
-        at, cached = self._versions
-        now = time.monotonic()
-        if now - at > 1.0:
-            with self._lock:
-                cached = dict(self.store.active_versions())
-            self._versions = (now, cached)
-        return cached
-
-    def _snapshot(self) -> dict[str, str]:
-        with self._lock:
-            active = self.store.active_versions()
-        return {source: str(getattr(v, "id", v)) for source, v in active.items()}
-
-    def version_ids(self) -> dict[str, str]:
-        """Version ids of the lists being screened: those the screener was built from (the
-        store may already hold newer ones while the next screener is being built)."""
-        if self._screened is None:
-            self._screened = self._snapshot()
-        return self._screened
-
-    def last_seen(self, source: str) -> str | None:
-        version = self.active_versions().get(source)
-        value = getattr(version, "published", None) or getattr(version, "imported_at", None)
-        return str(value) if value else None
-
-    def scope(
-        self, dataset: str, include: Iterable[str] = (), exclude: Iterable[str] = ()
-    ) -> list[str] | None:
-        """Source ids to search for a dataset name (``default`` = all active sources)."""
-        active = sorted(self.active_versions())
-        if dataset == "default":
-            chosen = active
-        elif dataset in active:
-            chosen = [dataset]
-        else:
-            raise NotFoundError(
-                f"No such dataset: {dataset!r}. Use 'default' or one of GET /sources."
-            )
-        include = [s for s in include if s]
-        if include:
-            chosen = [s for s in chosen if s in include]
-        chosen = [s for s in chosen if s not in set(exclude)]
-        return None if chosen == active else chosen
+        self.state.refresh()
 
     def _audit(
         self,
         caller: Caller,
         queries: Sequence[Mapping[str, Any]],
-        results: Sequence[Sequence[dict[str, Any]]],
+        results: Sequence[Sequence[Mapping[str, Any]]],
         profile: str,
         algorithm: str,
     ) -> None:
-        versions = self.version_ids()
+        versions = self.state.version_ids()
         label = f"{profile}/{algorithm}" if algorithm else profile
+        request_id = caller.request_id
+        if caller.client_request_id:
+            request_id = f"{caller.request_id} (client {caller.client_request_id})"
         self.audit.record(
             [
                 AuditEntry(
                     key_id=caller.key.id,
                     key_name=caller.key.name,
                     endpoint=caller.endpoint,
-                    request_id=caller.request_id,
+                    request_id=request_id,
                     query=query,
                     versions=versions,
                     algorithm=label,
@@ -257,103 +125,102 @@ class ApiServices:
         )
 
     @staticmethod
-    def _algorithm(hits: Sequence[Any], screener: ScreenerLike) -> str:
-        for hit in hits:
-            if hit.result.algorithm:
-                return str(hit.result.algorithm)
-        return str(getattr(screener, "algorithm", "") or "")
+    def _algorithm(screener: Screener) -> str:
+        return str(getattr(screener.scorer, "algorithm", "") or "")
 
-    # -- operations --------------------------------------------------------------------
+    # -- matching ----------------------------------------------------------------------
 
     def match(
         self, dataset: str, queries: Mapping[str, Any], params: MatchParams, caller: Caller
     ) -> dict[str, Any]:
-        """yente's /match: a batch of example entities, scored candidates for each."""
-        sources = self.scope(dataset, params.include_dataset, params.exclude_dataset)
+        """yente's /match: a batch of example entities, scored candidates for each. The
+        results are the best ``limit`` scoring at or above the cutoff (the threshold unless
+        a lower ``cutoff`` is given); ``total`` counts every candidate at or above the
+        threshold, as yente does."""
         if not queries:
             raise InputError("No queries provided.")
         if len(queries) > self.settings.api_max_batch:
             raise TooLargeError(
                 f"Too many queries in one batch (limit: {self.settings.api_max_batch})."
             )
+        sources = self.state.scope(dataset, params.include_dataset, params.exclude_dataset)
         profile = self.profile_for(params.algorithm)
-        screener = self.screener_for(profile)
-        parsed = {
-            key: convert.example_to_query(ex.schema_, ex.properties, reference=key)
-            for key, ex in queries.items()
-        }
+        screener = self.state.screener_for(profile)
+        threshold = screener.scorer.threshold if params.threshold is None else params.threshold
+        cutoff = threshold if params.cutoff is None else min(params.cutoff, threshold)
+        filters = Filters(
+            sources=sources,
+            schemata=_without(params.exclude_schema),
+            exclude_ids=frozenset(params.exclude_entity_ids),
+            changed_since=params.changed_since or "",
+            as_of=today(),
+        )
+        built: dict[str, Built] = {}
+        for key, example in queries.items():
+            try:
+                built[key] = from_example(example.schema_, example.properties, reference=key)
+            except InputError as exc:
+                raise InputError(f"Cannot parse example entity {key!r}: {exc}") from None
         responses: dict[str, Any] = {}
-        audit_queries, audit_results, algorithm = [], [], ""
-        for key, query in parsed.items():
-            hits = self._match_one(screener, query, params, sources)
-            algorithm = algorithm or self._algorithm(hits, screener)
-            results = [
-                convert.scored_response(h, params.threshold, self.last_seen(h.entity.source))
-                for h in hits
-            ]
+        audit_queries, audit_results = [], []
+        for key, made in built.items():
+            hits = screener.search(made.query, limit=None, threshold=cutoff, filters=filters)
+            shown = hits[: params.limit]
             example = queries[key]
             responses[key] = {
                 "status": 200,
-                "results": results,
-                "total": {"value": sum(1 for r in results if r["match"]), "relation": "eq"},
+                "results": [
+                    convert.scored_response(h, threshold, self.state.last_seen(h.entity.source))
+                    for h in shown
+                ],
+                "total": {"value": sum(h.score >= threshold for h in hits), "relation": "eq"},
                 "query": convert.echo_example(example.id, example.schema_, example.properties),
+                "warnings": list(made.warnings),
             }
             audit_queries.append({"key": key, **responses[key]["query"]})
-            audit_results.append([convert.hit_summary(h, params.threshold) for h in hits])
+            audit_results.append([convert.hit_summary(h, threshold) for h in shown])
+        algorithm = self._algorithm(screener)
         self._audit(caller, audit_queries, audit_results, profile, algorithm)
         matcher = convert.matcher_doc(profile, algorithm)
         return {"responses": responses, "matcher": matcher, "limit": params.limit}
 
-    def _match_one(
-        self, screener: ScreenerLike, query: Query, params: MatchParams, sources: list[str] | None
-    ) -> list[Any]:
-        excluded = set(params.exclude_entity_ids)
-        fetch = params.limit + len(excluded)
-        if params.exclude_schema or params.changed_since:  # filters after scoring: fetch more
-            fetch = max(fetch, params.limit * 4)
-        hits = screener.search(query, limit=fetch, threshold=params.threshold, sources=sources)
-        hits = [
-            h
-            for h in hits
-            if h.entity.id not in excluded and h.entity.schema not in params.exclude_schema
-        ]
-        if params.changed_since:
-            hits = [h for h in hits if self._changed_since(h.entity.id, params.changed_since)]
-        return hits[: params.limit]
-
-    def _changed_since(self, entity_id: str, since: str) -> bool:
-        with self._lock:
-            events = self.store.entity_history(entity_id)
-        for event in events:
-            data = convert.plain(event)
-            when = str(data.get("published") or data.get("imported_at") or data.get("at") or "")
-            if when and when >= since and data.get("change", data.get("kind")) != "unchanged":
-                return True
-        return False
-
     def search(self, params: SearchParams, caller: Caller) -> dict[str, Any]:
+        """Listed entities for a name, best first, a page at a time: every candidate scoring
+        above zero (or ``threshold``) among those the filters admit."""
         if not params.q.strip():
             raise InputError("Give a name to search for with ?q=.")
-        query = Query(
-            name=params.q,
-            schema="LegalEntity"
-            if params.schema in SCHEMA_FAMILY
-            else convert.query_schema(params.schema),
+        window = params.offset + params.limit
+        if window > MAX_SEARCH_WINDOW:
+            raise InputError(f"offset + limit may be at most {MAX_SEARCH_WINDOW}.")
+        for schema in [params.schema]:
+            if schema not in ("Thing", *SCHEMATA):
+                raise InputError(f"Unknown schema {schema!r}: use Thing or one of {SCHEMATA}.")
+        sources = self.state.scope("default", params.datasets) if params.datasets else None
+        built = from_values(params.q, "" if params.schema == "Thing" else params.schema,
+                            params.countries)  # fmt: skip
+        countries = built.query.country
+        if len(countries) < len([c for c in params.countries if c.strip()]):
+            raise InputError(f"Unknown country in {', '.join(params.countries)}.")
+        query = replace(built.query, country=())  # a filter here, not a qualifier
+        filters = Filters(
+            sources=sources,
+            schemata=schema_family(params.schema),
+            countries=frozenset(countries),
+            changed_since=params.changed_since or "",
+            as_of=today(),
         )
-        sources = list(params.datasets) if params.datasets else None
-        if sources:
-            active = self.active_versions()
-            unknown = [s for s in sources if s not in active]
-            if unknown:
-                raise NotFoundError(f"No such dataset: {', '.join(unknown)}.")
-        screener = self.screener
+        screener = self.state.screener_for()
         hits = screener.search(
-            query, limit=params.limit * 3, threshold=params.threshold, sources=sources
+            query,
+            limit=None,
+            threshold=params.threshold if params.threshold is not None else 0.0,
+            filters=filters,
+            candidates=max(window * 2, 30),
         )
-        hits = [h for h in hits if self._fits(h.entity, params)][: params.limit]
+        page = hits[params.offset : window]
         results = [
-            convert.scored_response(h, params.threshold, self.last_seen(h.entity.source))
-            for h in hits
+            convert.scored_response(h, params.threshold, self.state.last_seen(h.entity.source))
+            for h in page
         ]
         self._audit(
             caller,
@@ -363,97 +230,121 @@ class ApiServices:
                     "schema": params.schema,
                     "countries": list(params.countries),
                     "datasets": list(params.datasets),
+                    "offset": params.offset,
                 }
             ],
-            [[convert.hit_summary(h, params.threshold) for h in hits]],
+            [[convert.hit_summary(h, params.threshold) for h in page]],
             self.settings.profile,
-            self._algorithm(hits, screener),
+            self._algorithm(screener),
         )
+        relation = "gte" if len(hits) >= max(window * 2, 30) else "eq"
         return {
             "limit": params.limit,
-            "offset": 0,
-            "total": {"value": len(results), "relation": "eq"},
+            "offset": params.offset,
+            "total": {"value": len(hits), "relation": relation},
             "results": results,
             "facets": {},
         }
 
-    @staticmethod
-    def _fits(entity: Entity, params: SearchParams) -> bool:
-        family = SCHEMA_FAMILY.get(params.schema, {params.schema})
-        if family is not None and entity.schema not in family:
-            return False
-        if params.countries:
-            have = {c.lower() for p in COUNTRY_PROPS for c in entity.get(p)}
-            if not have & {c.lower() for c in params.countries}:
-                return False
-        return True
-
-    def entity(self, entity_id: str) -> dict[str, Any]:
-        """An entity with first_seen / last_change taken from its history."""
-        return self.history(entity_id)["entity"]  # type: ignore[no-any-return]
-
-    def history(self, entity_id: str) -> dict[str, Any]:
-        with self._lock:
-            entity = self.store.get_entity(entity_id)
-            events = [convert.plain(e) for e in self.store.entity_history(entity_id)]
-        data = convert.entity_response(entity, self.last_seen(entity.source))
-        dates = [str(e.get("published") or e.get("imported_at") or "") for e in events]
-        dates = [d for d in dates if d]
-        if dates:
-            data["first_seen"], data["last_change"] = min(dates), max(dates)
-        return {"entity": data, "history": events}
+    # -- batches -----------------------------------------------------------------------
 
     def screen(self, params: ScreenParams, caller: Caller) -> dict[str, Any]:
-        """Screen rows synchronously (bounded by ``api_max_batch`` and the deadline)."""
+        """Screen rows synchronously (at most ``api_max_batch``, within the deadline)."""
         limit = self.settings.api_max_batch
         if len(params.rows) > limit:
             raise TooLargeError(
                 f"{len(params.rows)} rows is more than {limit} for one call; "
                 "submit a job with POST /jobs."
             )
-        for row in params.rows:  # reject the call before screening anything
-            convert.row_to_query(row)
         profile = self.profile_for(params.profile)
-        return {
-            "results": self.screen_rows(params, caller),
-            "profile": profile,
-            "versions": self.version_ids(),
-        }
+        deadline = params.deadline
 
-    def screen_rows(self, params: ScreenParams, caller: Caller) -> list[dict[str, Any]]:
-        """Screen rows one by one; a row that cannot be read gets an ``error`` entry."""
-        profile = self.profile_for(params.profile)
-        screener = self.screener_for(profile)
-        results: list[dict[str, Any]] = []
-        audit_rows: list[Mapping[str, Any]] = []
-        audit_results: list[list[dict[str, Any]]] = []
-        algorithm = ""
-        for row in params.rows:
-            if params.deadline is not None and time.monotonic() > params.deadline:
+        def stop() -> None:
+            if deadline is not None and time.monotonic() > deadline:
                 raise DeadlineError(
                     "Screening took longer than the request time limit; "
                     "submit a job with POST /jobs instead."
                 )
-            try:
-                query = convert.row_to_query(row)
-            except InputError as exc:
-                results.append({"error": {"code": exc.code, "message": exc.message}})
-                continue
-            hits = screener.search(
-                query, limit=params.limit, threshold=params.threshold, sources=params.sources
-            )
-            algorithm = algorithm or self._algorithm(hits, screener)
-            results.append(
-                {
-                    "reference": query.reference,
-                    "name": query.name,
-                    "hits": [h.to_dict() for h in hits],
-                }
-            )
-            audit_rows.append(dict(row))
-            audit_results.append([convert.hit_summary(h, params.threshold) for h in hits])
-        self._audit(caller, audit_rows, audit_results, profile, algorithm)
-        return results
+
+        options = self.batch_options(params.threshold, params.limit, params.sources)
+        options = replace(options, chunk_size=SCREEN_CHUNK)
+        results = self.batch(params.rows, options, profile, caller, stop=stop)
+        return {
+            "results": [r.to_dict() for r in results],
+            "profile": profile,
+            "versions": self.state.version_ids(),
+        }
+
+    def batch_options(
+        self, threshold: float | None, limit: int, sources: Iterable[str] | None = None
+    ) -> BatchOptions:
+        scope = self.state.scope("default", tuple(sources)) if sources else None
+        return BatchOptions(
+            threshold=threshold,
+            limit=limit,
+            filters=Filters(sources=scope, as_of=today()),
+            workers=1,
+        )
+
+    def batch(
+        self,
+        rows: Iterable[Mapping[str, Any]],
+        options: BatchOptions,
+        profile: str | None,
+        caller: Caller,
+        stop: Callable[[], None] | None = None,
+    ) -> Iterator[RowResult]:
+        """Screen rows with the batch engine, writing each chunk to the audit trail."""
+        screener = self.state.screener_for(profile)
+        kept: list[Mapping[str, Any]] = []
+
+        def keep(source: Iterable[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
+            for row in source:
+                kept.append(row)
+                yield row
+
+        done: list[RowResult] = []
+        for result in run_batch(screener, keep(rows), options, self.settings, stop=stop):
+            done.append(result)
+            if len(done) >= options.chunk_size:
+                self._audit_rows(caller, kept, done, profile, screener)
+                kept, done = kept[len(done) :], []
+            yield result
+        if done:
+            self._audit_rows(caller, kept, done, profile, screener)
+
+    def _audit_rows(
+        self,
+        caller: Caller,
+        rows: list[Mapping[str, Any]],
+        results: list[RowResult],
+        profile: str | None,
+        screener: Screener,
+    ) -> None:
+        self._audit(
+            caller,
+            [_plain_row(row) for row in rows[: len(results)]],
+            [_row_summary(r) for r in results],
+            profile or self.settings.profile,
+            self._algorithm(screener),
+        )
+
+    # -- data access -------------------------------------------------------------------
+
+    def entity(self, entity_id: str) -> dict[str, Any]:
+        """An entity with first_seen / last_change taken from its history."""
+        return self.history(entity_id)["entity"]  # type: ignore[no-any-return]
+
+    def history(self, entity_id: str) -> dict[str, Any]:
+        state = self.state
+        with state.lock:
+            entity = state.store.get_entity(entity_id)
+            events = [convert.plain(e) for e in state.store.entity_history(entity_id)]
+        dates = [str(e.get("published") or e.get("imported_at") or "") for e in events]
+        dates = [d for d in dates if d]
+        span = (min(dates), max(dates)) if dates else (None, None)
+        data = convert.entity_response(entity, state.last_seen(entity.source), span, today())
+        return {"entity": data, "history": events}
 
     def algorithms(self) -> dict[str, Any]:
         docs = [convert.matcher_doc(name, "") for name in profiles()]
@@ -462,7 +353,7 @@ class ApiServices:
 
     def sources(self) -> list[dict[str, Any]]:
         out = []
-        for source, version in sorted(self.active_versions().items()):
+        for source, version in sorted(self.state.active_versions().items()):
             data = convert.plain(version)
             out.append(
                 {
@@ -479,16 +370,88 @@ class ApiServices:
             )
         return out
 
+    def catalog(self) -> dict[str, Any]:
+        """yente's data catalog: every list as a dataset, and ``default`` holding them all.
+        A list is ``current`` when the screener serves its active version, else
+        ``outdated`` (a newer version is being indexed)."""
+        screened = self.state.version_ids()
+        datasets: list[dict[str, Any]] = []
+        current: list[str] = []
+        outdated: list[str] = []
+        active = self.state.active_versions()
+        for source in self.sources():
+            name = source["source"]
+            fresh = screened.get(name) == source["version"]
+            (current if fresh else outdated).append(name)
+            datasets.append(
+                {
+                    "name": name,
+                    "title": source["title"] or name,
+                    "version": source["version"],
+                    "updated_at": source["published"] or source["imported_at"],
+                    "entity_count": source["entities"],
+                    "load": True,
+                    "index_version": screened.get(name),
+                    "children": [],
+                }
+            )
+        datasets.insert(
+            0,
+            {
+                "name": "default",
+                "title": "Every list loaded",
+                "version": self.state.screener_for().state_key,
+                "entity_count": sum(d["entity_count"] for d in datasets),
+                "load": True,
+                "index_version": self.state.screener.state_key,
+                "children": sorted(active),
+            },
+        )
+        if outdated:
+            outdated.insert(0, "default")
+        else:
+            current.insert(0, "default")
+        return {
+            "datasets": datasets,
+            "current": current,
+            "outdated": outdated,
+            "index_stale": bool(outdated),
+        }
+
     def readiness(self) -> dict[str, str]:
         checks: dict[str, str] = {}
         try:
-            with self._lock:
-                count = len(self.store.active_versions())
+            with self.state.lock:
+                count = len(self.state.store.active_versions())
             checks["store"] = f"ok ({count} active sources)"
         except Exception as exc:  # any failure means "not ready", reported
             checks["store"] = f"failed: {type(exc).__name__}"
-        checks["index"] = "ok" if self.screener is not None else "failed: no screener"
+        checks["index"] = "ok" if self.state.screener is not None else "failed: no screener"
         return checks
+
+
+def _without(excluded: Sequence[str]) -> frozenset[str] | None:
+    """The schemata left when ``excluded`` (and the schemata each includes) are left out."""
+    if not excluded:
+        return None
+    left = set(SCHEMATA)
+    for schema in excluded:
+        family = schema_family(schema)
+        left -= set(SCHEMATA) if family is None else family
+    return frozenset(left)
+
+
+def _row_summary(result: RowResult) -> list[dict[str, Any]]:
+    """What the audit trail keeps of a screened row: its matches, or its error."""
+    if result.error:
+        return [{"error": result.error}]
+    return [
+        {"id": m["entity_id"], "score": m["score"], "match": m["match"]} for m in result.matches
+    ]
+
+
+def _plain_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {str(k): v for k, v in row.items()}
 
 
 def _str_or_none(value: Any) -> str | None:
@@ -498,5 +461,5 @@ def _str_or_none(value: Any) -> str | None:
 def _title(source: str) -> str:
     try:
         return str(getattr(get_source(source), "title", ""))
-    except Exception:  # an unregistered or broken source just has no title
+    except (ClearanceError, KeyError):  # an unregistered source just has no title
         return ""

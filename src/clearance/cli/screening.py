@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,19 +12,18 @@ import click
 
 from clearance.cli.context import echo_json, settings
 from clearance.errors import InputError
-from clearance.model import Query
-from clearance.screen import Hit, Screener
-from clearance.screen_batch import BatchOptions, run_batch
+from clearance.index.facets import Filters
+from clearance.queries import Columns, from_values
+from clearance.screen import Hit, Screener, ordered_lists
+from clearance.screen_batch import BatchOptions, RowResult, run_batch
 from clearance.screen_io import (
+    FORMATS,
     OUTPUT_FORMATS,
-    Columns,
-    RowResult,
+    RowSource,
     Writer,
     detect_format,
-    parse_birth_date,
-    parse_countries,
-    parse_schema,
-    read_rows,
+    open_rows,
+    output_format,
 )
 from clearance.settings import Settings
 from clearance.store import Store
@@ -45,16 +45,31 @@ def _describe(rank: int, hit: Hit) -> str:
     return "\n".join(lines)
 
 
+def check_sources(store: Store, sources: tuple[str, ...]) -> frozenset[str] | None:
+    """The sources asked for, refused when one is not an active list."""
+    if not sources:
+        return None
+    active = store.active_versions()
+    unknown = [s for s in sources if s not in active]
+    if unknown:
+        raise InputError(
+            f"No active list {', '.join(map(repr, unknown))}: the lists are "
+            f"{', '.join(sorted(active)) or 'none (load one first)'}."
+        )
+    return frozenset(sources)
+
+
 @click.command()
 @click.argument("name")
-@click.option("--schema", default="LegalEntity", help="Person, Company, Organization, ...")
-@click.option("--country", multiple=True, help="ISO 3166-1 alpha-2 code (repeatable).")
-@click.option("--birth-date", default="", help="YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--schema", default="", help="Person, Company, Organization, ... (default: any).")
+@click.option("--country", multiple=True, help="Country: code or name (repeatable).")
+@click.option("--birth-date", default="", help="A date as written (1970, 1970-03-01, 1/3/1970).")
 @click.option("--id", "identifiers", multiple=True, help="An identifier (repeatable).")
 @click.option("--source", "sources", multiple=True, help="Only these sources (repeatable).")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), help="Default: the profile's.")
 @click.option("--profile", help="Matching profile (strict, balanced, broad, ofac).")
+@click.option("--include-former", is_flag=True, help="Also entities whose listings all ended.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def search(
     name: str,
@@ -66,24 +81,24 @@ def search(
     limit: int,
     threshold: float | None,
     profile: str | None,
+    include_former: bool,
     as_json: bool,
 ) -> None:
     """Screen one NAME against every loaded list: ranked matches with their legal effect."""
-    if not name.strip():
-        raise InputError("The name to search for is empty.")
-    query = Query(
-        name=" ".join(name.split()),
-        schema=parse_schema(schema),
-        country=parse_countries(",".join(country)),
-        birth_date=parse_birth_date(birth_date),
-        identifiers=identifiers,
-    )
-    screener = Screener.open(settings(), profile)
-    hits = screener.search(query, limit=limit, threshold=threshold, sources=sources or None)
+    built = from_values(name, schema, country, birth_date, identifiers)
+    query = built.query
+    config = settings()
+    with Store.open(config) as store:
+        filters = Filters(sources=check_sources(store, sources), former=include_former)
+        screener = Screener.from_store(store, config, profile)
+    hits = screener.search(query, limit=limit, threshold=threshold, filters=filters)
     if as_json:
         echo_json({"query": query.name, "state": screener.state_key,
+                   "warnings": list(built.warnings),
                    "matches": [h.to_dict() for h in hits]})  # fmt: skip
         return
+    for warning in built.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     if not hits:
         click.echo(f"No match for {query.name!r} at or above the threshold.")
         return
@@ -94,27 +109,55 @@ def _columns(options: dict[str, Any]) -> Columns:
     base = Columns()
     picked: dict[str, tuple[str, ...]] = {}
     for field_name in ("name", "schema", "country", "birth_date", "id_number", "reference",
-                       "aliases"):  # fmt: skip
+                       "aliases", "gender"):  # fmt: skip
         given = options.get(f"{field_name}_column")
         picked[field_name] = (given,) if given else getattr(base, field_name)
     return Columns(**picked)
 
 
 class _Progress:
-    """A one-line counter on stderr, only when stderr is a terminal."""
+    """A progress line on stderr, only when stderr is a terminal: rows, and where the size of
+    the input is known, the share done, the rate and the time left."""
 
-    def __init__(self) -> None:
+    def __init__(self, source: RowSource, clock: Any = time.monotonic) -> None:
         self.enabled = sys.stderr.isatty()
+        self.source, self.clock = source, clock
+        self.started = clock()
         self.done = 0
+
+    def line(self) -> str:
+        elapsed = max(self.clock() - self.started, 1e-9)
+        rate = self.done / elapsed
+        text = f"screened {self.done:,} rows, {rate:,.0f} rows/s"
+        total, read = self.source.total, self.source.done
+        if total and read:
+            share = min(read / total, 1.0)
+            left = elapsed * (1 - share) / share if share > 0 else 0.0
+            text += f", {share:.0%} of {self._size(total)}, {_duration(left)} left"
+        return text
+
+    def _size(self, total: int) -> str:
+        if self.source.unit == "rows":
+            return f"{total:,} rows"
+        return f"{total / 1e6:,.1f} MB"
 
     def __call__(self, count: int) -> None:
         self.done += count
         if self.enabled:
-            click.echo(f"\rscreened {self.done:,} rows", err=True, nl=False)
+            click.echo(f"\r{self.line()}\x1b[K", err=True, nl=False)
 
     def close(self) -> None:
         if self.enabled and self.done:
             click.echo("", err=True)
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds >= 3600:
+        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    if seconds >= 60:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds}s"
 
 
 @click.command()
@@ -123,56 +166,64 @@ class _Progress:
               help="Output file (default: standard output).")  # fmt: skip
 @click.option("--format", "out_format", type=click.Choice(OUTPUT_FORMATS),
               help="Output format (default: from --out's suffix, else jsonl).")  # fmt: skip
-@click.option("--input-format", type=click.Choice(["csv", "jsonl", "xlsx", "parquet"]),
+@click.option("--input-format", type=click.Choice(FORMATS),
               help="Input format (default: from the file suffix).")  # fmt: skip
+@click.option("--encoding", help="Encoding of a CSV/JSON lines file that is not UTF-8 "
+              "(cp1252, latin-1, utf-16...).")  # fmt: skip
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), help="Default: the profile's.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000),
               help="Most matches per row.")  # fmt: skip
 @click.option("--profile", help="Matching profile (strict, balanced, broad, ofac).")
+@click.option("--source", "sources", multiple=True, help="Only these sources (repeatable).")
 @click.option("--workers", type=click.IntRange(1, 256), help="Processes (default: all cores).")
 @click.option("--name-column", help="Column with the name (default: name).")
 @click.option("--schema-column", help="Column with the schema (default: schema, type).")
-@click.option("--country-column", help="Column with country codes (default: country).")
+@click.option("--country-column", help="Column with countries (default: country).")
 @click.option("--birth-date-column", help="Column with the birth date (default: birth_date).")
 @click.option("--id-number-column", help="Column with identifiers (default: id_number).")
 @click.option("--reference-column", help="Column echoed back (default: reference).")
 @click.option("--aliases-column", help="Column with other names, ';'-separated.")
+@click.option("--gender-column", help="Column with the gender (default: gender).")
 def screen(
     input_path: Path,
     out_path: Path | None,
     out_format: str | None,
     input_format: str | None,
+    encoding: str | None,
     threshold: float | None,
     limit: int,
     profile: str | None,
+    sources: tuple[str, ...],
     workers: int | None,
     **column_options: Any,
 ) -> None:
     """Screen every row of IN (CSV, JSON lines, XLSX or Parquet) against the loaded lists.
 
     JSON lines output has one object per input row with every match at or above the
-    threshold; CSV and XLSX have one line per match plus one per row without a match. Rows with
-    bad values get an error in the output instead of stopping the run.
+    threshold and the row's warnings; CSV, XLSX and Parquet have one line per match plus one
+    per row without a match. A value that cannot be read (a date, a country) is a warning on
+    its row and the name is still screened; only a row without a name is an error.
     """
     fmt = detect_format(input_path, input_format)
-    if not input_path.is_file():
-        raise InputError(f"Input file {input_path} does not exist.")
-    out_fmt = out_format or (out_path.suffix.lower().lstrip(".") if out_path else "jsonl")
-    if out_fmt not in OUTPUT_FORMATS:
-        out_fmt = "jsonl"
+    out_fmt = output_format(out_path, out_format)
+    columns = _columns(column_options)
+    rows = open_rows(input_path, fmt, encoding)
+    rows.require(columns.name)
+    config = settings()
+    with Store.open(config) as store:
+        filters = Filters(sources=check_sources(store, sources))
+        screener = Screener.from_store(store, config, profile)
     options = BatchOptions(
-        columns=_columns(column_options),
+        columns=columns,
         threshold=threshold,
         limit=limit,
         workers=workers or os.cpu_count() or 1,
+        filters=filters,
     )
-    config = settings()
-    screener = Screener.open(config, profile)
-    rows = read_rows(input_path, fmt)
-    progress = _Progress()
-    counts = {"rows": 0, "matched": 0, "errors": 0}
+    progress = _Progress(rows)
+    counts = {"rows": 0, "matched": 0, "errors": 0, "warned": 0}
     stream = None
-    if out_fmt != "xlsx":
+    if out_fmt in ("csv", "jsonl"):
         stream = out_path.open("w", encoding="utf-8", newline="") if out_path else None
     writer = Writer(out_fmt, stream or sys.stdout, out_path)
     try:
@@ -180,6 +231,7 @@ def screen(
             counts["rows"] += 1
             counts["matched"] += bool(result.matches)
             counts["errors"] += bool(result.error)
+            counts["warned"] += bool(result.warnings)
             writer.write(result)
         writer.close()
     finally:
@@ -188,7 +240,7 @@ def screen(
             stream.close()
     click.echo(
         f"{counts['rows']:,} rows screened: {counts['matched']:,} with matches, "
-        f"{counts['errors']:,} with errors.",
+        f"{counts['errors']:,} with errors, {counts['warned']:,} with warnings.",
         err=True,
     )
 
@@ -208,7 +260,7 @@ def example_path() -> Path | None:
 
 def _alert_line(result: RowResult) -> str:
     best = result.matches[0]
-    lists = ", ".join(dict.fromkeys(code for m in result.matches for code in m["lists"]))
+    lists = ", ".join(ordered_lists(code for m in result.matches for code in m["lists"]))
     effects = "; ".join(
         dict.fromkeys(e["label"] for m in result.matches for e in m["effects"])
     )  # fmt: skip
@@ -226,7 +278,7 @@ def screen_example(store: Store, config: Settings) -> None:
         click.echo(f"No {EXAMPLE} here: skipping the example screening.")
         return
     screener = Screener.from_store(store, config)
-    results = list(run_batch(screener, read_rows(path, "csv"), BatchOptions()))
+    results = list(run_batch(screener, open_rows(path, "csv"), BatchOptions()))
     alerts = [r for r in results if r.matches]
     errors = [r for r in results if r.error]
     click.echo(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
+from clearance.index.facets import EntityFacets, FacetsBuilder
 from clearance.index.keys import (
     SYLLABIC_SCRIPTS,
     identifier_key,
@@ -34,7 +35,7 @@ from clearance.index.keys import (
 )
 from clearance.model import IDENTIFIER_PROPS, Entity
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 #: tokens shorter than this are looked up exactly only
 MIN_FUZZY_LEN = 4
 #: identifiers shorter than this are too ambiguous for an exact-match shortcut
@@ -73,6 +74,8 @@ class IndexData:
     delete_hash: npt.NDArray[np.uint32]
     delete_token: npt.NDArray[np.int32]
     identifiers: dict[str, list[int]] = field(default_factory=dict)
+    #: what filters read of each entity (schema, countries, listing period, dates)
+    facets: EntityFacets | None = None
     version: int = FORMAT_VERSION
 
     @property
@@ -122,9 +125,15 @@ class _Builder:
                         rows.append(idx)
 
 
-def build_index(entities: Iterable[Entity], state_key: str = "") -> IndexData:
-    """Index the names and identifiers of ``entities`` (any iterable, read once)."""
+def build_index(
+    entities: Iterable[Entity],
+    state_key: str = "",
+    dates: Mapping[str, tuple[str, str]] | None = None,
+) -> IndexData:
+    """Index the names and identifiers of ``entities`` (any iterable, read once); ``dates``
+    gives the first-seen and last-change dates of entity ids, where the store knows them."""
     builder = _Builder()
+    facets = FacetsBuilder()
     ids: list[str] = []
     blobs: list[bytes] = []
     sources: dict[str, int] = {}
@@ -135,6 +144,7 @@ def build_index(entities: Iterable[Entity], state_key: str = "") -> IndexData:
         blobs.append(orjson.dumps({**entity.to_dict(), "record": {}}))
         entity_source.append(sources.setdefault(entity.source, len(sources)))
         builder.add_entity(idx, entity)
+        facets.add(entity, dates.get(entity.id) if dates else None)
     n_names = max(len(builder.name_entity), 1)
     # the name tokens, as the very str objects of the vocabulary (pickled once)
     base = sorted({t for toks in builder.name_tokens for t in toks})
@@ -169,6 +179,7 @@ def build_index(entities: Iterable[Entity], state_key: str = "") -> IndexData:
         tokens=base,
         **_deletes(base),
         identifiers=builder.identifiers,
+        facets=facets.build(),
     )
 
 

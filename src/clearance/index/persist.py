@@ -17,10 +17,11 @@ import tempfile
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from clearance.errors import StoreError
 from clearance.index.build import FORMAT_VERSION, IndexData, build_index
+from clearance.index.facets import entity_dates
 from clearance.model import Entity
 
 PREFIX = "names-"
@@ -30,6 +31,7 @@ NORMALISER_FILES = (
     ("text", "*.py"),
     ("index", "keys.py"),
     ("index", "build.py"),
+    ("index", "facets.py"),
     ("data", "*.yaml"),
 )
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -105,6 +107,25 @@ def ensure_index(store: EntityStore, directory: Path, rebuild: bool = False) -> 
     key = store.state_key()
     if not rebuild and (data := load_index(directory, key)) is not None:
         return data
-    data = build_index(store.iter_entities(), state_key=key)
+    data = build_index(store.iter_entities(), state_key=key, dates=store_dates(store))
     save_index(data, directory)
     return data
+
+
+def store_dates(store: object) -> dict[str, tuple[str, str]]:
+    """First seen and last change of every active entity, from the versions a store keeps (a
+    store that keeps no versions gives none)."""
+    active = getattr(store, "active_versions", None)
+    versions = getattr(store, "versions", None)
+    members = getattr(store, "version_members", None)
+    if active is None or versions is None or members is None:
+        return {}
+    out: dict[str, tuple[str, str]] = {}
+    for source, current in active().items():
+        history = [v for v in versions(source) if v.id <= current.id]
+        out.update(entity_dates((_version_day(v), members(v.id)) for v in history))
+    return out
+
+
+def _version_day(version: Any) -> str:
+    return str(version.published or version.imported_at or "")[:10]

@@ -318,22 +318,28 @@ class IndexSearcher:
         sources: Collection[str] | None = None,
         limit: int | None = None,
         schema: str = "LegalEntity",
+        allowed: npt.NDArray[np.bool_] | None = None,
     ) -> list[Candidate]:
-        """The entities most likely to match, best first (identifier matches lead)."""
+        """The entities most likely to match, best first (identifier matches lead). Only
+        entities of ``sources`` and, when given, those ``allowed`` (a mask over the entities)
+        are candidates: filters are applied before the ranking is cut."""
         data, params = self.data, self.params
         names = list(names)
         limit = params.max_candidates if limit is None else limit
-        allowed = self._source_mask(sources)
+        source_mask = self._source_mask(sources)
+        if source_mask is not None:
+            by_source = source_mask[data.entity_source]
+            allowed = by_source if allowed is None else allowed & by_source
         out: dict[int, float] = {}
         for value in identifiers:
             for idx in data.identifiers.get(identifier_key(value), ()):
-                if allowed is None or allowed[data.entity_source[idx]]:
+                if allowed is None or allowed[idx]:
                     out[idx] = float("inf")
         rows, rank = self.rank_rows(names, schema)
         if len(rows):
             keep = rank >= params.min_coverage
             if allowed is not None:
-                keep &= allowed[data.entity_source[data.name_entity[rows]]]
+                keep &= allowed[data.name_entity[rows]]
             rows, rank = rows[keep], rank[keep]
             order = np.argsort(-rank, kind="stable")
             self._take_ranked(names, schema, rows[order], rank[order], limit, out)
