@@ -161,6 +161,8 @@ def test_bounds_are_errors_with_clear_messages() -> None:
         from_row({"name": "x" * 101})
     with pytest.raises(InputError, match=f"at most {MAX_NAMES}"):
         from_example("Person", {"name": [f"Name {i}" for i in range(MAX_NAMES + 1)]})
+    with pytest.raises(InputError, match="at most 4,000"):
+        from_example("Person", {"name": ["ab " * 300 + str(i) for i in range(5)]})
 
 
 def test_secondary_values_over_the_bounds_are_warnings() -> None:

@@ -9,6 +9,7 @@ them in one place each: ``cli.py`` to exit codes, ``api/`` to HTTP statuses and 
     ├── GateError             a new version failed its source's quality gates (nothing replaced)
     ├── DownloadError         a download failed (network, HTTP status, truncated body)
     ├── NotFoundError         an entity, version, key or job that does not exist
+    ├── ConflictError         the thing to create exists already (a key name in use)
     ├── AuthError             missing, unknown or revoked API key; role too low
     ├── LimitError            rate, body size or batch size limit exceeded
     │   ├── TooLargeError     request body or batch larger than allowed (HTTP 413)
@@ -80,6 +81,12 @@ class NotFoundError(ClearanceError):
     code = "not_found"
     exit_code = 6
     http_status = 404
+
+
+class ConflictError(ClearanceError):
+    code = "conflict"
+    exit_code = 2
+    http_status = 409
 
 
 class AuthError(ClearanceError):

@@ -34,8 +34,9 @@ from clearance.reference import resolve_country
 MAX_NAME_CHARS = 1000
 #: the longest word of a name (no real name part comes near; a longer one is not a name)
 MAX_WORD_CHARS = 100
-#: names (the name and its aliases) per query
+#: names (the name and its aliases) per query, and their characters together
 MAX_NAMES = 32
+MAX_QUERY_CHARS = 4000
 #: identifiers and countries per query
 MAX_VALUES = 32
 #: the longest secondary value (a date, country, identifier, schema) read, in characters
@@ -339,6 +340,11 @@ def _names(values: list[str]) -> list[str]:
         raise InputError(f"{len(values)} names: a query may have at most {MAX_NAMES}")
     for value in values:
         check_name(value)
+    total = sum(len(v) for v in values)
+    if total > MAX_QUERY_CHARS:
+        raise InputError(
+            f"names of {total:,} characters together: a query may hold at most {MAX_QUERY_CHARS:,}"
+        )
     return values
 
 

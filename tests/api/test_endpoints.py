@@ -171,3 +171,62 @@ def test_algorithms_lists_the_profiles(env: ApiEnv) -> None:
             ).json()["matcher"]["name"]
             == name
         )
+
+
+def test_search_ranks_without_the_match_threshold_and_pages(env: ApiEnv) -> None:
+    get = env.client.get
+    # one word of a listed name: no match at the threshold, but a search result
+    data = get("/search", params={"q": "Rotenberg"}, headers=env.auth()).json()
+    assert data["results"] and data["results"][0]["id"] == "test-a:9647"
+    assert data["results"][0]["match"] is False
+    everything = get("/search", params={"q": "Listed Personname", "limit": 100}, headers=env.auth())
+    results = everything.json()["results"]
+    total = everything.json()["total"]["value"]
+    assert total == len(results) > 12
+    scores = [r["score"] for r in results]
+    assert scores == sorted(scores, reverse=True)
+    pages = [
+        get(
+            "/search",
+            params={"q": "Listed Personname", "limit": 5, "offset": offset},
+            headers=env.auth(),
+        ).json()
+        for offset in (0, 5, 10)
+    ]
+    assert [r["id"] for p in pages for r in p["results"]] == [r["id"] for r in results[:15]]
+    assert {p["total"]["value"] for p in pages} == {total}
+    assert [p["offset"] for p in pages] == [0, 5, 10]
+    strict = get("/search", params={"q": "Rotenberg", "threshold": 0.9}, headers=env.auth())
+    assert strict.json()["results"] == []
+
+
+def test_catalog_lists_every_dataset_like_yente(env: ApiEnv) -> None:
+    data = env.client.get("/catalog", headers=env.auth()).json()
+    names = [d["name"] for d in data["datasets"]]
+    assert names == ["default", "test-a", "test-b"]
+    assert data["current"] == names and data["outdated"] == [] and data["index_stale"] is False
+    default = data["datasets"][0]
+    assert default["children"] == ["test-a", "test-b"]
+    assert default["entity_count"] == sum(d["entity_count"] for d in data["datasets"][1:]) == 35
+
+
+def test_openapi_gives_every_response_its_model(env: ApiEnv) -> None:
+    spec = env.client.get("/openapi.json").json()
+    for path, methods in spec["paths"].items():
+        for method, operation in methods.items():
+            for status, response in operation["responses"].items():
+                if not status.startswith("2"):
+                    continue
+                content = response.get("content", {})
+                schema = content.get("application/json", {}).get("schema")
+                if schema is not None:
+                    assert schema != {"type": "string"}, (method, path, status)
+    match = spec["paths"]["/match/{dataset}"]["post"]["responses"]["200"]
+    assert match["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/EntityMatchResponse"
+    }
+
+
+def test_a_duplicate_key_name_is_409(env: ApiEnv) -> None:
+    response = env.client.post("/keys", json={"name": "test-screener"}, headers=env.auth("admin"))
+    assert response.status_code == 409 and response.json()["error"]["code"] == "conflict"

@@ -194,3 +194,21 @@ def test_slow_requests_get_504_timeout(tmp_path: Path) -> None:
         assert response.headers["x-client-request-id"] == "slow-1b"
         rows = [{"name": "Ivan Sidorov"}] * 3
         _error(client.post("/screen", json={"rows": rows}, headers=auth), 504, "timeout")
+
+
+def test_a_timed_out_batch_stops_screening(tmp_path: Path) -> None:
+    # the client has its 504: the queries after the deadline are not screened for nobody
+    calls: list[str] = []
+
+    class Counting(Slow):
+        def search(self, query: Query, **kwargs: Any) -> list[Any]:
+            calls.append(query.name)
+            return super().search(query, **kwargs)
+
+    client, auth = _app_with(tmp_path, Counting, api_request_timeout=0.2)
+    queries = {f"q{i}": {"schema": "Person", "properties": {"name": [f"P {i}"]}} for i in range(8)}
+    with client:
+        response = client.post("/match/default", json={"queries": queries}, headers=auth)
+        _error(response, 504, "timeout")
+        time.sleep(2.0)
+    assert 1 <= len(calls) <= 2

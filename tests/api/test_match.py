@@ -150,3 +150,28 @@ def test_excluded_schemata_are_dropped(env: ApiEnv) -> None:
     assert any(r["schema"] == "Company" for r in every)
     results = match(env, body, exclude_schema="Company", threshold=0.3).json()["responses"]["q"]
     assert all(r["schema"] != "Company" for r in results["results"])
+
+
+def test_results_carry_the_dates_the_entity_page_gives(env: ApiEnv) -> None:
+    top = match(env, YENTE_EXAMPLE).json()["responses"]["q1"]["results"][0]
+    page = env.client.get(f"/entities/{top['id']}", headers=env.auth()).json()
+    assert top["first_seen"] and top["last_change"]
+    assert (top["first_seen"], top["last_change"]) == (page["first_seen"], page["last_change"])
+
+
+def test_total_counts_every_match_not_only_the_page(env: ApiEnv) -> None:
+    body = {"queries": {"q": {"schema": "Company", "properties": {"name": ["Northwind Arms"]}}}}
+    everything = match(env, body, limit=100).json()["responses"]["q"]
+    page = match(env, body, limit=1).json()["responses"]["q"]
+    matches = sum(r["match"] for r in everything["results"])
+    assert matches == 2 and len(page["results"]) == 1
+    assert page["total"]["value"] == everything["total"]["value"] == matches
+
+
+def test_cutoff_returns_candidates_under_the_threshold_marked_as_no_match(env: ApiEnv) -> None:
+    body = {"queries": {"q": {"schema": "Person", "properties": {"name": ["Rotenberg"]}}}}
+    strict = match(env, body).json()["responses"]["q"]
+    assert strict["results"] == [] and strict["total"]["value"] == 0
+    loose = match(env, body, cutoff=0.1).json()["responses"]["q"]
+    assert loose["results"][0]["id"] == "test-a:9647" and loose["results"][0]["match"] is False
+    assert loose["total"]["value"] == 0

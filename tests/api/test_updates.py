@@ -70,6 +70,11 @@ def found(env: ApiEnv) -> list[str]:
     return [r["id"] for r in response.json()["responses"]["q"]["results"]]
 
 
+def searched(env: ApiEnv) -> list[str]:
+    response = env.client.get("/search", params={"q": NEW_NAME}, headers=env.auth())
+    return [r["id"] for r in response.json()["results"]]
+
+
 def test_update_endpoint_switches_screening_to_the_new_version(updatable: ApiEnv) -> None:
     assert "test-b:3" not in found(updatable)
     before = updatable.client.get("/sources", headers=updatable.auth()).json()["sources"]
@@ -92,6 +97,10 @@ def test_an_update_made_elsewhere_is_picked_up(
     assert "test-b:3" not in found(updatable)
     import_new_version(updatable.settings)  # as `clearance update` in another process would
     deadline = time.monotonic() + 20
+    # /search alone (no other endpoint called) picks the new version up too
+    while "test-b:3" not in searched(updatable):
+        assert time.monotonic() < deadline, "the server kept searching the old version"
+        time.sleep(0.05)
     while "test-b:3" not in found(updatable):
         assert time.monotonic() < deadline, "the server kept screening the old version"
         time.sleep(0.05)

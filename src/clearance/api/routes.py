@@ -102,6 +102,7 @@ def match(
         include_dataset=tuple(include_dataset),
         exclude_dataset=tuple(exclude_dataset),
         exclude_schema=tuple(exclude_schema),
+        deadline=deadline(request),
     )
     result = services(request).match(dataset, body.queries, params, caller(request, key))
     return JsonResponse(result, headers={"x-batch-size": str(len(result["responses"]))})

@@ -56,6 +56,8 @@ class MatchParams:
     include_dataset: tuple[str, ...] = ()
     exclude_dataset: tuple[str, ...] = ()
     exclude_schema: tuple[str, ...] = ()
+    #: monotonic time after which the call gives up (None: no deadline)
+    deadline: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +166,7 @@ class ApiServices:
         responses: dict[str, Any] = {}
         audit_queries, audit_results = [], []
         for key, made in built.items():
+            _check_deadline(params.deadline)
             hits = screener.search(made.query, limit=None, threshold=cutoff, filters=filters)
             shown = hits[: params.limit]
             example = queries[key]
@@ -257,14 +260,9 @@ class ApiServices:
                 "submit a job with POST /jobs."
             )
         profile = self.profile_for(params.profile)
-        deadline = params.deadline
 
         def stop() -> None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise DeadlineError(
-                    "Screening took longer than the request time limit; "
-                    "submit a job with POST /jobs instead."
-                )
+            _check_deadline(params.deadline)
 
         options = self.batch_options(params.threshold, params.limit, params.sources)
         options = replace(options, chunk_size=SCREEN_CHUNK)
@@ -428,6 +426,16 @@ class ApiServices:
             checks["store"] = f"failed: {type(exc).__name__}"
         checks["index"] = "ok" if self.state.screener is not None else "failed: no screener"
         return checks
+
+
+def _check_deadline(deadline: float | None) -> None:
+    """Stop a call past its time limit: its client has had a timeout answer already, and the
+    work must not go on without it."""
+    if deadline is not None and time.monotonic() > deadline:
+        raise DeadlineError(
+            "Screening took longer than the request time limit; send smaller batches or "
+            "submit a job with POST /jobs instead."
+        )
 
 
 def _without(excluded: Sequence[str]) -> frozenset[str] | None:

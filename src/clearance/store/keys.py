@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from clearance.errors import AuthError, ForbiddenError, InputError, NotFoundError
+from clearance.errors import AuthError, ConflictError, ForbiddenError, InputError, NotFoundError
 
 #: roles, lowest first
 ROLES: tuple[str, ...] = ("screener", "analyst", "admin")
@@ -111,7 +111,7 @@ class KeyStore:
             raise InputError("A key needs a non-empty name.")
         check_role(role)
         if any(k.name == name and k.active for k in self.list()):
-            raise InputError(f"An active key named {name!r} exists; revoke it first.")
+            raise ConflictError(f"An active key named {name!r} exists; revoke it first.")
         secret = KEY_PREFIX + secrets.token_urlsafe(32)
         key = ApiKey(
             id="key_" + secrets.token_hex(6),
