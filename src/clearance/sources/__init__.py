@@ -24,6 +24,7 @@ _REGISTRY: dict[str, str] = {
     "us-ndaa-889": "clearance.sources.statutory:Ndaa889Source",
     "us-fcc-covered": "clearance.sources.statutory:FccCoveredSource",
     "us-dod-1260h": "clearance.sources.statutory:Dod1260hSource",
+    "us-dhs-uflpa": "clearance.sources.statutory:UflpaSource",
     "us-bis-mieu": "clearance.sources.mieu:MieuSource",
     "cn-prc-countersanctions": "clearance.sources.cn_countersanctions:CnCounterSource",
 }
