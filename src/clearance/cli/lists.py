@@ -69,6 +69,13 @@ def _status_lines(store: Store) -> list[str]:
         for v in active.values()
     ]
     lines = _table(("SOURCE", "VERSION", "PUBLISHED", "ENTITIES", "IMPORTED", "ORIGIN"), rows)
+    for v in active.values():
+        missing = v.stats.get("missing", 0)
+        if missing:  # a bundled list not yet transcribed completely: never a silent gap
+            lines.append(
+                f"Incomplete: {v.source} lacks {missing:,} of the {v.stats.get('stated', 0):,} "
+                "entries its latest publication states (see its data file's header)."
+            )
     missing = [source_id for source_id in SOURCE_IDS if source_id not in active]
     if FTM in missing:  # FtM data is held per dataset, as ftm:<dataset>
         missing.remove(FTM)
