@@ -214,9 +214,21 @@ def test_force_overrides_the_minimum_count(
     extract = write_fake(tmp_path / "extract.csv", sample_rows(1))  # the gate wants 2
     code, _, err = invoke(capsys, "load", FAKE_ID, str(extract))
     assert code == 4 and "fewer than the 2" in err
-    assert "load it again with --force, which overrides every quality gate" in err
+    assert "again with --force, which overrides every quality gate" in err
     code, out, _ = invoke(capsys, "load", FAKE_ID, str(extract), "--force")
     assert code == 0 and "imported version 1 (1 entities" in out
+
+
+@pytest.mark.realdata
+def test_an_eu_excerpt_loads_with_force(
+    cli_env: Path, capsys: pytest.CaptureFixture[str], shared_data: Path
+) -> None:
+    excerpt = shared_data / "eu" / "fsf-excerpt-2026-08-05.xml"
+    code, _, err = invoke(capsys, "load", "eu-fsf", str(excerpt))
+    assert code == 4 and "--force" in err
+    code, out, _ = invoke(capsys, "load", "eu-fsf", str(excerpt), "--force", "--json")
+    data = orjson.loads(out)
+    assert code == 0 and data["status"] == "imported" and data["entities"] == 5
 
 
 def test_a_copy_of_the_active_file_is_unchanged(

@@ -70,8 +70,9 @@ class Source(ABC):
 
 #: what every gate's refusal says about overriding it
 OVERRIDE = (
-    "If you mean to load it as it is (an extract, a test file, a list that really shrank), "
-    "load it again with --force, which overrides every quality gate."
+    "If you mean to take it as it is (an extract, a test file, a list that really shrank), "
+    "run the same clearance load or update again with --force, which overrides every "
+    "quality gate."
 )
 
 
