@@ -70,10 +70,10 @@ def _status_lines(store: Store) -> list[str]:
     ]
     lines = _table(("SOURCE", "VERSION", "PUBLISHED", "ENTITIES", "IMPORTED", "ORIGIN"), rows)
     for v in active.values():
-        missing = v.stats.get("missing", 0)
-        if missing:  # a bundled list not yet transcribed completely: never a silent gap
+        lacking = v.stats.get("missing", 0)
+        if lacking:  # a bundled list not yet transcribed completely: never a silent gap
             lines.append(
-                f"Incomplete: {v.source} lacks {missing:,} of the {v.stats.get('stated', 0):,} "
+                f"Incomplete: {v.source} lacks {lacking:,} of the {v.stats.get('stated', 0):,} "
                 "entries its latest publication states (see its data file's header)."
             )
     missing = [source_id for source_id in SOURCE_IDS if source_id not in active]
