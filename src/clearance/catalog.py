@@ -23,6 +23,8 @@ from clearance.settings import Settings
 from clearance.sources import SOURCE_IDS, get_source, source_module
 from clearance.sources.base import Dataset, Source
 from clearance.sources.download import FetchRequest, fetch, join_url
+from clearance.sources.ftm_names import dataset_of, is_ftm
+from clearance.sources.ftm_names import source_id as ftm_source_id
 from clearance.store import Origin, Store, VersionInfo
 
 
@@ -73,12 +75,36 @@ def open_store(settings: Settings) -> Store:
     return Store.open(settings)
 
 
-def load(store: Store, source_id: str, path: Path, force: bool = False) -> Outcome:
-    """Import a local file or folder of ``source_id`` as a new version."""
-    source = get_source(source_id)
+def load(
+    store: Store, source_id: str, path: Path, force: bool = False, dataset: str = ""
+) -> Outcome:
+    """Import a local file or folder of ``source_id`` as a new version.
+
+    ``force`` overrides every quality gate. ``dataset`` names the FollowTheMoney dataset a
+    file of ``ftm`` holds (``ftm:<dataset>``); without it the reader names it from the data.
+    """
+    source = get_source(_dataset_source(source_id, dataset))
     if not path.exists():
         raise InputError(f"No such file or folder: {path}.")
-    return _import(store, source, source.read(path), force, "load")
+    data = source.read(path)
+    if data.source != source.id:  # the generic ``ftm``: the dataset the file holds
+        source = get_source(data.source)
+    return _import(store, source, data, force, "load")
+
+
+def _dataset_source(source_id: str, dataset: str) -> str:
+    """The source a load goes to: ``ftm:<dataset>`` when a dataset is named."""
+    if not dataset:
+        return source_id
+    if not is_ftm(source_id):
+        raise InputError(
+            "--dataset names a FollowTheMoney dataset: use it with the source ftm, "
+            f"not {source_id}."
+        )
+    named = ftm_source_id(dataset)
+    if dataset_of(source_id) and named != source_id:
+        raise InputError(f"The source {source_id} and --dataset {dataset} name two datasets.")
+    return named
 
 
 def _import(

@@ -14,7 +14,8 @@ them in one place each: ``cli.py`` to exit codes, ``api/`` to HTTP statuses and 
     ├── LimitError            rate, body size or batch size limit exceeded
     │   ├── TooLargeError     request body or batch larger than allowed (HTTP 413)
     │   └── DeadlineError     a request ran past its time limit (HTTP 504)
-    └── StoreError            the store is unusable (corrupt, locked too long, wrong schema)
+    ├── StoreError            the store is unusable (corrupt, locked too long, wrong schema)
+    └── ServeError            the HTTP server cannot start (its port is in use, ...)
 """
 
 from __future__ import annotations
@@ -120,3 +121,11 @@ class StoreError(ClearanceError):
     code = "store_error"
     exit_code = 9
     http_status = 503
+
+
+class ServeError(ClearanceError):
+    """``clearance serve`` cannot start: the address is in use or cannot be bound."""
+
+    code = "serve_failed"
+    exit_code = 10
+    http_status = 500

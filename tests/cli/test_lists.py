@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import orjson
@@ -10,6 +11,8 @@ import pytest
 
 from clearance.cli import lists as lists_cli
 from clearance.cli import main
+from clearance.diff import EntityChange
+from clearance.model import Listing
 from tests.store.fakesource import FAKE_ID, FakeSource, fake_source, sample_rows, write_fake
 from tests.store.httpserver import FileServer, file_server
 
@@ -200,3 +203,178 @@ def test_run_loads_and_reports(
     assert len(seen) == 1
     code, _, err = invoke(capsys, "run", "nonsense")
     assert code == 2 and "SOURCE=PATH" in err
+
+
+# -- the gates, unchanged copies, numbering, JSON errors ---------------------------------
+
+
+def test_force_overrides_the_minimum_count(
+    cli_env: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    extract = write_fake(tmp_path / "extract.csv", sample_rows(1))  # the gate wants 2
+    code, _, err = invoke(capsys, "load", FAKE_ID, str(extract))
+    assert code == 4 and "fewer than the 2" in err
+    assert "again with --force, which overrides every quality gate" in err
+    code, out, _ = invoke(capsys, "load", FAKE_ID, str(extract), "--force")
+    assert code == 0 and "imported version 1 (1 entities" in out
+
+
+@pytest.mark.realdata
+def test_an_eu_excerpt_loads_with_force(
+    cli_env: Path, capsys: pytest.CaptureFixture[str], shared_data: Path
+) -> None:
+    excerpt = shared_data / "eu" / "fsf-excerpt-2026-08-05.xml"
+    code, _, err = invoke(capsys, "load", "eu-fsf", str(excerpt))
+    assert code == 4 and "--force" in err
+    code, out, _ = invoke(capsys, "load", "eu-fsf", str(excerpt), "--force", "--json")
+    data = orjson.loads(out)
+    assert code == 0 and data["status"] == "imported" and data["entities"] == 5
+
+
+def test_a_copy_of_the_active_file_is_unchanged(
+    cli_env: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    first = write_fake(tmp_path / "sdn-monday.csv", sample_rows(5), "2024-03-01")
+    copy = tmp_path / "copies" / "sdn-download (1).csv"
+    copy.parent.mkdir()
+    copy.write_bytes(first.read_bytes())
+    invoke(capsys, "load", FAKE_ID, str(first))
+    code, out, _ = invoke(capsys, "load", FAKE_ID, str(copy))
+    assert code == 0 and "unchanged; version 1 stays active" in out
+    code, out, _ = invoke(capsys, "versions", FAKE_ID, "--json")
+    assert [v["version"] for v in orjson.loads(out)["versions"]] == [1]
+
+
+def test_versions_are_numbered_per_source(
+    cli_env: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    for n, day in ((4, "2024-01-01"), (5, "2024-02-01"), (6, "2024-03-01")):
+        invoke(capsys, "load", FAKE_ID, str(write_fake(tmp_path / f"{n}.csv", sample_rows(n), day)))
+    code, out, _ = invoke(capsys, "status", "--json")
+    versions = {s["source"]: s["version"] for s in orjson.loads(out)["sources"]}
+    # the bundled lists were imported first, and still every source counts from 1
+    assert versions[FAKE_ID] == 3 and versions["us-dod-1260h"] == 1
+    code, out, _ = invoke(capsys, "diff", FAKE_ID, "--from", "1", "--to", "3", "--json")
+    data = orjson.loads(out)
+    assert code == 0 and data["from"]["version"] == 1 and data["to"]["version"] == 3
+    assert data["summary"]["added"] == 2
+    code, _, err = invoke(capsys, "diff", FAKE_ID, "--from", "4")
+    assert code == 6 and "versions: 1, 2, 3" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "error_code"),
+    [
+        (("load", FAKE_ID, "{broken}"), 3, "parse_error"),
+        (("load", "no-such-list", "{broken}"), 2, "bad_input"),
+        (("load", FAKE_ID, "{small}"), 4, "gate_failed"),
+        (("update", "no-such-list"), 2, "bad_input"),
+    ],
+)
+def test_json_errors_are_json(
+    cli_env: Path,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    args: tuple[str, ...],
+    code: int,
+    error_code: str,
+) -> None:
+    broken = tmp_path / "broken.csv"
+    broken.write_text("not,a,fake,list\n", encoding="utf-8")
+    small = write_fake(tmp_path / "small.csv", sample_rows(1))
+    filled = [a.format(broken=broken, small=small) for a in args]
+    got, out, err = invoke(capsys, *filled, "--json")
+    data = orjson.loads(out)
+    assert got == code and err == ""
+    assert data["status"] == "failed" and data["error_code"] == error_code
+    assert data["error"] and "Traceback" not in data["error"]
+
+
+# -- diff text --------------------------------------------------------------------------
+
+
+def test_diff_text_says_which_programs_changed() -> None:
+    old = (
+        Listing("SDN", "blocking", ("IRAN", "SDGT"), start="2019-04-15"),
+        Listing("EL", "entity-list-licence", start="2020-01-01"),
+    )
+    new = (
+        Listing("SDN", "blocking", ("IRAN", "IRGC"), start="2019-04-15"),
+        Listing("CMIC", "cmic-securities-ban", ("CMIC-EO13959",), start="2021-06-03"),
+    )
+    change = EntityChange("x:1", "Example", listings_added=new, listings_removed=old)
+    line = lists_cli._change_line(change)
+    assert "listing SDN changed: programs +IRGC -SDGT" in line
+    assert "listing +CMIC [CMIC-EO13959] 2021-06-03.." in line
+    assert "listing -EL 2020-01-01.." in line
+    ended = EntityChange(
+        "x:2",
+        "Ended",
+        listings_added=(
+            Listing("DOD-1260H", "dod-1260h-contracting-ban", start="2024-01-31", end="2025-01-07"),
+        ),
+        listings_removed=(Listing("DOD-1260H", "dod-1260h-contracting-ban", start="2024-01-31"),),
+    )
+    assert "listing DOD-1260H changed: end - -> 2025-01-07" in lists_cli._change_line(ended)
+
+
+# -- FollowTheMoney datasets side by side ------------------------------------------------
+
+
+def _ftm_file(fixtures: Path, folder: Path, name: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(fixtures / "ftm" / "entities.ftm.json", folder / name)
+    return folder / name
+
+
+def test_ftm_datasets_side_by_side(
+    cli_env: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path, fixtures: Path
+) -> None:
+    alpha = _ftm_file(fixtures, tmp_path / "alpha_sanctions", "entities.ftm.json")
+    code, out, _ = invoke(capsys, "load", "ftm", str(alpha))  # named after its folder
+    assert code == 0 and "ftm:alpha_sanctions: imported version 1" in out
+    code, out, _ = invoke(capsys, "load", "ftm", str(alpha), "--dataset", "beta_peps")
+    assert code == 0 and "ftm:beta_peps: imported version 1" in out
+    targets = fixtures / "ftm" / "targets.simple.csv"
+    code, out, _ = invoke(capsys, "load", "ftm:gamma", str(targets))
+    assert code == 0 and "ftm:gamma: imported version 1" in out
+
+    code, out, _ = invoke(capsys, "status", "--json")
+    active = {s["source"]: s for s in orjson.loads(out)["sources"]}
+    assert {"ftm:alpha_sanctions", "ftm:beta_peps", "ftm:gamma"} <= set(active)
+    assert active["ftm:alpha_sanctions"]["entities"] == active["ftm:beta_peps"]["entities"] == 6
+    code, out, _ = invoke(capsys, "status")
+    assert "ftm:beta_peps" in out and "ftm:<dataset>" not in out
+    # the bundled UFLPA file is partial, and status says so
+    assert "Incomplete: us-dhs-uflpa lacks" in out and "of the 144 entries" in out
+
+    # each dataset has its own versions and diffs
+    reduced = tmp_path / "alpha_sanctions" / "smaller" / "alpha_sanctions.ftm.json"
+    reduced.parent.mkdir()
+    lines = alpha.read_text().splitlines()
+    reduced.write_text("\n".join(x for x in lines if '"id": "v1"' not in x) + "\n")
+    code, out, _ = invoke(capsys, "load", "ftm:alpha_sanctions", str(reduced), "--force")
+    assert code == 0 and "imported version 2" in out and "1 removed" in out
+    code, out, _ = invoke(capsys, "diff", "ftm:alpha_sanctions")
+    assert "- ftm:alpha_sanctions:v1" in out
+    code, out, _ = invoke(capsys, "versions", "ftm:beta_peps", "--json")
+    assert [v["version"] for v in orjson.loads(out)["versions"]] == [1]
+
+    # --source picks a dataset
+    code, out, _ = invoke(capsys, "search", "Ivan Example", "--source", "ftm:beta_peps", "--json")
+    found = orjson.loads(out)
+    hits = found["matches"] if isinstance(found, dict) else found
+    assert hits and {h["source"] for h in hits} == {"ftm:beta_peps"}
+
+
+def test_ftm_dataset_that_cannot_be_named(
+    cli_env: Path, capsys: pytest.CaptureFixture[str], fixtures: Path, tmp_path: Path
+) -> None:
+    # a generic export name in a folder that names no dataset either
+    generic = _ftm_file(fixtures, tmp_path / "ftm", "entities.ftm.json")
+    code, _, err = invoke(capsys, "load", "ftm", str(generic))
+    assert code == 2 and "--dataset NAME" in err and "6 datasets" in err
+    code, _, err = invoke(capsys, "load", "us-bis-dpl", str(generic), "--dataset", "x")
+    assert code == 2 and "FollowTheMoney dataset" in err
+    code, _, err = invoke(capsys, "load", "ftm", str(generic), "--dataset", "Bad Name!")
+    assert code == 2 and "not a dataset name" in err

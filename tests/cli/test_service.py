@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -87,3 +88,18 @@ def test_the_cli_does_not_import_the_server_stack() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_serve_on_a_port_in_use_exits_with_its_own_code(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        with pytest.raises(SystemExit) as exit_info:
+            main(["serve", "--host", "127.0.0.1", "--port", str(port)])
+    assert exit_info.value.code == 10
+    err = capsys.readouterr().err
+    assert f"127.0.0.1:{port}: the port is in use" in err and "--port" in err
+    assert "Traceback" not in err

@@ -21,8 +21,9 @@ from tests.helpers import assert_ftm_valid
 OS = "opensanctions"
 
 
-def read(path: Path) -> list[Entity]:
-    return FtmSource().read(path).entities
+def read(path: Path, source: str = "ftm:fixture") -> list[Entity]:
+    """The entities of ``path`` as the dataset ``source`` (``ftm``: named from the data)."""
+    return get_source(source).read(path).entities
 
 
 def by_id(entities: list[Entity]) -> dict[str, Entity]:
@@ -40,7 +41,7 @@ def json_lines(path: Path) -> list[dict[str, object]]:
 def test_zala_export(shared_data: Path) -> None:
     path = shared_data / OS / "zala.ftm.json"
     assert len(json_lines(path)) == 91
-    entities = read(path)
+    entities = read(path, "ftm")
     assert len(entities) == 17  # 6 Person + 11 Company; the other 74 records are folded in
     assert sorted({e.schema for e in entities}) == ["Company", "Person"]
     targets = [e for e in entities if e.record["target"]]
@@ -52,7 +53,7 @@ def test_zala_export(shared_data: Path) -> None:
 
 @pytest.mark.realdata
 def test_zala_sanctions_become_listings(shared_data: Path) -> None:
-    entities = read(shared_data / OS / "zala.ftm.json")
+    entities = read(shared_data / OS / "zala.ftm.json", "ftm")
     listings = [x for e in entities for x in e.listings]
     sdn = [x for x in listings if x.list == "SDN"]
     assert sdn and {x.effect for x in sdn} == {"blocking"}
@@ -67,7 +68,7 @@ def test_zala_sanctions_become_listings(shared_data: Path) -> None:
 @pytest.mark.realdata
 def test_zala_ownership_edges_kept(shared_data: Path) -> None:
     raw = json_lines(shared_data / OS / "zala.ftm.json")
-    entities = by_id(read(shared_data / OS / "zala.ftm.json"))
+    entities = by_id(read(shared_data / OS / "zala.ftm.json", "ftm"))
     ownerships = [r for r in raw if r["schema"] == "Ownership"]
     assert len(ownerships) == 14
     for edge in ownerships:
@@ -79,15 +80,15 @@ def test_zala_ownership_edges_kept(shared_data: Path) -> None:
                 relations = entities[end].record["relations"]
                 match = [r for r in relations if r["id"] == edge["id"]]
                 assert len(match) == 1
-                assert match[0]["owner"] == f"ftm:{owner}"
-                assert match[0]["asset"] == f"ftm:{asset}"
+                assert match[0]["owner"] == f"ftm:zala:{owner}"
+                assert match[0]["asset"] == f"ftm:zala:{asset}"
                 assert match[0]["percentage"] == props.get("percentage", [""])[0]
 
 
 @pytest.mark.realdata
 def test_zala_addresses_and_passport_folded(shared_data: Path) -> None:
     raw = {r["id"]: r for r in json_lines(shared_data / OS / "zala.ftm.json")}
-    for entity in read(shared_data / OS / "zala.ftm.json"):
+    for entity in read(shared_data / OS / "zala.ftm.json", "ftm"):
         source = raw[entity.source_id]["properties"]
         assert isinstance(source, dict)
         for address_id in source.get("addressEntity", []):
@@ -98,7 +99,7 @@ def test_zala_addresses_and_passport_folded(shared_data: Path) -> None:
                 assert address in entity.record["adjuncts"]
     passports = [r for r in raw.values() if r["schema"] == "Passport"]
     holder = passports[0]["properties"]["holder"][0]  # type: ignore[index]
-    entities = by_id(read(shared_data / OS / "zala.ftm.json"))
+    entities = by_id(read(shared_data / OS / "zala.ftm.json", "ftm"))
     assert passports[0] in entities[holder].record["adjuncts"]
 
 
@@ -107,7 +108,8 @@ def test_t1_and_delta(shared_data: Path, tmp_path: Path) -> None:
     t1 = shared_data / OS / "t1.ftm.json"
     delta = shared_data / OS / "t2.delta.json"
     assert len(json_lines(t1)) == 7
-    base = read(t1)
+    base = read(t1, "ftm")
+    assert {e.source for e in base} == {"ftm:eu_fsf"}  # the one dataset its entities name
     assert len(base) == 6  # the 7th record is an Address nobody refers to
     assert_ftm_valid(base)
     ops = json_lines(delta)
@@ -179,9 +181,9 @@ def test_fixture_folding(fixtures: Path) -> None:
     assert entities["c2"].listings == []
     assert entities["p2"].get("passportNumber") == ["Q-2"]
     owned = entities["c2"].record["relations"]
-    assert owned[0]["owner"] == "ftm:c1" and owned[0]["percentage"] == "100"
+    assert owned[0]["owner"] == "ftm:fixture:c1" and owned[0]["percentage"] == "100"
     family = [r for r in person.record["relations"] if r["schema"] == "Family"]
-    assert family[0]["target"] == "ftm:p2" and family[0]["role"] == "spouse"
+    assert family[0]["target"] == "ftm:fixture:p2" and family[0]["role"] == "spouse"
     assert_ftm_valid(entities.values())
 
 
@@ -192,7 +194,7 @@ def test_fixture_delta(fixtures: Path, tmp_path: Path) -> None:
     assert "Ivan Primerov" in after["p1"].names_of("alias")
     assert after["p1"].get("passportNumber") == ["P7654321"]  # folded records survive
     assert [x.list for x in after["p3"].listings] == ["GB-FCDO"]
-    assert after["c2"].record["relations"][0]["owner"] == "ftm:c1"
+    assert after["c2"].record["relations"][0]["owner"] == "ftm:fixture:c1"
     # applying the delta to the raw records gives the same as applying it to the entities
     for name in ("entities.ftm.json", "entities.delta.json"):
         shutil.copy(fixtures / "ftm" / name, tmp_path / name)
@@ -234,7 +236,7 @@ def test_folder_with_targets(fixtures: Path, tmp_path: Path) -> None:
 
 
 def test_fixture_targets_simple(fixtures: Path) -> None:
-    dataset = FtmSource().read(fixtures / "ftm" / "targets.simple.csv")
+    dataset = get_source("ftm:fixture").read(fixtures / "ftm" / "targets.simple.csv")
     assert dataset.stats["skipped"] == 1  # a Security is not screenable
     entities = by_id(dataset.entities)
     vessel = entities["t-vessel"]
@@ -329,8 +331,8 @@ def test_bad_targets(tmp_path: Path, fixtures: Path) -> None:
 
 def test_fold_is_pure(fixtures: Path) -> None:
     records = read_entities(fixtures / "ftm" / "entities.ftm.json")
-    first = [e.to_dict() for e in fold(records)]
-    assert [e.to_dict() for e in fold(records)] == first
+    first = [e.to_dict() for e in fold(records, "ftm:fixture")]
+    assert [e.to_dict() for e in fold(records, "ftm:fixture")] == first
 
 
 def _read_or_parse_error(path: Path) -> None:

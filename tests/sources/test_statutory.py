@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 
 from clearance.errors import ParseError
 from clearance.model import Entity
+from clearance.reference import effects, lists
 from clearance.sources import get_source
 from clearance.sources.base import Dataset
 from clearance.sources.common import iso_date
-from clearance.sources.statutory import StatutorySource
+from clearance.sources.statutory import StatutorySource, edition_counts, load_file
 from tests.helpers import assert_ftm_valid
 
 SOURCES = {
@@ -351,3 +352,144 @@ def test_any_entry_value_is_read_or_rejected_with_parse_error(
     else:
         assert_ftm_valid(dataset.entities)
         assert all(e.names and e.listings for e in dataset.entities)
+
+
+# -- the counts the cited documents state; native names across lists; the UFLPA list --------
+
+BUNDLED = (*sorted(SOURCES), "us-dhs-uflpa")
+
+
+@pytest.mark.parametrize("source_id", BUNDLED)
+def test_counts_equal_the_counts_the_cited_documents_state(source_id: str) -> None:
+    """Each edition's ``count`` is the number its publication states; the file must hold
+    exactly that many entries in force on that date, unless it says it is incomplete."""
+    path = _source(source_id).default_files()[0]
+    header = load_file(path, source_id)
+    for edition, held in edition_counts(header):
+        assert edition.document and edition.url.startswith("https://")
+        if edition.complete:
+            assert held == edition.count, (edition.date, edition.document)
+        else:  # never more than the publication lists, and the shortfall is reported
+            assert edition.count is not None and held < edition.count, edition.date
+    counted = edition_counts(header)
+    if counted:
+        latest, held = counted[-1]
+        stats = _bundled(source_id).stats
+        assert stats["stated"] == latest.count
+        assert stats.get("missing", 0) == (0 if latest.complete else (latest.count or 0) - held)
+
+
+@pytest.mark.parametrize(("source_id", "stated"), [("us-dod-1260h", 188), ("us-fcc-covered", 16)])
+def test_current_1260h_and_fcc_editions_are_complete(source_id: str, stated: int) -> None:
+    header = load_file(_source(source_id).default_files()[0], source_id)
+    latest, held = edition_counts(header)[-1]
+    assert latest.date == header.published and latest.complete
+    assert latest.count == held == stated
+
+
+def test_edition_count_counts_entries_in_force_without_subsidiaries(tmp_path: Path) -> None:
+    doc = _valid_doc()
+    doc["editions"] = [
+        {"date": "2019-01-01", "url": "https://example.gov/a", "document": "A", "count": 2},
+        {"date": "2024-06-01", "url": "https://example.gov/b", "count": 3, "complete": False},
+    ]
+    doc["entries"].append(
+        {
+            "id": "example-subsidiary",
+            "schema": "Company",
+            "name": "Example Subsidiary Ltd",
+            "listed_with": "example-telecom",
+            "listed": [{"start": "2019-01-01"}],
+            "source_url": "https://example.org/law.pdf",
+        }
+    )
+    path = _write(tmp_path, doc)
+    header = load_file(path, "us-ndaa-889")
+    # 2019: the telecom and the video company (the subsidiary counts with its parent);
+    # 2024: the video company's listing has ended
+    assert [(e.count, held) for e, held in edition_counts(header)] == [(2, 2), (3, 1)]
+    dataset = _source("us-ndaa-889").read(path)
+    assert dataset.stats["stated"] == 3 and dataset.stats["missing"] == 2
+    doc["entries"][-1]["listed_with"] = "nobody"
+    with pytest.raises(ParseError, match="'listed_with' names 'nobody'"):
+        load_file(_write(tmp_path, doc), "us-ndaa-889")
+    doc["entries"][-1]["listed_with"] = "example-telecom"
+    doc["editions"][0]["count"] = -1
+    with pytest.raises(ParseError, match="number of entries"):
+        load_file(_write(tmp_path, doc), "us-ndaa-889")
+
+
+def _groups(entities: list[Entity]) -> list[list[Entity]]:
+    """Entities of one company across lists: joined by any name or alias they share."""
+    parent: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
+    for entity in entities:
+        for name in entity.names:
+            if name.kind in ("name", "alias", "previousName"):
+                parent[find(entity.id)] = find("name:" + name.value.casefold())
+    groups: dict[str, list[Entity]] = {}
+    for entity in entities:
+        groups.setdefault(find(entity.id), []).append(entity)
+    return list(groups.values())
+
+
+def test_a_company_in_several_lists_has_the_same_native_names_in_each() -> None:
+    entities = [e for source_id in BUNDLED for e in _bundled(source_id).entities]
+    checked = 0
+    for group in _groups(entities):
+        by_source: dict[str, set[tuple[str, str, str]]] = {}
+        for entity in group:
+            natives = {(n.value, n.kind, n.lang) for n in entity.names if n.lang}
+            by_source.setdefault(entity.source, set()).update(natives)
+        if len(by_source) < 2:
+            continue
+        checked += 1
+        first = next(iter(by_source.values()))
+        assert all(natives == first for natives in by_source.values()), by_source
+    # Huawei, ZTE, Hytera, Hikvision, Dahua, DJI and Autel are each on two or three lists
+    assert checked >= 7
+
+
+def test_no_alias_is_a_fragment_of_a_name_cut_at_a_comma() -> None:
+    """A YAML flow list splits ``[X Co., Ltd., X]`` at every comma: no name may be a bare
+    legal form left over from that."""
+    for source_id in BUNDLED:
+        for entity in _bundled(source_id).entities:
+            for name in entity.names:
+                assert name.value.strip(".").lower() not in {"ltd", "inc", "co", "llc", "corp"}, (
+                    entity.id,
+                    name.value,
+                )
+
+
+def test_uflpa_entries_carry_effect_categories_and_citations() -> None:
+    dataset = _bundled("us-dhs-uflpa")
+    entities = {e.source_id: e for e in dataset.entities}
+    assert dataset.published == "2025-01-15"
+    for entity in entities.values():
+        (listing,) = entity.listings
+        assert (listing.list, listing.effect) == ("UFLPA", "uflpa-import-presumption")
+        assert listing.start and listing.url.startswith("https://")
+        assert entity.record["source_document"]
+    daqo = entities["xinjiang-daqo-new-energy"]
+    assert "Xinjiang Great New Energy Co., Ltd." in daqo.names_of("alias")
+    assert daqo.listings[0].programs[-1] == "2(d)(2)(B)(v)"
+    assert "sources material from Xinjiang" in daqo.listings[0].reason
+    assert "Wuxi Shangji CNC Co., Ltd." in entities["hongyuan-green-energy"].names_of(
+        "previousName"
+    )
+    assert entities["ninestar-corporation"].listings[0].start == "2023-06-12"
+    assert "纳思达股份有限公司" in entities["ninestar-corporation"].names_of("name")
+    assert_ftm_valid(entities.values())
+
+
+def test_uflpa_effect_is_an_import_presumption_not_a_block() -> None:
+    effect = effects()["uflpa-import-presumption"]
+    assert "presumption" in effect.label.lower()
+    assert "Not a blocking" in effect.description
+    assert lists()["UFLPA"].effect == "uflpa-import-presumption"

@@ -85,7 +85,7 @@ def test_store_round_trip_and_diff(first: dict[str, Entity], second: dict[str, E
             assert store.get_entity(entity_id) == entity
         v2 = store.import_dataset(_dataset(second, "b"), source=source)
         assert {e.id: e for e in store.iter_entities()} == second
-        assert store.version_entities(v1.id) == first
+        assert store.version_entities(FAKE_ID, v1.id) == first
         diff = store.diff(FAKE_ID, v1.id, v2.id)
         added, removed, changed = diff_entities(first, second)
         assert diff.added == added and diff.removed == removed and diff.changed == changed

@@ -90,7 +90,7 @@ def test_new_version_switches_and_keeps_old(store: Store, tmp_path: Path) -> Non
     assert [v.id for v in versions] == [first.id, second.id]
     assert [v.active for v in versions] == [False, True]
     assert {e.source_id for e in store.iter_entities()} == {f"E{i}" for i in range(1, 12)} - {"E5"}
-    old = store.version_entities(first.id)
+    old = store.version_entities(FAKE_ID, first.id)
     assert set(old) == {f"{FAKE_ID}:E{i}" for i in range(1, 11)}
     diff = store.diff(FAKE_ID)
     assert (diff.from_version, diff.to_version) == (first.id, second.id)

@@ -6,7 +6,8 @@ exit codes once, in ``cli/__init__.py``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,12 @@ from clearance.catalog import Outcome, UpdateRequest
 from clearance.cli.context import echo_json, settings
 from clearance.cli.screening import screen_example
 from clearance.diff import Diff, EntityChange
-from clearance.model import Name
+from clearance.errors import ClearanceError
+from clearance.model import Listing, Name
 from clearance.screen import refresh_index
 from clearance.settings import Settings
 from clearance.sources import SOURCE_IDS
+from clearance.sources.ftm_names import FTM, is_ftm
 from clearance.store import Store, VersionInfo
 
 # -- output helpers ---------------------------------------------------------------------
@@ -66,7 +69,18 @@ def _status_lines(store: Store) -> list[str]:
         for v in active.values()
     ]
     lines = _table(("SOURCE", "VERSION", "PUBLISHED", "ENTITIES", "IMPORTED", "ORIGIN"), rows)
+    for v in active.values():
+        lacking = v.stats.get("missing", 0)
+        if lacking:  # a bundled list not yet transcribed completely: never a silent gap
+            lines.append(
+                f"Incomplete: {v.source} lacks {lacking:,} of the {v.stats.get('stated', 0):,} "
+                "entries its latest publication states (see its data file's header)."
+            )
     missing = [source_id for source_id in SOURCE_IDS if source_id not in active]
+    if FTM in missing:  # FtM data is held per dataset, as ftm:<dataset>
+        missing.remove(FTM)
+        if not any(is_ftm(source) for source in active):
+            missing.append("ftm:<dataset>")
     if missing:
         lines.append(f"No version yet: {', '.join(missing)} (clearance load/update SOURCE).")
     return lines
@@ -79,19 +93,50 @@ def _status_data(store: Store) -> dict[str, Any]:
 # -- load / update ----------------------------------------------------------------------
 
 
+@contextmanager
+def json_errors(as_json: bool, source: str = "") -> Iterator[None]:
+    """With --json, an error is printed as JSON on stdout (the exit code stays the error's)."""
+    try:
+        yield
+    except ClearanceError as exc:
+        if not as_json:
+            raise
+        echo_json(
+            {
+                "source": source or None,
+                "status": "failed",
+                "error": exc.message,
+                "error_code": exc.code,
+            }
+        )
+        raise click.exceptions.Exit(exc.exit_code) from None
+
+
 @click.command()
 @click.argument("source")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--force", is_flag=True, help="Accept a list that shrank more than its gate allows.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def load(source: str, path: Path, force: bool, as_json: bool) -> None:
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Override every quality gate: a list that shrank, or an extract smaller than a "
+    "complete publication.",
+)
+@click.option(
+    "--dataset",
+    default="",
+    help="For ftm: the FollowTheMoney dataset the file holds (the source becomes ftm:NAME).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (errors too).")
+def load(source: str, path: Path, force: bool, dataset: str, as_json: bool) -> None:
     """Import a local file or folder of SOURCE as a new version.
 
     The new version becomes active only if it was read completely and passed the source's
-    quality gates; otherwise the active version is kept.
+    quality gates; otherwise the active version is kept. A file with the same content as the
+    active version (whatever its name) is reported unchanged. FollowTheMoney data goes to
+    one source per dataset, ftm:<dataset>, named from the data, the file or --dataset.
     """
-    with catalog.open_store(settings()) as store:
-        outcome = catalog.load(store, source, path, force=force)
+    with json_errors(as_json, source), catalog.open_store(settings()) as store:
+        outcome = catalog.load(store, source, path, force=force, dataset=dataset)
         refresh_index(store, settings())  # the next screening starts without building it
     if as_json:
         echo_json(outcome.to_dict())
@@ -101,9 +146,9 @@ def load(source: str, path: Path, force: bool, as_json: bool) -> None:
 
 @click.command()
 @click.argument("sources", nargs=-1, metavar="[SOURCE]...")
-@click.option("--force", is_flag=True, help="Accept lists that shrank more than their gates allow.")
+@click.option("--force", is_flag=True, help="Override every quality gate of the lists downloaded.")
 @click.option("--base-url", default="", help="Download from this base URL (one SOURCE only).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (errors too).")
 @click.pass_context
 def update(
     ctx: click.Context, sources: tuple[str, ...], force: bool, base_url: str, as_json: bool
@@ -117,7 +162,7 @@ def update(
     """
     config = settings()
     request = UpdateRequest(sources=sources, force=force, base_url=base_url)
-    with catalog.open_store(config) as store:
+    with json_errors(as_json, ",".join(sources)), catalog.open_store(config) as store:
         outcomes = catalog.update(store, config, request)
         refresh_index(store, config)  # the next screening starts without building it
     failed = [o.error for o in outcomes if o.error is not None]
@@ -195,11 +240,51 @@ def _change_line(change: EntityChange) -> str:
         names += [_name("-", n) for n in change.names_removed]
         parts.append(f"names {', '.join(names)}")
     parts.extend(f"{p.field} {_short(p.old)} -> {_short(p.new)}" for p in change.properties)
-    if change.listings_added or change.listings_removed:
-        parts.append(f"listings +{len(change.listings_added)} -{len(change.listings_removed)}")
+    parts.extend(_listing_changes(change.listings_added, change.listings_removed))
     if change.record and not parts:
         parts.append("source record " + ", ".join(c.field for c in change.record))
     return f"  ~ {change.entity_id}  {change.caption}: {'; '.join(parts) or 'order of values'}"
+
+
+def _listing_text(listing: Listing) -> str:
+    text = listing.list
+    if listing.programs:
+        text += f" [{', '.join(listing.programs)}]"
+    if listing.start or listing.end:
+        text += f" {listing.start or '?'}..{listing.end}"
+    return text
+
+
+_LISTING_FIELDS = ("effect", "start", "end", "authority", "reason", "url")
+
+
+def _listing_changes(added: Sequence[Listing], removed: Sequence[Listing]) -> list[str]:
+    """What changed in the listings, per list: programs added and removed, dates, effect...
+
+    A list with listings on both sides changed; one on a side only was added or removed.
+    """
+    out: list[str] = []
+    for code in dict.fromkeys(x.list for x in (*added, *removed)):
+        new = [x for x in added if x.list == code]
+        old = [x for x in removed if x.list == code]
+        if not old:
+            out.extend(f"listing +{_listing_text(x)}" for x in new)
+            continue
+        if not new:
+            out.extend(f"listing -{_listing_text(x)}" for x in old)
+            continue
+        new_programs = {p for x in new for p in x.programs}
+        old_programs = {p for x in old for p in x.programs}
+        bits = [f"+{p}" for p in sorted(new_programs - old_programs)]
+        bits += [f"-{p}" for p in sorted(old_programs - new_programs)]
+        detail = [f"programs {' '.join(bits)}"] if bits else []
+        for name in _LISTING_FIELDS:
+            before = sorted({getattr(x, name) for x in old})
+            after = sorted({getattr(x, name) for x in new})
+            if before != after:
+                detail.append(f"{name} {_short(before, 40)} -> {_short(after, 40)}")
+        out.append(f"listing {code} changed: {', '.join(detail) or 'order of values'}")
+    return out
 
 
 def _diff_lines(diff: Diff, limit: int) -> list[str]:

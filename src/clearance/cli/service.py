@@ -6,10 +6,39 @@ light and works without the ``server`` extra.
 
 from __future__ import annotations
 
+import errno
+import socket
+
 import click
 
 from clearance.cli.context import echo_json, settings
+from clearance.errors import ServeError
 from clearance.store.keys import ROLES, KeyStore, open_database
+
+#: uvicorn's exit status when its server fails to start
+_STARTUP_FAILURE = 3
+
+
+def check_address(host: str, port: int) -> None:
+    """ServeError unless ``host:port`` can be listened on now (checked before starting, so a
+    port in use gets its own message and exit code rather than the server's generic one)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise ServeError(f"Cannot listen on {host}:{port}: {exc.strerror}.") from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ServeError(
+                    f"Cannot listen on {host}:{port}: the port is in use (another server, or "
+                    "another clearance serve, is listening there). Stop it or choose another "
+                    "--port."
+                ) from None
+            raise ServeError(f"Cannot listen on {host}:{port}: {exc.strerror}.") from None
 
 
 def _keystore() -> KeyStore:
@@ -49,22 +78,28 @@ def serve(
             "pip install 'clearance[server]'."
         ) from exc
     conf = settings()
+    check_address(host, port)
     _keystore().close()  # create the key table before workers start
-    uvicorn.run(
-        "clearance.api.app:create_app_from_env",
-        factory=True,
-        http="clearance.api.protocol:NoDelayHTTPProtocol",
-        host=host,
-        port=port,
-        workers=workers,
-        root_path=root_path,
-        proxy_headers=True,
-        forwarded_allow_ips=forwarded_allow_ips,
-        log_config=log_config(log_level),
-        access_log=False,
-        timeout_graceful_shutdown=max(5, int(conf.api_request_timeout)),
-        env_file=None,
-    )
+    try:
+        uvicorn.run(
+            "clearance.api.app:create_app_from_env",
+            factory=True,
+            http="clearance.api.protocol:NoDelayHTTPProtocol",
+            host=host,
+            port=port,
+            workers=workers,
+            root_path=root_path,
+            proxy_headers=True,
+            forwarded_allow_ips=forwarded_allow_ips,
+            log_config=log_config(log_level),
+            access_log=False,
+            timeout_graceful_shutdown=max(5, int(conf.api_request_timeout)),
+            env_file=None,
+        )
+    except SystemExit as exc:
+        if exc.code == _STARTUP_FAILURE:  # the server's log says why
+            raise ServeError(f"The HTTP server could not start on {host}:{port}.") from None
+        raise
 
 
 @click.group()

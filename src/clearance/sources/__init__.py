@@ -6,6 +6,8 @@ from importlib import import_module
 
 from clearance.errors import InputError
 from clearance.sources.base import Dataset, Gates, Source
+from clearance.sources.ftm_names import PREFIX as FTM_PREFIX
+from clearance.sources.ftm_names import source_id as ftm_source_id
 
 __all__ = ["SOURCE_IDS", "Dataset", "Gates", "Source", "all_sources", "get_source", "source_module"]
 
@@ -22,6 +24,7 @@ _REGISTRY: dict[str, str] = {
     "us-ndaa-889": "clearance.sources.statutory:Ndaa889Source",
     "us-fcc-covered": "clearance.sources.statutory:FccCoveredSource",
     "us-dod-1260h": "clearance.sources.statutory:Dod1260hSource",
+    "us-dhs-uflpa": "clearance.sources.statutory:UflpaSource",
     "us-bis-mieu": "clearance.sources.mieu:MieuSource",
     "cn-prc-countersanctions": "clearance.sources.cn_countersanctions:CnCounterSource",
 }
@@ -30,11 +33,20 @@ SOURCE_IDS: tuple[str, ...] = tuple(_REGISTRY)
 
 
 def get_source(source_id: str) -> Source:
+    """The source ``source_id``: a registered id, or ``ftm:<dataset>`` for one FtM dataset."""
+    if source_id.startswith(FTM_PREFIX):
+        ftm_source_id(source_id[len(FTM_PREFIX) :])  # InputError for a bad dataset name
+        module = import_module(_REGISTRY["ftm"].split(":")[0])
+        dataset: Source = module.dataset_source(source_id[len(FTM_PREFIX) :])()
+        return dataset
     try:
         target = _REGISTRY[source_id]
     except KeyError:
         known = ", ".join(SOURCE_IDS)
-        raise InputError(f"Unknown source {source_id!r}. Known sources: {known}.") from None
+        raise InputError(
+            f"Unknown source {source_id!r}. Known sources: {known}, and ftm:<dataset> for a "
+            "FollowTheMoney dataset."
+        ) from None
     module_name, class_name = target.split(":")
     cls = getattr(import_module(module_name), class_name)
     source: Source = cls()
@@ -43,6 +55,8 @@ def get_source(source_id: str) -> Source:
 
 def source_module(source_id: str) -> str:
     """The module that implements ``source_id`` (without importing it)."""
+    if source_id.startswith(FTM_PREFIX):
+        source_id = "ftm"
     if source_id not in _REGISTRY:
         raise InputError(f"Unknown source {source_id!r}. Known sources: {', '.join(SOURCE_IDS)}.")
     return _REGISTRY[source_id].split(":")[0]

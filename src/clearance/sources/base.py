@@ -26,7 +26,8 @@ class Gates:
     min_entities: int = 1
     #: FtM properties every entity must have (every entity must always have a name)
     required: tuple[str, ...] = ()
-    #: largest accepted drop in entity count against the active version, without --force
+    #: largest accepted drop in entity count against the active version (--force overrides
+    #: this gate like every other)
     max_shrink: float = 0.10
 
 
@@ -67,42 +68,56 @@ class Source(ABC):
         """Read a local file or folder of this source. Raises ParseError on bad input."""
 
 
+#: what every gate's refusal says about overriding it
+OVERRIDE = (
+    "If you mean to take it as it is (an extract, a test file, a list that really shrank), "
+    "run the same clearance load or update again with --force, which overrides every "
+    "quality gate."
+)
+
+
 def check_gates(
     source: Source, dataset: Dataset, active_count: int | None, force: bool = False
 ) -> None:
     """Raise GateError unless ``dataset`` may replace a version with ``active_count`` entities.
 
+    ``force`` overrides every quality gate (minimum count, required fields, shrink); each
+    refusal says so. An entity without any name is refused even then: it could not be
+    screened, so loading it would leave a listed party unscreened without a word.
     Pure: the store calls it inside its import, before anything is switched.
     """
     gates = source.gates
     count = len(dataset.entities)
     name = ", ".join(str(p) for p in dataset.files) or source.id
-    if count < gates.min_entities:
-        raise GateError(
-            f"Refusing {source.id} from {name}: it has {count} entities, fewer than the "
-            f"{gates.min_entities} a complete publication has. The active version is kept."
-        )
     missing_name = [e.id for e in dataset.entities if not e.names]
     if missing_name:
         raise GateError(
             f"Refusing {source.id} from {name}: {len(missing_name)} entities have no name "
-            f"(first: {missing_name[0]}). The active version is kept."
+            f"(first: {missing_name[0]}), so they could not be screened; --force does not "
+            "override this. The active version is kept."
+        )
+    if force:
+        return
+    if count < gates.min_entities:
+        raise GateError(
+            f"Refusing {source.id} from {name}: it has {count} entities, fewer than the "
+            f"{gates.min_entities} a complete publication has. {OVERRIDE} "
+            "The active version is kept."
         )
     for prop in gates.required:
         lacking = [e.id for e in dataset.entities if not e.get(prop)]
         if lacking:
             raise GateError(
                 f"Refusing {source.id} from {name}: {len(lacking)} entities lack the required "
-                f"field {prop!r} (first: {lacking[0]}). The active version is kept."
+                f"field {prop!r} (first: {lacking[0]}). {OVERRIDE} The active version is kept."
             )
-    if active_count and not force:
+    if active_count:
         drop = (active_count - count) / active_count
         if drop > gates.max_shrink:
             raise GateError(
                 f"Refusing {source.id} from {name}: it has {count} entities against "
                 f"{active_count} in the active version, a drop of {drop:.0%} (more than "
-                f"{gates.max_shrink:.0%}). If the list really shrank, load it again with "
-                "--force. The active version is kept."
+                f"{gates.max_shrink:.0%}). {OVERRIDE} The active version is kept."
             )
 
 

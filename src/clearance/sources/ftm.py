@@ -1,7 +1,12 @@
 """FollowTheMoney (FtM) data: JSON lines entity exports, delta files, ``targets.simple.csv``.
 
 read -> map: :func:`read_entities` parses JSON lines into :class:`FtmRecord`, :func:`fold`
-maps them to :class:`~clearance.model.Entity` with id ``ftm:<FtM id>``.
+maps them to :class:`~clearance.model.Entity` with id ``ftm:<dataset>:<FtM id>``.
+
+Each dataset is a source of its own, ``ftm:<dataset>`` (``ftm_names.py`` says how a file's
+dataset is named): several datasets are active side by side, each with its own versions.
+``clearance load ftm FILE`` names the dataset from the data; ``ftm:<dataset>`` (or
+``--dataset``) names it outright.
 
 Only screenable "things" become entities (``data/ftm.yaml``: Person, Company, Organization,
 LegalEntity, PublicBody as Organization, Vessel, Airplane). The other schemata are folded into
@@ -15,7 +20,8 @@ the things they point at:
 * ``Identification`` / ``Passport`` -> ``idNumber`` / ``passportNumber`` on the holder.
 * Edges (``Ownership``, ``Directorship``, ``Family``...) -> ``record["relations"]`` on both
   ends: ``{"id", "schema", "source", "target", <source prop>, <target prop>, "percentage",
-  "role", "start", "end"}`` with entity ids (``ftm:...``): the 50% ownership rule needs them.
+  "role", "start", "end"}`` with entity ids (``ftm:<dataset>:...``): the 50% ownership rule
+  needs them.
 
 Every raw FtM entity folded into a thing is kept in ``record["adjuncts"]``, the thing itself in
 ``record["ftm"]``: that makes the mapping reversible, which :func:`apply_delta` relies on.
@@ -34,8 +40,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, cast
 
 import orjson
 
@@ -45,6 +52,7 @@ from clearance.reference import list_info, resolve_country
 from clearance.sources.base import Dataset, Gates, Source, unique_ids
 from clearance.sources.common import hash_files, read_text
 from clearance.sources.csl import list_code as csl_list_code
+from clearance.sources.ftm_names import FTM, dataset_name, is_ftm, source_id
 from clearance.sources.ftm_targets import is_targets_header, map_target, read_targets
 from clearance.sources.ftmdata import (
     dataset_list,
@@ -54,7 +62,7 @@ from clearance.sources.ftmdata import (
     thing_schema,
 )
 
-SOURCE_ID = "ftm"
+SOURCE_ID = FTM
 NAME_PROPS: tuple[NameKind, ...] = ("name", "alias", "weakAlias", "previousName")
 DeltaKind = Literal["ADD", "MOD", "DEL"]
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -176,8 +184,8 @@ class _Thing:
     relations: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _map_thing(record: FtmRecord, schema: str) -> Entity:
-    entity = Entity(source=SOURCE_ID, source_id=record.id, schema=schema)
+def _map_thing(record: FtmRecord, schema: str, source: str) -> Entity:
+    entity = Entity(source=source, source_id=record.id, schema=schema)
     for kind in NAME_PROPS:
         for value in record.properties.get(kind, ()):
             entity.add_name(value, kind)
@@ -267,15 +275,15 @@ def _fold_address(thing: _Thing, record: FtmRecord, by_id: dict[str, FtmRecord])
         thing.adjuncts[address.id] = address.raw
 
 
-def _relation(record: FtmRecord, source_prop: str, target_prop: str) -> dict[str, Any]:
+def _relation(record: FtmRecord, source_prop: str, target_prop: str, prefix: str) -> dict[str, Any]:
     source, target = record.first(source_prop), record.first(target_prop)
     return {
         "id": record.id,
         "schema": record.schema,
-        "source": f"{SOURCE_ID}:{source}" if source else "",
-        "target": f"{SOURCE_ID}:{target}" if target else "",
-        source_prop: f"{SOURCE_ID}:{source}" if source else "",
-        target_prop: f"{SOURCE_ID}:{target}" if target else "",
+        "source": f"{prefix}:{source}" if source else "",
+        "target": f"{prefix}:{target}" if target else "",
+        source_prop: f"{prefix}:{source}" if source else "",
+        target_prop: f"{prefix}:{target}" if target else "",
         "percentage": record.first("percentage"),
         "role": record.first("role") or record.first("relationship"),
         "start": record.first("startDate"),
@@ -283,7 +291,7 @@ def _relation(record: FtmRecord, source_prop: str, target_prop: str) -> dict[str
     }
 
 
-def _fold_other(record: FtmRecord, things: dict[str, _Thing]) -> None:
+def _fold_other(record: FtmRecord, things: dict[str, _Thing], source: str) -> None:
     """Fold one non-thing entity into the things it references."""
     edge = edges().get(record.schema)
     document = documents().get(record.schema)
@@ -304,7 +312,7 @@ def _fold_other(record: FtmRecord, things: dict[str, _Thing]) -> None:
                     thing.entity.add(document.prop, numbers)
                 thing.adjuncts[record.id] = record.raw
     elif edge is not None:
-        relation = _relation(record, *edge)
+        relation = _relation(record, *edge, source)
         for end in {record.first(edge[0]), record.first(edge[1])}:
             if end in things:
                 things[end].relations.append(relation)
@@ -315,20 +323,21 @@ def _fold_other(record: FtmRecord, things: dict[str, _Thing]) -> None:
             things[end].adjuncts[record.id] = record.raw
 
 
-def fold(records: Sequence[FtmRecord]) -> list[Entity]:
-    """Map FtM entities to clearance entities, folding interstitial schemata in (see module)."""
+def fold(records: Sequence[FtmRecord], source: str) -> list[Entity]:
+    """Map FtM entities to entities of ``source`` (``ftm:<dataset>``), folding interstitial
+    schemata in (see the module)."""
     by_id = {r.id: r for r in records}
     things: dict[str, _Thing] = {}
     for record in records:
         schema = thing_schema(record.schema)
         if schema is not None:
-            things[record.id] = _Thing(_map_thing(record, schema))
+            things[record.id] = _Thing(_map_thing(record, schema, source))
     # folded records are taken in id order, so the result does not depend on the file order
     for record in sorted(records, key=lambda r: r.id):
         if record.id in things:
             _fold_address(things[record.id], record, by_id)
         else:
-            _fold_other(record, things)
+            _fold_other(record, things, source)
     entities: list[Entity] = []
     for entity_id, thing in things.items():
         record = by_id[entity_id]
@@ -367,7 +376,7 @@ def base_records(entities: Iterable[Entity]) -> list[FtmRecord]:
     raws: dict[str, dict[str, Any]] = {}
     for entity in entities:
         raw = entity.record.get("ftm")
-        if entity.source != SOURCE_ID or not isinstance(raw, dict):
+        if not is_ftm(entity.source) or not isinstance(raw, dict):
             raise InputError(
                 f"Cannot apply an FtM delta to {entity.id}: it was not read from FtM entity data."
             )
@@ -385,7 +394,10 @@ def apply_delta(base_entities: Sequence[Entity], delta_path: Path) -> list[Entit
     no thing refers to) are not kept by the mapping, so a later delta cannot revive them.
     """
     ops = read_delta(delta_path)
-    return fold(apply_delta_records(base_records(base_entities), ops))
+    sources = {entity.source for entity in base_entities}
+    if len(sources) != 1:
+        raise InputError("An FtM delta applies to the entities of one dataset at a time.")
+    return fold(apply_delta_records(base_records(base_entities), ops), sources.pop())
 
 
 # -- source -------------------------------------------------------------------------------
@@ -404,10 +416,14 @@ def _first_line(path: Path) -> str:
 
 
 class FtmSource(Source):
+    """FtM data; the generic ``ftm`` names each file's dataset, ``ftm:<dataset>`` is one."""
+
     id: ClassVar[str] = SOURCE_ID
     title: ClassVar[str] = "FollowTheMoney entities (OpenSanctions exports)"
     gates: ClassVar[Gates] = Gates(min_entities=1)
     formats: ClassVar[tuple[str, ...]] = ("ftm-json", "ftm-json+delta", "targets-simple-csv")
+    #: the dataset this source holds ("" for the generic ``ftm``, which names it from the data)
+    dataset: ClassVar[str] = ""
 
     def read(self, path: Path) -> Dataset:
         if path.is_dir():
@@ -429,7 +445,9 @@ class FtmSource(Source):
                 "this is a delta file: it only changes a previous version. Put it in a folder "
                 "together with the full export it applies to, and load the folder.",
             )
-        return self._dataset(fold(read_entities(path)), "ftm-json", (path,))
+        records = read_entities(path)
+        source = self._source_for(records, (path,))
+        return self._dataset(fold(records, source), "ftm-json", (path,), source)
 
     def read_delta(self, base: Sequence[Entity], delta_path: Path) -> Dataset:
         """The complete version a delta file makes of ``base`` (the active version's entities).
@@ -437,7 +455,26 @@ class FtmSource(Source):
         The content hash is the delta file's: applying the same delta again to its own result
         shows as an unchanged import.
         """
-        return self._dataset(apply_delta(base, delta_path), "ftm-delta", (delta_path,))
+        entities = apply_delta(base, delta_path)
+        source = entities[0].source if entities else self.id
+        return self._dataset(entities, "ftm-delta", (delta_path,), source)
+
+    def _source_for(self, records: Sequence[FtmRecord], files: Sequence[Path]) -> str:
+        """``ftm:<dataset>`` of this source, or the one named by the data (see ftm_names)."""
+        if self.dataset:
+            return self.id
+        name = dataset_name((_datasets(r.raw) for r in records if r.raw.get("target")), files)
+        name = name or dataset_name((_datasets(r.raw) for r in records), files)
+        if not name:
+            seen = sorted({d for r in records for d in _datasets(r.raw)})
+            several = f"its entities come from {len(seen)} datasets ({', '.join(seen[:5])})"
+            several = several if seen else "its entities name none"
+            raise InputError(
+                f"Cannot tell which dataset {files[0]} holds: {several}"
+                " and the file name names none. Name it: `clearance load ftm FILE --dataset NAME`"
+                " or `clearance load ftm:NAME FILE`."
+            )
+        return source_id(name)
 
     def _read_folder(self, folder: Path) -> Dataset:
         files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
@@ -449,27 +486,31 @@ class FtmSource(Source):
         if bases[0].suffix.lower() == ".csv" and not deltas:
             return self.read(bases[0])
         records = read_entities(bases[0])
+        source = self._source_for(records, (bases[0],))
         for delta in deltas:
             records = apply_delta_records(records, read_delta(delta))
         fmt = "ftm-json+delta" if deltas else "ftm-json"
-        return self._dataset(fold(records), fmt, (bases[0], *deltas))
+        return self._dataset(fold(records, source), fmt, (bases[0], *deltas), source)
 
     def _read_targets(self, path: Path) -> Dataset:
         records = read_targets(path)
-        mapped = [map_target(r) for r in records]
+        source = self.id if self.dataset else self._source_for((), (path,))
+        mapped = [map_target(r, source) for r in records]
         entities = [e for e in mapped if e is not None]
-        dataset = self._dataset(entities, "targets-simple-csv", (path,))
+        dataset = self._dataset(entities, "targets-simple-csv", (path,), source)
         dataset.stats["skipped"] = len(mapped) - len(entities)
         return dataset
 
-    def _dataset(self, entities: list[Entity], fmt: str, files: tuple[Path, ...]) -> Dataset:
+    def _dataset(
+        self, entities: list[Entity], fmt: str, files: tuple[Path, ...], source: str
+    ) -> Dataset:
         name = ", ".join(str(p) for p in files)
         if not entities:
             raise ParseError(name, None, "no screenable entity (person, company, vessel...)")
-        unique_ids(SOURCE_ID, name, entities)
+        unique_ids(source, name, entities)
         stats = Counter(e.schema for e in entities)
         return Dataset(
-            source=SOURCE_ID,
+            source=source,
             entities=entities,
             format=fmt,
             files=files,
@@ -477,6 +518,14 @@ class FtmSource(Source):
             content_hash=hash_files(files),
             stats=dict(stats),
         )
+
+
+@cache
+def dataset_source(dataset: str) -> type[FtmSource]:
+    """The source class of one FtM dataset, ``ftm:<dataset>`` (InputError for a bad name)."""
+    sid = source_id(dataset)
+    attrs = {"id": sid, "dataset": dataset, "title": f"FollowTheMoney dataset {dataset}"}
+    return cast(type[FtmSource], type(f"FtmDataset[{dataset}]", (FtmSource,), attrs))
 
 
 def published_date(entities: Iterable[Entity]) -> str:

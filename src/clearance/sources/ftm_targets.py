@@ -1,8 +1,8 @@
 """OpenSanctions ``targets.simple.csv``: one row per screening target, multi-values in cells.
 
 read -> map: :func:`read_targets` gives :class:`TargetRecord` rows, :func:`map_target` an
-:class:`~clearance.model.Entity` with id ``ftm:<OpenSanctions id>`` (the same id space as the
-FtM JSON export). Multi-valued cells are themselves ``;``-separated CSV (values that contain
+:class:`~clearance.model.Entity` with id ``ftm:<dataset>:<OpenSanctions id>`` (the same id space
+as the FtM JSON export). Multi-valued cells are themselves ``;``-separated CSV (values that contain
 ``;`` or quotes are quoted). Rows of schemata that are not screenable are skipped and counted.
 """
 
@@ -150,13 +150,14 @@ def _date_prop(schema: str) -> str:
     return "buildDate" if schema in ("Vessel", "Airplane") else "incorporationDate"
 
 
-def map_target(record: TargetRecord) -> Entity | None:
-    """The entity of a row, or None for a schema that is not screenable."""
+def map_target(record: TargetRecord, source: str) -> Entity | None:
+    """The entity of a row for ``source`` (``ftm:<dataset>``), or None for a schema that is
+    not screenable."""
     schema = thing_schema(record.schema)
     if schema is None:
         return None
     props = schema_props(schema)
-    entity = Entity(source="ftm", source_id=record.id, schema=schema)
+    entity = Entity(source=source, source_id=record.id, schema=schema)
     entity.add_name(record.name)
     for alias in record.values["aliases"]:
         entity.add_name(alias, "alias")

@@ -1,15 +1,20 @@
 """The statutory US lists that have no machine-readable feed, bundled as curated YAML.
 
-NDAA FY2019 section 889, the FCC Covered List and the DoD section 1260H list are published
-as statute text, a web page and PDFs. clearance ships its own data files for them, written
-from those publications, under ``clearance/data/statutory/<source id>.yaml`` (the header of
-each file documents its fields). They are bundled sources: every store activates them and
-re-imports a file when its hash changes, so no download is needed.
+NDAA FY2019 section 889, the FCC Covered List, the DoD section 1260H list and DHS's UFLPA
+Entity List are published as statute text, web pages, PDFs and Federal Register notices.
+clearance ships its own data files for them, written from those publications, under
+``clearance/data/statutory/<source id>.yaml`` (the header of each file documents its fields).
+They are bundled sources: every store activates them and re-imports a file when its hash
+changes, so no download is needed.
 
 read -> map as for every source: :func:`load_file` parses and strictly validates a file into
 typed records (:class:`ListFile`, :class:`Party`); :func:`to_entity` maps a party to the
-common model. A file that breaks the structure raises :class:`ParseError` naming the file and
-the entry, so a bad edit never reaches a store.
+common model. Each edition may state how many entries the publication counts (``count``):
+:func:`edition_counts` counts what the file holds in force on that date, so a test holds the
+data to the documents it cites, and an edition the file does not hold completely
+(``complete: false``) says how many entries are missing in the version's stats. A file that
+breaks the structure raises :class:`ParseError` naming the file and the entry, so a bad edit
+never reaches a store.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import datetime
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar, cast
@@ -37,12 +43,13 @@ DATA_FOLDER = ("data", "statutory")
 _FILE_REQUIRED = ("source", "list", "authority", "effect", "source_url", "entries")
 _FILE_OPTIONAL = (
     "published", "as_of", "title", "program", "topics", "source_document", "editions",
-    "equipment_classes", "reason",
+    "equipment_classes", "reason", "categories",
 )  # fmt: skip
 _ENTRY_REQUIRED = ("id", "schema", "name", "listed", "source_url")
 _ENTRY_OPTIONAL = (
     "native_names", "aliases", "weak_aliases", "previous_names", "country", "parent",
-    "editions", "reason", "notes", "covered", "row", "updated", "source_document",
+    "editions", "reason", "notes", "covered", "row", "updated", "source_document", "categories",
+    "listed_with",
 )  # fmt: skip
 _CLASS_REQUIRED = ("id", "name", "listed", "source_url")
 _CLASS_OPTIONAL = ("row", "updated", "covered", "notes")
@@ -83,10 +90,45 @@ class Party:
     notes: str
     parent: str
     raw: Mapping[str, Any]
+    #: the parts of the list the party is listed under (codes of the file's ``categories``)
+    categories: tuple[str, ...] = ()
+    #: the entry whose row names this party too (a subsidiary): counted with that entry
+    listed_with: str = ""
+    #: the list's row number, where the publication numbers its rows
+    row: int = 0
 
     @property
     def active(self) -> bool:
         return any(not p.end for p in self.periods)
+
+    def in_force(self, day: str) -> bool:
+        """Listed on ``day`` (ISO date): a period has started and not yet ended."""
+        return any(p.start <= day and (not p.end or day < p.end) for p in self.periods)
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One publication of the list: its date, address, title and the count it states."""
+
+    date: str
+    url: str
+    document: str
+    #: entries the publication counts (None: it states no count)
+    count: int | None
+    #: whether the file holds every entry of this edition
+    complete: bool
+
+
+@dataclass(frozen=True)
+class EquipmentClass:
+    """A row covering a class of equipment, whoever makes it (names no party)."""
+
+    id: str
+    row: int
+    periods: tuple[Period, ...]
+
+    def in_force(self, day: str) -> bool:
+        return any(p.start <= day and (not p.end or day < p.end) for p in self.periods)
 
 
 @dataclass(frozen=True)
@@ -104,7 +146,10 @@ class ListFile:
     source_document: str
     topics: tuple[str, ...]
     parties: tuple[Party, ...]
-    equipment_classes: int
+    equipment_classes: tuple[EquipmentClass, ...] = ()
+    editions: tuple[Edition, ...] = ()
+    #: category code -> what listing under it means
+    categories: Mapping[str, str] = dataclass_field(default_factory=dict)
 
 
 # -- validation helpers ---------------------------------------------------------------------
@@ -233,7 +278,20 @@ def _names(check: _Checker, raw: Mapping[str, Any]) -> tuple[tuple[str, NameKind
     return tuple(names)
 
 
-def _party(check: _Checker, raw: Mapping[str, Any], default_reason: str) -> Party:
+def _categories(
+    check: _Checker, raw: Mapping[str, Any], known: Mapping[str, str]
+) -> tuple[str, ...]:
+    codes = check.texts(raw.get("categories"), "categories")
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        listed = ", ".join(known) or "none: the file has no 'categories'"
+        raise check.fail(f"unknown category {unknown[0]!r} (the file's categories: {listed})")
+    return codes
+
+
+def _party(
+    check: _Checker, raw: Mapping[str, Any], default_reason: str, known: Mapping[str, str]
+) -> Party:
     raw = check.mapping(raw, _ENTRY_REQUIRED, _ENTRY_OPTIONAL)
     schema = check.text(raw["schema"], "schema")
     if schema not in _SCHEMATA:
@@ -247,8 +305,12 @@ def _party(check: _Checker, raw: Mapping[str, Any], default_reason: str) -> Part
     row = raw.get("row")
     if row is not None and (not isinstance(row, int) or isinstance(row, bool) or row < 1):
         raise check.fail(f"'row' must be a row number (1, 2, ...), found {row!r}")
+    categories = _categories(check, raw, known)
     reason = check.text(raw.get("reason"), "reason") or check.text(raw.get("covered"), "covered")
-    reason = reason or default_reason
+    reason = reason or " ".join(known[c] for c in categories) or default_reason
+    listed_with = raw.get("listed_with")
+    if listed_with is not None:
+        check.slug(listed_with)
     return Party(
         id=check.slug(raw["id"]),
         schema=schema,
@@ -260,6 +322,9 @@ def _party(check: _Checker, raw: Mapping[str, Any], default_reason: str) -> Part
         notes=check.text(raw.get("notes"), "notes"),
         parent=check.text(raw.get("parent"), "parent"),
         raw=raw,
+        categories=categories,
+        listed_with=listed_with or "",
+        row=row or 0,
     )
 
 
@@ -269,29 +334,60 @@ def _where(index: int, raw: Any) -> str:
     return f"entry #{index + 1}"
 
 
-def _equipment_classes(path: Path, value: Any) -> int:
+def _equipment_classes(path: Path, value: Any) -> tuple[EquipmentClass, ...]:
     if value is None:
-        return 0
+        return ()
     if not isinstance(value, list):
         raise ParseError(str(path), "equipment_classes", "must be a list")
+    out: list[EquipmentClass] = []
     for index, raw in enumerate(value):
         check = _Checker(path, "equipment class " + _where(index, raw).removeprefix("entry "))
         raw = check.mapping(raw, _CLASS_REQUIRED, _CLASS_OPTIONAL)
-        check.slug(raw["id"])
-        check.periods(raw["listed"])
+        periods = check.periods(raw["listed"])
         check.url(raw["source_url"], "source_url")
-    return len(value)
+        row = raw.get("row")
+        out.append(
+            EquipmentClass(check.slug(raw["id"]), row if isinstance(row, int) else 0, periods)
+        )
+    return tuple(out)
 
 
-def _editions(check: _Checker, value: Any) -> None:
+def _editions(check: _Checker, value: Any) -> tuple[Edition, ...]:
     if value is None:
-        return
+        return ()
     if not isinstance(value, list):
-        raise check.fail("'editions' must be a list of {date, url, document}")
+        raise check.fail("'editions' must be a list of {date, url, document, count, complete}")
+    out: list[Edition] = []
     for edition in value:
-        edition = check.mapping(edition, ("date", "url"), ("document",))
-        check.date(edition["date"], "date")
-        check.url(edition["url"], "url")
+        edition = check.mapping(edition, ("date", "url"), ("document", "count", "complete"))
+        count = edition.get("count")
+        if count is not None and (
+            not isinstance(count, int) or isinstance(count, bool) or count < 0
+        ):
+            raise check.fail(f"an edition's 'count' must be a number of entries, found {count!r}")
+        complete = edition.get("complete", True)
+        if not isinstance(complete, bool):
+            raise check.fail(f"an edition's 'complete' must be true or false, found {complete!r}")
+        out.append(
+            Edition(
+                date=check.date(edition["date"], "date"),
+                url=check.url(edition["url"], "url"),
+                document=check.text(edition.get("document"), "document"),
+                count=count,
+                complete=complete,
+            )
+        )
+    if [e.date for e in out] != sorted(e.date for e in out):
+        raise check.fail("'editions' must be in date order")
+    return tuple(out)
+
+
+def _category_map(check: _Checker, value: Any) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not value:
+        raise check.fail("'categories' must map each category code to what it means")
+    return {check.text(k, "categories"): check.text(v, "categories") for k, v in value.items()}
 
 
 def _published(check: _Checker, doc: Mapping[str, Any]) -> str:
@@ -315,13 +411,14 @@ def load_file(path: Path, source_id: str) -> ListFile:
     effect = check.text(doc["effect"], "effect")
     if effect not in effects():
         raise check.fail(f"unknown legal effect {effect!r} (see data/effects.yaml)")
-    _editions(check, doc.get("editions"))
+    editions = _editions(check, doc.get("editions"))
+    known = _category_map(check, doc.get("categories"))
     entries = doc["entries"]
     if not isinstance(entries, list):
         raise check.fail("'entries' must be a list")
     default_reason = check.text(doc.get("reason"), "reason")
     parties = tuple(
-        _party(_Checker(path, _where(index, raw)), raw, default_reason)
+        _party(_Checker(path, _where(index, raw)), raw, default_reason, known)
         for index, raw in enumerate(entries)
     )
     seen: set[str] = set()
@@ -329,6 +426,13 @@ def load_file(path: Path, source_id: str) -> ListFile:
         if party.id in seen:
             raise ParseError(str(path), _where(index, entries[index]), "this id occurs twice")
         seen.add(party.id)
+    for index, party in enumerate(parties):
+        if party.listed_with and party.listed_with not in seen:
+            raise ParseError(
+                str(path),
+                _where(index, entries[index]),
+                f"'listed_with' names {party.listed_with!r}, which is no entry of this file",
+            )
     return ListFile(
         path=path,
         source=source_id,
@@ -342,7 +446,26 @@ def load_file(path: Path, source_id: str) -> ListFile:
         topics=check.texts(doc.get("topics"), "topics"),
         parties=parties,
         equipment_classes=_equipment_classes(path, doc.get("equipment_classes")),
+        editions=editions,
+        categories=known,
     )
+
+
+def edition_count(header: ListFile, day: str) -> int:
+    """How many entries the file holds in force on ``day``, counted as the list counts them:
+    by row where the list numbers its rows (a row naming two companies is one entry, a row
+    covering a class of equipment another), else by entry, a subsidiary named in its
+    parent's row (``listed_with``) counted with the parent."""
+    parties = [p for p in header.parties if p.in_force(day) and not p.listed_with]
+    classes = [c for c in header.equipment_classes if c.in_force(day)]
+    if parties and all(p.row for p in parties):
+        return len({p.row for p in parties} | {c.row for c in classes})
+    return len(parties) + len(classes)
+
+
+def edition_counts(header: ListFile) -> list[tuple[Edition, int]]:
+    """Each edition that states a count, with the count the file holds for its date."""
+    return [(e, edition_count(header, e.date)) for e in header.editions if e.count is not None]
 
 
 # -- map ------------------------------------------------------------------------------------
@@ -371,7 +494,7 @@ def to_entity(party: Party, header: ListFile) -> Entity:
     if party.parent:
         notes.append(f"Parent named by the list: {party.parent}.")
     entity.add("notes", " ".join(notes) or None)
-    programs = (header.program,) if header.program else ()
+    programs = ((header.program,) if header.program else ()) + party.categories
     entity.listings = [
         Listing(
             list=header.list_code,
@@ -387,7 +510,7 @@ def to_entity(party: Party, header: ListFile) -> Entity:
     ]
     record = _plain(dict(party.raw))
     record["active"] = party.active
-    record["source_document"] = header.source_document
+    record.setdefault("source_document", header.source_document)
     entity.record = record
     return entity
 
@@ -430,7 +553,13 @@ class StatutorySource(Source):
         for entity in entities:
             stats[entity.schema] = stats.get(entity.schema, 0) + 1
         if header.equipment_classes:
-            stats["equipment_classes"] = header.equipment_classes
+            stats["equipment_classes"] = len(header.equipment_classes)
+        counted = edition_counts(header)
+        if counted:  # what the latest publication states, and what this file lacks of it
+            edition, held = counted[-1]
+            stats["stated"] = edition.count or 0
+            if not edition.complete:
+                stats["missing"] = max(0, (edition.count or 0) - held)
         return Dataset(
             source=self.id,
             entities=entities,
@@ -458,3 +587,9 @@ class Dod1260hSource(StatutorySource):
     id = "us-dod-1260h"
     title = "DoD section 1260H Chinese military companies"
     gates = Gates(min_entities=150)
+
+
+class UflpaSource(StatutorySource):
+    id = "us-dhs-uflpa"
+    title = "DHS UFLPA Entity List (Uyghur Forced Labor Prevention Act)"
+    gates = Gates(min_entities=20)

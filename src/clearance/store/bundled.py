@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from clearance.store.sqlite import Store
 
 #: sources whose lists ship with the package (their Source classes say ``bundled = True``)
-BUNDLED_SOURCE_IDS = ("us-ndaa-889", "us-fcc-covered", "us-dod-1260h")
+BUNDLED_SOURCE_IDS = ("us-ndaa-889", "us-fcc-covered", "us-dod-1260h", "us-dhs-uflpa")
 
 
 def bundled_sources() -> list[Source]:

@@ -10,14 +10,18 @@ import orjson
 
 Origin = Literal["load", "update", "bundled"]
 VERSION_COLUMNS = (
-    "id, source, content_hash, published, imported_at, entities, format, origin, stats, files,"
-    " active"
+    "number, source, content_hash, published, imported_at, entities, format, origin, stats,"
+    " files, active, id"
 )
 
 
 @dataclass(frozen=True)
 class VersionInfo:
-    """One imported version of a source."""
+    """One imported version of a source.
+
+    ``id`` is the version's number within its source (1, 2, 3...): what users, the API and the
+    audit trail see. ``key`` is the store's own row id, unique across sources, for joins.
+    """
 
     id: int
     source: str
@@ -33,6 +37,8 @@ class VersionInfo:
     files: tuple[str, ...] = ()
     #: set on the result of an import that found the content identical to the active version
     unchanged: bool = False
+    #: the row id of the version in the store (unique across sources)
+    key: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -85,4 +91,5 @@ def version_from_row(row: Sequence[Any]) -> VersionInfo:
         stats=orjson.loads(row[8]),
         files=tuple(orjson.loads(row[9])),
         active=bool(row[10]),
+        key=row[11],
     )

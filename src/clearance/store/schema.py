@@ -8,6 +8,8 @@ Layout (see ``sqlite.py`` for how it is used):
 ``versions``  one row per imported version of a source, with its metadata and a compact
               membership blob: the sorted record ids of the version, delta-encoded and
               compressed (``codec.pack_ids``). At most one version per source is active.
+              ``number`` numbers each source's versions on their own (1, 2, 3...); ``id`` is
+              the row's key across sources.
 ``current``   entity id -> record id for the active versions only: fast ``get_entity`` and
               iteration without decoding membership blobs.
 ``fetch_state`` HTTP validators (ETag, Last-Modified) per source and remote file, with the
@@ -15,6 +17,9 @@ Layout (see ``sqlite.py`` for how it is used):
               while that version is active, so a refused download (or a version loaded by hand
               since) makes the next update fetch the files again.
 ``meta``      key/value: schema version, hashes of the bundled files last imported.
+
+A store written by an older schema is upgraded in place, in one transaction, on open
+(``migrate.py``).
 """
 
 from __future__ import annotations
@@ -22,8 +27,9 @@ from __future__ import annotations
 import sqlite3
 
 from clearance.errors import StoreError
+from clearance.store.migrate import MIGRATIONS
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -42,6 +48,7 @@ CREATE INDEX IF NOT EXISTS records_entity ON records(entity_id);
 CREATE TABLE IF NOT EXISTS versions (
     id INTEGER PRIMARY KEY,
     source TEXT NOT NULL,
+    number INTEGER NOT NULL,
     content_hash TEXT NOT NULL,
     members_hash TEXT NOT NULL,
     published TEXT NOT NULL,
@@ -55,6 +62,7 @@ CREATE TABLE IF NOT EXISTS versions (
     active INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS versions_source ON versions(source, id);
+CREATE UNIQUE INDEX IF NOT EXISTS versions_number ON versions(source, number);
 CREATE UNIQUE INDEX IF NOT EXISTS versions_one_active ON versions(source) WHERE active = 1;
 CREATE TABLE IF NOT EXISTS current (
     entity_id TEXT PRIMARY KEY,
@@ -81,16 +89,39 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
         row = None
     if row is not None:
         if row[0] != SCHEMA_VERSION:
-            raise StoreError(
-                f"The store uses schema version {row[0]}, this clearance understands "
-                f"{SCHEMA_VERSION}. Upgrade clearance or use another CLEARANCE_HOME."
-            )
+            _upgrade(conn, str(row[0]))
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
         for statement in DDL.split(";"):
             if statement.strip():
                 conn.execute(statement)
+        conn.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,)
+        )
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+
+
+def _upgrade(conn: sqlite3.Connection, found: str) -> None:
+    """Bring a store of an older schema up to this one, in one transaction."""
+    steps: list[str] = []
+    version = found
+    while version != SCHEMA_VERSION:
+        if version not in MIGRATIONS:
+            raise StoreError(
+                f"The store uses schema version {found}, this clearance understands "
+                f"{SCHEMA_VERSION}. Upgrade clearance or use another CLEARANCE_HOME."
+            )
+        steps.append(version)
+        version = MIGRATIONS[version][0]
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for step in steps:
+            _target, migrate = MIGRATIONS[step]
+            migrate(conn)
         conn.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,)
         )

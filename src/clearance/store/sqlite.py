@@ -106,7 +106,9 @@ class Store:
         files: Sequence[str] | None = None,
     ) -> VersionInfo:
         """Store ``dataset`` as a new version and make it active, atomically, if it passes the
-        source's gates. Content identical to the active version is a no-op (``unchanged``).
+        source's gates. The same publication as the active version (identical bytes, or the
+        same entities with the same publication date, whatever the file is called) is a no-op
+        (``unchanged``).
 
         ``source`` defaults to the registered source of ``dataset.source``; ``files`` says
         where the data came from (default: the paths read, e.g. URLs for downloads).
@@ -117,13 +119,13 @@ class Store:
         prepared = _Prepared.of(dataset)
         names = [str(p) for p in dataset.files] if files is None else list(files)
         try:
-            version_id, unchanged = self._import(source, dataset, prepared, force, origin, names)
+            version_key, unchanged = self._import(source, dataset, prepared, force, origin, names)
         except sqlite3.OperationalError as exc:  # locked too long, disk full, read-only...
             raise StoreError(
                 f"Could not write {dataset.source} to the store {self.path}: {exc}. "
                 "The active version is kept."
             ) from exc
-        info = self.version(version_id)
+        info = self._version_by_key(version_key)
         return replace(info, unchanged=True) if unchanged else info
 
     def _import(
@@ -135,31 +137,31 @@ class Store:
         origin: str,
         files: list[str],
     ) -> tuple[int, bool]:
-        """The import transaction: (new version id, False), or (active id, True) if unchanged."""
+        """The import transaction: (new version key, False), or (active key, True) if unchanged."""
         conn = self.connection
         if conn.in_transaction:
             raise StoreError("The store connection has an open transaction; commit it first.")
         conn.execute("BEGIN IMMEDIATE")
         try:
             active = self._active_row(dataset.source)
-            if active is not None and active[1:3] == (prepared.members_hash, dataset.content_hash):
+            if active is not None and active.same_publication(dataset, prepared):
                 conn.rollback()
-                return active[0], True
-            check_gates(source, dataset, active[3] if active else None, force=force)
-            version_id = self._write_version(dataset, prepared, origin, files)
+                return active.key, True
+            check_gates(source, dataset, active.entities if active else None, force=force)
+            version_key = self._write_version(dataset, prepared, origin, files)
             conn.commit()
         except BaseException:
             conn.rollback()
             raise
-        return version_id, False
+        return version_key, False
 
-    def _active_row(self, source: str) -> tuple[int, str, str, int] | None:
+    def _active_row(self, source: str) -> _ActiveRow | None:
         row = self.connection.execute(
-            "SELECT id, members_hash, content_hash, entities FROM versions"
+            "SELECT id, members_hash, content_hash, entities, published FROM versions"
             " WHERE source = ? AND active = 1",
             (source,),
         ).fetchone()
-        return None if row is None else (row[0], row[1], row[2], row[3])
+        return None if row is None else _ActiveRow(row[0], row[1], row[2], row[3], row[4])
 
     def _record_ids(self, source: str, prepared: _Prepared) -> list[int]:
         """Record ids for a prepared dataset, inserting the records not stored yet."""
@@ -194,12 +196,17 @@ class Store:
         conn.execute(
             "UPDATE versions SET active = 0 WHERE source = ? AND active = 1", (dataset.source,)
         )
+        (number,) = conn.execute(
+            "SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE source = ?",
+            (dataset.source,),
+        ).fetchone()
         cursor = conn.execute(
-            "INSERT INTO versions(source, content_hash, members_hash, published, imported_at,"
-            " entities, format, origin, stats, files, members, active)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+            "INSERT INTO versions(source, number, content_hash, members_hash, published,"
+            " imported_at, entities, format, origin, stats, files, members, active)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
             (
                 dataset.source,
+                number,
                 dataset.content_hash,
                 prepared.members_hash,
                 dataset.published,
@@ -236,18 +243,29 @@ class Store:
 
     # -- versions ------------------------------------------------------------------------
 
-    def version(self, version_id: int) -> VersionInfo:
+    def _version_by_key(self, key: int) -> VersionInfo:
         row = self.connection.execute(
-            f"SELECT {VERSION_COLUMNS} FROM versions WHERE id = ?", (version_id,)
+            f"SELECT {VERSION_COLUMNS} FROM versions WHERE id = ?", (key,)
+        ).fetchone()
+        if row is None:  # pragma: no cover - keys come from the store itself
+            raise NotFoundError(f"There is no version with key {key} in the store.")
+        return version_from_row(row)
+
+    def version(self, source: str, number: int) -> VersionInfo:
+        """Version ``number`` (1, 2, 3... within the source) of ``source``."""
+        row = self.connection.execute(
+            f"SELECT {VERSION_COLUMNS} FROM versions WHERE source = ? AND number = ?",
+            (source, number),
         ).fetchone()
         if row is None:
-            raise NotFoundError(f"There is no version {version_id} in the store.")
+            known = ", ".join(str(v.id) for v in self.versions(source)) or "none"
+            raise NotFoundError(f"{source} has no version {number} (versions: {known}).")
         return version_from_row(row)
 
     def versions(self, source: str) -> list[VersionInfo]:
         """Every version of ``source``, oldest first."""
         rows = self.connection.execute(
-            f"SELECT {VERSION_COLUMNS} FROM versions WHERE source = ? ORDER BY id", (source,)
+            f"SELECT {VERSION_COLUMNS} FROM versions WHERE source = ? ORDER BY number", (source,)
         )
         return [version_from_row(row) for row in rows]
 
@@ -287,14 +305,12 @@ class Store:
             raise NotFoundError(f"No entity {entity_id!r} in the active lists.")
         return codec.decode_entity(row[0])
 
-    def version_members(self, version_id: int) -> dict[str, int]:
-        """entity id -> record id for one version."""
-        row = self.connection.execute(
-            "SELECT members FROM versions WHERE id = ?", (version_id,)
-        ).fetchone()
-        if row is None:
-            raise NotFoundError(f"There is no version {version_id} in the store.")
-        ids = codec.unpack_ids(row[0])
+    def version_members(self, source: str, number: int) -> dict[str, int]:
+        """entity id -> record id for version ``number`` of ``source``."""
+        return self._members(self.version(source, number).key)
+
+    def _members(self, key: int) -> dict[str, int]:
+        ids = codec.unpack_ids(self._members_blob(key))
         out: dict[str, int] = {}
         for chunk in _chunks(ids, 900):
             marks = ", ".join("?" * len(chunk))
@@ -312,9 +328,9 @@ class Store:
                 out[record_id] = codec.decode_entity(blob)
         return out
 
-    def version_entities(self, version_id: int) -> dict[str, Entity]:
-        """Every entity of one version (active or not), by entity id."""
-        members = self.version_members(version_id)
+    def version_entities(self, source: str, number: int) -> dict[str, Entity]:
+        """Every entity of version ``number`` of ``source`` (active or not), by entity id."""
+        members = self.version_members(source, number)
         records = self.records(members.values())
         return {entity_id: records[rid] for entity_id, rid in members.items()}
 
@@ -325,8 +341,8 @@ class Store:
     ) -> Diff:
         """Changes between two versions of ``source`` (default: the last two)."""
         old_v, new_v = self._diff_pair(source, from_version, to_version)
-        old_m = self.version_members(old_v.id) if old_v else {}
-        new_m = self.version_members(new_v.id)
+        old_m = self._members(old_v.key) if old_v else {}
+        new_m = self._members(new_v.key)
         # records shared by both versions are unchanged entities: decode only the others
         shared = set(old_m.values()) & set(new_m.values())
         old_only = {e: r for e, r in old_m.items() if r not in shared}
@@ -375,7 +391,7 @@ class Store:
         events: list[HistoryEvent] = []
         previous: int | None = None
         for version in self.versions(rows[0][1]):
-            members = set(codec.unpack_ids(self._members_blob(version.id)))
+            members = set(codec.unpack_ids(self._members_blob(version.key)))
             present = [rid for rid in records if rid in members]
             current = present[0] if present else None
             change, fields = _history_step(records, previous, current)
@@ -386,10 +402,12 @@ class Store:
             previous = current
         return events
 
-    def _members_blob(self, version_id: int) -> bytes:
+    def _members_blob(self, key: int) -> bytes:
         row = self.connection.execute(
-            "SELECT members FROM versions WHERE id = ?", (version_id,)
+            "SELECT members FROM versions WHERE id = ?", (key,)
         ).fetchone()
+        if row is None:  # pragma: no cover - keys come from the store itself
+            raise NotFoundError(f"There is no version with key {key} in the store.")
         blob: bytes = row[0]
         return blob
 
@@ -415,8 +433,10 @@ class Store:
         return {row[0]: (row[1], row[2]) for row in rows}
 
     def save_fetch_state(
-        self, source: str, version_id: int, state: Mapping[str, tuple[str, str]]
+        self, source: str, number: int, state: Mapping[str, tuple[str, str]]
     ) -> None:
+        """Remember the validators of the download that made version ``number`` of ``source``."""
+        version_id = self.version(source, number).key
         with self.connection:
             self.connection.execute("DELETE FROM fetch_state WHERE source = ?", (source,))
             self.connection.executemany(
@@ -447,6 +467,27 @@ def _history_step(
 def _chunks(values: Sequence[int], size: int) -> Iterator[Sequence[int]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+@dataclass(frozen=True)
+class _ActiveRow:
+    """What an import compares with: the active version of the source."""
+
+    key: int
+    members_hash: str
+    content_hash: str
+    entities: int
+    published: str
+
+    def same_publication(self, dataset: Dataset, prepared: _Prepared) -> bool:
+        """The same entities, from the same bytes or with the same publication date.
+
+        A file's name takes no part: a byte-identical copy loaded under another name is
+        the same publication, while the same entities republished on another date are not.
+        """
+        if self.members_hash != prepared.members_hash:
+            return False
+        return self.content_hash == dataset.content_hash or self.published == dataset.published
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,136 @@
+"""A store written by schema 1 is upgraded in place on open, and what was active stays active."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import orjson
+
+from clearance.catalog import load
+from clearance.model import Entity
+from clearance.settings import Settings
+from clearance.sources.ftm import fold, published_date, read_entities
+from clearance.store import Store, codec
+from clearance.store.audit import AuditEntry, AuditLog
+from tests.store.fakesource import FAKE_ID, FakeSource, fake_source, sample_rows, write_fake
+
+__all__ = ["fake_source"]  # the fixture, imported for pytest
+
+#: the tables of schema 1 as it was released (no per-source version numbers)
+SCHEMA_1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE records (id INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE, source TEXT NOT NULL,
+    entity_id TEXT NOT NULL, data BLOB NOT NULL);
+CREATE INDEX records_source ON records(source);
+CREATE INDEX records_entity ON records(entity_id);
+CREATE TABLE versions (id INTEGER PRIMARY KEY, source TEXT NOT NULL, content_hash TEXT NOT NULL,
+    members_hash TEXT NOT NULL, published TEXT NOT NULL, imported_at TEXT NOT NULL,
+    entities INTEGER NOT NULL, format TEXT NOT NULL, origin TEXT NOT NULL, stats TEXT NOT NULL,
+    files TEXT NOT NULL, members BLOB NOT NULL, active INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX versions_source ON versions(source, id);
+CREATE UNIQUE INDEX versions_one_active ON versions(source) WHERE active = 1;
+CREATE TABLE current (entity_id TEXT PRIMARY KEY, record_id INTEGER NOT NULL,
+    source TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX current_source ON current(source);
+CREATE TABLE fetch_state (source TEXT NOT NULL, file TEXT NOT NULL, etag TEXT NOT NULL DEFAULT '',
+    last_modified TEXT NOT NULL DEFAULT '', version_id INTEGER NOT NULL,
+    PRIMARY KEY (source, file)) WITHOUT ROWID;
+INSERT INTO meta(key, value) VALUES ('schema', '1');
+"""
+
+
+def _write_v1_version(
+    conn: sqlite3.Connection,
+    source: str,
+    entities: list[Entity],
+    files: list[str],
+    active: bool,
+    published: str = "",
+) -> int:
+    """Store ``entities`` as schema 1 did: content-addressed records and a version row."""
+    ids: list[int] = []
+    hashes: list[bytes] = []
+    for entity in entities:
+        blob = codec.canonical_bytes(entity)
+        digest = codec.record_hash(blob)
+        row = conn.execute("SELECT id FROM records WHERE hash = ?", (digest,)).fetchone()
+        if row is None:
+            cur = conn.execute(
+                "INSERT INTO records(hash, source, entity_id, data) VALUES (?, ?, ?, ?)",
+                (digest, source, entity.id, codec.compress(blob)),
+            )
+            row = (cur.lastrowid,)
+        ids.append(row[0])
+        hashes.append(digest)
+    if active:
+        conn.execute("UPDATE versions SET active = 0 WHERE source = ?", (source,))
+        conn.execute("DELETE FROM current WHERE source = ?", (source,))
+        conn.executemany(
+            "INSERT INTO current(entity_id, record_id, source) VALUES (?, ?, ?)",
+            [(e.id, i, source) for e, i in zip(entities, ids, strict=True)],
+        )
+    cur = conn.execute(
+        "INSERT INTO versions(source, content_hash, members_hash, published, imported_at,"
+        " entities, format, origin, stats, files, members, active)"
+        " VALUES (?, ?, ?, ?, '2025-01-01T00:00:00+00:00', ?, 'x', 'load', '{}', ?, ?, ?)",
+        (
+            source,
+            f"sha256:{source}:{len(entities)}",
+            codec.members_hash(hashes),
+            published,
+            len(entities),
+            orjson.dumps(files).decode(),
+            codec.pack_ids(ids),
+            int(active),
+        ),
+    )
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
+def _audit_entry(versions: dict[str, str]) -> AuditEntry:
+    return AuditEntry("k1", "ci", "/match/default", {"name": "x"}, versions, "balanced/2", [])
+
+
+def test_schema_1_store_is_upgraded(
+    settings: Settings, fixtures: Path, tmp_path: Path, fake_source: FakeSource
+) -> None:
+    export = tmp_path / "acme_sanctions" / "entities.ftm.json"
+    export.parent.mkdir()
+    export.write_bytes((fixtures / "ftm" / "entities.ftm.json").read_bytes())
+    # FtM entities as schema 1 held them: the one source ``ftm``, ids ``ftm:<FtM id>``
+    old_ftm = fold(read_entities(export), "ftm")
+    fake = FakeSource().read(write_fake(tmp_path / "f.csv", sample_rows(3))).entities
+    settings.home.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(settings.database_path)
+    conn.executescript(SCHEMA_1)
+    keys = [
+        _write_v1_version(conn, FAKE_ID, fake[:2], ["a.csv"], active=True),
+        _write_v1_version(conn, "ftm", old_ftm, [str(export)], True, published_date(old_ftm)),
+        _write_v1_version(conn, FAKE_ID, fake, ["b.csv"], active=True),
+    ]
+    assert keys == [1, 2, 3]
+    AuditLog(conn).record([_audit_entry({"ftm": "2", FAKE_ID: "3"})])
+    conn.commit()
+    conn.close()
+
+    with Store.open(settings, bundled=False) as store:
+        active = store.active_versions()
+        assert set(active) == {FAKE_ID, "ftm:acme_sanctions"}
+        assert active[FAKE_ID].id == 2 and active["ftm:acme_sanctions"].id == 1
+        assert [v.id for v in store.versions(FAKE_ID)] == [1, 2]
+        entity = store.get_entity("ftm:acme_sanctions:c2")
+        assert entity.source == "ftm:acme_sanctions"
+        assert entity.record["relations"][0]["owner"] == "ftm:acme_sanctions:c1"
+        # the same export loaded again is the version already active, not a new one
+        outcome = load(store, "ftm", export)
+        assert outcome.status == "unchanged" and outcome.version is not None
+        assert outcome.version.id == 1
+        # a store entity is what the reader makes of the file today
+        fresh = {e.id: e for e in fold(read_entities(export), "ftm:acme_sanctions")}
+        assert {e.id: e for e in store.iter_entities(["ftm:acme_sanctions"])} == fresh
+        (logged,) = AuditLog(store.connection).entries(10)
+        assert logged.versions == {"ftm:acme_sanctions": "1", FAKE_ID: "2"}
+        schema = store.connection.execute("SELECT value FROM meta WHERE key = 'schema'")
+        assert schema.fetchone()[0] == "2"
