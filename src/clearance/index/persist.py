@@ -123,7 +123,7 @@ def store_dates(store: object) -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     for source, current in active().items():
         history = [v for v in versions(source) if v.id <= current.id]
-        out.update(entity_dates((_version_day(v), members(v.id)) for v in history))
+        out.update(entity_dates((_version_day(v), members(source, v.id)) for v in history))
     return out
 
 
