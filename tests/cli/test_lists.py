@@ -346,7 +346,7 @@ def test_ftm_datasets_side_by_side(
     code, out, _ = invoke(capsys, "status")
     assert "ftm:beta_peps" in out and "ftm:<dataset>" not in out
     # the bundled UFLPA file is partial, and status says so
-    assert "Incomplete: us-dhs-uflpa lacks" in out and "of the 144 entries" in out
+    assert "Incomplete: us-dhs-uflpa lacks" in out and "of the 187 entries" in out
 
     # each dataset has its own versions and diffs
     reduced = tmp_path / "alpha_sanctions" / "smaller" / "alpha_sanctions.ftm.json"

@@ -101,6 +101,27 @@ def test_search_reads_values_leniently_and_warns(
     assert code == 0 and "reads as day/month and as month/day" in err
 
 
+@pytest.mark.parametrize(
+    ("name", "entity_id"),
+    [
+        ("Hoshine Silicon Industry", "us-dhs-uflpa:hoshine-silicon-industry-shanshan"),
+        ("Xinjiang Daqo New Energy", "us-dhs-uflpa:xinjiang-daqo-new-energy"),
+        ("Ninestar Corporation", "us-dhs-uflpa:ninestar-corporation"),
+    ],
+)
+def test_search_finds_the_uflpa_entity_list(
+    home: Path, capsys: pytest.CaptureFixture[str], name: str, entity_id: str
+) -> None:
+    """The bundled UFLPA Entity List is screened by default: the entity is the top match, with
+    its list and its effect, an import presumption."""
+    code, out, _ = invoke(capsys, "search", name, "--json")
+    assert code == 0
+    top = orjson.loads(out)["matches"][0]
+    assert top["entity_id"] == entity_id
+    assert top["lists"] == ["UFLPA"] and top["match"] is True
+    assert top["effect"]["code"] == "uflpa-import-presumption"
+
+
 def _input(tmp_path: Path) -> Path:
     path = tmp_path / "in.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:

@@ -470,7 +470,7 @@ def test_no_alias_is_a_fragment_of_a_name_cut_at_a_comma() -> None:
 def test_uflpa_entries_carry_effect_categories_and_citations() -> None:
     dataset = _bundled("us-dhs-uflpa")
     entities = {e.source_id: e for e in dataset.entities}
-    assert dataset.published == "2025-01-15"
+    assert dataset.published == "2026-08-03"
     for entity in entities.values():
         (listing,) = entity.listings
         assert (listing.list, listing.effect) == ("UFLPA", "uflpa-import-presumption")
@@ -480,12 +480,75 @@ def test_uflpa_entries_carry_effect_categories_and_citations() -> None:
     assert "Xinjiang Great New Energy Co., Ltd." in daqo.names_of("alias")
     assert daqo.listings[0].programs[-1] == "2(d)(2)(B)(v)"
     assert "sources material from Xinjiang" in daqo.listings[0].reason
+    assert daqo.listings[0].start == "2022-06-21"  # on the initial list, (v) added 2024-11-25
     assert "Wuxi Shangji CNC Co., Ltd." in entities["hongyuan-green-energy"].names_of(
         "previousName"
     )
     assert entities["ninestar-corporation"].listings[0].start == "2023-06-12"
     assert "纳思达股份有限公司" in entities["ninestar-corporation"].names_of("name")
     assert_ftm_valid(entities.values())
+
+
+UFLPA_URL = re.compile(
+    r"^https://(www\.federalregister\.gov/documents/\d{4}/\d{2}/\d{2}/\d{4}-\d{5}/"
+    r"notice-[a-z-]+-uyghur-forced-labor-prevention-act-entity-list|www\.dhs\.gov/uflpa-entity-list)$"
+)
+
+
+def test_uflpa_listing_dates_are_the_dates_of_the_cited_notices() -> None:
+    """Every entry starts on the date of an edition (a notice) of the file, cites the Federal
+    Register notice of that date or DHS's page, and the notice's document number in its URL
+    is the one its citation names."""
+    path = _source("us-dhs-uflpa").default_files()[0]
+    header = load_file(path, "us-dhs-uflpa")
+    editions = {e.date for e in header.editions}
+    for party in header.parties:
+        assert {p.start for p in party.periods} <= editions, party.id
+        assert UFLPA_URL.match(party.source_url), party.id
+        document = party.raw["source_document"]
+        number = re.search(r"/(\d{4}-\d{5})/", party.source_url)
+        assert number is None or number.group(1) in document, party.id
+
+
+def test_uflpa_subsidiaries_name_their_listed_parents_and_count_as_entities() -> None:
+    """DHS counts every subsidiary it names (65 in May 2024 = 30 + 9 subsidiaries + 26): each
+    is an entry of its own, counted on its own, with its parent named."""
+    path = _source("us-dhs-uflpa").default_files()[0]
+    header = load_file(path, "us-dhs-uflpa")
+    by_name = {n: p for p in header.parties for n, _, _ in p.names}
+    ninestar = [p for p in header.parties if p.parent == "Ninestar Corporation"]
+    assert len(ninestar) == 8
+    assert {p.periods[0].start for p in ninestar} == {"2023-06-12"}
+    for party in header.parties:
+        assert not party.listed_with, party.id
+        if party.parent and party.parent in by_name:
+            assert by_name[party.parent].periods[0].start <= party.periods[0].start
+
+
+def test_uflpa_initial_list_and_corrections() -> None:
+    entities = {e.source_id: e for e in _bundled("us-dhs-uflpa").entities}
+    hoshine = entities["hoshine-silicon-industry-shanshan"]
+    assert hoshine.caption == "Hoshine Silicon Industry (Shanshan) Co., Ltd"
+    assert hoshine.names_of("alias") == ["Hesheng Silicon Industry (Shanshan) Co."]
+    assert hoshine.listings[0].programs[-1] == "2(d)(2)(B)(i)"
+    initial = {k for k, e in entities.items() if e.listings[0].start == "2022-06-21"}
+    assert {
+        "hoshine-silicon-industry-shanshan",
+        "xinjiang-daqo-new-energy",
+        "xinjiang-east-hope-nonferrous-metals",
+        "xinjiang-goens-energy-technology",
+        "xinjiang-production-and-construction-corps",
+    } <= initial
+    # the list renamed GCL's Xinjiang company in 2026; its former names still find it
+    goens = entities["xinjiang-goens-energy-technology"]
+    assert "Xinjiang GCL New Energy Material Technology Co., Ltd." in goens.names_of("previousName")
+    # the alias DHS withdrew in 2024 (another listed company's name) is not carried
+    east_hope = entities["xinjiang-east-hope-nonferrous-metals"]
+    assert all(n.value != "Xinjiang Nonferrous" for n in east_hope.names)
+    # moved between sections: listed since the initial list, now on the (v) list
+    changji = entities["changji-esquel-textile"]
+    assert changji.listings[0].start == "2022-06-21"
+    assert changji.listings[0].programs[-1] == "2(d)(2)(B)(v)"
 
 
 def test_uflpa_effect_is_an_import_presumption_not_a_block() -> None:
