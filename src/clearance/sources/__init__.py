@@ -7,7 +7,16 @@ from importlib import import_module
 from clearance.errors import InputError
 from clearance.sources.base import Dataset, Gates, Source
 
-__all__ = ["SOURCE_IDS", "Dataset", "Gates", "Source", "all_sources", "get_source", "source_module"]
+__all__ = [
+    "REFERENCE_SOURCE_IDS",
+    "SOURCE_IDS",
+    "Dataset",
+    "Gates",
+    "Source",
+    "all_sources",
+    "get_source",
+    "source_module",
+]
 
 #: source id -> "module:Class"
 _REGISTRY: dict[str, str] = {
@@ -24,7 +33,12 @@ _REGISTRY: dict[str, str] = {
     "us-dod-1260h": "clearance.sources.statutory:Dod1260hSource",
     "us-bis-mieu": "clearance.sources.mieu:MieuSource",
     "cn-prc-countersanctions": "clearance.sources.cn_countersanctions:CnCounterSource",
+    "ieee-oui": "clearance.sources.ieee:IeeeOuiSource",
 }
+
+#: sources of reference data, stored and versioned like lists but not screened as parties
+#: (their Source classes say ``screened = False``; the index leaves their entities out)
+REFERENCE_SOURCE_IDS: frozenset[str] = frozenset({"ieee-oui"})
 
 SOURCE_IDS: tuple[str, ...] = tuple(_REGISTRY)
 

@@ -61,6 +61,8 @@ class Source(ABC):
     bundled: ClassVar[bool] = False
     #: formats ``read`` accepts, for help texts
     formats: ClassVar[tuple[str, ...]] = ()
+    #: parties screened by name; reference data (the IEEE registries) is stored, not screened
+    screened: ClassVar[bool] = True
 
     @abstractmethod
     def read(self, path: Path) -> Dataset:
