@@ -7,7 +7,7 @@ loaded (or rebuilt when stale), so a new process screens within a fraction of a 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -37,6 +37,13 @@ class Scorer(Protocol):
         """The entity in the form ``score`` is fastest with (compiled once, then cached)."""
 
 
+class Annotator(Protocol):
+    """What screening hands its hits to after matching: the exposure package's findings
+    through ownership (``clearance.exposure.Exposure``). ``as_of`` is an ISO day ("" today)."""
+
+    def annotate(self, hits: Sequence[Hit], as_of: str = "") -> list[Hit]: ...
+
+
 def _dedupe(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
@@ -48,6 +55,8 @@ class Hit:
     entity: Entity
     result: MatchResult
     threshold: float
+    #: what the entity takes through its owners (``basis: ownership`` findings), if anything
+    findings: tuple[dict[str, Any], ...] = ()
 
     @property
     def score(self) -> float:
@@ -77,6 +86,7 @@ class Hit:
             "effect": effects[0] if effects else None,
             "effects": effects,
             "explanation": [f.to_dict() for f in self.result.features],
+            **({"findings": list(self.findings)} if self.findings else {}),
         }
 
 
@@ -95,9 +105,12 @@ class Screener:
         scorer: Scorer,
         params: SearchParams | None = None,
         profile: str | None = None,
+        annotator: Annotator | None = None,
     ) -> None:
         self.index = index
         self.scorer = scorer
+        #: adds findings through ownership to the hits (set by ``clearance.exposure``)
+        self.annotator = annotator
         #: the matching profile's name (so worker processes can open the same matcher)
         self.profile = profile
         self.searcher = IndexSearcher(index, params)
@@ -137,8 +150,10 @@ class Screener:
         limit: int = 10,
         threshold: float | None = None,
         sources: Collection[str] | None = None,
+        as_of: str = "",
     ) -> list[Hit]:
-        """Listed entities scoring at or above ``threshold`` (the profile's by default)."""
+        """Listed entities scoring at or above ``threshold`` (the profile's by default), with
+        what each takes through its owners on ``as_of`` (ISO day, default today)."""
         cut = self.scorer.threshold if threshold is None else threshold
         found = self.searcher.candidates(
             [query.name, *query.aliases],
@@ -156,6 +171,8 @@ class Screener:
             if result is not None and result.score >= cut:
                 hits.append(Hit(self.index.entity(candidate.index), result, cut))
         hits.sort(key=lambda hit: (-hit.result.score, hit.entity.id))
+        if self.annotator is not None:  # before paging: it may drop hits
+            hits = self.annotator.annotate(hits, as_of)
         return hits[:limit]
 
     def screen(

@@ -98,6 +98,9 @@ class OfacEntry:
     facts: list[Fact] = field(default_factory=list)
     #: program -> earliest listing date (ISO), where the format gives one
     listed: dict[str, str] = field(default_factory=dict)
+    #: relations to other entries (advanced XML): ``{"id", "type", "to": FixedRef,
+    #: "former"}``, e.g. type "Owned or Controlled By"
+    relations: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The record for audit: every published field that is not empty."""
@@ -128,6 +131,8 @@ class OfacEntry:
             ]
         if self.listed:
             out["listed"] = dict(self.listed)
+        if self.relations:
+            out["relations"] = [_compact(**relation) for relation in self.relations]
         return out
 
 
