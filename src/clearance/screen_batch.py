@@ -44,6 +44,8 @@ class BatchOptions:
     #: distinct queries whose results are kept for rows repeating them (0: none), in the
     #: parent, about 230 bytes each
     repeats_kept: int = 300_000
+    #: the day the ownership rules are evaluated for (ISO; "" today)
+    as_of: str = ""
 
 
 def screen_chunk(screener: Screener, rows: list[Row], options: BatchOptions) -> list[RowResult]:
@@ -54,7 +56,9 @@ def screen_chunk(screener: Screener, rows: list[Row], options: BatchOptions) -> 
         reference = next((row[c] for c in options.columns.reference if c in row), "")
         try:
             query = row_query(row, options.columns)
-            hits = screener.search(query, limit=options.limit, threshold=options.threshold)
+            hits = screener.search(
+                query, limit=options.limit, threshold=options.threshold, as_of=options.as_of
+            )
         except (ClearanceError, ValueError, TypeError) as exc:
             out.append(RowResult(number, reference, name, error=str(exc)))
             continue
@@ -147,7 +151,7 @@ class _Repeats:
 _WORKER: dict[str, Screener] = {}
 
 
-def _init_worker(settings: Settings | None, profile: str | None) -> None:
+def _init_worker(settings: Settings | None, profile: str | None, annotator: Any = None) -> None:
     # screening makes no reference cycles (a full collection after 3,000 rows finds nothing
     # to free) and a worker lives a bounded number of chunks: the collector's scans of the
     # caches would cost about 8% of a worker's time for nothing
@@ -156,6 +160,7 @@ def _init_worker(settings: Settings | None, profile: str | None) -> None:
         if settings is None:
             raise RuntimeError("a spawned worker needs settings to open its screener")
         _WORKER["screener"] = Screener.open(settings, profile)
+        _WORKER["screener"].annotator = annotator
 
 
 def _work(rows: list[Row], options: BatchOptions) -> list[RowResult]:
@@ -206,7 +211,7 @@ def run_batch(
         with context.Pool(
             options.workers,
             initializer=_init_worker,
-            initargs=(settings, screener.profile),
+            initargs=(settings, screener.profile, screener.annotator),
             maxtasksperchild=options.chunks_per_worker,
         ) as pool:
             pending: deque[tuple[int, Split, AsyncResult[list[RowResult]]]] = deque()

@@ -225,8 +225,17 @@ def row_query(row: dict[str, str], columns: Columns) -> Query:
 
 CSV_COLUMNS = (
     "row", "reference", "input_name", "error", "entity_id", "source", "source_id", "name",
-    "matched_name", "schema", "score", "lists", "programs", "effect",
+    "matched_name", "schema", "score", "lists", "programs", "effect", "ownership",
 )  # fmt: skip
+
+
+def ownership_text(match: dict[str, Any]) -> str:
+    """A match's findings through ownership in one cell: rule (status): effect, share, owners."""
+    return "; ".join(
+        f"{f['rule']} ({f['status']}): {f['effect']['label']}, {f['share']:.4g}% owned by "
+        + ", ".join(o["entity_id"] for o in f["owners"])
+        for f in match.get("findings", ())
+    )
 
 
 def flat_lines(result: RowResult) -> Iterator[list[Any]]:
@@ -240,7 +249,7 @@ def flat_lines(result: RowResult) -> Iterator[list[Any]]:
             *head,
             m["entity_id"], m["source"], m["source_id"], m["name"], m.get("matched_name", ""),
             m["schema"], m["score"], ";".join(m["lists"]), ";".join(m["programs"]),
-            effect.get("label", ""),
+            effect.get("label", ""), ownership_text(m),
         ]  # fmt: skip
 
 

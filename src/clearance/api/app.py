@@ -19,7 +19,7 @@ from clearance.api.middleware import RequestGuard
 from clearance.api.security import RateLimiter
 from clearance.api.services import ApiServices, Caller, ScreenerLike, ScreenParams, StoreLike
 from clearance.catalog import UpdateRequest
-from clearance.screen import Screener, refresh_index
+from clearance.exposure import open_screener, refresh
 from clearance.settings import Settings
 from clearance.store import Store
 from clearance.store.audit import AuditLog
@@ -45,7 +45,7 @@ def _updater(settings: Settings) -> Updater:
             outcome = catalog.update_source(
                 store, settings, source_id, UpdateRequest(sources=(source_id,))
             )
-            refresh_index(store, settings)
+            refresh(store, settings)
         return outcome.to_dict()
 
     return update
@@ -72,8 +72,8 @@ def _job_screener(services: ApiServices, keys: KeyStore) -> Callable[..., list[d
 
 def _default_services(settings: Settings) -> tuple[StoreLike, ScreenerLike, Callable[[str], Any]]:
     store = Store.open(settings)
-    screener = Screener.open(settings)
-    return store, screener, lambda profile: Screener.open(settings, profile)
+    screener = open_screener(settings)
+    return store, screener, lambda profile: open_screener(settings, profile)
 
 
 TAGS = [

@@ -18,8 +18,8 @@ from clearance.catalog import Outcome, UpdateRequest
 from clearance.cli.context import echo_json, settings
 from clearance.cli.screening import screen_example
 from clearance.diff import Diff, EntityChange
+from clearance.exposure import refresh
 from clearance.model import Name
-from clearance.screen import refresh_index
 from clearance.settings import Settings
 from clearance.sources import SOURCE_IDS
 from clearance.store import Store, VersionInfo
@@ -92,7 +92,7 @@ def load(source: str, path: Path, force: bool, as_json: bool) -> None:
     """
     with catalog.open_store(settings()) as store:
         outcome = catalog.load(store, source, path, force=force)
-        refresh_index(store, settings())  # the next screening starts without building it
+        refresh(store, settings())  # the next screening starts without building it
     if as_json:
         echo_json(outcome.to_dict())
     else:
@@ -119,7 +119,7 @@ def update(
     request = UpdateRequest(sources=sources, force=force, base_url=base_url)
     with catalog.open_store(config) as store:
         outcomes = catalog.update(store, config, request)
-        refresh_index(store, config)  # the next screening starts without building it
+        refresh(store, config)  # the next screening starts without building it
     failed = [o.error for o in outcomes if o.error is not None]
     if len(outcomes) == 1 and failed and not as_json:
         raise failed[0]  # one source: its own message and exit code

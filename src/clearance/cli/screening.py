@@ -10,9 +10,11 @@ from typing import Any
 import click
 
 from clearance.cli.context import echo_json, settings
+from clearance.cli.exposure import finding_lines
 from clearance.errors import InputError
+from clearance.exposure import open_screener, parse_day, screener_from_store
 from clearance.model import Query
-from clearance.screen import Hit, Screener
+from clearance.screen import Hit
 from clearance.screen_batch import BatchOptions, run_batch
 from clearance.screen_io import (
     OUTPUT_FORMATS,
@@ -42,6 +44,9 @@ def _describe(rank: int, hit: Hit) -> str:
     if hit.result.matched_name and hit.result.matched_name != data["name"]:
         lines.append(f"   matched name: {hit.result.matched_name}")
     lines.extend(f"   - {f.reason} ({f.contribution:+.2f})" for f in hit.result.features)
+    for finding in hit.findings:
+        lines.append("   through its owners:")
+        lines.extend(finding_lines(finding, "     "))
     return "\n".join(lines)
 
 
@@ -55,6 +60,9 @@ def _describe(rank: int, hit: Hit) -> str:
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), help="Default: the profile's.")
 @click.option("--profile", help="Matching profile (strict, balanced, broad, ofac).")
+@click.option(
+    "--as-of", default="", help="Day the ownership rules are evaluated for (default: today)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def search(
     name: str,
@@ -66,9 +74,11 @@ def search(
     limit: int,
     threshold: float | None,
     profile: str | None,
+    as_of: str,
     as_json: bool,
 ) -> None:
-    """Screen one NAME against every loaded list: ranked matches with their legal effect."""
+    """Screen one NAME against every loaded list: ranked matches with their legal effect, and
+    what each matched party takes through its owners (OFAC 50% rule, BIS Affiliates Rule)."""
     if not name.strip():
         raise InputError("The name to search for is empty.")
     query = Query(
@@ -78,10 +88,13 @@ def search(
         birth_date=parse_birth_date(birth_date),
         identifiers=identifiers,
     )
-    screener = Screener.open(settings(), profile)
-    hits = screener.search(query, limit=limit, threshold=threshold, sources=sources or None)
+    day = parse_day(as_of)
+    screener = open_screener(settings(), profile)
+    hits = screener.search(
+        query, limit=limit, threshold=threshold, sources=sources or None, as_of=day
+    )
     if as_json:
-        echo_json({"query": query.name, "state": screener.state_key,
+        echo_json({"query": query.name, "state": screener.state_key, "as_of": day,
                    "matches": [h.to_dict() for h in hits]})  # fmt: skip
         return
     if not hits:
@@ -130,6 +143,9 @@ class _Progress:
               help="Most matches per row.")  # fmt: skip
 @click.option("--profile", help="Matching profile (strict, balanced, broad, ofac).")
 @click.option("--workers", type=click.IntRange(1, 256), help="Processes (default: all cores).")
+@click.option(
+    "--as-of", default="", help="Day the ownership rules are evaluated for (default: today)."
+)
 @click.option("--name-column", help="Column with the name (default: name).")
 @click.option("--schema-column", help="Column with the schema (default: schema, type).")
 @click.option("--country-column", help="Column with country codes (default: country).")
@@ -146,6 +162,7 @@ def screen(
     limit: int,
     profile: str | None,
     workers: int | None,
+    as_of: str,
     **column_options: Any,
 ) -> None:
     """Screen every row of IN (CSV, JSON lines, XLSX or Parquet) against the loaded lists.
@@ -165,9 +182,10 @@ def screen(
         threshold=threshold,
         limit=limit,
         workers=workers or os.cpu_count() or 1,
+        as_of=parse_day(as_of),
     )
     config = settings()
-    screener = Screener.open(config, profile)
+    screener = open_screener(config, profile)
     rows = read_rows(input_path, fmt)
     progress = _Progress()
     counts = {"rows": 0, "matched": 0, "errors": 0}
@@ -225,7 +243,7 @@ def screen_example(store: Store, config: Settings) -> None:
     if path is None:
         click.echo(f"No {EXAMPLE} here: skipping the example screening.")
         return
-    screener = Screener.from_store(store, config)
+    screener = screener_from_store(store, config)
     results = list(run_batch(screener, read_rows(path, "csv"), BatchOptions()))
     alerts = [r for r in results if r.matches]
     errors = [r for r in results if r.error]
