@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -254,17 +254,28 @@ def flat_lines(result: RowResult) -> Iterator[list[Any]]:
 
 
 class Writer:
-    """Writes row results to a stream (CSV, JSON lines) or an XLSX file, one row at a time."""
+    """Writes row results to a stream (CSV, JSON lines) or an XLSX file, one row at a time.
 
-    def __init__(self, fmt: str, stream: IO[str] | None, path: Path | None = None) -> None:
+    Results of other jobs (asset screening) give their own ``columns`` and ``lines``; a result
+    is anything with ``to_dict()``."""
+
+    def __init__(
+        self,
+        fmt: str,
+        stream: IO[str] | None,
+        path: Path | None = None,
+        columns: tuple[str, ...] = CSV_COLUMNS,
+        lines: Callable[[Any], Iterator[list[Any]]] = flat_lines,
+    ) -> None:
         if fmt not in OUTPUT_FORMATS:
             raise InputError(f"Cannot write {fmt}: use one of {', '.join(OUTPUT_FORMATS)}.")
         self.fmt, self.stream, self.path = fmt, stream, path
+        self.lines = lines
         self._csv: Any = None
         self._book: Any = None
         if fmt == "csv" and stream is not None:
             self._csv = csv.writer(stream)
-            self._csv.writerow(CSV_COLUMNS)
+            self._csv.writerow(columns)
         elif fmt == "xlsx":
             if path is None:
                 raise InputError("XLSX output needs --out FILE.")
@@ -272,15 +283,15 @@ class Writer:
 
             self._book = openpyxl.Workbook(write_only=True)
             self._sheet = self._book.create_sheet("matches")
-            self._sheet.append(list(CSV_COLUMNS))
+            self._sheet.append(list(columns))
 
-    def write(self, result: RowResult) -> None:
+    def write(self, result: Any) -> None:
         if self.fmt == "jsonl" and self.stream is not None:
             self.stream.write(orjson.dumps(result.to_dict()).decode() + "\n")
         elif self._csv is not None:
-            self._csv.writerows(flat_lines(result))
+            self._csv.writerows(self.lines(result))
         elif self._book is not None:
-            for line in flat_lines(result):
+            for line in self.lines(result):
                 self._sheet.append(line)
 
     def close(self) -> None:

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clearance.exposure.assets import AssetScreener, open_assets
+from clearance.exposure.asset_tables import open_assets
+from clearance.exposure.assets import AssetScreener
 from clearance.exposure.equipment import equipment
 from clearance.exposure.mac import parse_mac
 from clearance.settings import Settings

@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "keys": "clearance.cli.service:keys",
     "run": "clearance.cli.lists:run",
     "ownership": "clearance.cli.exposure:ownership",
+    "assets": "clearance.cli.exposure:assets",
 }
 
 

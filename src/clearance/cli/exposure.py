@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +12,12 @@ import click
 from clearance.cli.context import echo_json, settings
 from clearance.errors import InputError, NotFoundError
 from clearance.exposure import Exposure, parse_day, refresh
+from clearance.exposure.asset_tables import open_assets
+from clearance.exposure.assets import ASSET_COLUMNS, AssetColumns, asset_lines
 from clearance.exposure.ownership import import_ownership, show
 from clearance.exposure.resolve import Resolver
 from clearance.screen import Screener
+from clearance.screen_io import OUTPUT_FORMATS, Writer, detect_format, read_rows
 from clearance.store import Store
 
 
@@ -137,3 +142,80 @@ def show_(party: str, as_of: str, depth: int, as_json: bool) -> None:
     lines.append("Owns:")
     lines.extend(_tree_lines(data["owned"], "owned") or ["  none known"])
     click.echo("\n".join(lines))
+
+
+@click.group()
+def assets() -> None:
+    """Equipment made by listed makers in an asset inventory."""
+
+
+@assets.command("screen")
+@click.argument("input_path", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Output file (default: standard output).")  # fmt: skip
+@click.option("--format", "out_format", type=click.Choice(OUTPUT_FORMATS),
+              help="Output format (default: from --out's suffix, else jsonl).")  # fmt: skip
+@click.option("--input-format", type=click.Choice(["csv", "jsonl", "xlsx", "parquet"]),
+              help="Input format (default: from the file suffix).")  # fmt: skip
+@click.option("--profile", help="Matching profile for the manufacturer and brand fields.")
+@click.option("--workers", type=click.IntRange(1, 256), help="Processes (default: all cores).")
+@click.option("--reference-column", help="Column echoed back (default: reference).")
+@click.option("--mac-column", help="Column with MAC addresses (default: mac).")
+@click.option("--manufacturer-column", help="Column with the maker (default: manufacturer).")
+@click.option("--brand-column", help="Column with the brand (default: brand).")
+@click.option("--model-column", help="Column with the model number (default: model).")
+@click.option("--description-column", help="Column with a description (default: description).")
+def assets_screen(
+    input_path: Path,
+    out_path: Path | None,
+    out_format: str | None,
+    input_format: str | None,
+    profile: str | None,
+    workers: int | None,
+    **column_options: str | None,
+) -> None:
+    """Screen an asset inventory (CSV, JSON lines, XLSX or Parquet) for equipment made by listed
+    makers: by MAC address (IEEE registries: clearance load ieee-oui PATH), manufacturer and
+    brand fields, model numbers and descriptions.
+
+    JSON lines output has one object per asset with its findings (listed maker, lists, legal
+    effects, evidence) and warnings; CSV and XLSX have one line per finding plus one per asset
+    without any.
+    """
+    fmt = detect_format(input_path, input_format)
+    if not input_path.is_file():
+        raise InputError(f"Input file {input_path} does not exist.")
+    out_fmt = out_format or (out_path.suffix.lower().lstrip(".") if out_path else "jsonl")
+    if out_fmt not in OUTPUT_FORMATS:
+        out_fmt = "jsonl"
+    base = AssetColumns()
+    columns = AssetColumns(
+        **{
+            name: (given,) if (given := column_options.get(f"{name}_column")) else default
+            for name, default in vars(base).items()
+        }
+    )
+    config = settings()
+    processes = workers or os.cpu_count() or 1
+    with Store.open(config) as store:
+        screener = open_assets(store, config, profile, columns, processes)
+    stream = None
+    if out_fmt != "xlsx":
+        stream = out_path.open("w", encoding="utf-8", newline="") if out_path else None
+    writer = Writer(out_fmt, stream or sys.stdout, out_path, ASSET_COLUMNS, asset_lines)
+    counts = {"rows": 0, "findings": 0, "warnings": 0}
+    try:
+        for result in screener.screen(read_rows(input_path, fmt), processes):
+            counts["rows"] += 1
+            counts["findings"] += bool(result.findings)
+            counts["warnings"] += bool(result.warnings)
+            writer.write(result)
+        writer.close()
+    finally:
+        if stream is not None:
+            stream.close()
+    click.echo(
+        f"{counts['rows']:,} assets screened: {counts['findings']:,} made by listed makers, "
+        f"{counts['warnings']:,} with warnings.",
+        err=True,
+    )

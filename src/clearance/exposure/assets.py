@@ -20,19 +20,28 @@ from typing import Any
 
 import orjson
 
-from clearance.errors import NotFoundError
-from clearance.exposure.equipment import EquipmentData, equipment
+from clearance.exposure.equipment import EquipmentData
 from clearance.exposure.mac import Assignment, MacRegistry, parse_mac
 from clearance.exposure.makers import Maker, MakerFinder, MakerLink
-from clearance.exposure.service import ensure_graph
-from clearance.match.scorer import Matcher
-from clearance.model import Entity
-from clearance.screen import Screener
-from clearance.settings import Settings
-from clearance.sources.ieee import SOURCE_ID as IEEE_SOURCE
-from clearance.store import Store
+from clearance.exposure.parallel import ordered_map
 
 _SPLIT = re.compile(r"[;|,\s]+")
+#: distinct field values whose brand words and model patterns are remembered
+TEXTS_KEPT = 200_000
+#: the registrant of the MA-L blocks the IEEE divides into MA-M and MA-S blocks
+SUBDIVIDED = "IEEE Registration Authority"
+#: registered organisations that are never a maker
+NOT_MAKERS = frozenset({"private", SUBDIVIDED.casefold()})
+
+
+def identify_organisation(finder: MakerFinder, organisation: str) -> tuple[MakerLink, ...]:
+    """The listed makers a registered organisation points at: the matcher at the registry
+    threshold, the maker's own words only (see ``makers.same_words``)."""
+    if organisation.casefold() in NOT_MAKERS:
+        return ()
+    return finder.by_name(organisation, finder.data.registry_threshold, whole=True)
+
+
 #: longest value of a field that is read (longer ones are cut, with a warning)
 MAX_FIELD = 1000
 
@@ -92,11 +101,15 @@ class _Findings:
     def link(self, link: MakerLink, base: dict[str, Any]) -> None:
         self.add(link.maker, {**base, **dict(link.detail)})
 
-    def out(self) -> list[dict[str, Any]]:
-        return [
-            {**self.makers[key].to_dict(), "evidence": items}
-            for key, items in self.evidence.items()
-        ]
+    def out(self, shown: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+        """The findings, each maker's fields made once per screener (``shown``)."""
+        out = []
+        for key, items in self.evidence.items():
+            fields = shown.get(key)
+            if fields is None:
+                fields = shown[key] = self.makers[key].to_dict()
+            out.append({**fields, "evidence": items})
+        return out
 
 
 @dataclass
@@ -110,18 +123,34 @@ class AssetScreener:
     #: the threshold of manufacturer and brand fields (the screening profile's)
     name_threshold: float
     columns: AssetColumns = field(default_factory=AssetColumns)
-    _orgs: dict[str, tuple[MakerLink, ...]] = field(default_factory=dict)
+    #: registered organisation -> the makers it points at, for every organisation of the
+    #: registry when ``complete`` (worked out once per store state: ``asset_tables.py``)
+    orgs: dict[str, tuple[MakerLink, ...]] = field(default_factory=dict)
+    complete: bool = False
+    _texts: dict[tuple[str, str], Any] = field(default_factory=dict)
+    _shown: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def organisation(self, item: Assignment) -> tuple[MakerLink, ...]:
-        """The listed makers a registered organisation points at (remembered)."""
-        key = item.organization
-        found = self._orgs.get(key)
+        """The listed makers a registered organisation points at."""
+        found = self.orgs.get(item.organization)
         if found is None:
-            if item.organization.casefold() in ("private", "ieee registration authority"):
-                found = ()
+            found = () if self.complete else identify_organisation(self.finder, item.organization)
+            self.orgs[item.organization] = found
+        return found
+
+    def _cached(self, kind: str, value: str) -> Any:
+        """Brand words and model patterns of a field value (inventories repeat values)."""
+        key = (kind, value)
+        found = self._texts.get(key)
+        if found is None:
+            if len(self._texts) >= TEXTS_KEPT:
+                self._texts.clear()
+            data = self.data
+            if kind == "brands":
+                found = data.brands_in(value)
             else:
-                found = self.finder.by_name(key, self.data.registry_threshold, whole=True)
-            self._orgs[key] = found
+                found = data.models_in(value, kind == "model")
+            self._texts[key] = found
         return found
 
     def _mac(self, value: str, found: _Findings, warnings: list[str]) -> None:
@@ -154,11 +183,14 @@ class AssetScreener:
                 warnings.append(f"mac {mac.text}: its prefix is not registered with the IEEE")
                 continue
             for item in assignments:
-                if item.organization.casefold() == "ieee registration authority":
+                if item.organization == SUBDIVIDED:
                     warnings.append(
                         f"mac {mac.text}: block {item.prefix} is subdivided by the IEEE and the "
                         "smaller block is not in the loaded registries"
                     )
+                    continue
+                links = self.organisation(item)
+                if not links:
                     continue
                 base = {
                     "kind": "mac",
@@ -167,7 +199,7 @@ class AssetScreener:
                     "prefix": item.prefix,
                     "organization": item.organization,
                 }
-                for link in self.organisation(item):
+                for link in links:
                     found.link(link, base)
 
     def _name(self, kind: str, value: str, found: _Findings) -> None:
@@ -176,7 +208,7 @@ class AssetScreener:
         self._brands(kind, value, found, "")
 
     def _brands(self, kind: str, value: str, found: _Findings, field_name: str) -> None:
-        for brand in self.data.brands_in(value):
+        for brand in self._cached("brands", value):
             maker = self.finder.known.get(brand.maker)
             if maker is None:
                 continue
@@ -192,7 +224,7 @@ class AssetScreener:
             found.add(maker, evidence)
 
     def _models(self, value: str, whole: bool, found: _Findings) -> None:
-        for pattern, word in self.data.models_in(value, whole):
+        for pattern, word in self._cached("model" if whole else "description", value):
             maker = self.finder.known.get(pattern.maker)
             if maker is None:
                 continue
@@ -207,79 +239,91 @@ class AssetScreener:
                 evidence["field"] = "description"
             found.add(maker, evidence)
 
-    def screen_row(self, number: int, row: dict[str, str]) -> AssetResult:
+    def _fields(self, row: dict[str, str], warnings: list[str]) -> list[str]:
+        """mac, manufacturer, brand, model, description: whitespace collapsed, bounded."""
         columns = self.columns
+        out: list[str] = []
+        for name, names in (
+            ("mac", columns.mac),
+            ("manufacturer", columns.manufacturer),
+            ("brand", columns.brand),
+            ("model", columns.model),
+            ("description", columns.description),
+        ):
+            value = _pick(row, names)
+            if value:
+                if len(value) > MAX_FIELD:
+                    warnings.append(f"{name} is longer than {MAX_FIELD} characters: cut")
+                    value = value[:MAX_FIELD]
+                if not value.isprintable() or "  " in value:
+                    value = " ".join(value.split())
+            out.append(value)
+        return out
+
+    def screen_row(self, number: int, row: dict[str, str]) -> AssetResult:
         warnings: list[str] = []
         if "__error__" in row:
             return AssetResult(number, "", warnings=[row["__error__"]])
-        fields: dict[str, str] = {}
-        for name in ("mac", "manufacturer", "brand", "model", "description"):
-            value = " ".join(_pick(row, getattr(columns, name)).split())
-            if len(value) > MAX_FIELD:
-                warnings.append(f"{name} is longer than {MAX_FIELD} characters: cut")
-                value = value[:MAX_FIELD]
-            fields[name] = value
+        mac, manufacturer, brand, model, description = self._fields(row, warnings)
         found = _Findings()
-        if fields["mac"]:
-            self._mac(fields["mac"], found, warnings)
-        for kind in ("manufacturer", "brand"):
-            if fields[kind]:
-                self._name(kind, fields[kind], found)
-        if fields["model"]:
-            self._models(fields["model"], True, found)
-        if fields["description"]:
-            self._models(fields["description"], False, found)
-            self._brands("brand", fields["description"], found, "description")
-        return AssetResult(number, _pick(row, columns.reference), found.out(), warnings)
+        if mac:
+            self._mac(mac, found, warnings)
+        if manufacturer:
+            self._name("manufacturer", manufacturer, found)
+        if brand:
+            self._name("brand", brand, found)
+        if model:
+            self._models(model, True, found)
+        if description:
+            self._models(description, False, found)
+            self._brands("brand", description, found, "description")
+        reference = _pick(row, self.columns.reference)
+        return AssetResult(number, reference, found.out(self._shown), warnings)
 
-    def screen(self, rows: Iterable[dict[str, str]]) -> Iterator[AssetResult]:
-        for number, row in enumerate(rows, 1):
-            yield self.screen_row(number, row)
+    def screen_rows(self, rows: list[tuple[int, dict[str, str]]]) -> list[AssetResult]:
+        return [self.screen_row(number, row) for number, row in rows]
 
-
-def assignments_of(entities: Iterable[Entity]) -> Iterator[Assignment]:
-    """The registry assignments of stored ``ieee-oui`` entities."""
-    for entity in entities:
-        record = entity.record
-        countries = entity.get("country")
-        yield Assignment(
-            registry=str(record.get("registry", "")),
-            prefix=str(record.get("assignment", "")),
-            organization=str(record.get("organization", entity.caption)),
-            address=str(record.get("address", "")),
-            country=countries[0] if countries else "",
-            entity_id=entity.id,
-        )
+    def screen(
+        self, rows: Iterable[dict[str, str]], workers: int = 1, chunk_size: int = 2000
+    ) -> Iterator[AssetResult]:
+        """Every row's result, in input order (rows screened in ``workers`` processes)."""
+        return ordered_map(self.screen_rows, enumerate(rows, 1), workers, chunk_size)
 
 
-def open_assets(
-    store: Store,
-    settings: Settings,
-    profile: str | None = None,
-    columns: AssetColumns | None = None,
-) -> AssetScreener:
-    """An asset screener over the store's lists, registries and ownership graph."""
-    screener = Screener.from_store(store, settings, profile)
-    matcher = Matcher(profile or settings.profile)
-    data = equipment()
-    known: dict[str, Maker] = {}
-    for maker_id in sorted(data.makers):
-        try:
-            known[maker_id] = Maker.of(store.get_entity(maker_id))
-        except NotFoundError:
-            continue  # a bundled list left out of this store: its entries give no evidence
-    finder = MakerFinder(
-        search=screener,
-        graph=ensure_graph(store, settings.index_dir),
-        data=data,
-        known=known,
-        compare=lambda name, company: matcher.compare(name, company, "Organization"),
-    )
-    registry = MacRegistry(assignments_of(store.iter_entities([IEEE_SOURCE])))
-    return AssetScreener(
-        finder=finder,
-        registry=registry,
-        data=data,
-        name_threshold=screener.scorer.threshold,
-        columns=columns or AssetColumns(),
-    )
+#: the columns of CSV and XLSX output: one line per finding, or one for a row without any
+ASSET_COLUMNS = (
+    "row", "reference", "entity_id", "source", "name", "lists", "effect", "evidence",
+    "warnings",
+)  # fmt: skip
+
+
+def evidence_text(item: dict[str, Any]) -> str:
+    """One piece of evidence in a few words (the JSON output has every field)."""
+    kind = item["kind"]
+    if kind == "mac":
+        text = f"mac {item['value']} ({item['registry']} {item['prefix']}: {item['organization']})"
+    elif kind == "model":
+        text = f"model {item['value']} ({item['products']})"
+    elif kind == "brand":
+        text = f"brand {item['brand']} ({item['relation']})"
+    else:
+        text = f"{kind} {item['value']!r}"
+    if "field" in item:
+        text += f" in {item['field']}"
+    for link in item.get("family", ()):
+        text += f"; family: {link.get('company') or link.get('name')}"
+        text += f" ({link.get('relation') or link.get('kind')})"
+    return text
+
+
+def asset_lines(result: AssetResult) -> Iterator[list[Any]]:
+    warnings = "; ".join(result.warnings)
+    if not result.findings:
+        yield [result.row, result.reference, "", "", "", "", "", "", warnings]
+    for finding in result.findings:
+        effect = finding["effect"] or {}
+        yield [
+            result.row, result.reference, finding["entity_id"], finding["source"],
+            finding["name"], ";".join(finding["lists"]), effect.get("label", ""),
+            "; ".join(evidence_text(e) for e in finding["evidence"]), warnings,
+        ]  # fmt: skip

@@ -46,6 +46,8 @@ class ModelPattern:
 @dataclass(frozen=True)
 class EquipmentData:
     registry_threshold: float
+    #: index.SearchParams fields of the candidate search for registered organisations
+    registry_search: dict[str, float]
     family_threshold: float
     family_kinds: frozenset[str]
     family_min_share: float
@@ -139,6 +141,7 @@ def equipment() -> EquipmentData:
     thresholds = raw["thresholds"]
     return EquipmentData(
         registry_threshold=float(thresholds["registry"]),
+        registry_search={str(k): float(v) for k, v in raw["registry_search"].items()},
         family_threshold=float(thresholds["family"]),
         family_kinds=kinds,
         family_min_share=float(raw["family_links"]["min_share"]),

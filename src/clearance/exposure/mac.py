@@ -28,7 +28,10 @@ class Mac:
     @property
     def text(self) -> str:
         """``AA:BB:CC:DD:EE:FF``."""
-        return ":".join(self.digits[i : i + 2] for i in range(0, len(self.digits), 2))
+        d = self.digits
+        if len(d) == 12:
+            return f"{d[0:2]}:{d[2:4]}:{d[4:6]}:{d[6:8]}:{d[8:10]}:{d[10:12]}"
+        return ":".join(d[i : i + 2] for i in range(0, len(d), 2))
 
     @property
     def first_octet(self) -> int:

@@ -11,9 +11,11 @@ section 889 and the FCC list cover a maker's subsidiaries and affiliates). Each
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
 from clearance.exposure.equipment import EquipmentData
@@ -35,20 +37,34 @@ class NameSearch(Protocol):
     ) -> list[Hit]: ...
 
 
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=256)
+def _own_words(company: str) -> frozenset[str]:
+    """The words of a company name that are not legal forms."""
+    return frozenset(w for w in _WORD.findall(company.casefold()) if not legal_word(w))
+
+
 def same_words(result: MatchResult) -> bool:
-    """Whether a name comparison matched every word of the listed name (but legal forms), and
-    left only places and legal forms of the other name unmatched ("Zhejiang Dahua Technology
-    Co., Ltd." / "Dahua Technology Company": yes; "First Pacific Networks" / "Pacific
-    Networks", "MMC Networks" / "Pacific Networks": no). Read from the name feature's
-    explanation."""
+    """Whether a name comparison matched every word of both names but legal forms and places,
+    and, where a place is left over, at least one distinctive word. "Zhejiang Dahua Technology
+    Co., Ltd." / "Dahua Technology Company": yes (dahua); "MMC Networks" / "Pacific Networks"
+    and "China Telecom Corporation" / "China Telecom (Americas) Corp.": no, only places and
+    activity words agree; "First Pacific Networks" / "Pacific Networks": no, "first" is left.
+    Read from the name feature's explanation."""
     for feature in result.features:
         if feature.name != "name" or not isinstance(feature.text, Reason):
             continue
-        _, extra_query, extra_listed, _ = feature.text.args
-        geographic = vocabulary().geographic
-        return all(legal_word(w) for w in extra_listed) and all(
-            w in geographic or legal_word(w) for w in extra_query
-        )
+        pairs, extra_query, extra_listed, _ = feature.text.args
+        vocab = vocabulary()
+        extra = (*extra_query, *extra_listed)
+        if not all(w in vocab.geographic or legal_word(w) for w in extra):
+            return False
+        if not any(w in vocab.geographic for w in extra):
+            return True
+        plain = vocab.generic | vocab.geographic | vocab.activity
+        return any(b not in plain and not legal_word(b) for _, b, _, _ in pairs)
     return False
 
 
@@ -93,6 +109,8 @@ class MakerFinder:
     """Names to listed makers (see the module), remembered per name and threshold."""
 
     search: NameSearch
+    #: the search of registered organisations (a narrower candidate net: ``whole`` names)
+    registry_search: NameSearch
     graph: OwnershipGraph
     data: EquipmentData
     #: the data file's makers, by entity id (from the store)
@@ -114,7 +132,8 @@ class MakerFinder:
     def _by_name(self, name: str, threshold: float, whole: bool) -> list[MakerLink]:
         links: list[MakerLink] = []
         query = Query(name, schema="Organization")
-        for hit in self.search.search(query, limit=10, threshold=threshold):
+        search = self.registry_search if whole else self.search
+        for hit in search.search(query, limit=10, threshold=threshold):
             if whole and not same_words(hit.result):
                 continue
             matched = (("matched_name", hit.result.matched_name), ("score", round(hit.score, 4)))
@@ -122,9 +141,14 @@ class MakerFinder:
                 links.append(MakerLink(Maker.of(hit.entity), matched))
             for ancestor, chain in self.family(hit.entity.id):
                 links.append(MakerLink(ancestor, (*matched, ("family", chain))))
+        words = set(_WORD.findall(name.casefold()))
         for family in self.data.families:
             maker = self.known.get(family.maker)
             if maker is None:
+                continue
+            # a registered name with the company's own words shares one of them, spelled the
+            # same (most of the 26,000 registered organisations share none, and are skipped)
+            if whole and not words & _own_words(family.company):
                 continue
             result = self.compare(name, family.company)
             score = result.score
