@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -265,7 +265,7 @@ class Writer:
         stream: IO[str] | None,
         path: Path | None = None,
         columns: tuple[str, ...] = CSV_COLUMNS,
-        lines: Callable[[Any], Iterator[list[Any]]] = flat_lines,
+        lines: Callable[[Any], Iterable[list[Any]]] = flat_lines,
     ) -> None:
         if fmt not in OUTPUT_FORMATS:
             raise InputError(f"Cannot write {fmt}: use one of {', '.join(OUTPUT_FORMATS)}.")

@@ -13,7 +13,7 @@ from clearance.cli.context import echo_json, settings
 from clearance.errors import InputError, NotFoundError
 from clearance.exposure import Exposure, parse_day, refresh
 from clearance.exposure.asset_tables import open_assets
-from clearance.exposure.assets import ASSET_COLUMNS, AssetColumns, asset_lines
+from clearance.exposure.assets import ASSET_COLUMNS, AssetColumns, AssetResult, asset_lines
 from clearance.exposure.ownership import import_ownership, show
 from clearance.exposure.resolve import Resolver
 from clearance.screen import Screener
@@ -144,6 +144,18 @@ def show_(party: str, as_of: str, depth: int, as_json: bool) -> None:
     click.echo("\n".join(lines))
 
 
+def _json_line(result: AssetResult) -> tuple[bool, bool, str]:
+    return bool(result.findings), bool(result.warnings), result.to_json().decode() + "\n"
+
+
+def _table_lines(result: AssetResult) -> tuple[bool, bool, list[list[Any]]]:
+    return bool(result.findings), bool(result.warnings), asset_lines(result)
+
+
+def _lines(lines: list[list[Any]]) -> list[list[Any]]:
+    return lines
+
+
 @click.group()
 def assets() -> None:
     """Equipment made by listed makers in an asset inventory."""
@@ -202,15 +214,24 @@ def assets_screen(
     stream = None
     if out_fmt != "xlsx":
         stream = out_path.open("w", encoding="utf-8", newline="") if out_path else None
-    writer = Writer(out_fmt, stream or sys.stdout, out_path, ASSET_COLUMNS, asset_lines)
     counts = {"rows": 0, "findings": 0, "warnings": 0}
+    rows = read_rows(input_path, fmt)
     try:
-        for result in screener.screen(read_rows(input_path, fmt), processes):
-            counts["rows"] += 1
-            counts["findings"] += bool(result.findings)
-            counts["warnings"] += bool(result.warnings)
-            writer.write(result)
-        writer.close()
+        if out_fmt == "jsonl":  # lines made in the workers
+            target = stream or sys.stdout
+            for found, warned, line in screener.screen_encoded(rows, _json_line, processes):
+                counts["rows"] += 1
+                counts["findings"] += found
+                counts["warnings"] += warned
+                target.write(line)
+        else:
+            writer = Writer(out_fmt, stream or sys.stdout, out_path, ASSET_COLUMNS, _lines)
+            for found, warned, lines in screener.screen_encoded(rows, _table_lines, processes):
+                counts["rows"] += 1
+                counts["findings"] += found
+                counts["warnings"] += warned
+                writer.write(lines)
+            writer.close()
     finally:
         if stream is not None:
             stream.close()
