@@ -178,3 +178,16 @@ def test_every_model_pattern_fits_its_examples() -> None:
         assert pattern.examples, pattern
         for example in pattern.examples:
             assert [p for p, _ in equipment().models_in(example, whole=True)] == [pattern]
+
+
+def test_registered_organisations_are_not_screened_as_parties(tmp_path: Path) -> None:
+    """The registries are reference data: searching a registered name finds no registration."""
+    from clearance.exposure import open_screener
+    from clearance.model import Query
+
+    settings = Settings(home=tmp_path / "home")
+    load_small(settings, IeeeOuiSource(), FIXTURES / "ieee")
+    with Store.open(settings) as store:
+        assert "ieee-oui" in store.active_versions()
+    hits = open_screener(settings).search(Query("Aviva Links Inc."), threshold=0.5)
+    assert [h for h in hits if h.entity.source == "ieee-oui"] == []
