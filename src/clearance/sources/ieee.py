@@ -22,16 +22,16 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from clearance.errors import ParseError
 from clearance.model import Entity
 from clearance.reference import country_code
-from clearance.sources.base import Dataset, Gates, Source, unique_ids
-from clearance.sources.common import hash_files, numbered, read_text
+from clearance.sources.base import Gates, Records, Source
+from clearance.sources.common import numbered, read_text
 
 SOURCE_ID = "ieee-oui"
 HEADER = ("Registry", "Assignment", "Organization Name", "Organization Address")
@@ -133,17 +133,6 @@ def map_assignments(rows: Iterable[Assignment]) -> list[Entity]:
     return [map_assignment(source_id, row) for source_id, row in zip(ids, rows, strict=True)]
 
 
-def _files(path: Path) -> list[Path]:
-    if path.is_file():
-        return [path]
-    if not path.is_dir():
-        raise ParseError(str(path), None, "no such file or folder")
-    found = sorted(p for p in path.iterdir() if p.is_file() and is_registry_file(p))
-    if not found:
-        raise ParseError(str(path), None, "no IEEE registry CSV (oui.csv, mam.csv, oui36.csv)")
-    return found
-
-
 class IeeeOuiSource(Source):
     id: ClassVar[str] = SOURCE_ID
     title: ClassVar[str] = "IEEE MAC address registries (MA-L, MA-M, MA-S)"
@@ -155,20 +144,24 @@ class IeeeOuiSource(Source):
     #: reference data: read to identify makers, never screened as parties
     screened: ClassVar[bool] = False
 
-    def read(self, path: Path) -> Dataset:
-        files = _files(Path(path))
-        rows = [row for file in files for row in read_registry(file)]
-        entities = map_assignments(rows)
-        name = ", ".join(str(p) for p in files)
-        unique_ids(SOURCE_ID, name, entities)
+    def locate(self, path: Path) -> tuple[Path, ...]:
+        """A registry file, or every registry file of a folder (whatever their names)."""
+        if path.is_file():
+            return (path,)
+        if not path.is_dir():
+            raise ParseError(str(path), None, "no such file or folder")
+        found = sorted(p for p in path.iterdir() if p.is_file() and is_registry_file(p))
+        if not found:
+            raise ParseError(str(path), None, "no IEEE registry CSV (oui.csv, mam.csv, oui36.csv)")
+        return tuple(found)
+
+    def read_records(self, files: tuple[Path, ...]) -> Records:
         dated = [m.group(1) for p in files if (m := _DATE_IN_NAME.search(p.name))]
-        stats = dict(Counter(row.registry for row in rows))
-        return Dataset(
-            source=SOURCE_ID,
-            entities=entities,
-            format="ieee-registry-csv",
-            published=max(dated, default=""),
-            files=tuple(files),
-            content_hash=hash_files(files),
-            stats=stats,
-        )
+        rows = [row for file in files for row in read_registry(file)]
+        return Records(rows, "ieee-registry-csv", max(dated, default=""))
+
+    def map_records(self, records: Sequence[Any]) -> list[Entity]:
+        return map_assignments(records)
+
+    def stats(self, entities: Sequence[Entity], records: Sequence[Any]) -> dict[str, int]:
+        return dict(Counter(row.registry for row in records))
