@@ -1,7 +1,7 @@
 """OFAC's own record model, shared by every OFAC format.
 
 OFAC publishes one database as legacy CSV files, as XML (``sdnList``) and as "advanced" XML.
-Each reader turns its format into these records; :mod:`clearance.sources.ofac_map` turns a
+Each reader turns its format into these records; :mod:`clearance.sources.ofac.mapping` turns a
 record into an :class:`~clearance.model.Entity`. Fields hold the text as published, with the
 CSV null marker ``-0-`` already read as empty.
 """

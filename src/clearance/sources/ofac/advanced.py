@@ -21,8 +21,8 @@ from lxml.etree import _Element as Element
 
 from clearance.errors import ParseError
 from clearance.sources.common import localname
-from clearance.sources.ofac_records import Fact, OfacAddress, OfacAlias, OfacEntry
-from clearance.sources.ofac_xml import children, items, join_name, text, where
+from clearance.sources.ofac.records import Fact, OfacAddress, OfacAlias, OfacEntry
+from clearance.sources.ofac.sdn_xml import children, items, join_name, text, where
 
 _ALIAS_TYPES = {"a.k.a.": "aka", "f.k.a.": "fka", "n.k.a.": "nka"}
 _PARTY_TYPES = {"individual": "individual", "vessel": "vessel", "aircraft": "aircraft"}
