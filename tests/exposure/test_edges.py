@@ -134,3 +134,18 @@ def test_parents_named_by_a_list_are_family_links() -> None:
     for owner, owned in pairs:
         parent = named[owned].record["parent"]
         assert parent.casefold() in {n.value.casefold() for n in named[owner].names}
+
+
+@pytest.mark.realdata
+def test_real_ftm_ownership_by_date(shared_data: Path) -> None:
+    """OpenSanctions' ZALA data: companies a blocked person owned 75% and 100% of are blocked
+    on a day inside the ownership periods, not after they ended."""
+    dataset = get_source("ftm").read(shared_data / "opensanctions" / "zala.ftm.json")
+    graph, edges = collect(dataset.entities)
+    assert len(edges) == 14 and all(e.kind == "ownership" for e in edges)
+    rule = get_rule("ofac-50-percent")
+    during = derive(graph, rule, "2022-06-01")
+    reached = {n: d for n in graph.ids for d in during.derived(n)}
+    assert {graph.party(n).name for n in reached} >= {'Limited Liability Company "RTC"'}
+    assert sorted(d.total for d in reached.values()) == [75.0, 100.0]
+    assert derive(graph, rule, "2026-01-01").count == 0

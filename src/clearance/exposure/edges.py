@@ -161,7 +161,7 @@ class EdgeCollector:
             found = self._names.get(entity.source, {}).get(_name_key(parent))
             if found and found != entity.id:
                 self.edges.append(
-                    Edge(found, entity.id, None, "parent", source=entity.source, ref=entity.id)
+                    Edge(found, entity.id, None, "parent", source=entity.source, ref="parent")
                 )
         self._parents = []
         return list(self.parties.values()), self.edges
