@@ -173,3 +173,18 @@ def test_the_fixed_point_agrees_with_a_naive_one(
     result = derive(graph, get_rule("ofac-50-percent"), "2023-01-01")
     got = {node for node in graph.ids if result.derived(node)}
     assert got == _naive(graph, listed, "2023-01-01")
+
+
+def test_the_setting_for_after_the_last_period() -> None:
+    from clearance.errors import InputError
+    from clearance.exposure.service import checked_after
+    from clearance.settings import Settings
+
+    settings = Settings.from_env(
+        {"CLEARANCE_HOME": "/tmp/x", "CLEARANCE_RULE_AFTER_BIS_AFFILIATES": "suspended"}
+    )
+    assert checked_after(settings.rule_after) == {"bis-affiliates": "suspended"}
+    with pytest.raises(InputError, match="use one of in-force, suspended"):
+        checked_after({"bis-affiliates": "lifted"})
+    with pytest.raises(InputError, match="no such rule"):
+        checked_after({"eu-50-percent": "in-force"})

@@ -24,7 +24,7 @@ from clearance.errors import InputError
 from clearance.exposure.derive import Derivation, Derived, derive, listing_active
 from clearance.exposure.edges import EdgeCollector, link_edges
 from clearance.exposure.graph import OwnershipGraph
-from clearance.exposure.rules import rules
+from clearance.exposure.rules import STATUSES, rules
 from clearance.reference import effect_info
 from clearance.screen import Hit
 from clearance.settings import Settings
@@ -107,6 +107,24 @@ def parse_day(value: str | None) -> str:
         raise InputError(f"{value!r} is not a date: use YYYY-MM-DD.") from None
 
 
+def checked_after(rule_after: Mapping[str, str]) -> dict[str, str]:
+    """The ``CLEARANCE_RULE_AFTER_<RULE>`` settings, refused with a message if they name an
+    unknown rule or status."""
+    known = rules()
+    for rule_id, status in rule_after.items():
+        if rule_id not in known:
+            raise InputError(
+                f"CLEARANCE_RULE_AFTER_{rule_id.upper().replace('-', '_')}: no such rule "
+                f"(the rules are {', '.join(known)})."
+            )
+        if status not in STATUSES:
+            raise InputError(
+                f"CLEARANCE_RULE_AFTER_{rule_id.upper().replace('-', '_')}={status}: "
+                f"use one of {', '.join(STATUSES)}."
+            )
+    return dict(rule_after)
+
+
 @dataclass
 class Exposure:
     """Findings through ownership over one graph (the store's state when it was made)."""
@@ -117,7 +135,7 @@ class Exposure:
 
     @classmethod
     def from_store(cls, store: Store, settings: Settings) -> Exposure:
-        return cls(ensure_graph(store, settings.index_dir), dict(settings.rule_after))
+        return cls(ensure_graph(store, settings.index_dir), checked_after(settings.rule_after))
 
     def __post_init__(self) -> None:
         self._derivations: dict[tuple[str, str], Derivation] = {}
