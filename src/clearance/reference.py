@@ -29,6 +29,9 @@ class EffectInfo:
     code: str
     label: str
     description: str
+    #: ownership rules (``exposure/rules.yaml``) under which parties listed with this effect
+    #: pass an effect on to the entities they own
+    ownership_rules: tuple[str, ...] = ()
 
 
 def data_path(name: str) -> Any:
@@ -45,7 +48,15 @@ def lists() -> dict[str, ListInfo]:
 @cache
 def effects() -> dict[str, EffectInfo]:
     raw = load_data("effects.yaml")
-    return {code: EffectInfo(code=code, **values) for code, values in raw.items()}
+    return {
+        code: EffectInfo(
+            code=code,
+            label=values["label"],
+            description=values["description"],
+            ownership_rules=tuple(values.get("ownership_rules", ())),
+        )
+        for code, values in raw.items()
+    }
 
 
 def list_info(code: str) -> ListInfo:

@@ -7,7 +7,7 @@ loaded (or rebuilt when stale), so a new process screens within a fraction of a 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
@@ -45,6 +45,13 @@ class Scorer(Protocol):
         """The entity in the form ``score`` is fastest with (compiled once, then cached)."""
 
 
+class Annotator(Protocol):
+    """What screening hands its hits to after matching: the exposure package's findings
+    through ownership (``clearance.exposure.Exposure``). ``as_of`` is an ISO day ("" today)."""
+
+    def annotate(self, hits: Sequence[Hit], as_of: str = "") -> list[Hit]: ...
+
+
 def _dedupe(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
@@ -80,6 +87,8 @@ class Hit:
     threshold: float
     as_of: str = ""
     dates: tuple[str | None, str | None] = (None, None)
+    #: what the entity takes through its owners (``basis: ownership`` findings), if anything
+    findings: tuple[dict[str, Any], ...] = ()
 
     @property
     def score(self) -> float:
@@ -116,6 +125,7 @@ class Hit:
             "effect": effects[0] if effects else None,
             "effects": effects,
             "explanation": [f.to_dict() for f in self.result.features],
+            **({"findings": list(self.findings)} if self.findings else {}),
         }
         former = self.former_listings()
         if former:
@@ -138,9 +148,12 @@ class Screener:
         scorer: Scorer,
         params: SearchParams | None = None,
         profile: str | None = None,
+        annotator: Annotator | None = None,
     ) -> None:
         self.index = index
         self.scorer = scorer
+        #: adds findings through ownership to the hits (set by ``clearance.exposure``)
+        self.annotator = annotator
         #: the matching profile's name (so worker processes can open the same matcher)
         self.profile = profile
         self.searcher = IndexSearcher(index, params)
@@ -209,17 +222,20 @@ class Screener:
         sources: Collection[str] | None = None,
         filters: Filters | None = None,
         candidates: int | None = None,
+        as_of: str = "",
     ) -> list[Hit]:
         """Listed entities scoring at or above ``threshold`` (the profile's by default), best
         first, at most ``limit`` (None: all), among those ``filters`` admit (by default: every
-        listed entity of ``sources``, or of every source, with a listing in force today).
-        ``candidates`` is how many entities retrieval hands the matcher (default: the index's
-        setting)."""
+        listed entity of ``sources``, or of every source, with a listing in force on the day),
+        with what each takes through its owners. The day is ``as_of``, else the filters',
+        else today (ISO dates). ``candidates`` is how many entities retrieval hands the
+        matcher (default: the index's setting)."""
         if filters is None:
             filters = Filters(sources=frozenset(sources) if sources is not None else None)
         elif sources is not None:
             filters = replace(filters, sources=frozenset(sources))
-        as_of = filters.as_of or today()
+        as_of = as_of or filters.as_of or today()
+        filters = replace(filters, as_of=as_of)
         cut = self.scorer.threshold if threshold is None else threshold
         allowed = self.filter_mask(filters)
         found = self.searcher.candidates(
@@ -243,6 +259,8 @@ class Screener:
                 entity = self.index.entity(candidate.index)
                 hits.append(Hit(entity, result, cut, as_of, dates))
         hits.sort(key=lambda hit: (-hit.result.score, hit.entity.id))
+        if self.annotator is not None:  # before paging: it may drop hits
+            hits = self.annotator.annotate(hits, as_of)
         return hits if limit is None else hits[:limit]
 
     def screen(

@@ -74,6 +74,8 @@ class BatchOptions:
     #: which listed entities count (sources, schemata, countries...; default: every entity
     #: with a listing in force)
     filters: Filters | None = None
+    #: the day the lists and the ownership rules are read for (ISO; "" today)
+    as_of: str = ""
 
 
 def _text(value: Any) -> str:
@@ -97,7 +99,11 @@ def screen_row(screener: Screener, number: int, row: Mapping[str, Any], options:
         return RowResult(number, reference, name[:200], error=str(exc))
     try:
         hits = screener.search(
-            built.query, limit=options.limit, threshold=options.threshold, filters=options.filters
+            built.query,
+            limit=options.limit,
+            threshold=options.threshold,
+            filters=options.filters,
+            as_of=options.as_of,
         )
     except (ClearanceError, ValueError, TypeError) as exc:  # one row's failure ends no run
         return RowResult(number, reference, built.query.name, error=f"not screened: {exc}")
@@ -199,7 +205,7 @@ class _Repeats:
 _WORKER: dict[str, Screener] = {}
 
 
-def _init_worker(settings: Settings | None, profile: str | None) -> None:
+def _init_worker(settings: Settings | None, profile: str | None, annotator: Any = None) -> None:
     # screening makes no reference cycles (a full collection after 3,000 rows finds nothing
     # to free) and a worker lives a bounded number of chunks: the collector's scans of the
     # caches would cost about 8% of a worker's time for nothing
@@ -208,6 +214,7 @@ def _init_worker(settings: Settings | None, profile: str | None) -> None:
         if settings is None:
             raise RuntimeError("a spawned worker needs settings to open its screener")
         _WORKER["screener"] = Screener.open(settings, profile)
+        _WORKER["screener"].annotator = annotator
 
 
 def _work(rows: list[Row], options: BatchOptions) -> list[RowResult]:
@@ -262,7 +269,7 @@ def run_batch(
         with context.Pool(
             options.workers,
             initializer=_init_worker,
-            initargs=(settings, screener.profile),
+            initargs=(settings, screener.profile, screener.annotator),
             maxtasksperchild=options.chunks_per_worker,
         ) as pool:
             pending: deque[tuple[int, Split, AsyncResult[list[RowResult]]]] = deque()

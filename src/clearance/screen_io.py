@@ -15,7 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
@@ -348,8 +348,17 @@ def read_rows(path: Path, fmt: str, encoding: str | None = None) -> RowSource:
 
 CSV_COLUMNS = (
     "row", "reference", "input_name", "error", "entity_id", "source", "source_id", "name",
-    "matched_name", "schema", "score", "lists", "programs", "effect", "warnings",
+    "matched_name", "schema", "score", "lists", "programs", "effect", "ownership", "warnings",
 )  # fmt: skip
+
+
+def ownership_text(match: dict[str, Any]) -> str:
+    """A match's findings through ownership in one cell: rule (status): effect, share, owners."""
+    return "; ".join(
+        f"{f['rule']} ({f['status']}): {f['effect']['label']}, {f['share']:.4g}% owned by "
+        + ", ".join(o["entity_id"] for o in f["owners"])
+        for f in match.get("findings", ())
+    )
 
 
 def flat_lines(result: RowResult) -> Iterator[list[Any]]:
@@ -364,7 +373,7 @@ def flat_lines(result: RowResult) -> Iterator[list[Any]]:
             *head,
             m["entity_id"], m["source"], m["source_id"], m["name"], m.get("matched_name", ""),
             m["schema"], m["score"], ";".join(m["lists"]), ";".join(m["programs"]),
-            effect.get("label", ""), warnings,
+            effect.get("label", ""), ownership_text(m), warnings,
         ]  # fmt: skip
 
 
@@ -387,19 +396,30 @@ def output_format(out_path: Path | None, given: str | None) -> str:
 
 class Writer:
     """Writes row results to a stream (CSV, JSON lines) or a file (XLSX, Parquet), one row at a
-    time (Parquet in batches of rows)."""
+    time (Parquet in batches of rows).
 
-    def __init__(self, fmt: str, stream: IO[str] | None, path: Path | None = None) -> None:
+    Results of other jobs (asset screening) give their own ``columns`` and ``lines``; a result
+    is anything with ``to_dict()``."""
+
+    def __init__(
+        self,
+        fmt: str,
+        stream: IO[str] | None,
+        path: Path | None = None,
+        columns: tuple[str, ...] = CSV_COLUMNS,
+        lines: Callable[[Any], Iterable[list[Any]]] = flat_lines,
+    ) -> None:
         if fmt not in OUTPUT_FORMATS:
             raise InputError(f"Cannot write {fmt}: use one of {', '.join(OUTPUT_FORMATS)}.")
         self.fmt, self.stream, self.path = fmt, stream, path
+        self.lines = lines
         self._csv: Any = None
         self._book: Any = None
         self._parquet: Any = None
         self._pending: list[list[Any]] = []
         if fmt == "csv" and stream is not None:
             self._csv = csv.writer(stream)
-            self._csv.writerow(CSV_COLUMNS)
+            self._csv.writerow(columns)
         elif fmt in ("xlsx", "parquet") and path is None:
             raise InputError(f"{fmt.upper()} output needs --out FILE.")
         elif fmt == "xlsx":
@@ -410,17 +430,17 @@ class Writer:
 
             self._book = openpyxl.Workbook(write_only=True)
             self._sheet = self._book.create_sheet("matches")
-            self._sheet.append(list(CSV_COLUMNS))
+            self._sheet.append(list(columns))
         elif fmt == "parquet":
-            self._parquet = _ParquetLines(path)  # type: ignore[arg-type]
+            self._parquet = _ParquetLines(path, columns)  # type: ignore[arg-type]
 
-    def write(self, result: RowResult) -> None:
+    def write(self, result: Any) -> None:
         if self.fmt == "jsonl" and self.stream is not None:
             self.stream.write(orjson.dumps(result.to_dict()).decode() + "\n")
         elif self._csv is not None:
-            self._csv.writerows(flat_lines(result))
+            self._csv.writerows(self.lines(result))
         elif self._book is not None:
-            for line in flat_lines(result):
+            for line in self.lines(result):
                 self._sheet.append(line)
         elif self._parquet is not None:
             self._parquet.add(flat_lines(result))
@@ -438,7 +458,7 @@ class _ParquetLines:
 
     BATCH = 50_000
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, columns: tuple[str, ...] = CSV_COLUMNS) -> None:
         try:
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -446,11 +466,12 @@ class _ParquetLines:
             raise InputError(_NEEDS.format("Parquet output", "pyarrow")) from exc
         self.pa = pa
         types = {"row": pa.int64(), "score": pa.float64()}
-        self.schema = pa.schema([(c, types.get(c, pa.string())) for c in CSV_COLUMNS])
+        self.columns = columns
+        self.schema = pa.schema([(c, types.get(c, pa.string())) for c in columns])
         self.writer = pq.ParquetWriter(path, self.schema)
         self.lines: list[list[Any]] = []
 
-    def add(self, lines: Iterator[list[Any]]) -> None:
+    def add(self, lines: Iterable[list[Any]]) -> None:
         self.lines.extend(lines)
         if len(self.lines) >= self.BATCH:
             self.flush()
@@ -460,7 +481,7 @@ class _ParquetLines:
             return
         columns = list(zip(*self.lines, strict=True))
         arrays = []
-        for name, values in zip(CSV_COLUMNS, columns, strict=True):
+        for name, values in zip(self.columns, columns, strict=True):
             if name == "score":
                 values = tuple(None if v == "" else float(v) for v in values)
             elif name != "row":

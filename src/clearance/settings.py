@@ -66,6 +66,9 @@ class Settings:
     api_job_workers: int = 1
     #: HTTP API: worker processes screening the rows of one job (1: in the server process)
     api_job_processes: int = 1
+    #: an ownership rule's status after the last period its data file knows, by rule id
+    #: (``CLEARANCE_RULE_AFTER_BIS_AFFILIATES=suspended``); unset: the data file's ``after``
+    rule_after: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def database_path(self) -> Path:
@@ -93,7 +96,12 @@ class Settings:
             if key.startswith(url_prefix) and value:
                 source_id = key[len(url_prefix) :].lower().replace("_", "-")
                 urls[source_id] = value
-        kwargs: dict[str, object] = {"home": home, "source_urls": urls}
+        rule_after: dict[str, str] = {}
+        after_prefix = ENV_PREFIX + "RULE_AFTER_"
+        for key, value in env.items():
+            if key.startswith(after_prefix) and value:
+                rule_after[key[len(after_prefix) :].lower().replace("_", "-")] = value.strip()
+        kwargs: dict[str, object] = {"home": home, "source_urls": urls, "rule_after": rule_after}
         if (timeout := env.get(ENV_PREFIX + "HTTP_TIMEOUT")) is not None:
             kwargs["http_timeout"] = float(timeout)
         if (retries := env.get(ENV_PREFIX + "HTTP_RETRIES")) is not None:

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clearance.reference import lists
-from clearance.sources.ofac_map import map_entry
-from clearance.sources.ofac_records import Fact, OfacEntry
-from clearance.sources.ofac_remarks import (
+from clearance.sources.ofac.mapping import map_entry
+from clearance.sources.ofac.records import Fact, OfacEntry
+from clearance.sources.ofac.remarks import (
     listing_date,
     parse_dates,
     parse_remarks,

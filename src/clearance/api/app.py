@@ -21,7 +21,8 @@ from clearance.api.security import RateLimiter
 from clearance.api.services import ApiServices, Caller
 from clearance.api.state import ScreenerState, StoreLike
 from clearance.catalog import UpdateRequest
-from clearance.screen import Screener, refresh_index
+from clearance.exposure import open_screener, refresh
+from clearance.screen import Screener
 from clearance.screen_batch import RowResult
 from clearance.settings import Settings
 from clearance.store import Store
@@ -48,7 +49,7 @@ def _updater(settings: Settings) -> Updater:
             outcome = catalog.update_source(
                 store, settings, source_id, UpdateRequest(sources=(source_id,))
             )
-            refresh_index(store, settings)
+            refresh(store, settings)
         return outcome.to_dict()
 
     return update
@@ -75,8 +76,8 @@ def _job_runner(services: ApiServices, keys: KeyStore) -> JobRunner:
 
 def _default_services(settings: Settings) -> tuple[StoreLike, Screener, Callable[[str], Screener]]:
     store = Store.open(settings)
-    screener = Screener.open(settings)
-    return store, screener, lambda profile: Screener.open(settings, profile)
+    screener = open_screener(settings)
+    return store, screener, lambda profile: open_screener(settings, profile)
 
 
 TAGS = [

@@ -55,6 +55,9 @@ def scored_response(hit: Hit, threshold: float | None, last_seen: str | None = N
         f.name: {"score": round(f.value, 4), "detail": f.reason} for f in result.features
     }
     out["features"] = {f.name: round(f.value, 4) for f in result.features}
+    findings = getattr(hit, "findings", ())
+    if findings:  # what the party takes through its owners (``basis: ownership``)
+        out["findings"] = list(findings)
     return out
 
 

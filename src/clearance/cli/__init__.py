@@ -29,6 +29,8 @@ COMMANDS: dict[str, str] = {
     "serve": "clearance.cli.service:serve",
     "keys": "clearance.cli.service:keys",
     "run": "clearance.cli.lists:run",
+    "ownership": "clearance.cli.exposure:ownership",
+    "assets": "clearance.cli.exposure:assets",
 }
 
 

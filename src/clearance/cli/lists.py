@@ -20,8 +20,8 @@ from clearance.cli.context import echo_json, settings
 from clearance.cli.screening import screen_example
 from clearance.diff import Diff, EntityChange
 from clearance.errors import ClearanceError
+from clearance.exposure import refresh
 from clearance.model import Listing, Name
-from clearance.screen import refresh_index
 from clearance.settings import Settings
 from clearance.sources import SOURCE_IDS
 from clearance.sources.ftm_names import FTM, is_ftm
@@ -137,7 +137,7 @@ def load(source: str, path: Path, force: bool, dataset: str, as_json: bool) -> N
     """
     with json_errors(as_json, source), catalog.open_store(settings()) as store:
         outcome = catalog.load(store, source, path, force=force, dataset=dataset)
-        refresh_index(store, settings())  # the next screening starts without building it
+        refresh(store, settings())  # the next screening starts without building it
     if as_json:
         echo_json(outcome.to_dict())
     else:
@@ -164,7 +164,7 @@ def update(
     request = UpdateRequest(sources=sources, force=force, base_url=base_url)
     with json_errors(as_json, ",".join(sources)), catalog.open_store(config) as store:
         outcomes = catalog.update(store, config, request)
-        refresh_index(store, config)  # the next screening starts without building it
+        refresh(store, config)  # the next screening starts without building it
     failed = [o.error for o in outcomes if o.error is not None]
     if len(outcomes) == 1 and failed and not as_json:
         raise failed[0]  # one source: its own message and exit code

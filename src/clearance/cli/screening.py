@@ -11,10 +11,12 @@ from typing import Any
 import click
 
 from clearance.cli.context import echo_json, settings
+from clearance.cli.exposure import finding_lines
 from clearance.errors import InputError
+from clearance.exposure import parse_day, screener_from_store
 from clearance.index.facets import Filters
 from clearance.queries import Columns, from_values
-from clearance.screen import Hit, Screener, ordered_lists
+from clearance.screen import Hit, ordered_lists
 from clearance.screen_batch import BatchOptions, RowResult, run_batch
 from clearance.screen_io import (
     FORMATS,
@@ -42,6 +44,9 @@ def _describe(rank: int, hit: Hit) -> str:
     if hit.result.matched_name and hit.result.matched_name != data["name"]:
         lines.append(f"   matched name: {hit.result.matched_name}")
     lines.extend(f"   - {f.reason} ({f.contribution:+.2f})" for f in hit.result.features)
+    for finding in hit.findings:
+        lines.append("   through its owners:")
+        lines.extend(finding_lines(finding, "     "))
     return "\n".join(lines)
 
 
@@ -70,6 +75,9 @@ def check_sources(store: Store, sources: tuple[str, ...]) -> frozenset[str] | No
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), help="Default: the profile's.")
 @click.option("--profile", help="Matching profile (strict, balanced, broad, ofac).")
 @click.option("--include-former", is_flag=True, help="Also entities whose listings all ended.")
+@click.option(
+    "--as-of", default="", help="Day the lists and ownership rules are read for (default: today)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def search(
     name: str,
@@ -82,18 +90,21 @@ def search(
     threshold: float | None,
     profile: str | None,
     include_former: bool,
+    as_of: str,
     as_json: bool,
 ) -> None:
-    """Screen one NAME against every loaded list: ranked matches with their legal effect."""
+    """Screen one NAME against every loaded list: ranked matches with their legal effect, and
+    what each matched party takes through its owners (OFAC 50% rule, BIS Affiliates Rule)."""
     built = from_values(name, schema, country, birth_date, identifiers)
     query = built.query
+    day = parse_day(as_of)
     config = settings()
     with Store.open(config) as store:
         filters = Filters(sources=check_sources(store, sources), former=include_former)
-        screener = Screener.from_store(store, config, profile)
-    hits = screener.search(query, limit=limit, threshold=threshold, filters=filters)
+        screener = screener_from_store(store, config, profile)
+    hits = screener.search(query, limit=limit, threshold=threshold, filters=filters, as_of=day)
     if as_json:
-        echo_json({"query": query.name, "state": screener.state_key,
+        echo_json({"query": query.name, "state": screener.state_key, "as_of": day,
                    "warnings": list(built.warnings),
                    "matches": [h.to_dict() for h in hits]})  # fmt: skip
         return
@@ -176,6 +187,9 @@ def _duration(seconds: float) -> str:
 @click.option("--profile", help="Matching profile (strict, balanced, broad, ofac).")
 @click.option("--source", "sources", multiple=True, help="Only these sources (repeatable).")
 @click.option("--workers", type=click.IntRange(1, 256), help="Processes (default: all cores).")
+@click.option(
+    "--as-of", default="", help="Day the ownership rules are evaluated for (default: today)."
+)
 @click.option("--name-column", help="Column with the name (default: name).")
 @click.option("--schema-column", help="Column with the schema (default: schema, type).")
 @click.option("--country-column", help="Column with countries (default: country).")
@@ -195,6 +209,7 @@ def screen(
     profile: str | None,
     sources: tuple[str, ...],
     workers: int | None,
+    as_of: str,
     **column_options: Any,
 ) -> None:
     """Screen every row of IN (CSV, JSON lines, XLSX or Parquet) against the loaded lists.
@@ -212,13 +227,14 @@ def screen(
     config = settings()
     with Store.open(config) as store:
         filters = Filters(sources=check_sources(store, sources))
-        screener = Screener.from_store(store, config, profile)
+        screener = screener_from_store(store, config, profile)
     options = BatchOptions(
         columns=columns,
         threshold=threshold,
         limit=limit,
         workers=workers or os.cpu_count() or 1,
         filters=filters,
+        as_of=parse_day(as_of),
     )
     progress = _Progress(rows)
     counts = {"rows": 0, "matched": 0, "errors": 0, "warned": 0}
@@ -277,7 +293,7 @@ def screen_example(store: Store, config: Settings) -> None:
     if path is None:
         click.echo(f"No {EXAMPLE} here: skipping the example screening.")
         return
-    screener = Screener.from_store(store, config)
+    screener = screener_from_store(store, config)
     results = list(run_batch(screener, open_rows(path, "csv"), BatchOptions()))
     alerts = [r for r in results if r.matches]
     errors = [r for r in results if r.error]

@@ -23,6 +23,7 @@ from clearance.errors import StoreError
 from clearance.index.build import FORMAT_VERSION, IndexData, build_index
 from clearance.index.facets import entity_dates
 from clearance.model import Entity
+from clearance.sources import REFERENCE_SOURCE_IDS
 
 PREFIX = "names-"
 SUFFIX = ".pkl"
@@ -102,12 +103,19 @@ def load_index(directory: Path, state_key: str) -> IndexData | None:
     return data
 
 
+def screened_entities(store: EntityStore) -> Iterator[Entity]:
+    """The store's entities that are screened by name: not those of reference sources."""
+    for entity in store.iter_entities():
+        if entity.source not in REFERENCE_SOURCE_IDS:
+            yield entity
+
+
 def ensure_index(store: EntityStore, directory: Path, rebuild: bool = False) -> IndexData:
     """The index of the store's current state: loaded if persisted, else built and saved."""
     key = store.state_key()
     if not rebuild and (data := load_index(directory, key)) is not None:
         return data
-    data = build_index(store.iter_entities(), state_key=key, dates=store_dates(store))
+    data = build_index(screened_entities(store), state_key=key, dates=store_dates(store))
     save_index(data, directory)
     return data
 

@@ -9,7 +9,16 @@ from clearance.sources.base import Dataset, Gates, Source
 from clearance.sources.ftm_names import PREFIX as FTM_PREFIX
 from clearance.sources.ftm_names import source_id as ftm_source_id
 
-__all__ = ["SOURCE_IDS", "Dataset", "Gates", "Source", "all_sources", "get_source", "source_module"]
+__all__ = [
+    "REFERENCE_SOURCE_IDS",
+    "SOURCE_IDS",
+    "Dataset",
+    "Gates",
+    "Source",
+    "all_sources",
+    "get_source",
+    "source_module",
+]
 
 #: source id -> "module:Class"
 _REGISTRY: dict[str, str] = {
@@ -27,7 +36,12 @@ _REGISTRY: dict[str, str] = {
     "us-dhs-uflpa": "clearance.sources.statutory:UflpaSource",
     "us-bis-mieu": "clearance.sources.mieu:MieuSource",
     "cn-prc-countersanctions": "clearance.sources.cn_countersanctions:CnCounterSource",
+    "ieee-oui": "clearance.sources.ieee:IeeeOuiSource",
 }
+
+#: sources of reference data, stored and versioned like lists but not screened as parties
+#: (their Source classes say ``screened = False``; the index leaves their entities out)
+REFERENCE_SOURCE_IDS: frozenset[str] = frozenset({"ieee-oui"})
 
 SOURCE_IDS: tuple[str, ...] = tuple(_REGISTRY)
 

@@ -35,8 +35,8 @@ from clearance.datafiles import load_data
 from clearance.errors import ParseError
 from clearance.model import Entity, Listing
 from clearance.reference import list_info, resolve_country
-from clearance.sources.base import Dataset, Gates, Source, unique_ids
-from clearance.sources.common import hash_files, iso_date, numbered, read_text
+from clearance.sources.base import Gates, Records, Source
+from clearance.sources.common import iso_date, numbered, read_text
 from clearance.sources.ftmdata import schema_props, us_state_country
 
 SOURCE_ID = "us-trade-csl"
@@ -430,12 +430,16 @@ def row_key(record: CslRecord) -> str:
     return "h" + hashlib.sha1(basis.encode()).hexdigest()[:16]
 
 
-def map_records(records: Sequence[CslRecord], path: str) -> list[Entity]:
+def check_records(records: Sequence[CslRecord], path: str) -> None:
+    """Every row must name a party and its source list."""
     for record in records:
         if not record.name:
             raise ParseError(path, record.location, "the row has no name")
         if not record.source:
             raise ParseError(path, record.location, "the row has no source list")
+
+
+def map_records(records: Sequence[CslRecord]) -> list[Entity]:
     keys = numbered(row_key(r) for r in records)
     return [map_record(record, key) for record, key in zip(records, keys, strict=True)]
 
@@ -450,8 +454,11 @@ class CslSource(Source):
     remote_files: ClassVar[tuple[str, ...]] = ("consolidated.csv",)
     formats: ClassVar[tuple[str, ...]] = ("csl-csv", "csl-json")
 
-    def read(self, path: Path) -> Dataset:
-        path = _pick_file(path)
+    def locate(self, path: Path) -> tuple[Path, ...]:
+        return (_pick_file(path),)
+
+    def read_records(self, files: tuple[Path, ...]) -> Records:
+        path = files[0]
         name = str(path)
         try:
             with path.open("rb") as fh:
@@ -460,21 +467,17 @@ class CslSource(Source):
             raise ParseError(name, None, f"cannot open the file ({exc.strerror})") from None
         is_json = head.startswith(b"{")
         records = read_json(path) if is_json else read_csv(path)
-        entities = map_records(records, name)
-        if not entities:
+        if not records:
             raise ParseError(name, None, "the file has no rows")
-        unique_ids(SOURCE_ID, name, entities)
-        stats = Counter(e.schema for e in entities) + Counter(
-            f"list:{e.listings[0].list}" for e in entities
-        )
-        return Dataset(
-            source=SOURCE_ID,
-            entities=entities,
-            format="csl-json" if is_json else "csl-csv",
-            files=(path,),
-            content_hash=hash_files([path]),
-            stats=dict(stats),
-        )
+        check_records(records, name)
+        return Records(records, "csl-json" if is_json else "csl-csv")
+
+    def map_records(self, records: Sequence[CslRecord]) -> list[Entity]:
+        return map_records(records)
+
+    def stats(self, entities: Sequence[Entity], records: Sequence[CslRecord]) -> dict[str, int]:
+        lists = Counter(f"list:{e.listings[0].list}" for e in entities)
+        return dict(Counter(e.schema for e in entities) + lists)
 
 
 def _pick_file(path: Path) -> Path:

@@ -33,8 +33,8 @@ from typing import ClassVar
 from clearance.errors import ParseError
 from clearance.model import Entity, Listing
 from clearance.reference import list_info, resolve_country
-from clearance.sources.base import Dataset, Gates, Source, unique_ids
-from clearance.sources.common import hash_files, iso_date, locate_file, numbered, read_text
+from clearance.sources.base import Gates, Records, Source
+from clearance.sources.common import iso_date, numbered, read_text
 from clearance.sources.ftmdata import us_state_country
 
 SOURCE_ID = "us-bis-dpl"
@@ -193,20 +193,14 @@ class DplSource(Source):
     remote_files: ClassVar[tuple[str, ...]] = ("dpl.txt",)
     formats: ClassVar[tuple[str, ...]] = ("dpl-txt",)
 
-    def read(self, path: Path) -> Dataset:
-        path = locate_file(path, "dpl.txt")
-        name = str(path)
-        records = read_dpl(path)
+    def read_records(self, files: tuple[Path, ...]) -> Records:
+        records = read_dpl(files[0])
         if not records:
-            raise ParseError(name, None, "the file has a header but no rows")
-        entities = map_records(records)
-        unique_ids(SOURCE_ID, name, entities)
-        return Dataset(
-            source=SOURCE_ID,
-            entities=entities,
-            format="dpl-txt",
-            published=published_date(records),
-            files=(path,),
-            content_hash=hash_files([path]),
-            stats={"entities": len(entities), "orders": len({e.record["order"] for e in entities})},
-        )
+            raise ParseError(str(files[0]), None, "the file has a header but no rows")
+        return Records(records, "dpl-txt", published_date(records))
+
+    def map_records(self, records: Sequence[DplRecord]) -> list[Entity]:
+        return map_records(records)
+
+    def stats(self, entities: Sequence[Entity], records: Sequence[DplRecord]) -> dict[str, int]:
+        return {"entities": len(entities), "orders": len({e.record["order"] for e in entities})}

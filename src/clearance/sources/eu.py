@@ -26,6 +26,7 @@ Mapping decisions:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from functools import cache
@@ -36,8 +37,8 @@ from clearance.datafiles import load_data
 from clearance.errors import ParseError
 from clearance.model import Entity, Listing, NameKind
 from clearance.reference import list_info
-from clearance.sources.base import Dataset, Gates, Source, unique_ids
-from clearance.sources.common import hash_files, iso_date, localname
+from clearance.sources.base import Gates, Records, Source
+from clearance.sources.common import iso_date, localname
 from clearance.sources.xmlread import (
     Element,
     XmlDocument,
@@ -320,18 +321,17 @@ class EuSource(Source):
     remote_files: ClassVar[tuple[str, ...]] = ("content?token=dG9rZW4tMjAxNw",)
     formats: ClassVar[tuple[str, ...]] = ("eu-fsf-xml",)
 
-    def read(self, path: Path) -> Dataset:
-        path = locate(Path(path), (*self.remote_files, "xmlFullSanctionsList_1_1.xml"))
-        document, records = read_records(path)
-        entities = [map_record(record) for record in records]
-        unique_ids(self.id, str(path), entities)
+    def locate(self, path: Path) -> tuple[Path, ...]:
+        return (locate(path, (*self.remote_files, "xmlFullSanctionsList_1_1.xml")),)
+
+    def read_records(self, files: tuple[Path, ...]) -> Records:
+        document, records = read_records(files[0])  # this module's reader
+        published = iso_date(document.attributes.get("generationDate", ""))
+        return Records(records, "eu-fsf-xml", published)
+
+    def map_records(self, records: Sequence[EuRecord]) -> list[Entity]:
+        return [map_record(record) for record in records]
+
+    def stats(self, entities: Sequence[Entity], records: Sequence[EuRecord]) -> dict[str, int]:
         persons = sum(1 for e in entities if e.schema == "Person")
-        return Dataset(
-            source=self.id,
-            entities=entities,
-            format="eu-fsf-xml",
-            published=iso_date(document.attributes.get("generationDate", "")),
-            files=(path,),
-            content_hash=hash_files([path]),
-            stats={"Person": persons, "Organization": len(entities) - persons},
-        )
+        return {"Person": persons, "Organization": len(entities) - persons}

@@ -30,8 +30,8 @@ from typing import ClassVar
 from clearance.errors import ParseError
 from clearance.model import Entity, Listing
 from clearance.reference import list_info, resolve_country
-from clearance.sources.base import Dataset, Gates, Source, unique_ids
-from clearance.sources.common import hash_files, iso_date, locate_file, numbered
+from clearance.sources.base import Gates, Records, Source
+from clearance.sources.common import iso_date, numbered
 from clearance.sources.transcribed import read_rows, slug, split_names
 
 SOURCE_ID = "us-bis-mieu"
@@ -133,18 +133,14 @@ class MieuSource(Source):
     gates: ClassVar[Gates] = Gates(min_entities=5)
     formats: ClassVar[tuple[str, ...]] = (FORMAT,)
 
-    def read(self, path: Path) -> Dataset:
-        path = locate_file(path, *FILE_NAMES)
-        name = str(path)
-        records = read_mieu(path)
-        entities = map_records(records)
-        unique_ids(SOURCE_ID, name, entities)
-        return Dataset(
-            source=SOURCE_ID,
-            entities=entities,
-            format=FORMAT,
-            published=max((r.date for r in records), default=""),
-            files=(path,),
-            content_hash=hash_files([path]),
-            stats={"entities": len(entities)},
-        )
+    file_names: ClassVar[tuple[str, ...]] = FILE_NAMES
+
+    def read_records(self, files: tuple[Path, ...]) -> Records:
+        records = read_mieu(files[0])
+        return Records(records, FORMAT, max((r.date for r in records), default=""))
+
+    def map_records(self, records: Sequence[MieuRecord]) -> list[Entity]:
+        return map_records(records)
+
+    def stats(self, entities: Sequence[Entity], records: Sequence[MieuRecord]) -> dict[str, int]:
+        return {"entities": len(entities)}

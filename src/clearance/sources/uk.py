@@ -24,7 +24,7 @@ Mapping decisions:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import cache
@@ -35,8 +35,8 @@ from clearance.datafiles import load_data
 from clearance.errors import ParseError
 from clearance.model import Entity, Listing, NameKind
 from clearance.reference import list_info
-from clearance.sources.base import Dataset, Gates, Source, unique_ids
-from clearance.sources.common import hash_files, localname
+from clearance.sources.base import Gates, Records, Source
+from clearance.sources.common import localname
 from clearance.sources.xmlread import (
     Element,
     XmlDocument,
@@ -335,20 +335,12 @@ class UkSource(Source):
     remote_files: ClassVar[tuple[str, ...]] = ("UK-Sanctions-List.xml",)
     formats: ClassVar[tuple[str, ...]] = ("uk-fcdo-xml",)
 
-    def read(self, path: Path) -> Dataset:
-        path = locate(Path(path), self.remote_files)
-        published, records = read_records(path)
-        entities = [map_record(record) for record in records]
-        unique_ids(self.id, str(path), entities)
-        stats: dict[str, int] = {}
-        for entity in entities:
-            stats[entity.schema] = stats.get(entity.schema, 0) + 1
-        return Dataset(
-            source=self.id,
-            entities=entities,
-            format="uk-fcdo-xml",
-            published=published,
-            files=(path,),
-            content_hash=hash_files([path]),
-            stats=stats,
-        )
+    def locate(self, path: Path) -> tuple[Path, ...]:
+        return (locate(path, self.remote_files),)
+
+    def read_records(self, files: tuple[Path, ...]) -> Records:
+        published, records = read_records(files[0])  # this module's reader
+        return Records(records, "uk-fcdo-xml", published)
+
+    def map_records(self, records: Sequence[UkRecord]) -> list[Entity]:
+        return [map_record(record) for record in records]

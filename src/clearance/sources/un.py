@@ -24,6 +24,7 @@ Mapping decisions:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,8 +33,8 @@ from typing import ClassVar, TypeVar
 from clearance.errors import ParseError
 from clearance.model import Entity, Listing, NameKind
 from clearance.reference import list_info
-from clearance.sources.base import Dataset, Gates, Source, unique_ids
-from clearance.sources.common import hash_files, iso_date, localname
+from clearance.sources.base import Gates, Records, Source
+from clearance.sources.common import iso_date, localname
 from clearance.sources.xmlread import (
     Element,
     XmlDocument,
@@ -331,18 +332,16 @@ class UnSource(Source):
     remote_files: ClassVar[tuple[str, ...]] = ("consolidated.xml",)
     formats: ClassVar[tuple[str, ...]] = ("un-xml",)
 
-    def read(self, path: Path) -> Dataset:
-        path = locate(Path(path), self.remote_files)
-        document, records = read_records(path)
-        entities = [map_record(record) for record in records]
-        unique_ids(self.id, str(path), entities)
+    def locate(self, path: Path) -> tuple[Path, ...]:
+        return (locate(path, self.remote_files),)
+
+    def read_records(self, files: tuple[Path, ...]) -> Records:
+        document, records = read_records(files[0])  # this module's reader
+        return Records(records, "un-xml", iso_date(document.attributes.get("dateGenerated", "")))
+
+    def map_records(self, records: Sequence[UnRecord]) -> list[Entity]:
+        return [map_record(record) for record in records]
+
+    def stats(self, entities: Sequence[Entity], records: Sequence[UnRecord]) -> dict[str, int]:
         persons = sum(1 for r in records if r.kind == "INDIVIDUAL")
-        return Dataset(
-            source=self.id,
-            entities=entities,
-            format="un-xml",
-            published=iso_date(document.attributes.get("dateGenerated", "")),
-            files=(path,),
-            content_hash=hash_files([path]),
-            stats={"Person": persons, "Organization": len(records) - persons},
-        )
+        return {"Person": persons, "Organization": len(records) - persons}

@@ -40,6 +40,8 @@ from clearance.store.info import (
     VersionInfo,
     version_from_row,
 )
+from clearance.store.ownership import SOURCE as OWNERSHIP_SOURCE
+from clearance.store.ownership import OwnershipStore
 from clearance.store.schema import ensure_schema
 
 
@@ -276,16 +278,25 @@ class Store:
         return {row[1]: version_from_row(row) for row in rows}
 
     def state_key(self) -> str:
-        """Changes whenever any active version changes (for caches such as the index)."""
+        """Changes whenever any active version or ownership file changes (for caches such as
+        the index)."""
         rows = self.connection.execute(
             "SELECT source, id, members_hash FROM versions WHERE active = 1 ORDER BY source"
         ).fetchall()
-        return hashlib.blake2b(orjson.dumps(rows), digest_size=12).hexdigest()
+        files = self.ownership.state()
+        state = [rows, files] if files else rows
+        return hashlib.blake2b(orjson.dumps(state), digest_size=12).hexdigest()
+
+    @property
+    def ownership(self) -> OwnershipStore:
+        """The ownership files imported by the user (``store/ownership.py``)."""
+        return OwnershipStore(self.connection)
 
     # -- entities ------------------------------------------------------------------------
 
     def iter_entities(self, sources: Iterable[str] | None = None) -> Iterator[Entity]:
-        """The entities of the active versions (of ``sources`` if given), by entity id."""
+        """The entities of the active versions (of ``sources`` if given), by entity id, then
+        the parties named only in ownership files (source ``ownership``)."""
         sql = "SELECT r.data FROM current c JOIN records r ON r.id = c.record_id"
         params: tuple[str, ...] = ()
         if sources is not None:
@@ -293,6 +304,8 @@ class Store:
             sql += f" WHERE c.source IN ({', '.join('?' * len(params))})"
         for (blob,) in self.connection.execute(sql + " ORDER BY c.entity_id", params):
             yield codec.decode_entity(blob)
+        if sources is None or OWNERSHIP_SOURCE in params:
+            yield from self.ownership.parties()
 
     def get_entity(self, entity_id: str) -> Entity:
         """An entity of an active version. Raises NotFoundError."""
@@ -302,6 +315,9 @@ class Store:
             (entity_id,),
         ).fetchone()
         if row is None:
+            party = self.ownership.party(entity_id)
+            if party is not None:
+                return party
             raise NotFoundError(f"No entity {entity_id!r} in the active lists.")
         return codec.decode_entity(row[0])
 

@@ -18,8 +18,8 @@ from collections.abc import Iterable
 
 from clearance.model import Entity, Listing, Name, NameKind
 from clearance.reference import country_code, list_info
-from clearance.sources.ofac_records import Fact, OfacEntry
-from clearance.sources.ofac_remarks import (
+from clearance.sources.ofac.records import Fact, OfacEntry
+from clearance.sources.ofac.remarks import (
     OfacRules,
     listing_date,
     parse_dates,

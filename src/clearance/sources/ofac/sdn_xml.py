@@ -16,9 +16,9 @@ from lxml.etree import _Element as Element
 
 from clearance.errors import ParseError
 from clearance.sources.common import iso_date, localname
-from clearance.sources.ofac_csv import read_bytes
-from clearance.sources.ofac_records import Fact, OfacAddress, OfacAlias, OfacEntry
-from clearance.sources.ofac_remarks import parse_remarks
+from clearance.sources.ofac.legacy_csv import read_bytes
+from clearance.sources.ofac.records import Fact, OfacAddress, OfacAlias, OfacEntry
+from clearance.sources.ofac.remarks import parse_remarks
 
 _TYPES = {
     "individual": "individual",

@@ -4,7 +4,7 @@ OFAC's CSV files pack identifiers, birth dates, weak aliases and more into one r
 ``DOB 01 Jan 1960; POB Tehran, Iran; Passport X123 (Iran) issued 2010; a.k.a. 'ABU X'.`` Each
 semicolon-separated item starts with a label from a closed vocabulary (the same labels the
 XML files use as ``idType`` and feature type names). :func:`parse_remarks` turns the text into
-:class:`~clearance.sources.ofac_records.Fact` values; what a label means is data, not code.
+:class:`~clearance.sources.ofac.records.Fact` values; what a label means is data, not code.
 Pure functions: no I/O besides loading the packaged rules once.
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 
 from clearance.datafiles import load_data
 from clearance.sources.common import iso_date
-from clearance.sources.ofac_records import Fact
+from clearance.sources.ofac.records import Fact
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@
 - ``SDN_ADVANCED.XML`` / ``CONS_ADVANCED.XML`` (``Sanctions``, the DistinctParty model).
 
 In a folder holding several formats the advanced XML is read first, then the XML, then CSV.
-Each format is read into OFAC records (:mod:`ofac_records`) and mapped by :mod:`ofac_map`.
+Each format is read into OFAC records (:mod:`.records`) and mapped by :mod:`.mapping`.
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ from typing import ClassVar
 from clearance.errors import ParseError
 from clearance.sources.base import Dataset, Gates, Source
 from clearance.sources.common import find_file, hash_files, localname
-from clearance.sources.ofac_advanced import read_advanced
-from clearance.sources.ofac_csv import CsvSet, read_set
-from clearance.sources.ofac_map import map_entry
-from clearance.sources.ofac_records import OfacEntry
-from clearance.sources.ofac_xml import parse_xml, read_sdn_xml
+from clearance.sources.ofac.advanced import read_advanced
+from clearance.sources.ofac.legacy_csv import CsvSet, read_set
+from clearance.sources.ofac.mapping import map_entry
+from clearance.sources.ofac.records import OfacEntry
+from clearance.sources.ofac.sdn_xml import parse_xml, read_sdn_xml
 
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
 _BASE_URL = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"

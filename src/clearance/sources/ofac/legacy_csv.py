@@ -1,4 +1,4 @@
-"""Read OFAC's legacy CSV files into :class:`~clearance.sources.ofac_records.OfacEntry`.
+"""Read OFAC's legacy CSV files into :class:`~clearance.sources.ofac.records.OfacEntry`.
 
 A set is a main file (``sdn.csv`` / ``cons_prim.csv``, 12 fields per row) with optional
 address (6 fields), alternate name (5 fields) and comments (2 fields) files linked by the
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clearance.errors import ParseError
-from clearance.sources.ofac_records import OfacAddress, OfacAlias, OfacEntry
-from clearance.sources.ofac_remarks import parse_remarks
+from clearance.sources.ofac.records import OfacAddress, OfacAlias, OfacEntry
+from clearance.sources.ofac.remarks import parse_remarks
 
 _NULL = "-0-"
 _TYPES = {

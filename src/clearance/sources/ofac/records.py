@@ -1,7 +1,7 @@
 """OFAC's own record model, shared by every OFAC format.
 
 OFAC publishes one database as legacy CSV files, as XML (``sdnList``) and as "advanced" XML.
-Each reader turns its format into these records; :mod:`clearance.sources.ofac_map` turns a
+Each reader turns its format into these records; :mod:`clearance.sources.ofac.mapping` turns a
 record into an :class:`~clearance.model.Entity`. Fields hold the text as published, with the
 CSV null marker ``-0-`` already read as empty.
 """
@@ -98,6 +98,9 @@ class OfacEntry:
     facts: list[Fact] = field(default_factory=list)
     #: program -> earliest listing date (ISO), where the format gives one
     listed: dict[str, str] = field(default_factory=dict)
+    #: relations to other entries (advanced XML): ``{"id", "type", "to": FixedRef,
+    #: "former"}``, e.g. type "Owned or Controlled By"
+    relations: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The record for audit: every published field that is not empty."""
@@ -128,6 +131,8 @@ class OfacEntry:
             ]
         if self.listed:
             out["listed"] = dict(self.listed)
+        if self.relations:
+            out["relations"] = [_compact(**relation) for relation in self.relations]
         return out
 
 

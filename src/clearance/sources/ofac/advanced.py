@@ -21,8 +21,8 @@ from lxml.etree import _Element as Element
 
 from clearance.errors import ParseError
 from clearance.sources.common import localname
-from clearance.sources.ofac_records import Fact, OfacAddress, OfacAlias, OfacEntry
-from clearance.sources.ofac_xml import children, items, join_name, text, where
+from clearance.sources.ofac.records import Fact, OfacAddress, OfacAlias, OfacEntry
+from clearance.sources.ofac.sdn_xml import children, items, join_name, text, where
 
 _ALIAS_TYPES = {"a.k.a.": "aka", "f.k.a.": "fka", "n.k.a.": "nka"}
 _PARTY_TYPES = {"individual": "individual", "vessel": "vessel", "aircraft": "aircraft"}
@@ -81,6 +81,7 @@ def read_advanced(path: Path, root: Element) -> tuple[list[OfacEntry], str]:
     if not entries:
         raise ParseError(str(path), None, "the list has no DistinctParty element")
     _read_sanctions_entries(path, sections.get("SanctionsEntries"), profiles, refs)
+    _read_relationships(path, sections.get("ProfileRelationships"), profiles, refs)
     return list(entries.values()), _date(sections.get("DateOfIssue"))
 
 
@@ -297,3 +298,29 @@ def _read_sanctions_entries(
                 entry.listed[program] = date
     for profile, names in programs.items():
         entries[profile].programs = tuple(names)
+
+
+def _read_relationships(
+    path: Path, element: Element | None, entries: dict[str, OfacEntry], refs: _Refs
+) -> None:
+    """``ProfileRelationships``: "X is owned or controlled by Y", "X is associated with Y"...,
+    kept on X (the From profile) as published. Y may be a party of OFAC's other list (an SDN
+    owning a party of the Consolidated list): its FixedRef is kept, the lists share them."""
+    for relation in items(element, "ProfileRelationship"):
+        source = entries.get(relation.get("From-ProfileID", ""))
+        if source is None:
+            raise ParseError(
+                str(path),
+                f"element ProfileRelationship (line {relation.sourceline})",
+                f"it refers to an unknown profile {relation.get('From-ProfileID')!r}",
+            )
+        target_profile = relation.get("To-ProfileID", "")
+        target = entries.get(target_profile)
+        source.relations.append(
+            {
+                "id": relation.get("ID", ""),
+                "type": refs.get("RelationType", relation.get("RelationTypeID"), path, relation),
+                "to": target.uid if target is not None else target_profile,
+                "former": "true" if relation.get("Former") == "true" else "",
+            }
+        )
