@@ -53,7 +53,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     app = create_app(settings, store=store, screener=screener)
     port = free_port()
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_config=None, access_log=False, root_path="/lists"
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        access_log=False,
+        root_path="/lists",
+        http="clearance.api.protocol:NoDelayHTTPProtocol",  # as `clearance serve` runs it
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -107,6 +113,23 @@ def test_limits_and_malformed_bodies_over_http(served: Served) -> None:
             "/match/default", content=b'{"queries": {', headers={"Content-Type": "application/json"}
         )
         assert broken.status_code == 422 and broken.json()["error"]["code"] == "invalid_request"
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [b"GARBAGE\r\n\r\n", b"GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n"],
+    ids=["no-request-line", "broken-header"],
+)
+def test_what_the_http_parser_refuses_is_a_json_error(served: Served, request_bytes: bytes) -> None:
+    host, port = served.base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(request_bytes)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400") and b"application/json" in head.lower()
+    assert orjson.loads(body)["error"]["code"] == "bad_request"
 
 
 def test_root_path_for_a_reverse_proxy(served: Served) -> None:

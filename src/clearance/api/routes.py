@@ -32,6 +32,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "Missing, unknown or revoked API key"},
     403: {"model": ErrorResponse, "description": "The key's role is too low"},
     404: {"model": ErrorResponse, "description": "Unknown dataset or entity"},
+    409: {"model": ErrorResponse, "description": "Exists already"},
     413: {"model": ErrorResponse, "description": "Body or batch too large"},
     415: {"model": ErrorResponse, "description": "Body is not JSON"},
     422: {"model": ErrorResponse, "description": "Malformed request"},
