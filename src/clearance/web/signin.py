@@ -29,13 +29,22 @@ router = APIRouter()
 SIGNIN_TOKEN_AGE = 3600
 
 
-def _cookie_args(request: Request) -> dict[str, object]:
-    return {
-        "path": base_path(request) or "/",
-        "httponly": True,
-        "samesite": "lax",
-        "secure": request.url.scheme == "https",
-    }
+def cookie_path(request: Request) -> str:
+    return base_path(request) or "/"
+
+
+def set_cookie(response: Response, request: Request, name: str, value: str, age: int) -> None:
+    """A cookie of the interface: sent back only to its pages, never readable by scripts, and
+    only over HTTPS when the page came over HTTPS."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=age,
+        path=cookie_path(request),
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
 
 
 @router.get("/", name="home")
@@ -55,7 +64,7 @@ def _sign_in_page(
     token = new_signin_token()
     view = {"next": target, "error": message, "name": name, "csrf": token}
     response = render(request, Page("signin.html", view, "Sign in", status=status))
-    response.set_cookie(SIGNIN_COOKIE, token, max_age=SIGNIN_TOKEN_AGE, **_cookie_args(request))  # type: ignore[arg-type]
+    set_cookie(response, request, SIGNIN_COOKIE, token, SIGNIN_TOKEN_AGE)
     return response
 
 
@@ -97,14 +106,8 @@ async def sign_in(request: Request) -> Response:
     web.throttle.succeeded(name)
     token, _session = web.users.open_session(user, web.policy)
     response = RedirectResponse(target, 303)
-    args = _cookie_args(request)
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=int(web.policy.lifetime.total_seconds()),
-        **args,  # type: ignore[arg-type]
-    )
-    response.delete_cookie(SIGNIN_COOKIE, path=str(args["path"]))
+    set_cookie(response, request, SESSION_COOKIE, token, int(web.policy.lifetime.total_seconds()))
+    response.delete_cookie(SIGNIN_COOKIE, path=cookie_path(request))
     return response
 
 
@@ -116,5 +119,5 @@ async def sign_out(request: Request, session: Annotated[Session, Depends(signed_
     if token:
         web.users.close_session(token)
     response = RedirectResponse(f"{base_path(request)}/sign-in", 303)
-    response.delete_cookie(SESSION_COOKIE, path=base_path(request) or "/")
+    response.delete_cookie(SESSION_COOKIE, path=cookie_path(request))
     return response

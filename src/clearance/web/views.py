@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from clearance.diff import Diff
+from clearance.index.facets import ENTITY_COUNTRY_PROPS
 from clearance.model import IDENTIFIER_PROPS, NAME_KINDS
 from clearance.reference import effect_info, list_info
 from clearance.screen import ordered_lists
@@ -22,7 +23,6 @@ NAME_LABELS = {
     "weakAlias": "Weak alias",
     "previousName": "Formerly",
 }
-COUNTRY_PROPS = ("country", "nationality", "citizenship", "jurisdiction", "mainCountry")
 ADDRESS_PROPS = ("address", "addressEntity")
 NOTE_PROPS = ("notes", "summary", "description")
 #: names shown per hit on the search page (the entity page shows them all)
@@ -102,7 +102,7 @@ def hit_view(result: Mapping[str, Any], source_titles: Mapping[str, str]) -> dic
         "names": names[:NAMES_PER_HIT],
         "more_names": max(0, len(names) - NAMES_PER_HIT),
         "native_names": [n for n in names if n["native"]],
-        "countries": sorted({c for p in COUNTRY_PROPS for c in props.get(p, ())}),
+        "countries": sorted({c for p in ENTITY_COUNTRY_PROPS for c in props.get(p, ())}),
         "birth_dates": list(props.get("birthDate", ())),
         "findings": list(result.get("findings") or ()),
     }
@@ -146,7 +146,14 @@ def entity_view(
     props: Mapping[str, Sequence[str]] = data.get("properties") or {}
     listings = [listing_view(x) for x in data.get("listings") or ()]
     dates = sorted(k for k in props if k.endswith("Date") or k == "date")
-    shown = {*NAME_KINDS, *IDENTIFIER_PROPS, *COUNTRY_PROPS, *ADDRESS_PROPS, *NOTE_PROPS, *dates}
+    shown = {
+        *NAME_KINDS,
+        *IDENTIFIER_PROPS,
+        *ENTITY_COUNTRY_PROPS,
+        *ADDRESS_PROPS,
+        *NOTE_PROPS,
+        *dates,
+    }
     shown.add("programId")
     return {
         "id": data["id"],
@@ -157,7 +164,7 @@ def entity_view(
         "names": names_of(props),
         "identifiers": _group(props, IDENTIFIER_PROPS),
         "dates": _group(props, dates),
-        "countries": _group(props, COUNTRY_PROPS),
+        "countries": _group(props, ENTITY_COUNTRY_PROPS),
         "addresses": _group(props, ADDRESS_PROPS),
         "notes": _group(props, NOTE_PROPS),
         "other": _group(props, sorted(k for k in props if k not in shown)),
