@@ -101,7 +101,11 @@ async def csrf_form(request: Request) -> FormData:
     if not same_origin(request):
         raise CsrfError("The form was sent from another site.")
     form = await read_form(request)
-    check_token(form.get(CSRF_FIELD), session.csrf)
+    try:
+        check_token(form.get(CSRF_FIELD), session.csrf)
+    except CsrfError:
+        await form.close()  # an uploaded file is not kept
+        raise
     return form
 
 
@@ -157,8 +161,8 @@ class SignInThrottle:
 def safe_next(target: str | None, base: str) -> str:
     """Where to go after signing in: a path of this interface, never another site."""
     default = f"{base}/search"
-    if not target or not target.startswith(base + "/") or target.startswith("//"):
+    if not target or not target.startswith(base + "/") or "//" in target:
         return default
-    if any(c in target for c in "\\\r\n") or "://" in target:
+    if any(c in target for c in "\\\r\n"):
         return default
     return target

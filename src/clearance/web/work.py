@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from clearance.api.jobs import JobSpec, format_for
@@ -58,10 +58,7 @@ def _threshold(text: str) -> float | None:
     return value
 
 
-@router.post("/jobs", name="jobs_submit")
-async def jobs_submit(request: Request, session: SignedIn) -> Response:
-    """Upload a file (CSV, XLSX, JSON lines, Parquet) and screen it as a job of the API."""
-    form = await csrf_form(request)
+async def _submit(request: Request, session: Session, form: FormData) -> dict[str, Any]:
     require_page(session, "jobs")
     web = context_of(request)
     upload = form.get("file")
@@ -78,7 +75,18 @@ async def jobs_submit(request: Request, session: SignedIn) -> Response:
         "", user.id, f"user:{user.name}", None, _threshold(_text(form, "threshold")), 5,
         sources, columns,
     )  # fmt: skip
-    status = await run_in_threadpool(web.jobs.submit, upload.file, fmt, spec)
+    status: dict[str, Any] = await run_in_threadpool(web.jobs.submit, upload.file, fmt, spec)
+    return status
+
+
+@router.post("/jobs", name="jobs_submit")
+async def jobs_submit(request: Request, session: SignedIn) -> Response:
+    """Upload a file (CSV, XLSX, JSON lines, Parquet) and screen it as a job of the API."""
+    form = await csrf_form(request)
+    try:
+        status = await _submit(request, session, form)
+    finally:
+        await form.close()
     return RedirectResponse(f"{base_path(request)}/jobs/{status['id']}", 303)
 
 
