@@ -9,6 +9,7 @@ measures screening, not import policy.
 
 from __future__ import annotations
 
+import copy
 import sys
 import time
 from pathlib import Path
@@ -31,7 +32,7 @@ FILES = (
     ("gb-fcdo", "uk/uk-sanctions-list-excerpt-2026-09-10.xml"),
     ("us-trade-csl", "us-csl/csl-sample-2025-06-25.csv"),
     ("us-bis-dpl", "us-csl/dpl-2022-09.txt"),
-    ("ftm", "opensanctions/ua_war_sanctions.targets.simple.csv"),
+    ("ftm:ua_war_sanctions", "opensanctions/ua_war_sanctions.targets.simple.csv"),
     ("cn-prc-countersanctions", "cn/prc-countersanctions.csv"),
     ("us-bis-mieu", "us-statutory/bis-mieu.csv"),
 )
@@ -45,7 +46,8 @@ def load_all(home: Path, quiet: bool = False) -> Settings:
             path = SHARED / rel
             try:
                 source = get_source(source_id)
-                relaxed = type(type(source).__name__, (type(source),), {"gates": Gates()})()
+                relaxed = copy.copy(source)
+                relaxed.gates = Gates()
                 started = time.perf_counter()
                 dataset = source.read(path)
                 store.import_dataset(dataset, force=True, source=relaxed)

@@ -1,7 +1,8 @@
 """The one exception tree of clearance.
 
 Every error that a user can cause or meet derives from :class:`ClearanceError`. Interfaces map
-them in one place each: ``cli.py`` to exit codes, ``api/`` to HTTP statuses and stable codes.
+them in one place each: ``cli/__init__.py`` to exit codes, ``api/errors.py`` to HTTP statuses
+and stable codes.
 
     ClearanceError
     ├── InputError            bad user input: unknown source, bad option, unreadable query file

@@ -155,3 +155,16 @@ def test_a_job_whose_process_died_reports_interrupted(tmp_path: Path) -> None:
     reported = manager.status("job_dead0001", "k")
     assert reported["state"] == "failed" and reported["error"]["code"] == "interrupted"
     manager.shutdown()
+
+
+def test_an_oversized_field_is_a_row_error_and_the_job_goes_on(env: ApiEnv) -> None:
+    body = "name,reference\nArkadii Rotenberg,1\n" + "x" * 200_000 + ",2\nIvan Sidorov,3\n"
+    response = env.client.post(
+        "/jobs", content=body.encode(), headers={**env.auth(), "Content-Type": "text/csv"}
+    )
+    assert response.status_code == 202
+    status = wait_done(env, response.json()["id"])
+    assert status["state"] == "done" and status["rows_done"] == 3 and status["rows_failed"] == 1
+    lines = result_lines(env, status["id"])
+    assert lines[0]["matches"] and lines[2]["reference"] == "3"
+    assert "longer than the 1,000 screened" in lines[1]["error"]

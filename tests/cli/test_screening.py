@@ -215,3 +215,25 @@ def test_screen_example_vendors(
     assert missed == []
     # the name matcher still raises a few false alerts on Chinese-script vendor names
     assert len(false_alerts) <= 8, false_alerts
+
+
+def test_progress_shows_the_share_rate_and_time_left(tmp_path: Path) -> None:
+    from clearance.cli.screening import _Progress
+    from clearance.screen_io import open_rows
+
+    path = tmp_path / "in.csv"
+    path.write_text("name\n" + "".join(f"Name {i}\n" for i in range(20_000)))
+    source = open_rows(path, "csv")
+    now = [100.0]
+    progress = _Progress(source, clock=lambda: now[0])
+    rows = iter(source)
+    for _ in range(5_000):
+        next(rows)
+    now[0] += 10.0
+    progress(5_000)
+    line = progress.line()
+    assert line.startswith("screened 5,000 rows, 500 rows/s")
+    # the reader is read ahead in blocks: about a quarter of the file is read
+    share = int(line.split("%")[0].rsplit(" ", 1)[1])
+    assert 20 <= share <= 40 and "MB" in line and "s left" in line
+    source.close()

@@ -10,9 +10,7 @@ it. A later screening loads it in a fraction of a second and matches no register
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +23,7 @@ from clearance.exposure.makers import Maker, MakerFinder, MakerLink
 from clearance.exposure.parallel import ordered_map
 from clearance.exposure.service import PACKAGE_ROOT, code_fingerprint, ensure_graph
 from clearance.index import SearchParams
+from clearance.index.persist import save_pickle
 from clearance.match.scorer import Matcher
 from clearance.model import Entity
 from clearance.screen import Screener
@@ -74,21 +73,6 @@ def identify_all(finder: MakerFinder, organisations: list[str], workers: int) ->
     return AssetTables(MacRegistry(), {name: links for name, links in found if links})
 
 
-def _save(tables: AssetTables, directory: Path, target: Path) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    for old in directory.glob(f"{PREFIX}*{SUFFIX}"):
-        if old != target:
-            old.unlink(missing_ok=True)
-
-
 def ensure_tables(
     store: Store, settings: Settings, finder: MakerFinder, profile: str, workers: int
 ) -> AssetTables:
@@ -107,7 +91,7 @@ def ensure_tables(
     names = sorted({a.organization for items in registry.by_prefix.values() for a in items})
     tables = identify_all(finder, names, workers)
     tables.registry = registry
-    _save(tables, settings.index_dir, target)
+    save_pickle(tables, target, f"{PREFIX}*{SUFFIX}")
     return tables
 
 

@@ -10,9 +10,7 @@ is the hook the screener calls with its hits.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -25,6 +23,7 @@ from clearance.exposure.derive import Derivation, Derived, derive, listing_activ
 from clearance.exposure.edges import EdgeCollector, link_edges
 from clearance.exposure.graph import OwnershipGraph
 from clearance.exposure.rules import STATUSES, rules
+from clearance.index.persist import save_pickle
 from clearance.reference import effect_info
 from clearance.screen import Hit
 from clearance.settings import Settings
@@ -82,18 +81,7 @@ def ensure_graph(store: Store, directory: Path, rebuild: bool = False) -> Owners
         except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
             target.unlink(missing_ok=True)
     graph = build_graph(store)
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(graph, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    for old in directory.glob(f"{PREFIX}*{SUFFIX}"):
-        if old != target:
-            old.unlink(missing_ok=True)
+    save_pickle(graph, target, f"{PREFIX}*{SUFFIX}")
     return graph
 
 

@@ -65,22 +65,29 @@ def index_path(directory: Path, state_key: str) -> Path:
     return directory / f"{PREFIX}{digest}{SUFFIX}"
 
 
-def save_index(data: IndexData, directory: Path) -> Path:
-    """Write ``data`` atomically and drop the files of other states."""
+def save_pickle(value: object, target: Path, stale: str) -> Path:
+    """Write ``value`` to ``target`` atomically (a temporary file renamed into place: readers
+    never see half a file, concurrent writers do not collide), then remove the other files of
+    ``target``'s folder that match the glob ``stale`` (those of other states)."""
+    directory = target.parent
     directory.mkdir(parents=True, exist_ok=True)
-    target = index_path(directory, data.state_key)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=directory)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=directory)
     try:
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    for old in directory.glob(f"{PREFIX}*{SUFFIX}"):
+    for old in directory.glob(stale):
         if old != target:
             old.unlink(missing_ok=True)
     return target
+
+
+def save_index(data: IndexData, directory: Path) -> Path:
+    """Write ``data`` atomically and drop the files of other states."""
+    return save_pickle(data, index_path(directory, data.state_key), f"{PREFIX}*{SUFFIX}")
 
 
 def load_index(directory: Path, state_key: str) -> IndexData | None:

@@ -1,0 +1,109 @@
+"""Server memory and time under one long name in /match, this tree against a baseline tree.
+
+    python benchmarks/bench_long_names.py HOME --baseline /tmp/base --baseline-home BHOME
+
+HOME and BHOME hold stores made by each tree (``bench_screen_data.py`` with each tree's
+Python: a store's schema belongs to the tree that wrote it); the baseline is another checkout
+with its own virtualenv (``BASE/.venv``). Each tree serves its store with ``clearance serve``,
+one worker; each size is sent as one name of one word in a ``/match`` query, and the server's
+peak resident memory (VmHWM) and the request's time are read after it. Each size runs in a
+fresh server, so a peak belongs to one request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def peak_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def serve(python: str, home: Path, env_src: str | None) -> tuple[subprocess.Popen[bytes], str]:
+    env = {**os.environ, "CLEARANCE_HOME": str(home), "CLEARANCE_API_RATE_PER_MINUTE": "0",
+           "CLEARANCE_API_REQUEST_TIMEOUT": "600"}  # fmt: skip
+    env.pop("PYTHONPATH", None)
+    if env_src:
+        env["PYTHONPATH"] = env_src
+    port = free_port()
+    command = [python, "-m", "clearance", "serve", "--port", str(port), "--workers", "1"]
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                return process, base
+        except httpx.TransportError:
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit("the server did not start")
+
+
+def key(python: str, home: Path, env_src: str | None) -> str:
+    env = {**os.environ, "CLEARANCE_HOME": str(home)}
+    env.pop("PYTHONPATH", None)
+    if env_src:
+        env["PYTHONPATH"] = env_src
+    name = f"bench-{time.time_ns()}"
+    out = subprocess.run([python, "-m", "clearance", "keys", "create", name, "--role", "admin"],
+                         env=env, capture_output=True, text=True, check=True)  # fmt: skip
+    return out.stdout.strip().splitlines()[-1]
+
+
+def run_tree(label: str, python: str, home: Path, env_src: str | None, sizes: list[int]) -> None:
+    secret = key(python, home, env_src)
+    for size in sizes:
+        process, base = serve(python, home, env_src)
+        try:
+            idle = peak_mb(process.pid)
+            body = {"queries": {"q": {"schema": "Person", "properties": {"name": ["x" * size]}}}}
+            started = time.perf_counter()
+            response = httpx.post(f"{base}/match/default", json=body, timeout=900,
+                                  headers={"Authorization": f"Bearer {secret}"})  # fmt: skip
+            took = time.perf_counter() - started
+            peak = peak_mb(process.pid)
+            grown = f"peak {peak:8.0f} MB (idle {idle:.0f} MB, +{peak - idle:.0f})"
+            print(f"{label:9s} {size:>8,} chars: {response.status_code}  {took:7.2f} s  {grown}",
+                  flush=True)  # fmt: skip
+        finally:
+            process.terminate()
+            process.wait(30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("home", type=Path)
+    parser.add_argument("--baseline", type=Path, required=True)
+    parser.add_argument("--baseline-home", type=Path, required=True)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 5000, 10000, 20000])
+    parser.add_argument("--this-sizes", type=int, nargs="+", default=[2000, 20000, 100000])
+    args = parser.parse_args()
+    here = Path(__file__).resolve().parent.parent
+    run_tree("baseline", str(args.baseline / ".venv" / "bin" / "python"), args.baseline_home,
+             str(args.baseline / "src"), args.sizes)  # fmt: skip
+    run_tree("this", sys.executable, args.home, str(here / "src"), args.this_sizes)
+
+
+if __name__ == "__main__":
+    main()
