@@ -215,3 +215,21 @@ def test_keyboard_skip_link_and_search_shortcut(page: Page, server: str) -> None
     page.locator("body").click(position={"x": 5, "y": 700})
     page.keyboard.press("/")
     expect(page.locator('input[type="search"]')).to_be_focused()
+
+
+UNLABELLED = """() => [...document.querySelectorAll("input, select, textarea")]
+  .filter(el => el.type !== "hidden")
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute("aria-label"))
+  .map(el => el.outerHTML)"""
+
+
+def test_every_field_has_a_label_and_every_page_one_heading(page: Page, server: str) -> None:
+    sign_in(page, server, "admin1")
+    for path in ("/ui/search?q=Huawei", "/ui/lists", "/ui/lists/us-ndaa-889", "/ui/jobs",
+                 "/ui/audit", "/ui/admin/users",
+                 "/ui/entities/us-ndaa-889:hangzhou-hikvision-digital-technology"):  # fmt: skip
+        response = page.goto(server + path)
+        assert response is not None and response.status == 200, path
+        assert page.evaluate(UNLABELLED) == [], path
+        expect(page.locator("h1")).to_have_count(1)
+        assert page.evaluate("document.documentElement.lang") == "en"
