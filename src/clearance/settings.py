@@ -19,7 +19,7 @@ def _default_home() -> Path:
     return Path(platformdirs.user_data_dir("clearance", appauthor=False))
 
 
-#: HTTP API settings read from the environment (``CLEARANCE_API_RATE_PER_MINUTE``...)
+#: HTTP API and web settings read from the environment (``CLEARANCE_API_RATE_PER_MINUTE``...)
 _API_FIELDS: dict[str, type] = {
     "api_rate_per_minute": int,
     "api_rate_burst": int,
@@ -29,6 +29,8 @@ _API_FIELDS: dict[str, type] = {
     "api_request_timeout": float,
     "api_job_workers": int,
     "api_job_processes": int,
+    "web_session_hours": float,
+    "web_idle_minutes": float,
 }
 
 
@@ -69,6 +71,9 @@ class Settings:
     #: an ownership rule's status after the last period its data file knows, by rule id
     #: (``CLEARANCE_RULE_AFTER_BIS_AFFILIATES=suspended``); unset: the data file's ``after``
     rule_after: Mapping[str, str] = field(default_factory=dict)
+    #: web interface: hours a sign-in lasts at most, and minutes a session may stay idle
+    web_session_hours: float = 12.0
+    web_idle_minutes: float = 60.0
 
     @property
     def database_path(self) -> Path:

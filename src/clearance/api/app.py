@@ -13,7 +13,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from clearance import __version__, catalog
+from clearance import __version__, catalog, web
 from clearance.api import errors, routes, routes_ops
 from clearance.api.jobs import JobManager, JobRunner, JobSpec
 from clearance.api.middleware import RequestGuard
@@ -132,6 +132,7 @@ def create_app(
         jobs.shutdown()
         keys.close()
         services.audit.close()
+        interface.close()
 
     app = _fastapi(lifespan)
     app.state.settings = settings
@@ -143,6 +144,8 @@ def create_app(
     app.include_router(routes.router)
     app.include_router(routes_ops.router)
     app.include_router(routes_ops.health)
+    # the analyst's web interface at /ui, over the same services (`/` leads there)
+    interface = web.mount(app, settings, services, jobs, app.state.updater)
     errors.install(app)
 
     def body_limit(path: str) -> int:

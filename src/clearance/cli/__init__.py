@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "screen": "clearance.cli.screening:screen",
     "serve": "clearance.cli.service:serve",
     "keys": "clearance.cli.service:keys",
+    "users": "clearance.cli.users:users",
     "run": "clearance.cli.lists:run",
     "ownership": "clearance.cli.exposure:ownership",
     "assets": "clearance.cli.exposure:assets",

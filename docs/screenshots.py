@@ -1,0 +1,127 @@
+"""Make the screenshots of the web interface shown in the README (docs/*.png).
+
+    python docs/screenshots.py [--out docs]
+
+It sets up a store of its own in a temporary directory (the bundled lists, and when
+``../shared/data`` is beside the project two daily SDN files of February 2022, the OFAC
+Consolidated list and the UN list), creates a user, starts ``clearance serve`` and photographs
+the main pages in Debian's Chromium at a laptop's size. Names in Chinese need a CJK font
+(``apt-get install fonts-wqy-zenhei``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from playwright.sync_api import Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "data"
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+PASSWORD = "screenshots-only-password"
+#: list files loaded when the real data is there: (source, path), in order
+REAL_FILES = [
+    ("us-ofac-sdn", "ofac/sdn-history/sdn-2022-02-23.csv.gz"),
+    ("us-ofac-sdn", "ofac/sdn-history/sdn-2022-02-24.csv.gz"),
+    ("us-ofac-cons", "ofac/consolidated-2025-12-19"),
+    ("un-sc", "un/consolidated-2026-02-27.xml"),
+]
+
+
+def clearance(env: dict[str, str], *args: str, stdin: str = "") -> None:
+    subprocess.run([sys.executable, "-m", "clearance", *args], env=env, input=stdin,
+                   text=True, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def shoot(page: Page, out: Path, name: str) -> None:
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(out / f"{name}.png"), full_page=False)
+    print(f"wrote {out / name}.png")
+
+
+def pages(page: Page, base: str, out: Path, real: bool) -> None:
+    page.goto(base + "/")
+    shoot(page, out, "sign-in")
+    page.get_by_label("User name").fill("analyst")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.wait_for_url("**/ui/search")
+    page.goto(base + "/ui/search?q=Hikvision")
+    page.locator("li.hit details").first.evaluate("d => d.open = true")
+    shoot(page, out, "search")
+    page.locator("li.hit h3 a").first.click()
+    shoot(page, out, "entity")
+    page.goto(base + "/ui/lists")
+    shoot(page, out, "lists")
+    if real:
+        page.goto(base + "/ui/lists/us-ofac-sdn/diff?from=1&to=2")
+        shoot(page, out, "diff")
+    page.goto(base + "/ui/jobs")
+    page.get_by_label("File").set_input_files(str(ROOT / "examples" / "vendors.csv"))
+    page.get_by_role("button", name="Screen the file").click()
+    page.wait_for_selector("#job[data-state=done]", timeout=600_000)
+    shoot(page, out, "job")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    real = SHARED.is_dir()
+    with tempfile.TemporaryDirectory(prefix="clearance-shots-") as tmp:
+        env = {**os.environ, "CLEARANCE_HOME": str(Path(tmp) / "home"),
+               "CLEARANCE_API_RATE_PER_MINUTE": "0"}  # fmt: skip
+        if real:
+            for source, path in REAL_FILES:
+                clearance(env, "load", source, str(SHARED / path), "--force")
+        clearance(env, "users", "create", "analyst", "--role", "analyst", stdin=PASSWORD + "\n")
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "clearance", "serve", "--port", str(port)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 300
+            while True:
+                try:
+                    if httpx.get(base + "/readyz", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("the server did not start")
+                time.sleep(0.3)
+            with sync_playwright() as playwright:
+                context = playwright.chromium.launch_persistent_context(
+                    str(Path(tmp) / "profile"), executable_path=CHROMIUM, headless=True,
+                    args=FLAGS, viewport={"width": 1366, "height": 768},
+                )  # fmt: skip
+                pages(context.new_page(), base, args.out, real)
+                context.close()
+        finally:
+            server.terminate()
+            server.wait(30)
+
+
+if __name__ == "__main__":
+    main()
