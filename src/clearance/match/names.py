@@ -473,11 +473,20 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
     )
 
 
+def comparable(left: NameForm, right: NameForm) -> bool:
+    """Whether two forms are compared at all: two names both read in English from their own
+    scripts are not (their own texts are compared: 宇视科技 and 宇树科技 are two names, however
+    alike "yushi technology" and "yushu technology" are)."""
+    return not (left.translated and right.translated)
+
+
 def compare_all(lefts: tuple[NameForm, ...], rights: tuple[NameForm, ...]) -> NameComparison:
     """The best comparison over all transliteration variants of both names."""
     best: NameComparison | None = None
     for left in lefts:
         for right in rights:
+            if not comparable(left, right):
+                continue
             result = compare_forms(left, right)
             if best is None or result.score > best.score:
                 best = result

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from clearance.match.bounds import name_bound
 from clearance.match.explain import name_features
-from clearance.match.names import NameComparison, compare_all, compare_forms
+from clearance.match.names import NameComparison, comparable, compare_all, compare_forms
 from clearance.match.ofac import ofac_features, ofac_similarity
 from clearance.match.profiles import Profile, get_profile
 from clearance.match.qualifiers import (
@@ -104,6 +104,8 @@ def _compare(
     best: NameComparison | None = None
     for left in lefts:
         for right in rights:
+            if not comparable(left, right):
+                continue
             if needed is not None and name_bound(left, right) * factor < needed:
                 continue
             result = compare_forms(left, right)

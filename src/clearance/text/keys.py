@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from clearance.text.business import english_readings, japanese_name
 from clearance.text.legal import split_forms, strip_native_forms
 from clearance.text.normalize import clean_latin, normalize_variants, prepare
 from clearance.text.scripts import detect_script
 from clearance.text.spelling import loose_key, phonetic_key, skeleton
-from clearance.text.tables import vocabulary, wade_giles
+from clearance.text.tables import business_terms, vocabulary, wade_giles
 from clearance.text.translit import ABJADS, chinese_name, latinize
 
 __all__ = [
@@ -67,6 +68,7 @@ class NameForm:
         "original",
         "script",
         "tokens",
+        "translated",
         "weights",
     )
 
@@ -84,6 +86,8 @@ class NameForm:
     acronym: str
     #: the given names of a person name written "SURNAME, Given" (empty otherwise)
     given: frozenset[str]
+    #: an organisation name in another script read in English (:mod:`clearance.text.business`)
+    translated: bool
 
     def __init__(
         self,
@@ -97,6 +101,7 @@ class NameForm:
         native: str,
         acronym: str = "",
         given: frozenset[str] = frozenset(),
+        translated: bool = False,
     ) -> None:
         self.original = original
         self.kind = kind
@@ -108,6 +113,7 @@ class NameForm:
         self.native = native
         self.acronym = acronym
         self.given = given
+        self.translated = translated
 
     def _key(self) -> tuple[object, ...]:
         return (
@@ -121,6 +127,7 @@ class NameForm:
             self.native,
             self.acronym,
             self.given,
+            self.translated,
         )
 
     def __eq__(self, other: object) -> bool:
@@ -246,6 +253,7 @@ def _acronym(tokens: tuple[str, ...]) -> str:
 #: quick tests before looking at every token: a digit, or a word of Roman-numeral letters
 _DIGIT = re.compile(r"\d")
 _NUMBERISH = re.compile(r"\d|\b[ivxlc]{2,}\b")
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _ROMAN = re.compile(r"^(?=[ivxlc])c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 
 
@@ -258,7 +266,10 @@ def _is_number(token: str, kind: str) -> bool:
     return kind != "person" and len(token) > 1 and bool(_ROMAN.match(token))
 
 
-def _weights(tokens: tuple[str, ...], kind: str) -> tuple[float, ...]:
+def _weights(tokens: tuple[str, ...], kind: str, translated: bool = False) -> tuple[float, ...]:
+    """``translated``: the name's business words were translated (see
+    :mod:`clearance.text.business`): they weigh as generic words, since an English name may
+    translate them otherwise or leave them out ("大疆创新科技": "DJI Technology")."""
     vocab = vocabulary()
     if kind == "person":
         particles, endings = vocab.particles, vocab.patronymic_endings
@@ -276,12 +287,18 @@ def _weights(tokens: tuple[str, ...], kind: str) -> tuple[float, ...]:
             ]
         )
     # a single letter of an organisation name is not an initial: it says little
-    generic = vocab.generic
+    generic = vocab.generic | business_terms().words if translated else vocab.generic
     return tuple([GENERIC_WEIGHT if t in generic or len(t) == 1 else 1.0 for t in tokens])
 
 
 def _compile(
-    original: str, native_text: str, latin: str, kind: str, script: str, forms: tuple[str, ...]
+    original: str,
+    native_text: str,
+    latin: str,
+    kind: str,
+    script: str,
+    forms: tuple[str, ...],
+    translated: bool = False,
 ) -> NameForm:
     tokens = tuple(latin.split()[:MAX_TOKENS])
     acronym = _acronym(tokens) if kind != "person" else ""
@@ -301,6 +318,8 @@ def _compile(
         numbers = tuple(t for t in tokens if _is_number(t, kind))
     if numbers:
         tokens = tuple(t for t in tokens if t not in numbers)
+        # an ordinal is its number ("13th" / "13", as a name in Chinese characters says 第十三)
+        numbers = tuple(_ORDINAL.sub(r"\1", t) for t in numbers)
     native = ""
     if script not in ("Latn", ""):
         native = "".join(c for c in native_text if c.isalnum())
@@ -313,11 +332,12 @@ def _compile(
         kind=kind,
         script=script,
         tokens=tokens,
-        weights=_weights(tokens, kind),
+        weights=_weights(tokens, kind, translated),
         numbers=numbers,
         legal_forms=tuple(dict.fromkeys(legal)),
         native=native,
         acronym=acronym,
+        translated=translated,
     )
 
 
@@ -374,6 +394,7 @@ def _kind_forms(name: str, kind: str) -> tuple[NameForm, ...]:
     # cached by kind of name, not schema: a query is read as a Company, an Organization and
     # a LegalEntity alike, and transliterating it again for each costs (pinyin, kana)
     native_forms: tuple[str, ...] = ()
+    english: tuple[str, ...] = ()
     if name.isascii():
         # NFKC and transliteration leave ASCII text as it is: skip them (the common case)
         text = name.lower()
@@ -387,16 +408,28 @@ def _kind_forms(name: str, kind: str) -> tuple[NameForm, ...]:
         japanese = not chinese_name(text)
         reading = text
         if kind == "org":
+            in_japanese = japanese_name(text)
             text, native_forms = strip_native_forms(text)
             reading = _place_word(text)
+            english = english_readings(text, script, in_japanese)
         spellings = normalize_variants(reading, japanese)
     if script == "Latn" and "-" in text:
         pinyin = _wade_giles_pinyin(latinize(text).lower())
         if pinyin is not None:
             spellings = (*spellings, pinyin)
-    if len(spellings) == 1:
+    if len(spellings) == 1 and not english:
         return (_compile(name, text, spellings[0], kind, script, native_forms),)
-    return tuple(_compile(name, text, latin, kind, script, native_forms) for latin in spellings)
+    forms = [_compile(name, text, latin, kind, script, native_forms) for latin in spellings]
+    if english:
+        # the name read in English (its business words translated): compared as a Latin name,
+        # except that words left in an abjad are compared as consonant skeletons
+        as_script = script if script in ABJADS else "Latn"
+        forms.extend(
+            _compile(name, text, clean_latin(latin), kind, as_script, native_forms, True)
+            for latin in english
+            if clean_latin(latin) not in spellings
+        )
+    return tuple(forms)
 
 
 def name_keys(name: str, schema: str = "LegalEntity") -> NameForm:

@@ -45,6 +45,78 @@ class Vocabulary:
     geographic_cjk: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class BusinessTerms:
+    """The business vocabulary of company names in other scripts, with its English renderings
+    (``data/business_terms.yaml``)."""
+
+    #: Chinese and Japanese terms (also places, from ``geographic_cjk``, and other names) and
+    #: Hangul ones
+    cjk: dict[str, tuple[str, ...]]
+    hangul: dict[str, tuple[str, ...]]
+    #: the longest term of ``cjk`` and ``hangul``, in characters
+    longest: int
+    #: single characters that end a Chinese organisation name
+    cjk_final: dict[str, tuple[str, ...]]
+    #: (stem, renderings) of Cyrillic words, longest stem first
+    cyrillic: tuple[tuple[str, tuple[str, ...]], ...]
+    #: (ending, nominative ending) of Cyrillic adjectives in the genitive, longest first
+    cyrillic_endings: tuple[tuple[str, str], ...]
+    arabic: dict[str, tuple[str, ...]]
+    #: the Arabic article and prepositions written together with a word, longest first
+    arabic_prefixes: tuple[str, ...]
+    #: words that mark a name in kanji as Japanese
+    japanese_markers: tuple[str, ...]
+    ordinal_prefix: str
+    digits: dict[str, int]
+    units: dict[str, int]
+    #: the English words of the business terms (not of places and names): generic words
+    words: frozenset[str]
+
+
+def _renderings(table: dict[str, list[str]] | None) -> dict[str, tuple[str, ...]]:
+    return {str(k).casefold(): tuple(str(v) for v in vs) for k, vs in (table or {}).items()}
+
+
+@cache
+def business_terms() -> BusinessTerms:
+    data = load_data("business_terms.yaml")
+    cjk: dict[str, tuple[str, ...]] = {
+        place: (word,) for place, word in vocabulary().geographic_cjk.items()
+    }
+    cjk.update(_renderings(data["cjk_names"]))
+    terms = [_renderings(data[key]) for key in ("cjk", "hangul", "cjk_final", "cyrillic", "arabic")]
+    cjk.update(terms[0])
+    hangul = terms[1]
+    numerals = data["cjk_numerals"]
+    return BusinessTerms(
+        cjk=cjk,
+        hangul=hangul,
+        longest=max(len(term) for term in (*cjk, *hangul)),
+        cjk_final=_renderings(data["cjk_final"]),
+        cyrillic=tuple(sorted(_renderings(data["cyrillic"]).items(), key=lambda i: -len(i[0]))),
+        cyrillic_endings=tuple(
+            sorted(
+                ((str(k), str(v)) for k, v in data["cyrillic_endings"].items()),
+                key=lambda i: -len(i[0]),
+            )
+        ),
+        arabic=_renderings(data["arabic"]),
+        arabic_prefixes=tuple(sorted((str(p) for p in data["arabic_prefixes"]), key=len)[::-1]),
+        japanese_markers=tuple(str(w) for w in data["japanese_markers"]),
+        ordinal_prefix=str(numerals["ordinal_prefix"]),
+        digits={str(k): int(v) for k, v in numerals["digits"].items()},
+        units={str(k): int(v) for k, v in numerals["units"].items()},
+        words=frozenset(
+            word
+            for table in terms
+            for renderings in table.values()
+            for rendering in renderings
+            for word in rendering.split()
+        ),
+    )
+
+
 def _is_spaced_script(form: str) -> bool:
     return form.isascii()
 

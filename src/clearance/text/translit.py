@@ -88,6 +88,16 @@ def _run_to_latin(script: str, run: str) -> str:
     return anyascii(run)
 
 
+def hangul_word(text: str) -> str:
+    """Hangul syllables romanised and written as one word ("삼성" -> "samseong")."""
+    return "".join(anyascii(char) for char in text)
+
+
+def arabic_word(word: str) -> str:
+    """An Arabic word in Latin, as :func:`latinize` writes it."""
+    return _arabic_word(word)
+
+
 def _arabic_word(word: str) -> str:
     """An Arabic word in Latin, its definite article written apart ("السنوار" -> "al snwr")."""
     article, latin = arabic_article()
