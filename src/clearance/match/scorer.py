@@ -29,7 +29,7 @@ from clearance.match.qualifiers import (
 )
 from clearance.match.result import Feature, MatchResult
 from clearance.model import IDENTIFIER_PROPS, Entity, Query
-from clearance.text.keys import NameForm, name_forms
+from clearance.text.keys import NameForm, listed_names, name_forms
 
 ALGORITHM = "clearance-names-1"
 #: margin kept below a floor, so that rounding can never drop a result that reaches it
@@ -81,7 +81,7 @@ def compile_entity(entity: Entity) -> CompiledEntity:
     countries = tuple(c for prop in COUNTRY_PROPS for c in entity.get(prop))
     return CompiledEntity(
         schema=entity.schema,
-        name_values=tuple((n.value, n.kind) for n in entity.names),
+        name_values=tuple(listed_names((n.value, n.kind) for n in entity.names)),
         birth_dates=tuple(entity.get("birthDate")),
         countries=countries,
         genders=tuple(entity.get("gender")),

@@ -9,6 +9,7 @@ names have Russian and Ukrainian ones). Both are pure and cached.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from clearance.text.business import english_readings, japanese_name
@@ -430,6 +431,32 @@ def _kind_forms(name: str, kind: str) -> tuple[NameForm, ...]:
             if clean_latin(latin) not in spellings
         )
     return tuple(forms)
+
+
+#: a name that ends in a parenthetical part: "KOREA KWANGSON BANKING CORPORATION (KKBC)"
+_PARENTHETICAL = re.compile(r"^(.*\w[^(]*?)\s*\(([^()]*\w[^()]*)\)\s*$")
+#: a parenthetical part of at most this many words is another name of the entity (an acronym,
+#: a short name); a longer one is a remark ("BRANCH LOCATED IN ALBU KAMAL, ...")
+PARENTHETICAL_WORDS = 3
+#: the kind of name a parenthetical part becomes: an acronym spells many names
+PARENTHETICAL_KIND = "weakAlias"
+
+
+def listed_names(names: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The (value, kind) names of a listed entity as the matcher and the index read them: each
+    as listed, and a name ending in a parenthetical part also without it (its own kind) and,
+    when that part is short, the part alone (a weak alias): clients write "China Electronics
+    Technology Group Corporation 13th Research Institute" or "CETC 13", not both."""
+    out = dict.fromkeys(names)
+    for value, kind in list(out):
+        match = _PARENTHETICAL.match(value)
+        if match is None:
+            continue
+        out.setdefault((match[1].strip(), kind))
+        part = match[2].strip()
+        if len(part.split()) <= PARENTHETICAL_WORDS:
+            out.setdefault((part, PARENTHETICAL_KIND))
+    return list(out)
 
 
 def name_keys(name: str, schema: str = "LegalEntity") -> NameForm:

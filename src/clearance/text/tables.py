@@ -218,6 +218,14 @@ def arabic_article() -> tuple[str, str]:
 
 
 @cache
+def arabic_alternatives() -> dict[str, str]:
+    """Arabic letters with a second Latin spelling, worth a second reading of the name."""
+    return {
+        str(k): str(v) for k, v in load_data("romanisation.yaml")["arabic_alternatives"].items()
+    }
+
+
+@cache
 def ukrainian_letters() -> frozenset[str]:
     """Letters that mark Cyrillic text as Ukrainian (its romanisation is tried too)."""
     return frozenset(str(load_data("romanisation.yaml")["ukrainian_letters"]))

@@ -22,6 +22,7 @@ from anyascii import anyascii
 from clearance.text import kanwa
 from clearance.text.scripts import char_script
 from clearance.text.tables import (
+    arabic_alternatives,
     arabic_article,
     chinese_markers,
     japanese_rules,
@@ -165,7 +166,8 @@ def latin_variants(text: str, japanese: bool = True) -> tuple[str, ...]:
     Chinese characters also get a Japanese reading, unless ``japanese`` is false (the caller
     knows the name is Chinese) or the text says it is Chinese (``chinese_name``). Cyrillic
     names also get the BGN/PCGN Russian and, when Ukrainian letters occur, the Ukrainian
-    romanisation ("Київ" -> "Kyiv").
+    romanisation ("Київ" -> "Kyiv"). Arabic names with a letter of ``arabic_alternatives``
+    also get that letter's other spelling ("الظواهري": "dh" and "z").
     """
     first = latinize(text)
     out = [first]
@@ -180,6 +182,13 @@ def latin_variants(text: str, japanese: bool = True) -> tuple[str, ...]:
         reading = japanese_reading(text)
         if reading and reading not in out:
             out.append(reading)
+    alternatives = arabic_alternatives()
+    if any(c in alternatives for c in text):
+        # the letters Latin spellings write two ways, read as the letter spelled the other way
+        table: dict[str, str | int | None] = dict(alternatives)
+        value = latinize(text.translate(str.maketrans(table)))
+        if value not in out:
+            out.append(value)
     if any(char_script(c) == "Cyrl" for c in text):
         names = ["Russian-Latin/BGN"]
         if not ukrainian_letters().isdisjoint(text.casefold()):
