@@ -13,7 +13,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Levenshtein
 
 from clearance.text.spelling import loose_key, phonetic_key
-from clearance.text.tables import nicknames, romanisations
+from clearance.text.tables import nickname_lengths, nicknames, romanisations
 
 NICKNAME_SIM = 0.92
 ROMANISATION_SIM = 0.95
@@ -45,7 +45,7 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
         return 1.0, "exact"
     groups = nicknames()
     ga, gb = groups.get(a), groups.get(b)
-    if ga is not None and gb is not None and not ga.isdisjoint(gb):
+    if ga is not None and gb is not None and _nicknames(a, b, ga & gb):
         return NICKNAME_SIM, "nickname"
     roman = romanisations()
     ra, rb = roman.get(a), roman.get(b)
@@ -78,6 +78,19 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
         if len(key) >= 3 and key == phonetic_key(b):
             return max(sim, PHONETIC_SIM), "phonetic"
     return sim, "spelling"
+
+
+#: a name this many letters shorter than the full name of its group is a short form of it
+SHORT_FORM_LETTERS = 3
+
+
+def _nicknames(a: str, b: str, shared: frozenset[int]) -> bool:
+    """One of the two names is a full form of a group both belong to (as long as the name the
+    group is listed under, or nearly: a spelling of it): "tina" and "chris" are both short for
+    Christina, but not for each other (no hop through the full name)."""
+    longest = max(len(a), len(b))
+    lengths = nickname_lengths()
+    return any(longest > lengths[gid] - SHORT_FORM_LETTERS for gid in shared)
 
 
 def org_token_similarity(a: str, b: str) -> tuple[float, str]:

@@ -168,11 +168,16 @@ class NameForm:
         return " ".join(self.tokens)
 
 
+#: a title this short is an abbreviation ("dr", "mrs"), never a surname
+SHORT_TITLE = 3
+
+
 def _drop_phrases(
     tokens: list[str], phrases: dict[tuple[str, ...], int], starts: frozenset[str]
 ) -> list[str]:
     """Tokens without the title phrases among them (a name is never emptied). A title word
-    right after a particle is a family name ("al shaykh"), not a title."""
+    right after a particle is a family name ("al shaykh"), not a title, and so is one that ends
+    the name."""
     if starts.isdisjoint(tokens):
         return tokens
     particles = vocabulary().particles
@@ -184,7 +189,14 @@ def _drop_phrases(
             i += 1
             continue
         for size in (3, 2, 1):
-            if tuple(tokens[i : i + size]) in phrases and len(tokens) - size > 0:
+            # a title word that ends the name is a surname ("Joseph Bishop"): titles precede
+            # the name they belong to ("Bishop Desmond Tutu", "AL ZAWAHIRI, Dr. Ayman"); an
+            # abbreviated one ("Dr", "Sr") is no surname wherever it stands
+            if (
+                tuple(tokens[i : i + size]) in phrases
+                and len(tokens) - size > 0
+                and (i + size < len(tokens) or len(tokens[i]) <= SHORT_TITLE)
+            ):
                 i += size
                 break
         else:

@@ -182,6 +182,12 @@ def nicknames() -> dict[str, frozenset[int]]:
 
 
 @cache
+def nickname_lengths() -> tuple[int, ...]:
+    """The length of the full name of each nickname group (listed first), by group id."""
+    return tuple(len(str(group[0])) for group in load_data("nicknames.yaml")["groups"])
+
+
+@cache
 def loose_spellings() -> tuple[tuple[str, str, bool], ...]:
     """The loose-key spellings as (from, to, anchored at start), longest first."""
     table = {str(k): str(v) for k, v in load_data("romanisation.yaml")["loose_spellings"].items()}
