@@ -173,11 +173,14 @@ SHORT_TITLE = 3
 
 
 def _drop_phrases(
-    tokens: list[str], phrases: dict[tuple[str, ...], int], starts: frozenset[str]
+    tokens: list[str],
+    phrases: dict[tuple[str, ...], int],
+    starts: frozenset[str],
+    last_is_name: bool = False,
 ) -> list[str]:
     """Tokens without the title phrases among them (a name is never emptied). A title word
     right after a particle is a family name ("al shaykh"), not a title, and so is one that ends
-    the name."""
+    the name when ``last_is_name`` (a name written in its own order)."""
     if starts.isdisjoint(tokens):
         return tokens
     particles = vocabulary().particles
@@ -189,13 +192,14 @@ def _drop_phrases(
             i += 1
             continue
         for size in (3, 2, 1):
-            # a title word that ends the name is a surname ("Joseph Bishop"): titles precede
-            # the name they belong to ("Bishop Desmond Tutu", "AL ZAWAHIRI, Dr. Ayman"); an
-            # abbreviated one ("Dr", "Sr") is no surname wherever it stands
+            # a title word that ends a name written in its own order is a surname ("Joseph
+            # Bishop"): titles precede the name they belong to ("Bishop Desmond Tutu"), or the
+            # given names after a comma ("NOORULLAH, Haji"); an abbreviated one ("Dr", "Sr") is
+            # no surname wherever it stands
             if (
                 tuple(tokens[i : i + size]) in phrases
                 and len(tokens) - size > 0
-                and (i + size < len(tokens) or len(tokens[i]) <= SHORT_TITLE)
+                and (not last_is_name or i + size < len(tokens) or len(tokens[i]) <= SHORT_TITLE)
             ):
                 i += size
                 break
@@ -205,11 +209,12 @@ def _drop_phrases(
     return out
 
 
-def _person_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
+def _person_tokens(tokens: tuple[str, ...], inverted: bool = False) -> tuple[str, ...]:
+    """Tokens without titles and suffixes; ``inverted``: the name is written "SURNAME, Given"."""
     vocab = vocabulary()
     if vocab.title_starts.isdisjoint(tokens) and vocab.suffixes.isdisjoint(tokens):
         return tokens  # no title, no suffix: the common case
-    kept = _drop_phrases(list(tokens), vocab.titles, vocab.title_starts)
+    kept = _drop_phrases(list(tokens), vocab.titles, vocab.title_starts, not inverted)
     kept = [t for t in kept if t not in vocab.suffixes] or kept
     return tuple(kept)
 
@@ -322,7 +327,7 @@ def _compile(
         # a name part. Titles written in those scripts do not survive transliteration as
         # Latin titles anyway.
         if script not in ABJADS:
-            tokens = _person_tokens(tokens)
+            tokens = _person_tokens(tokens, "," in original)
     else:
         tokens, found = _org_tokens(tokens, kind)
         legal = legal + found
