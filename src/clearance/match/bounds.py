@@ -36,6 +36,7 @@ from clearance.match.names import (
     Weights,
     _merge,
     _weights_for,
+    joined_equal,
     sides,
     skeleton_similarity,
 )
@@ -49,7 +50,7 @@ from clearance.match.tokens import (
 )
 from clearance.text.keys import NameForm
 from clearance.text.legal import legal_word
-from clearance.text.spelling import loose_key
+from clearance.text.spelling import join_parts, loose_key
 from clearance.text.tables import vocabulary
 
 
@@ -167,7 +168,7 @@ def _upper_similarity(a: str, b: str) -> tuple[float, str]:
 
 def _aligned_bound(left: NameForm, right: NameForm, skeletons: bool, same_abjad: bool) -> float:
     a, wa, b, wb, _ = sides(left, right, skeletons)
-    if (a and b and "".join(a) == "".join(b)) or (not a and not b and left.numbers):
+    if (a and b and joined_equal(a, b)) or (not a and not b and left.numbers):
         return 1.0
     if len(a) != len(b):
         ma = _merge(a, frozenset(b))
@@ -183,7 +184,7 @@ def _aligned_bound(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
         _similarity(right, skeletons, same_abjad),
     )
     if len(a) != len(b) and a and b:
-        ja, jb = "".join(a), "".join(b)
+        ja, jb = join_parts(a), join_parts(b)
         joined = ratio(ja, jb)
         if JOINED_LOOSE_FLOOR <= joined < LOOSE_SIM:
             joined = max(joined, ratio(loose_key(ja), loose_key(jb)) * LOOSE_SIM)

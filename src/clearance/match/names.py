@@ -56,7 +56,7 @@ from clearance.match.tokens import (
 )
 from clearance.text.keys import NameForm
 from clearance.text.legal import legal_word
-from clearance.text.spelling import loose_key
+from clearance.text.spelling import join_parts, loose_key, skeleton_letters
 from clearance.text.tables import (
     Vocabulary,
     vocabulary,
@@ -194,7 +194,7 @@ def _merge(toks: tuple[str, ...], other: frozenset[str]) -> tuple[str, ...]:
         for size in (3, 2):
             if i + size <= len(toks):
                 parts = toks[i : i + size]
-                joined = "".join(parts)
+                joined = join_parts(parts)
                 if joined in other or (
                     len(joined) in near
                     and all(len(t) > 1 and t not in other for t in parts)
@@ -215,7 +215,7 @@ def _side(form: NameForm, skeletons: bool) -> tuple[tuple[str, ...], tuple[float
     # a word reduced to a single consonant ("ali" -> "l", "taha" -> "t") says little
     toks = form.skeleton
     return toks, tuple(
-        min(w, SHORT_SKELETON_WEIGHT) if len(s) == 1 and len(t) > 1 else w
+        min(w, SHORT_SKELETON_WEIGHT) if skeleton_letters(s) == 1 and len(t) > 1 else w
         for s, t, w in zip(toks, form.tokens, form.weights, strict=True)
     )
 
@@ -346,6 +346,16 @@ def sides(
     return a, wa, b, wb, native
 
 
+def joined_equal(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """The two names' parts written together are the same: spacing differs, or nothing. With
+    as many parts on both sides, the skeletons keep the marks of an initial vowel ("d -mr" is
+    not "d mr": David Amar, David Mayer); with more on one side, a word's initial vowel is
+    inside the other's ("-bd -l" / "-bdl": Abd Allah, Abdullah)."""
+    if len(a) == len(b):
+        return "".join(a) == "".join(b)
+    return join_parts(a) == join_parts(b)
+
+
 def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad: bool) -> Aligned:
     """Score of the name parts aligned one to one (after joining parts that spell one part of
     the other name), or of the names joined when that is better."""
@@ -357,7 +367,7 @@ def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
     joined_agree = (not isinstance(check, LongVowels) or check.joined_agree) and (
         not skeletons or not a or not b or same_split(a, b)
     )
-    if (a and b and joined_agree and "".join(a) == "".join(b)) or only_numbers:
+    if (a and b and joined_agree and joined_equal(a, b)) or only_numbers:
         pairs_out = (
             tuple((x, x, 1.0, "exact") for x in a)
             if a == b
@@ -383,9 +393,9 @@ def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
         _part_similarity(left, right, same_abjad, check),
         native,
     )
-    if skeletons and pairs and all(len(ma[i]) == 1 for i, _, _, _ in pairs):
+    if skeletons and pairs and all(skeleton_letters(ma[i]) == 1 for i, _, _, _ in pairs):
         parts *= SHORT_SKELETON_FACTOR
-    ja, jb = "".join(a), "".join(b)
+    ja, jb = join_parts(a), join_parts(b)
     if (
         len(a) != len(b)
         and a
@@ -411,9 +421,13 @@ def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
     )
 
 
-def _whole_name(left: NameForm, right: NameForm, same_abjad: bool, best: Aligned) -> Aligned:
+def _whole_name(
+    left: NameForm, right: NameForm, same_abjad: bool, skeletons: bool, best: Aligned
+) -> Aligned:
     """The aligned score, or a whole-name reading when it is better: an acronym, the native
-    script text, a transliteration against a Latin name."""
+    script text, a transliteration against a Latin name (not for a name from an abjad whose
+    words end at other places than the Latin name's, see ``same_split``: "sam iraziz" is not
+    "smyr azyz" however alike the names written together)."""
     parts = best[0]
     one_part = len(left.tokens) == 1 or len(right.tokens) == 1
     acronym = acronym_score(left, right) if one_part else 0.0
@@ -432,7 +446,11 @@ def _whole_name(left: NameForm, right: NameForm, same_abjad: bool, best: Aligned
         elif shape(native) > parts:
             parts = shape(native)
             best = (parts, *best[1:])
-    if left.script != right.script and "Latn" in (left.script, right.script):
+    if (
+        left.script != right.script
+        and "Latn" in (left.script, right.script)
+        and (not skeletons or same_split(left.skeleton, right.skeleton))
+    ):
         cross, how = cross_script(left, right)
         if cross > parts:
             best = cross, ((left.normalized, right.normalized, cross, how),), (), ()
@@ -444,7 +462,7 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
     weights = WEIGHTS.get(right.kind, ORG)
     same_abjad, skeletons = skeleton_reading(left, right)
     aligned = _aligned_parts(left, right, skeletons, same_abjad)
-    parts, pairs_out, extra_l, extra_r = _whole_name(left, right, same_abjad, aligned)
+    parts, pairs_out, extra_l, extra_r = _whole_name(left, right, same_abjad, skeletons, aligned)
     score = parts
     numbers = ""
     if left.numbers or right.numbers:

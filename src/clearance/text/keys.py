@@ -16,7 +16,7 @@ from clearance.text.business import english_readings, japanese_name
 from clearance.text.legal import split_forms, strip_native_forms
 from clearance.text.normalize import clean_latin, normalize_variants, prepare
 from clearance.text.scripts import detect_script
-from clearance.text.spelling import loose_key, phonetic_key, skeleton
+from clearance.text.spelling import loose_key, marked_skeleton, phonetic_key, skeleton
 from clearance.text.tables import business_terms, vocabulary, wade_giles
 from clearance.text.translit import ABJADS, chinese_name, latinize
 
@@ -151,8 +151,9 @@ class NameForm:
 
     @property
     def skeleton(self) -> tuple[str, ...]:
-        """Consonant skeleton of each token (compared for names from Arabic or Hebrew script)."""
-        return tuple(skeleton(t) for t in self.tokens)
+        """Consonant skeleton of each token, marked when it starts with a vowel (compared for
+        names from Arabic or Hebrew script, see :func:`marked_skeleton`)."""
+        return tuple(marked_skeleton(t) for t in self.tokens)
 
     @property
     def loose(self) -> tuple[str, ...]:

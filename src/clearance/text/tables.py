@@ -232,6 +232,12 @@ def arabic_alternatives() -> dict[str, str]:
 
 
 @cache
+def abjad_initial_vowels() -> frozenset[str]:
+    """Letters that start an Arabic or Hebrew word with a vowel, written "a" there."""
+    return frozenset(str(load_data("romanisation.yaml")["abjad_initial_vowels"]))
+
+
+@cache
 def ukrainian_letters() -> frozenset[str]:
     """Letters that mark Cyrillic text as Ukrainian (its romanisation is tried too)."""
     return frozenset(str(load_data("romanisation.yaml")["ukrainian_letters"]))

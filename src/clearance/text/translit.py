@@ -22,6 +22,7 @@ from anyascii import anyascii
 from clearance.text import kanwa
 from clearance.text.scripts import char_script
 from clearance.text.tables import (
+    abjad_initial_vowels,
     arabic_alternatives,
     arabic_article,
     chinese_markers,
@@ -86,7 +87,17 @@ def _run_to_latin(script: str, run: str) -> str:
         return " ".join(anyascii(char) for char in run)
     if script == "Arab":
         return " ".join(_arabic_word(word) for word in run.split())
+    if script == "Hebr":
+        return " ".join(_abjad_word(word) for word in run.split())
     return anyascii(run)
+
+
+def _abjad_word(word: str) -> str:
+    """An Arabic or Hebrew word in Latin, a first letter that starts it with a vowel (alef,
+    ayin) written "a" (anyascii writes an apostrophe or nothing: "عمر" -> "`mr")."""
+    if len(word) > 1 and word[0] in abjad_initial_vowels():
+        return "a" + anyascii(word[1:])
+    return anyascii(word)
 
 
 def hangul_word(text: str) -> str:
@@ -103,8 +114,8 @@ def _arabic_word(word: str) -> str:
     """An Arabic word in Latin, its definite article written apart ("السنوار" -> "al snwr")."""
     article, latin = arabic_article()
     if len(word) > len(article) + 2 and word.startswith(article):
-        return f"{latin} {anyascii(word[len(article) :])}"
-    return anyascii(word)
+        return f"{latin} {_abjad_word(word[len(article) :])}"
+    return _abjad_word(word)
 
 
 @lru_cache(maxsize=1 << 13)
