@@ -13,7 +13,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Levenshtein
 
 from clearance.text.spelling import loose_key, phonetic_key
-from clearance.text.tables import nickname_lengths, nicknames, romanisations
+from clearance.text.tables import nickname_lengths, nicknames, pinyin_syllables, romanisations
 
 NICKNAME_SIM = 0.92
 ROMANISATION_SIM = 0.95
@@ -63,9 +63,9 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
     if distance == 1 and la == lb and sim < TRANSPOSE_SIM:
         if Levenshtein.distance(a, b) == 2:
             return TRANSPOSE_SIM, "transposition"
-        if la > 3 and _inner_vowel_swap(a, b):
+        if la > 3 and inner_vowel_swap(a, b) and not _two_syllables(a, b):
             return VOWEL_SIM, "vowel"
-    if sim >= 0.9 or sim < LOOSE_FLOOR:
+    if sim >= 0.9 or sim < LOOSE_FLOOR or _two_syllables(a, b):
         return sim, "spelling"
     ka, kb = loose_key(a), loose_key(b)
     if ka == kb:
@@ -141,7 +141,21 @@ def _patronymic_pair(a: str, b: str) -> bool:
     )
 
 
-def _inner_vowel_swap(a: str, b: str) -> bool:
+#: a pinyin syllable this short is a whole syllable, not part of a longer name
+SYLLABLE_LETTERS = 4
+
+
+def _two_syllables(a: str, b: str) -> bool:
+    """Two short pinyin syllables: two characters, not two spellings of one ("jing" / "jang",
+    "chen" / "chun", "yang" / "jang"), unless a romanisation group says so (Korean "gang" /
+    "kang", checked before)."""
+    if len(a) > SYLLABLE_LETTERS or len(b) > SYLLABLE_LETTERS:
+        return False
+    syllables = pinyin_syllables()
+    return a in syllables and b in syllables
+
+
+def inner_vowel_swap(a: str, b: str) -> bool:
     """One vowel written for another inside the word ("laden" / "ladin"); a different final
     vowel is not one ("maria" / "mario" often names another person)."""
     for i, (x, y) in enumerate(zip(a, b, strict=True)):
