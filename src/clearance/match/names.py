@@ -19,9 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
+from clearance.datafiles import load_data
 from clearance.match.acronyms import ACRONYM_SCORE, acronym_score
 from clearance.match.align import align, drop_stranded_initials
 from clearance.match.comparison import NameComparison as NameComparison  # re-exported
@@ -48,8 +50,6 @@ from clearance.match.syllables import (
 )
 from clearance.match.tokens import (
     LOOSE_SIM,
-    SHAPE_FLOOR,
-    SINGLE_WORD_FLOOR,
     org_token_similarity,
     shape,
     token_similarity,
@@ -59,6 +59,7 @@ from clearance.text.legal import legal_word
 from clearance.text.spelling import join_parts, loose_key, skeleton_letters
 from clearance.text.tables import (
     Vocabulary,
+    part_weights,
     vocabulary,
 )
 from clearance.text.translit import SYLLABARIES
@@ -68,73 +69,77 @@ JOINED_LOOSE_FLOOR = 0.6
 
 Similarity = Callable[[str, str], tuple[float, str]]
 
-#: weight of a country or region word present in one organisation name only
-GEOGRAPHIC_EXTRA = 0.1
-#: weight of a word whose consonant skeleton is a single letter
-SHORT_SKELETON_WEIGHT = 0.3
-#: a skeleton comparison resting only on single consonants is weak evidence
-SHORT_SKELETON_FACTOR = 0.6
-
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    """How much unaligned parts count against a name match, by kind of name."""
+    """How much unaligned parts count against a name match, by kind of name: the ``kinds`` of
+    ``data/name_weights.yaml``, where each field is explained."""
 
-    conflict: float = 0.75
-    extra: float = 0.25
+    conflict: float
+    extra: float
     #: extra weight when the shorter name is a single part (a surname alone)
-    single_extra: float = 0.6
-    number_conflict: float = 0.35
-    number_missing: float = 0.5
-    legal_agree: float = 0.02
-    legal_conflict: float = 0.05
-    #: similarity under which a name part counts nothing (see ``tokens.shape``): strict for
-    #: people (another first name is another person), gentler for organisations (a typo in
-    #: the one distinctive word) and for one-word names, except one-word vessel names (sister
-    #: ships are often one letter apart: their IMO number decides)
-    floor: float = SHAPE_FLOOR
-    single_word_floor: float = SINGLE_WORD_FLOOR
+    single_extra: float
+    number_conflict: float
+    number_missing: float
+    legal_agree: float
+    legal_conflict: float
+    #: similarity under which a name part counts nothing (see ``tokens.shape``)
+    floor: float
+    single_word_floor: float
     #: unaligned parts weighed by what they say (geographic and activity words)
-    qualified: bool = False
+    qualified: bool
     #: weight of each activity word only one organisation name has ("X" / "X Oil")
-    activity_extra: float = 0.5
-    #: organisation names: a distinctive part only one name has counts against fully (the
-    #: score is the share of the distinctive words both names have); only generic words,
-    #: geographic qualifiers and single letters share the capped ``extra``
-    share: bool = False
+    activity_extra: float
+    #: organisation names: a distinctive part only one name has counts against fully
+    share: bool
     #: weight of each distinctive word only one organisation name has (``share`` only)
-    distinct_extra: float = 1.0
+    distinct_extra: float
     #: most the parts only one name has count together, as a multiple of ``extra``
-    extra_cap: float = 1.0
+    extra_cap: float
 
 
-PERSON = Weights()
-ORG = Weights(
-    conflict=1.0,
-    extra=0.35,
-    single_extra=0.35,
-    floor=SINGLE_WORD_FLOOR,
-    qualified=True,
-    activity_extra=1.0,
-    share=True,
-)
-OBJECT = Weights(
-    conflict=1.0,
-    extra=0.4,
-    single_extra=0.4,
-    floor=SINGLE_WORD_FLOOR,
-    single_word_floor=SHAPE_FLOOR,
-)
-WEIGHTS = {"person": PERSON, "org": ORG, "object": OBJECT}
-#: a person name from a syllabic script (Chinese, Korean, Japanese) against another spelling:
-#: each part is one syllable of a short name with no middle names, so a syllable only one side
-#: has is another given name ("Kim Song" / "Kim Song Hyon"), not a dropped middle name
-SYLLABIC_PERSON = Weights(extra=1.0, single_extra=1.0, extra_cap=float("inf"))
+@cache
+def name_weights() -> dict[str, Weights]:
+    """The weights of each kind of name: ``person``, ``org``, ``object`` (the kinds of
+    :func:`clearance.text.keys.name_kind`), ``syllabic_person`` and ``skeleton_person``."""
+    kinds = load_data("name_weights.yaml")["kinds"]
+    return {kind: _weights(spec) for kind, spec in kinds.items()}
 
-#: a person name compared as consonant skeletons: a skeleton agreement is weak evidence (one
-#: skeleton spells Hasan, Husseini and Ihsan), so the parts only one name has count more than
-#: a dropped middle name in a spelled-out name, up to two of them
-SKELETON_PERSON = Weights(extra=0.5, extra_cap=2.0)
+
+#: the fields of :class:`Weights` that are switches, not weights
+_SWITCHES = frozenset({"qualified", "share"})
+
+
+def _weights(spec: dict[str, object]) -> Weights:
+    values: dict[str, float] = {}
+    switches: dict[str, bool] = {}
+    for key, value in spec.items():
+        if key in _SWITCHES:
+            switches[key] = bool(value)
+        else:
+            values[key] = float(str(value))
+    return Weights(
+        conflict=values["conflict"],
+        extra=values["extra"],
+        single_extra=values["single_extra"],
+        number_conflict=values["number_conflict"],
+        number_missing=values["number_missing"],
+        legal_agree=values["legal_agree"],
+        legal_conflict=values["legal_conflict"],
+        floor=values["floor"],
+        single_word_floor=values["single_word_floor"],
+        qualified=switches["qualified"],
+        activity_extra=values["activity_extra"],
+        share=switches["share"],
+        distinct_extra=values["distinct_extra"],
+        extra_cap=values["extra_cap"],
+    )
+
+
+def kind_weights(kind: str) -> Weights:
+    """The weights of a kind of name (an unknown kind is an organisation's)."""
+    table = name_weights()
+    return table.get(kind) or table["org"]
 
 
 def _part_similarity(
@@ -160,10 +165,10 @@ def _part_similarity(
 
 def _weights_of(left: NameForm, right: NameForm, skeletons: bool) -> Weights:
     if right.kind == "person" and (left.script in SYLLABARIES or right.script in SYLLABARIES):
-        return SYLLABIC_PERSON
+        return kind_weights("syllabic_person")
     if right.kind == "person" and skeletons:
-        return SKELETON_PERSON
-    return WEIGHTS.get(right.kind, ORG)
+        return kind_weights("skeleton_person")
+    return kind_weights(right.kind)
 
 
 def _near(joined: str, other: frozenset[str]) -> bool:
@@ -214,8 +219,9 @@ def _side(form: NameForm, skeletons: bool) -> tuple[tuple[str, ...], tuple[float
         return form.tokens, form.weights
     # a word reduced to a single consonant ("ali" -> "l", "taha" -> "t") says little
     toks = form.skeleton
+    short = part_weights().short_skeleton
     return toks, tuple(
-        min(w, SHORT_SKELETON_WEIGHT) if skeleton_letters(s) == 1 and len(t) > 1 else w
+        min(w, short) if skeleton_letters(s) == 1 and len(t) > 1 else w
         for s, t, w in zip(toks, form.tokens, form.weights, strict=True)
     )
 
@@ -234,7 +240,7 @@ def _unaligned_weight(token: str, weight: float, vocab: Vocabulary) -> float | N
     legal-form word left over by a typo ("corporarion"), says almost nothing; an activity word
     names another business (``None``: counted apart, see ``Weights.activity_extra``)."""
     if token in vocab.geographic or legal_word(token):
-        return GEOGRAPHIC_EXTRA
+        return part_weights().geographic
     if token in vocab.activity:
         return None
     return weight
@@ -259,8 +265,9 @@ def _conflict_weight(
     geo_a = any(a[i] in geo for i in free_a)
     if geo_a == any(b[j] in geo for j in free_b):
         return raw
-    return sum((GEOGRAPHIC_EXTRA if a[i] in geo else wa[i] for i in free_a), 0.0) + sum(
-        (GEOGRAPHIC_EXTRA if b[j] in geo else wb[j] for j in free_b), 0.0
+    extra = part_weights().geographic
+    return sum((extra if a[i] in geo else wa[i] for i in free_a), 0.0) + sum(
+        (extra if b[j] in geo else wb[j] for j in free_b), 0.0
     )
 
 
@@ -394,7 +401,7 @@ def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
         native,
     )
     if skeletons and pairs and all(skeleton_letters(ma[i]) == 1 for i, _, _, _ in pairs):
-        parts *= SHORT_SKELETON_FACTOR
+        parts *= part_weights().short_skeleton_factor
     ja, jb = join_parts(a), join_parts(b)
     if (
         len(a) != len(b)
@@ -459,7 +466,7 @@ def _whole_name(
 
 def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
     """Compare two compiled names (both compiled for the same kind of entity)."""
-    weights = WEIGHTS.get(right.kind, ORG)
+    weights = kind_weights(right.kind)
     same_abjad, skeletons = skeleton_reading(left, right)
     aligned = _aligned_parts(left, right, skeletons, same_abjad)
     parts, pairs_out, extra_l, extra_r = _whole_name(left, right, same_abjad, skeletons, aligned)

@@ -17,7 +17,7 @@ from clearance.text.legal import split_forms, strip_native_forms
 from clearance.text.normalize import clean_latin, normalize_variants, prepare
 from clearance.text.scripts import detect_script
 from clearance.text.spelling import loose_key, marked_skeleton, phonetic_key, skeleton
-from clearance.text.tables import business_terms, vocabulary, wade_giles
+from clearance.text.tables import business_terms, part_weights, vocabulary, wade_giles
 from clearance.text.translit import ABJADS, chinese_name, latinize
 
 __all__ = [
@@ -33,11 +33,6 @@ __all__ = [
 PERSON_SCHEMATA = frozenset({"Person"})
 OBJECT_SCHEMATA = frozenset({"Vessel", "Airplane", "Vehicle"})
 
-#: weights of name parts: a generic word or a particle says little about identity
-GENERIC_WEIGHT = 0.3
-PARTICLE_WEIGHT = 0.3
-INITIAL_WEIGHT = 0.6
-PATRONYMIC_WEIGHT = 0.5
 #: names longer than this (in words) are cut: no real name is, and alignment is quadratic
 MAX_TOKENS = 40
 
@@ -290,16 +285,20 @@ def _weights(tokens: tuple[str, ...], kind: str, translated: bool = False) -> tu
     :mod:`clearance.text.business`): they weigh as generic words, since an English name may
     translate them otherwise or leave them out ("大疆创新科技": "DJI Technology")."""
     vocab = vocabulary()
+    # weights of name parts (data/name_weights.yaml): a generic word or a particle says little
+    # about identity
+    part = part_weights()
     if kind == "person":
         particles, endings = vocab.particles, vocab.patronymic_endings
+        initial, particle, patronymic = part.initial, part.particle, part.patronymic
         # list comprehensions: a generator inside tuple() costs a frame switch per token
         return tuple(
             [
-                INITIAL_WEIGHT
+                initial
                 if len(t) == 1
-                else PARTICLE_WEIGHT
+                else particle
                 if t in particles
-                else PATRONYMIC_WEIGHT
+                else patronymic
                 if len(t) > 6 and t.endswith(endings)
                 else 1.0
                 for t in tokens
@@ -307,7 +306,8 @@ def _weights(tokens: tuple[str, ...], kind: str, translated: bool = False) -> tu
         )
     # a single letter of an organisation name is not an initial: it says little
     generic = vocab.generic | business_terms().words if translated else vocab.generic
-    return tuple([GENERIC_WEIGHT if t in generic or len(t) == 1 else 1.0 for t in tokens])
+    weight = part.generic
+    return tuple([weight if t in generic or len(t) == 1 else 1.0 for t in tokens])
 
 
 def _compile(

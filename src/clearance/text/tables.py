@@ -46,6 +46,27 @@ class Vocabulary:
 
 
 @dataclass(frozen=True, slots=True)
+class PartWeights:
+    """The weight of a name part by what it is (``data/name_weights.yaml``, ``parts``), and the
+    other charges and discounts of unaligned parts (``unaligned``)."""
+
+    generic: float
+    particle: float
+    initial: float
+    patronymic: float
+    short_skeleton: float
+    geographic: float
+    short_skeleton_factor: float
+
+
+@cache
+def part_weights() -> PartWeights:
+    data = load_data("name_weights.yaml")
+    values = {**data["parts"], **data["unaligned"]}
+    return PartWeights(**{k: float(v) for k, v in values.items()})
+
+
+@dataclass(frozen=True, slots=True)
 class BusinessTerms:
     """The business vocabulary of company names in other scripts, with its English renderings
     (``data/business_terms.yaml``)."""
