@@ -56,7 +56,7 @@ from clearance.match.tokens import (
 )
 from clearance.text.keys import NameForm
 from clearance.text.legal import legal_word
-from clearance.text.spelling import join_parts, loose_key, skeleton_letters
+from clearance.text.spelling import join_parts, loose_key, marked_skeleton, skeleton_letters
 from clearance.text.tables import (
     Vocabulary,
     part_weights,
@@ -80,6 +80,8 @@ class Weights:
     #: extra weight when the shorter name is a single part (a surname alone)
     single_extra: float
     number_conflict: float
+    #: numbers differ in a fund or trust series (``series_words``): one sponsor's family
+    series_number_conflict: float
     number_missing: float
     legal_agree: float
     legal_conflict: float
@@ -123,6 +125,7 @@ def _weights(spec: dict[str, object]) -> Weights:
         extra=values["extra"],
         single_extra=values["single_extra"],
         number_conflict=values["number_conflict"],
+        series_number_conflict=values["series_number_conflict"],
         number_missing=values["number_missing"],
         legal_agree=values["legal_agree"],
         legal_conflict=values["legal_conflict"],
@@ -271,6 +274,40 @@ def _conflict_weight(
     )
 
 
+def _family_name(toks: tuple[str, ...], free: set[int], wt: tuple[float, ...]) -> tuple[str, float]:
+    """A family or tribal name ("al tikriti") among the unaligned parts, with its weight
+    ("", 0.0 when there is none)."""
+    particles = vocabulary().family_particles
+    for i in sorted(free):
+        if i > 0 and toks[i - 1] in particles and (i - 1) not in free:
+            return toks[i], wt[i]
+    return "", 0.0
+
+
+#: family names whose consonant skeletons are this alike may be one name spelled two ways
+#: ("omgy" / "amqi": ق written g or q)
+FAMILY_SKELETON_SIM = 0.6
+
+
+def _family_conflict(
+    a: tuple[str, ...],
+    wa: tuple[float, ...],
+    free_a: set[int],
+    b: tuple[str, ...],
+    wb: tuple[float, ...],
+    free_b: set[int],
+) -> float:
+    """What two different family or tribal names add to the conflict: each name's chain
+    ends with its own ("Saddam Hussein al-Tikriti" / "Saddam Hussein al-Dulaimi" are two
+    families, however many given names agree)."""
+    (x, left), (y, right) = _family_name(a, free_a, wa), _family_name(b, free_b, wb)
+    if not x or not y:
+        return 0.0
+    if token_similarity(marked_skeleton(x), marked_skeleton(y))[0] >= FAMILY_SKELETON_SIM:
+        return 0.0
+    return part_weights().family_conflict * (left + right)
+
+
 def _given_missing(toks: tuple[str, ...], free: set[int], given: frozenset[str]) -> bool:
     return bool(given) and given <= {toks[i] for i in free}
 
@@ -298,6 +335,8 @@ def _parts_score(
         den += w
     if free_a and free_b:
         den += weights.conflict * _conflict_weight(a, wa, free_a, b, wb, free_b, weights)
+        if not weights.qualified:
+            den += _family_conflict(a, wa, free_a, b, wb, free_b)
         return (num / den if den else 0.0), pairs, free_a, free_b
     left = sum((wa[i] for i in free_a), 0.0)
     right = sum((wb[j] for j in free_b), 0.0)
@@ -476,7 +515,11 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
         if set(left.numbers) == set(right.numbers):
             numbers = "agree"
         elif left.numbers and right.numbers:
-            numbers, score = "conflict", score * weights.number_conflict
+            series = vocabulary().series
+            if series.isdisjoint(left.tokens) and series.isdisjoint(right.tokens):
+                numbers, score = "conflict", score * weights.number_conflict
+            else:
+                numbers, score = "series", score * weights.series_number_conflict
         else:
             numbers, score = "missing", score * weights.number_missing
     legal = ""

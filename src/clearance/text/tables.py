@@ -43,6 +43,10 @@ class Vocabulary:
     #: ``geographic`` places in Chinese characters (also with their suffixes) -> the word of
     #: ``geographic`` each stands for
     geographic_cjk: dict[str, str] = field(default_factory=dict)
+    #: organisation-name words of fund and trust series (numbers differ within a family)
+    series: frozenset[str] = frozenset()
+    #: particles that start an Arabic family or tribal name
+    family_particles: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +61,7 @@ class PartWeights:
     short_skeleton: float
     geographic: float
     short_skeleton_factor: float
+    family_conflict: float
 
 
 @cache
@@ -178,6 +183,8 @@ def vocabulary() -> Vocabulary:
         abbreviations={str(k): str(v) for k, v in stop.get("abbreviations", {}).items()},
         geographic=frozenset(str(w) for w in stop.get("geographic", [])),
         activity=frozenset(str(w) for w in stop.get("activity", [])),
+        series=frozenset(str(w) for w in stop.get("series_words", [])),
+        family_particles=frozenset(str(w) for w in stop.get("family_particles", [])),
         geographic_cjk=_with_suffixes(
             stop.get("geographic_cjk", {}), stop.get("geographic_cjk_suffixes", [])
         ),
