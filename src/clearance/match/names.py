@@ -526,7 +526,9 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
     if left.legal_forms and right.legal_forms:
         if set(left.legal_forms) & set(right.legal_forms):
             legal, score = "agree", score + weights.legal_agree * score
-        else:
+        elif not (left.translated or right.translated):
+            # (a legal form of a name read in English from its own script has no one English
+            # form: 有限公司 is "Co., Ltd.", "Limited" or "Corporation")
             legal, score = "conflict", score - weights.legal_conflict * score
     return NameComparison(
         score=min(1.0, max(0.0, score)),
