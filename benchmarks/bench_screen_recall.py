@@ -105,7 +105,9 @@ def cross_script_queries(entities: list[Entity], total: int, seed: int) -> list[
     for lang in ("arabic", "chinese", "russian", "korean", "japanese", "hebrew"):
         with open(SHARED / "eval" / "translit" / f"wd_{lang}_16", encoding="utf-8") as handle:
             rows = [line.split("\t") for line in handle]
-        tokens += rng.sample([r[1].strip() for r in rows if len(r) >= 2 and r[1].strip()], 60)
+        tokens += rng.sample(
+            [r[1].replace(" ", "").strip() for r in rows if len(r) >= 2 and r[1].strip()], 60
+        )
     out += [(Query(name=t, schema="Person"), "") for t in rng.sample(tokens, share)]
     generated = [name for _, form, name in people(share * 4, seed) if form == "native"]
     out += [(Query(name=n, schema="Person"), "") for n in generated[:share]]
