@@ -33,13 +33,18 @@ def _compare(
     rights: tuple[NameForm, ...],
     factor: float,
     needed: float | None,
+    weak: bool = False,
 ) -> NameComparison | None:
     """``compare_all(lefts, rights)``, skipping the pairs of forms that cannot reach
-    ``needed`` (after the weak-alias ``factor``); ``None`` when every pair is skipped."""
+    ``needed`` (after the weak-alias ``factor``); ``None`` when every pair is skipped. A
+    ``weak`` alias is not compared with a query name of more parts than it has: a nickname
+    ("Joe", "MOSH") is no match for a full name that holds it ("Joseph Bishop")."""
     best: NameComparison | None = None
     for left in lefts:
         for right in rights:
             if not comparable(left, right):
+                continue
+            if weak and len(left.tokens) > max(len(right.tokens), 1):
                 continue
             if needed is not None and name_bound(left, right) * factor < needed:
                 continue
@@ -76,8 +81,9 @@ class AlignedNames:
         for qname in query_names:
             qforms = name_forms(qname, schema)
             for cname in target.names:
-                factor = self.weak_alias_factor if cname.kind == "weakAlias" else 1.0
-                cmp = _compare(qforms, cname.forms, factor, needed)
+                weak = cname.kind == "weakAlias"
+                factor = self.weak_alias_factor if weak else 1.0
+                cmp = _compare(qforms, cname.forms, factor, needed, weak)
                 if cmp is None:
                     continue
                 value = cmp.score * factor
