@@ -42,6 +42,8 @@ COMPILED = [
     "clearance/match/bounds.py",
     "clearance/match/explain.py",
     "clearance/match/result.py",
+    "clearance/match/compiled.py",
+    "clearance/match/readings.py",
     "clearance/match/scorer.py",
     "clearance/match/qualifiers.py",
     "clearance/match/profiles.py",

@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from clearance.match.scorer import Matcher
 from clearance.match.tokens import token_similarity
+from clearance.text import keys as text_keys
 from clearance.text.keys import name_forms
 from clearance.text.normalize import normalize
 from clearance.text.spelling import loose_key, phonetic_key, skeleton
@@ -106,7 +107,8 @@ def clear_caches() -> None:
         loose_key,
         skeleton,
     ):
-        fn.cache_clear()
+        # name_forms reads a cache of compiled names per kind of name (text.keys._kind_forms)
+        getattr(fn, "cache_clear", text_keys._kind_forms.cache_clear)()
 
 
 def clearance_scorer(profile: str = "balanced") -> tuple[Scorer, float]:

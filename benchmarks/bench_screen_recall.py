@@ -1,12 +1,19 @@
 """Candidate recall of the index: does it hand the matcher every entity that would pass?
 
     python benchmarks/bench_screen_recall.py HOME [--queries 600] [--workers 2]
+    python benchmarks/bench_screen_recall.py HOME --cross-script [--queries 300]
 
 For a seeded sample of queries (perturbed names of listed people with birth year and
 nationality, perturbed aliases of listed entities of every kind, unlisted people, the company
 cases) every entity of the store is scored exhaustively with the matcher; recall is the share
 of (query, entity) pairs at or above the threshold that the index also returned as candidates.
-Also prints the candidate-set size. The exhaustive pass is slow (minutes): keep ``--queries``
+Also prints the candidate-set size. With ``--cross-script`` the queries are names in other
+scripts than Latin, in every script the matcher reads: the native-script names the lists
+publish (UN, PRC, DoD, OpenSanctions: the same person or company is often listed elsewhere in
+Latin only, as Saddam Hussein is on the SDN list), the native tokens of the Wikidata
+transliteration pairs (Arabic, Chinese, Russian, Korean, Japanese, Hebrew) and generated
+people in their own scripts (Greek, Thai, Armenian, Georgian, Devanagari, Bengali...);
+recall is printed per script. The exhaustive pass is slow (minutes): keep ``--queries``
 moderate on a shared machine.
 """
 
@@ -38,6 +45,7 @@ from bench_screen_data import SHARED, load_all
 from clearance.index import IndexSearcher, SearchParams
 from clearance.model import Entity, Query
 from clearance.screen import Screener
+from clearance.text.scripts import detect_script
 
 _STATE: dict[str, object] = {}
 
@@ -79,6 +87,33 @@ def build_queries(screener: Screener, total: int, seed: int) -> list[Targeted]:
     return queries + cases
 
 
+def cross_script_queries(entities: list[Entity], total: int, seed: int) -> list[Targeted]:
+    """Names in scripts other than Latin: a third listed names in their own script, a third
+    Wikidata transliteration tokens, a third generated people in their own scripts."""
+    from bench_unlisted_people import people
+
+    rng = random.Random(seed)
+    listed = [
+        (Query(name=n.value, schema=e.schema), e.id)
+        for e in entities
+        for n in e.names
+        if not n.value.isascii() and detect_script(n.value) not in ("Latn", "")
+    ]
+    share = max(total // 3, 1)
+    out = rng.sample(listed, min(share, len(listed)))
+    tokens: list[str] = []
+    for lang in ("arabic", "chinese", "russian", "korean", "japanese", "hebrew"):
+        with open(SHARED / "eval" / "translit" / f"wd_{lang}_16", encoding="utf-8") as handle:
+            rows = [line.split("\t") for line in handle]
+        tokens += rng.sample(
+            [r[1].replace(" ", "").strip() for r in rows if len(r) >= 2 and r[1].strip()], 60
+        )
+    out += [(Query(name=t, schema="Person"), "") for t in rng.sample(tokens, share)]
+    generated = [name for _, form, name in people(share * 4, seed) if form == "native"]
+    out += [(Query(name=n, schema="Person"), "") for n in generated[:share]]
+    return out
+
+
 def _init(home: str) -> None:
     from clearance.settings import Settings
 
@@ -102,6 +137,7 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=600)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--cross-script", action="store_true", help="queries in other scripts")
     parser.add_argument(
         "--param",
         action="append",
@@ -121,11 +157,16 @@ def main() -> int:
                 parser.error(f"no search parameter {key!r}")
             overrides[key] = int(value) if fields[key] == "int" else float(value)
         screener.searcher = IndexSearcher(screener.index, SearchParams(**overrides))
-    targeted = build_queries(screener, args.queries, args.seed)
+    if args.cross_script:
+        entities = [screener.index.entity(i) for i in range(screener.index.size)]
+        targeted = cross_script_queries(entities, args.queries, args.seed)
+    else:
+        targeted = build_queries(screener, args.queries, args.seed)
     queries = [q for q, _ in targeted]
     started = time.perf_counter()
     # exhaustive scores of this store state, matcher and sample, from an earlier run
-    name = f"recall-{screener.state_key}-{_code_key()}-{args.queries}-{args.seed}.json"
+    kind = "cross" if args.cross_script else "mixed"
+    name = f"recall-{kind}-{screener.state_key}-{_code_key()}-{args.queries}-{args.seed}.json"
     cache = settings.home / name
     if cache.is_file():
         truth = json.loads(cache.read_text())
@@ -137,6 +178,7 @@ def main() -> int:
     pairs = found = target_pairs = target_found = 0
     sizes: list[int] = []
     missed: list[tuple[str, str]] = []
+    by_script: dict[str, list[int]] = {}
     for (query, target), positives in zip(targeted, truth, strict=True):
         got = {
             c.index
@@ -147,6 +189,10 @@ def main() -> int:
         sizes.append(len(got))
         pairs += len(positives)
         found += sum(1 for i in positives if i in got)
+        tally = by_script.setdefault(detect_script(query.name) or "none", [0, 0, 0])
+        tally[0] += 1
+        tally[1] += len(positives)
+        tally[2] += sum(1 for i in positives if i in got)
         for i in positives:
             entity_id = screener.index.entity_ids[i]
             if entity_id == target:
@@ -170,6 +216,11 @@ def main() -> int:
         f"candidates per query: median {np.median(sizes):.0f}, mean {np.mean(sizes):.1f}, "
         f"max {max(sizes)}; exhaustive would score {screener.index.size:,}"
     )
+    for script, (count, script_pairs, script_found) in sorted(by_script.items()):
+        print(
+            f"  {script}: {count} queries, {script_found}/{script_pairs} pairs found"
+            + (f" = {script_found / script_pairs:.4f}" if script_pairs else "")
+        )
     for name, caption in missed[:25]:
         print(f"  missed (other entity): {name!r} -> {caption!r}")
     return 0

@@ -86,6 +86,26 @@ def test_weak_alias_counts_less(matcher: Matcher) -> None:
     assert weak < strong
 
 
+def test_a_one_word_weak_alias_is_no_match_for_a_fuller_name(matcher: Matcher) -> None:
+    entity = Entity("test", "5", "Person")
+    entity.add_name("BISHARA, Youssef")
+    entity.add_name("Joe", "weakAlias")
+    assert not matcher.score(Query("Joseph Bishop", "Person"), entity).match
+    assert matcher.score(Query("Joe", "Person"), entity).match
+    # the floor-skipping path gives the same answer
+    assert matcher.score_above(Query("Joseph Bishop", "Person"), entity, 0.7) is None
+
+
+def test_profiles_declare_their_features(matcher: Matcher) -> None:
+    # the default profile reads the names part by part, then every qualifier of the data file
+    assert matcher.profile.features == ("schema", "birth_date", "country", "gender", "identifier")
+    assert matcher.reading.algorithm == "clearance-names-1"
+    ofac = Matcher("ofac")
+    assert ofac.reading.algorithm == "ofac-sls-emulation-1"
+    result = ofac.score(Query("Vladimir Putin", "Person"), person())
+    assert result.algorithm == "ofac-sls-emulation-1" and result.features[0].name == "ofac_name"
+
+
 def test_schema_mismatch(matcher: Matcher) -> None:
     company = Entity("test", "4", "Company")
     company.add_name("Vladimir Putin")

@@ -34,6 +34,8 @@ from clearance.index.keys import (
     token_forms,
 )
 from clearance.model import IDENTIFIER_PROPS, Entity
+from clearance.text.keys import listed_names
+from clearance.text.scripts import detect_script
 
 FORMAT_VERSION = 7
 #: tokens shorter than this are looked up exactly only
@@ -104,9 +106,12 @@ class _Builder:
 
     def add_entity(self, idx: int, entity: Entity) -> None:
         seen: set[tuple[str, ...]] = set()
-        for name in entity.names:
-            syllabic = name.script in SYLLABIC_SCRIPTS
-            for toks in token_forms(name.value, entity.schema):
+        scripts = {n.value: n.script for n in entity.names}
+        for value, _ in listed_names((n.value, n.kind) for n in entity.names):
+            # a name without its parenthetical part is in the script of the name
+            script = scripts.get(value) or detect_script(value)
+            syllabic = script in SYLLABIC_SCRIPTS
+            for toks in token_forms(value, entity.schema):
                 if toks in seen:
                     continue
                 seen.add(toks)

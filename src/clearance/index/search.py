@@ -246,16 +246,26 @@ class IndexSearcher:
         inverse = np.cumsum(new_row) - 1
         return rows[new_row].astype(np.int32), inverse, best, group
 
-    def _form_weight(self, toks: tuple[str, ...]) -> float:
+    def _form_weight(self, toks: tuple[str, ...], mode: str = "plain") -> float:
         """The weight a row must gain to cover a query form: its tokens and the joined pairs
         the index knows, except unknown tokens that such a pair explains ("blue star" is
-        covered by a name with "bluestar" alone)."""
+        covered by a name with "bluestar" alone). A name in an abjad is covered by rows that
+        share its consonant skeletons: its tokens weigh what their skeletons do (a Latin row
+        has "saddam", never the transliteration "sdm" that only Arabic-script rows share)."""
         vocab = self.data.vocab
+        if mode == "abjad":
+            return sum((self._skeleton_weight(t) for t in sorted(set(toks))), 0.0)
         known_pairs = [(a, b) for a, b in pairwise(toks) if a + b in vocab]
         explained = {t for pair in known_pairs for t in pair if t not in vocab}
         parts = {t for t in toks if t not in explained} | {a + b for a, b in known_pairs}
         # in a fixed order: a float sum in set order differs in its last bit between runs
         return sum((self._query_weight(t) for t in sorted(parts)), 0.0)
+
+    def _skeleton_weight(self, token: str) -> float:
+        for derived in derived_keys(token):
+            if derived.kind == "skeleton" and (kid := self.data.vocab.get(derived.key)) is not None:
+                return float(self.data.idf[kid])
+        return self._query_weight(token)
 
     def _query_weight(self, token: str) -> float:
         kid = self.data.vocab.get(token)
@@ -276,7 +286,7 @@ class IndexSearcher:
         for name in names:
             mode = "abjad" if detect_script(name) in ABJADS else "plain"
             for toks in query_forms(name, schema):
-                form_weights.append(self._form_weight(toks))
+                form_weights.append(self._form_weight(toks, mode))
                 lookups = dict.fromkeys(toks, mode)
                 for concat in concatenations(toks):
                     lookups.setdefault(concat, "joined")

@@ -14,7 +14,11 @@ Layers, each pure:
 - ``names``: one-to-one alignment of the parts of two compiled names (identical parts first),
   merged spellings ("sea lion" / "sealion"), acronyms, whole-name transliteration and native
   script comparison; numbers and legal forms adjust;
-- ``qualifiers``: schema, birth date, country, gender, identifiers (profile weights);
-- ``explain``: the readable reasons; ``ofac``: the OFAC Sanctions List Search emulation;
-- ``scorer``: profiles, compiled entities, the one scoring path.
+- ``qualifiers``: schema, birth date, country, gender, identifiers (profile weights), each a
+  reading a profile declares by name in ``data/profiles.yaml``;
+- ``readings``: the name readings a profile picks (``name_algorithm``): names aligned part
+  by part (weights in ``data/name_weights.yaml``), or ``ofac``, the OFAC Sanctions List
+  Search emulation of ``ofac``;
+- ``explain``: the readable reasons; ``compiled``: listed entities compiled once;
+- ``scorer``: the one scoring path: the profile's name reading, then its qualifiers.
 """

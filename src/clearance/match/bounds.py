@@ -28,14 +28,13 @@ from rapidfuzz.distance import Levenshtein
 from clearance.match.acronyms import acronym_score
 from clearance.match.crossscript import cross_script, ratio
 from clearance.match.names import (
-    GEOGRAPHIC_EXTRA,
     JOINED_LOOSE_FLOOR,
-    ORG,
-    WEIGHTS,
     Similarity,
     Weights,
     _merge,
     _weights_for,
+    joined_equal,
+    kind_weights,
     sides,
     skeleton_similarity,
 )
@@ -49,8 +48,8 @@ from clearance.match.tokens import (
 )
 from clearance.text.keys import NameForm
 from clearance.text.legal import legal_word
-from clearance.text.spelling import loose_key
-from clearance.text.tables import vocabulary
+from clearance.text.spelling import join_parts, loose_key
+from clearance.text.tables import part_weights, vocabulary
 
 
 def _charge(weights: Weights) -> float:
@@ -72,7 +71,7 @@ def _qualifier_word(token: str) -> bool:
 def _free_weight(token: str, weight: float, qualified: bool) -> float:
     """The least weight an unaligned part is charged with (geographic and legal words little)."""
     if qualified and _qualifier_word(token):
-        return min(weight, GEOGRAPHIC_EXTRA)
+        return min(weight, part_weights().geographic)
     return min(weight, 1.0)
 
 
@@ -105,12 +104,13 @@ def _penalty(
     free_a: list[tuple[str, float]], free_b: list[tuple[str, float]], weights: Weights
 ) -> float:
     """The least the parts that cannot be aligned add to the denominator. Parts on both sides:
-    they conflict (geographic words count ``GEOGRAPHIC_EXTRA`` in organisation names); on one
+    they conflict (geographic words count the ``geographic`` weight in organisation names); on one
     side only: at least the smallest charge, once."""
     if free_a and free_b:
         geo = vocabulary().geographic if weights.qualified else frozenset()
         return weights.conflict * sum(
-            (min(w, GEOGRAPHIC_EXTRA) if t in geo else w for t, w in (*free_a, *free_b)), 0.0
+            (min(w, part_weights().geographic) if t in geo else w for t, w in (*free_a, *free_b)),
+            0.0,
         )
     free = sum((_free_weight(t, w, weights.qualified) for t, w in (*free_a, *free_b)), 0.0)
     return _charge(weights) * min(free, 1.0)
@@ -167,7 +167,7 @@ def _upper_similarity(a: str, b: str) -> tuple[float, str]:
 
 def _aligned_bound(left: NameForm, right: NameForm, skeletons: bool, same_abjad: bool) -> float:
     a, wa, b, wb, _ = sides(left, right, skeletons)
-    if (a and b and "".join(a) == "".join(b)) or (not a and not b and left.numbers):
+    if (a and b and joined_equal(a, b)) or (not a and not b and left.numbers):
         return 1.0
     if len(a) != len(b):
         ma = _merge(a, frozenset(b))
@@ -179,11 +179,11 @@ def _aligned_bound(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
         wa if ma is a else _weights_for(ma, a, wa),
         mb,
         wb if mb is b else _weights_for(mb, b, wb),
-        WEIGHTS.get(right.kind, ORG),
+        kind_weights(right.kind),
         _similarity(right, skeletons, same_abjad),
     )
     if len(a) != len(b) and a and b:
-        ja, jb = "".join(a), "".join(b)
+        ja, jb = join_parts(a), join_parts(b)
         joined = ratio(ja, jb)
         if JOINED_LOOSE_FLOOR <= joined < LOOSE_SIM:
             joined = max(joined, ratio(loose_key(ja), loose_key(jb)) * LOOSE_SIM)
@@ -207,5 +207,5 @@ def name_bound(left: NameForm, right: NameForm) -> float:
     same_abjad, skeletons = skeleton_reading(left, right)
     bound = max(_aligned_bound(left, right, skeletons, same_abjad), _whole_bound(left, right))
     if left.legal_forms and right.legal_forms:
-        bound *= 1.0 + WEIGHTS.get(right.kind, ORG).legal_agree
+        bound *= 1.0 + kind_weights(right.kind).legal_agree
     return min(1.0, bound)

@@ -23,8 +23,9 @@ from clearance.text.spelling import loose_key, skeleton
 from clearance.text.tables import syllabic_map
 from clearance.text.translit import SYLLABARIES
 
-#: a consonant-skeleton agreement is weaker evidence than a spelled-out one
-SYLLABIC_DISCOUNT = 0.85
+#: a consonant-class agreement is weaker evidence than a spelled-out one: a whole name of
+#: agreeing consonant classes just passes, one-word weak aliases ("CANDADO" for 肯尼迪) do not
+SYLLABIC_DISCOUNT = 0.77
 
 
 def ratio(a: str, b: str) -> float:

@@ -44,10 +44,13 @@ def _name_reason(
     return reason
 
 
-def _numbers_reason(left: tuple[str, ...], right: tuple[str, ...] | None) -> str:
+def _numbers_reason(
+    left: tuple[str, ...], right: tuple[str, ...] | None, series: bool = False
+) -> str:
     if right is None:
         return f"numbers agree: {' '.join(left)}"
-    return f"numbers differ: {' '.join(left) or 'none'} / {' '.join(right) or 'none'}"
+    text = f"numbers differ: {' '.join(left) or 'none'} / {' '.join(right) or 'none'}"
+    return text + " (another of one series: related)" if series else text
 
 
 def _legal_reason(how: str, left: tuple[str, ...], right: tuple[str, ...]) -> str:
@@ -59,9 +62,10 @@ def name_features(cmp: NameComparison, factor: float, kind: str) -> list[Feature
     rendered only when read (see :class:`Reason`)."""
     reason = Reason(_name_reason, (cmp.pairs, cmp.extra_left, cmp.extra_right, factor))
     features = [Feature("name", cmp.parts, cmp.parts * factor, reason)]
-    if cmp.numbers in ("conflict", "missing"):
+    if cmp.numbers in ("conflict", "series", "missing"):
         delta = (cmp.score - cmp.parts) * factor if not cmp.legal else 0.0
-        text = Reason(_numbers_reason, (cmp.left.numbers, cmp.right.numbers))
+        series = cmp.numbers == "series"
+        text = Reason(_numbers_reason, (cmp.left.numbers, cmp.right.numbers, series))
         features.append(Feature("numbers", 0.0, delta, text))
     elif cmp.numbers == "agree":
         text = Reason(_numbers_reason, (cmp.left.numbers, None))

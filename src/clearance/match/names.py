@@ -19,9 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
+from clearance.datafiles import load_data
 from clearance.match.acronyms import ACRONYM_SCORE, acronym_score
 from clearance.match.align import align, drop_stranded_initials
 from clearance.match.comparison import NameComparison as NameComparison  # re-exported
@@ -48,17 +50,16 @@ from clearance.match.syllables import (
 )
 from clearance.match.tokens import (
     LOOSE_SIM,
-    SHAPE_FLOOR,
-    SINGLE_WORD_FLOOR,
     org_token_similarity,
     shape,
     token_similarity,
 )
 from clearance.text.keys import NameForm
 from clearance.text.legal import legal_word
-from clearance.text.spelling import loose_key
+from clearance.text.spelling import join_parts, loose_key, marked_skeleton, skeleton_letters
 from clearance.text.tables import (
     Vocabulary,
+    part_weights,
     vocabulary,
 )
 from clearance.text.translit import SYLLABARIES
@@ -68,73 +69,80 @@ JOINED_LOOSE_FLOOR = 0.6
 
 Similarity = Callable[[str, str], tuple[float, str]]
 
-#: weight of a country or region word present in one organisation name only
-GEOGRAPHIC_EXTRA = 0.1
-#: weight of a word whose consonant skeleton is a single letter
-SHORT_SKELETON_WEIGHT = 0.3
-#: a skeleton comparison resting only on single consonants is weak evidence
-SHORT_SKELETON_FACTOR = 0.6
-
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    """How much unaligned parts count against a name match, by kind of name."""
+    """How much unaligned parts count against a name match, by kind of name: the ``kinds`` of
+    ``data/name_weights.yaml``, where each field is explained."""
 
-    conflict: float = 0.75
-    extra: float = 0.25
+    conflict: float
+    extra: float
     #: extra weight when the shorter name is a single part (a surname alone)
-    single_extra: float = 0.6
-    number_conflict: float = 0.35
-    number_missing: float = 0.5
-    legal_agree: float = 0.02
-    legal_conflict: float = 0.05
-    #: similarity under which a name part counts nothing (see ``tokens.shape``): strict for
-    #: people (another first name is another person), gentler for organisations (a typo in
-    #: the one distinctive word) and for one-word names, except one-word vessel names (sister
-    #: ships are often one letter apart: their IMO number decides)
-    floor: float = SHAPE_FLOOR
-    single_word_floor: float = SINGLE_WORD_FLOOR
+    single_extra: float
+    number_conflict: float
+    #: numbers differ in a fund or trust series (``series_words``): one sponsor's family
+    series_number_conflict: float
+    number_missing: float
+    legal_agree: float
+    legal_conflict: float
+    #: similarity under which a name part counts nothing (see ``tokens.shape``)
+    floor: float
+    single_word_floor: float
     #: unaligned parts weighed by what they say (geographic and activity words)
-    qualified: bool = False
+    qualified: bool
     #: weight of each activity word only one organisation name has ("X" / "X Oil")
-    activity_extra: float = 0.5
-    #: organisation names: a distinctive part only one name has counts against fully (the
-    #: score is the share of the distinctive words both names have); only generic words,
-    #: geographic qualifiers and single letters share the capped ``extra``
-    share: bool = False
+    activity_extra: float
+    #: organisation names: a distinctive part only one name has counts against fully
+    share: bool
     #: weight of each distinctive word only one organisation name has (``share`` only)
-    distinct_extra: float = 1.0
+    distinct_extra: float
     #: most the parts only one name has count together, as a multiple of ``extra``
-    extra_cap: float = 1.0
+    extra_cap: float
 
 
-PERSON = Weights()
-ORG = Weights(
-    conflict=1.0,
-    extra=0.35,
-    single_extra=0.35,
-    floor=SINGLE_WORD_FLOOR,
-    qualified=True,
-    activity_extra=1.0,
-    share=True,
-)
-OBJECT = Weights(
-    conflict=1.0,
-    extra=0.4,
-    single_extra=0.4,
-    floor=SINGLE_WORD_FLOOR,
-    single_word_floor=SHAPE_FLOOR,
-)
-WEIGHTS = {"person": PERSON, "org": ORG, "object": OBJECT}
-#: a person name from a syllabic script (Chinese, Korean, Japanese) against another spelling:
-#: each part is one syllable of a short name with no middle names, so a syllable only one side
-#: has is another given name ("Kim Song" / "Kim Song Hyon"), not a dropped middle name
-SYLLABIC_PERSON = Weights(extra=1.0, single_extra=1.0, extra_cap=float("inf"))
+@cache
+def name_weights() -> dict[str, Weights]:
+    """The weights of each kind of name: ``person``, ``org``, ``object`` (the kinds of
+    :func:`clearance.text.keys.name_kind`), ``syllabic_person`` and ``skeleton_person``."""
+    kinds = load_data("name_weights.yaml")["kinds"]
+    return {kind: _weights(spec) for kind, spec in kinds.items()}
 
-#: a person name compared as consonant skeletons: a skeleton agreement is weak evidence (one
-#: skeleton spells Hasan, Husseini and Ihsan), so the parts only one name has count more than
-#: a dropped middle name in a spelled-out name, up to two of them
-SKELETON_PERSON = Weights(extra=0.5, extra_cap=2.0)
+
+#: the fields of :class:`Weights` that are switches, not weights
+_SWITCHES = frozenset({"qualified", "share"})
+
+
+def _weights(spec: dict[str, object]) -> Weights:
+    values: dict[str, float] = {}
+    switches: dict[str, bool] = {}
+    for key, value in spec.items():
+        if key in _SWITCHES:
+            switches[key] = bool(value)
+        else:
+            values[key] = float(str(value))
+    return Weights(
+        conflict=values["conflict"],
+        extra=values["extra"],
+        single_extra=values["single_extra"],
+        number_conflict=values["number_conflict"],
+        series_number_conflict=values["series_number_conflict"],
+        number_missing=values["number_missing"],
+        legal_agree=values["legal_agree"],
+        legal_conflict=values["legal_conflict"],
+        floor=values["floor"],
+        single_word_floor=values["single_word_floor"],
+        qualified=switches["qualified"],
+        activity_extra=values["activity_extra"],
+        share=switches["share"],
+        distinct_extra=values["distinct_extra"],
+        extra_cap=values["extra_cap"],
+    )
+
+
+def kind_weights(kind: str) -> Weights:
+    """The weights of a kind of name (an unknown kind is an organisation's)."""
+    table = name_weights()
+    return table.get(kind) or table["org"]
 
 
 def _part_similarity(
@@ -160,10 +168,10 @@ def _part_similarity(
 
 def _weights_of(left: NameForm, right: NameForm, skeletons: bool) -> Weights:
     if right.kind == "person" and (left.script in SYLLABARIES or right.script in SYLLABARIES):
-        return SYLLABIC_PERSON
+        return kind_weights("syllabic_person")
     if right.kind == "person" and skeletons:
-        return SKELETON_PERSON
-    return WEIGHTS.get(right.kind, ORG)
+        return kind_weights("skeleton_person")
+    return kind_weights(right.kind)
 
 
 def _near(joined: str, other: frozenset[str]) -> bool:
@@ -194,7 +202,7 @@ def _merge(toks: tuple[str, ...], other: frozenset[str]) -> tuple[str, ...]:
         for size in (3, 2):
             if i + size <= len(toks):
                 parts = toks[i : i + size]
-                joined = "".join(parts)
+                joined = join_parts(parts)
                 if joined in other or (
                     len(joined) in near
                     and all(len(t) > 1 and t not in other for t in parts)
@@ -214,8 +222,9 @@ def _side(form: NameForm, skeletons: bool) -> tuple[tuple[str, ...], tuple[float
         return form.tokens, form.weights
     # a word reduced to a single consonant ("ali" -> "l", "taha" -> "t") says little
     toks = form.skeleton
+    short = part_weights().short_skeleton
     return toks, tuple(
-        min(w, SHORT_SKELETON_WEIGHT) if len(s) == 1 and len(t) > 1 else w
+        min(w, short) if skeleton_letters(s) == 1 and len(t) > 1 else w
         for s, t, w in zip(toks, form.tokens, form.weights, strict=True)
     )
 
@@ -234,7 +243,7 @@ def _unaligned_weight(token: str, weight: float, vocab: Vocabulary) -> float | N
     legal-form word left over by a typo ("corporarion"), says almost nothing; an activity word
     names another business (``None``: counted apart, see ``Weights.activity_extra``)."""
     if token in vocab.geographic or legal_word(token):
-        return GEOGRAPHIC_EXTRA
+        return part_weights().geographic
     if token in vocab.activity:
         return None
     return weight
@@ -259,9 +268,44 @@ def _conflict_weight(
     geo_a = any(a[i] in geo for i in free_a)
     if geo_a == any(b[j] in geo for j in free_b):
         return raw
-    return sum((GEOGRAPHIC_EXTRA if a[i] in geo else wa[i] for i in free_a), 0.0) + sum(
-        (GEOGRAPHIC_EXTRA if b[j] in geo else wb[j] for j in free_b), 0.0
+    extra = part_weights().geographic
+    return sum((extra if a[i] in geo else wa[i] for i in free_a), 0.0) + sum(
+        (extra if b[j] in geo else wb[j] for j in free_b), 0.0
     )
+
+
+def _family_name(toks: tuple[str, ...], free: set[int], wt: tuple[float, ...]) -> tuple[str, float]:
+    """A family or tribal name ("al tikriti") among the unaligned parts, with its weight
+    ("", 0.0 when there is none)."""
+    particles = vocabulary().family_particles
+    for i in sorted(free):
+        if i > 0 and toks[i - 1] in particles and (i - 1) not in free:
+            return toks[i], wt[i]
+    return "", 0.0
+
+
+#: family names whose consonant skeletons are this alike may be one name spelled two ways
+#: ("omgy" / "amqi": ق written g or q)
+FAMILY_SKELETON_SIM = 0.6
+
+
+def _family_conflict(
+    a: tuple[str, ...],
+    wa: tuple[float, ...],
+    free_a: set[int],
+    b: tuple[str, ...],
+    wb: tuple[float, ...],
+    free_b: set[int],
+) -> float:
+    """What two different family or tribal names add to the conflict: each name's chain
+    ends with its own ("Saddam Hussein al-Tikriti" / "Saddam Hussein al-Dulaimi" are two
+    families, however many given names agree)."""
+    (x, left), (y, right) = _family_name(a, free_a, wa), _family_name(b, free_b, wb)
+    if not x or not y:
+        return 0.0
+    if token_similarity(marked_skeleton(x), marked_skeleton(y))[0] >= FAMILY_SKELETON_SIM:
+        return 0.0
+    return part_weights().family_conflict * (left + right)
 
 
 def _given_missing(toks: tuple[str, ...], free: set[int], given: frozenset[str]) -> bool:
@@ -291,6 +335,8 @@ def _parts_score(
         den += w
     if free_a and free_b:
         den += weights.conflict * _conflict_weight(a, wa, free_a, b, wb, free_b, weights)
+        if not weights.qualified:
+            den += _family_conflict(a, wa, free_a, b, wb, free_b)
         return (num / den if den else 0.0), pairs, free_a, free_b
     left = sum((wa[i] for i in free_a), 0.0)
     right = sum((wb[j] for j in free_b), 0.0)
@@ -346,6 +392,16 @@ def sides(
     return a, wa, b, wb, native
 
 
+def joined_equal(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """The two names' parts written together are the same: spacing differs, or nothing. With
+    as many parts on both sides, the skeletons keep the marks of an initial vowel ("d -mr" is
+    not "d mr": David Amar, David Mayer); with more on one side, a word's initial vowel is
+    inside the other's ("-bd -l" / "-bdl": Abd Allah, Abdullah)."""
+    if len(a) == len(b):
+        return "".join(a) == "".join(b)
+    return join_parts(a) == join_parts(b)
+
+
 def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad: bool) -> Aligned:
     """Score of the name parts aligned one to one (after joining parts that spell one part of
     the other name), or of the names joined when that is better."""
@@ -357,7 +413,7 @@ def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
     joined_agree = (not isinstance(check, LongVowels) or check.joined_agree) and (
         not skeletons or not a or not b or same_split(a, b)
     )
-    if (a and b and joined_agree and "".join(a) == "".join(b)) or only_numbers:
+    if (a and b and joined_agree and joined_equal(a, b)) or only_numbers:
         pairs_out = (
             tuple((x, x, 1.0, "exact") for x in a)
             if a == b
@@ -383,9 +439,9 @@ def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
         _part_similarity(left, right, same_abjad, check),
         native,
     )
-    if skeletons and pairs and all(len(ma[i]) == 1 for i, _, _, _ in pairs):
-        parts *= SHORT_SKELETON_FACTOR
-    ja, jb = "".join(a), "".join(b)
+    if skeletons and pairs and all(skeleton_letters(ma[i]) == 1 for i, _, _, _ in pairs):
+        parts *= part_weights().short_skeleton_factor
+    ja, jb = join_parts(a), join_parts(b)
     if (
         len(a) != len(b)
         and a
@@ -411,9 +467,13 @@ def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
     )
 
 
-def _whole_name(left: NameForm, right: NameForm, same_abjad: bool, best: Aligned) -> Aligned:
+def _whole_name(
+    left: NameForm, right: NameForm, same_abjad: bool, skeletons: bool, best: Aligned
+) -> Aligned:
     """The aligned score, or a whole-name reading when it is better: an acronym, the native
-    script text, a transliteration against a Latin name."""
+    script text, a transliteration against a Latin name (not for a name from an abjad whose
+    words end at other places than the Latin name's, see ``same_split``: "sam iraziz" is not
+    "smyr azyz" however alike the names written together)."""
     parts = best[0]
     one_part = len(left.tokens) == 1 or len(right.tokens) == 1
     acronym = acronym_score(left, right) if one_part else 0.0
@@ -432,7 +492,11 @@ def _whole_name(left: NameForm, right: NameForm, same_abjad: bool, best: Aligned
         elif shape(native) > parts:
             parts = shape(native)
             best = (parts, *best[1:])
-    if left.script != right.script and "Latn" in (left.script, right.script):
+    if (
+        left.script != right.script
+        and "Latn" in (left.script, right.script)
+        and (not skeletons or same_split(left.skeleton, right.skeleton))
+    ):
         cross, how = cross_script(left, right)
         if cross > parts:
             best = cross, ((left.normalized, right.normalized, cross, how),), (), ()
@@ -441,24 +505,30 @@ def _whole_name(left: NameForm, right: NameForm, same_abjad: bool, best: Aligned
 
 def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
     """Compare two compiled names (both compiled for the same kind of entity)."""
-    weights = WEIGHTS.get(right.kind, ORG)
+    weights = kind_weights(right.kind)
     same_abjad, skeletons = skeleton_reading(left, right)
     aligned = _aligned_parts(left, right, skeletons, same_abjad)
-    parts, pairs_out, extra_l, extra_r = _whole_name(left, right, same_abjad, aligned)
+    parts, pairs_out, extra_l, extra_r = _whole_name(left, right, same_abjad, skeletons, aligned)
     score = parts
     numbers = ""
     if left.numbers or right.numbers:
         if set(left.numbers) == set(right.numbers):
             numbers = "agree"
         elif left.numbers and right.numbers:
-            numbers, score = "conflict", score * weights.number_conflict
+            series = vocabulary().series
+            if series.isdisjoint(left.tokens) and series.isdisjoint(right.tokens):
+                numbers, score = "conflict", score * weights.number_conflict
+            else:
+                numbers, score = "series", score * weights.series_number_conflict
         else:
             numbers, score = "missing", score * weights.number_missing
     legal = ""
     if left.legal_forms and right.legal_forms:
         if set(left.legal_forms) & set(right.legal_forms):
             legal, score = "agree", score + weights.legal_agree * score
-        else:
+        elif not (left.translated or right.translated):
+            # (a legal form of a name read in English from its own script has no one English
+            # form: 有限公司 is "Co., Ltd.", "Limited" or "Corporation")
             legal, score = "conflict", score - weights.legal_conflict * score
     return NameComparison(
         score=min(1.0, max(0.0, score)),
@@ -473,11 +543,20 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
     )
 
 
+def comparable(left: NameForm, right: NameForm) -> bool:
+    """Whether two forms are compared at all: two names both read in English from their own
+    scripts are not (their own texts are compared: 宇视科技 and 宇树科技 are two names, however
+    alike "yushi technology" and "yushu technology" are)."""
+    return not (left.translated and right.translated)
+
+
 def compare_all(lefts: tuple[NameForm, ...], rights: tuple[NameForm, ...]) -> NameComparison:
     """The best comparison over all transliteration variants of both names."""
     best: NameComparison | None = None
     for left in lefts:
         for right in rights:
+            if not comparable(left, right):
+                continue
             result = compare_forms(left, right)
             if best is None or result.score > best.score:
                 best = result

@@ -1,4 +1,5 @@
-"""Matching profiles from ``data/profiles.yaml``: threshold and qualifier weights."""
+"""Matching profiles from ``data/profiles.yaml``: the name reading, the qualifier features read
+after it, their weights, and the threshold."""
 
 from __future__ import annotations
 
@@ -33,12 +34,14 @@ class Profile:
     #: multiplier of name scores obtained on weak aliases
     weak_alias_factor: float = 0.9
     qualifiers: MappingProxyType[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    #: the qualifier features read after the names, in order (``match.qualifiers.QUALIFIERS``)
+    features: tuple[str, ...] = ()
 
     def weight(self, key: str) -> float:
         return self.qualifiers.get(key, 0.0)
 
 
-def _profile(name: str, spec: dict[str, Any]) -> Profile:
+def _profile(name: str, spec: dict[str, Any], features: list[str]) -> Profile:
     quals = {k: float(v) for k, v in (spec.get("qualifiers") or {}).items()}
     unknown = set(quals) - set(QUALIFIER_KEYS)
     if unknown:
@@ -50,13 +53,15 @@ def _profile(name: str, spec: dict[str, Any]) -> Profile:
         name_algorithm=str(spec.get("name_algorithm", "clearance")),
         weak_alias_factor=float(spec.get("weak_alias_factor", 0.9)),
         qualifiers=MappingProxyType(quals),
+        features=tuple(str(f) for f in spec.get("features", features)),
     )
 
 
 @cache
 def profiles() -> MappingProxyType[str, Profile]:
     data = load_data("profiles.yaml")
-    return MappingProxyType({n: _profile(n, s) for n, s in data["profiles"].items()})
+    features = list(data.get("features", ()))
+    return MappingProxyType({n: _profile(n, s, features) for n, s in data["profiles"].items()})
 
 
 @cache

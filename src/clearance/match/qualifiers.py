@@ -8,10 +8,13 @@ fact. Qualifiers only adjust: the name score is the base of every match.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Protocol
 
+from clearance.errors import InputError
 from clearance.match.profiles import Profile
 from clearance.match.result import Feature
+from clearance.model import Query
 
 PERSON_SCHEMATA = frozenset({"Person"})
 ORG_SCHEMATA = frozenset({"Company", "Organization", "PublicBody"})
@@ -147,3 +150,65 @@ def identifier_feature(
             reason = f"{kind} {value} differs from the listed {other}"
             return Feature("identifier", 0.0, profile.weight("identifier_mismatch"), reason)
     return None
+
+
+class ListedFacts(Protocol):
+    """The facts of a listed entity the qualifiers read (a compiled entity has them)."""
+
+    @property
+    def schema(self) -> str: ...
+    @property
+    def birth_dates(self) -> tuple[str, ...]: ...
+    @property
+    def countries(self) -> tuple[str, ...]: ...
+    @property
+    def genders(self) -> tuple[str, ...]: ...
+    @property
+    def identifiers(self) -> dict[str, frozenset[str]]: ...
+
+
+#: a qualifier reading: the query and the listed facts, under a profile, to a feature or none
+Qualifier = Callable[[Query, ListedFacts, Profile], "Feature | None"]
+
+
+def _schema(query: Query, listed: ListedFacts, profile: Profile) -> Feature | None:
+    return schema_feature(query.schema, listed.schema, profile)
+
+
+def _birth_date(query: Query, listed: ListedFacts, profile: Profile) -> Feature | None:
+    return (
+        birth_date_feature(query.birth_date, listed.birth_dates, profile)
+        if query.birth_date
+        else None
+    )
+
+
+def _country(query: Query, listed: ListedFacts, profile: Profile) -> Feature | None:
+    return country_feature(query.country, listed.countries, profile)
+
+
+def _gender(query: Query, listed: ListedFacts, profile: Profile) -> Feature | None:
+    return gender_feature(query.gender, listed.genders, profile) if query.gender else None
+
+
+def _identifier(query: Query, listed: ListedFacts, profile: Profile) -> Feature | None:
+    return identifier_feature(query.identifiers, listed.identifiers, profile)
+
+
+#: every qualifier reading by the name a profile lists it under (``data/profiles.yaml``)
+QUALIFIERS: dict[str, Qualifier] = {
+    "schema": _schema,
+    "birth_date": _birth_date,
+    "country": _country,
+    "gender": _gender,
+    "identifier": _identifier,
+}
+
+
+def qualifier_readings(names: tuple[str, ...]) -> tuple[Qualifier, ...]:
+    """The readings a profile declares, in its order."""
+    unknown = [name for name in names if name not in QUALIFIERS]
+    if unknown:
+        known = ", ".join(QUALIFIERS)
+        raise InputError(f"Unknown qualifier features {unknown}; known: {known}")
+    return tuple(QUALIFIERS[name] for name in names)

@@ -15,6 +15,7 @@ from rapidfuzz.distance import Levenshtein, Opcodes
 from clearance.match.tokens import MIN_SIM, token_similarity
 from clearance.text.keys import NameForm
 from clearance.text.normalize import clean_latin
+from clearance.text.spelling import VOWEL_START, join_parts, skeleton_letters
 from clearance.text.translit import SYLLABARIES, latinize
 
 Similarity = Callable[[str, str], tuple[float, str]]
@@ -39,7 +40,7 @@ def skeleton_reading(left: NameForm, right: NameForm) -> tuple[bool, bool]:
 def skeleton_similarity(a: str, b: str) -> tuple[float, str]:
     """Consonant skeletons compared: a one-letter skeleton is a short word, not an initial
     ("t" from "ti" is not the initial of "tkrt")."""
-    if a != b and (len(a) == 1 or len(b) == 1):
+    if a != b and (skeleton_letters(a) == 1 or skeleton_letters(b) == 1):
         return 0.0, ""
     return token_similarity(a, b)
 
@@ -128,7 +129,7 @@ def _originals(form: NameForm) -> dict[str, str]:
     out = dict(zip(skel, toks, strict=True))
     for size in (2, 3):
         for i in range(len(toks) - size + 1):
-            out.setdefault("".join(skel[i : i + size]), "".join(toks[i : i + size]))
+            out.setdefault(join_parts(skel[i : i + size]), "".join(toks[i : i + size]))
     return out
 
 
@@ -195,10 +196,16 @@ def _splits_within(a: tuple[str, ...], b: tuple[str, ...], opcodes: Opcodes) -> 
     return True
 
 
+def _unmarked(parts: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(p.removeprefix(VOWEL_START) for p in parts)
+
+
 def same_split(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """The words of one name are runs of adjacent words of the other ("bd l" / "bdl"), so
     the names differ in spacing only, not in where a word ends ("mlk s" / "ml ks": Mijalkov
     Sasho and Jamal Okasha). Skeletons are short, and the same consonants cut at another place
     spell other names; letters only one name has ("hbtl" / "hb l") may fall on either side."""
+    # word ends are compared on the consonants alone (without the marks of an initial vowel)
+    a, b = _unmarked(a), _unmarked(b)
     ops = Levenshtein.opcodes("".join(a), "".join(b))
     return _splits_within(a, b, ops) or _splits_within(b, a, ops.inverse())

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from clearance.match.tokens import ROMANISATION_SIM, token_similarity
+from clearance.match.tokens import ROMANISATION_SIM, inner_vowel_swap, token_similarity
 from clearance.text.keys import NameForm
 from clearance.text.tables import pinyin_syllables, wade_giles
 
@@ -173,7 +173,14 @@ def hangul_similarity(a: str, b: str) -> tuple[float, str]:
     another is a spelling variant only where romanisations differ ("seong" / "song" /
     "sung"); otherwise it is another syllable ("sang" / "song", 상 / 성)."""
     sim, how = token_similarity(a, b)
-    if how == "vowel" and _korean_vowels(a) != _korean_vowels(b):
+    # (two pinyin syllables one vowel apart are "spelling": see ``tokens._two_syllables``)
+    vowel = how == "vowel" or (
+        how == "spelling"
+        and len(a) == len(b) > 3
+        and sim == 1.0 - 1.0 / len(a)
+        and inner_vowel_swap(a, b)
+    )
+    if vowel and _korean_vowels(a) != _korean_vowels(b):
         return 0.0, ""
     return sim, how
 

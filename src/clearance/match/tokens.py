@@ -13,7 +13,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Levenshtein
 
 from clearance.text.spelling import loose_key, phonetic_key
-from clearance.text.tables import nicknames, romanisations
+from clearance.text.tables import nickname_lengths, nicknames, pinyin_syllables, romanisations
 
 NICKNAME_SIM = 0.92
 ROMANISATION_SIM = 0.95
@@ -45,7 +45,7 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
         return 1.0, "exact"
     groups = nicknames()
     ga, gb = groups.get(a), groups.get(b)
-    if ga is not None and gb is not None and not ga.isdisjoint(gb):
+    if ga is not None and gb is not None and _nicknames(a, b, ga & gb):
         return NICKNAME_SIM, "nickname"
     roman = romanisations()
     ra, rb = roman.get(a), roman.get(b)
@@ -63,9 +63,9 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
     if distance == 1 and la == lb and sim < TRANSPOSE_SIM:
         if Levenshtein.distance(a, b) == 2:
             return TRANSPOSE_SIM, "transposition"
-        if la > 3 and _inner_vowel_swap(a, b):
+        if la > 3 and inner_vowel_swap(a, b) and not _two_syllables(a, b):
             return VOWEL_SIM, "vowel"
-    if sim >= 0.9 or sim < LOOSE_FLOOR:
+    if sim >= 0.9 or sim < LOOSE_FLOOR or _two_syllables(a, b):
         return sim, "spelling"
     ka, kb = loose_key(a), loose_key(b)
     if ka == kb:
@@ -78,6 +78,19 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
         if len(key) >= 3 and key == phonetic_key(b):
             return max(sim, PHONETIC_SIM), "phonetic"
     return sim, "spelling"
+
+
+#: a name this many letters shorter than the full name of its group is a short form of it
+SHORT_FORM_LETTERS = 3
+
+
+def _nicknames(a: str, b: str, shared: frozenset[int]) -> bool:
+    """One of the two names is a full form of a group both belong to (as long as the name the
+    group is listed under, or nearly: a spelling of it): "tina" and "chris" are both short for
+    Christina, but not for each other (no hop through the full name)."""
+    longest = max(len(a), len(b))
+    lengths = nickname_lengths()
+    return any(longest > lengths[gid] - SHORT_FORM_LETTERS for gid in shared)
 
 
 def org_token_similarity(a: str, b: str) -> tuple[float, str]:
@@ -128,7 +141,21 @@ def _patronymic_pair(a: str, b: str) -> bool:
     )
 
 
-def _inner_vowel_swap(a: str, b: str) -> bool:
+#: a pinyin syllable this short is a whole syllable, not part of a longer name
+SYLLABLE_LETTERS = 4
+
+
+def _two_syllables(a: str, b: str) -> bool:
+    """Two short pinyin syllables: two characters, not two spellings of one ("jing" / "jang",
+    "chen" / "chun", "yang" / "jang"), unless a romanisation group says so (Korean "gang" /
+    "kang", checked before)."""
+    if len(a) > SYLLABLE_LETTERS or len(b) > SYLLABLE_LETTERS:
+        return False
+    syllables = pinyin_syllables()
+    return a in syllables and b in syllables
+
+
+def inner_vowel_swap(a: str, b: str) -> bool:
     """One vowel written for another inside the word ("laden" / "ladin"); a different final
     vowel is not one ("maria" / "mario" often names another person)."""
     for i, (x, y) in enumerate(zip(a, b, strict=True)):

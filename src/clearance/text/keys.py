@@ -9,13 +9,15 @@ names have Russian and Ukrainian ones). Both are pure and cached.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
+from clearance.text.business import english_readings, japanese_name
 from clearance.text.legal import split_forms, strip_native_forms
 from clearance.text.normalize import clean_latin, normalize_variants, prepare
 from clearance.text.scripts import detect_script
-from clearance.text.spelling import loose_key, phonetic_key, skeleton
-from clearance.text.tables import vocabulary, wade_giles
+from clearance.text.spelling import loose_key, marked_skeleton, phonetic_key, skeleton
+from clearance.text.tables import business_terms, part_weights, vocabulary, wade_giles
 from clearance.text.translit import ABJADS, chinese_name, latinize
 
 __all__ = [
@@ -31,11 +33,6 @@ __all__ = [
 PERSON_SCHEMATA = frozenset({"Person"})
 OBJECT_SCHEMATA = frozenset({"Vessel", "Airplane", "Vehicle"})
 
-#: weights of name parts: a generic word or a particle says little about identity
-GENERIC_WEIGHT = 0.3
-PARTICLE_WEIGHT = 0.3
-INITIAL_WEIGHT = 0.6
-PATRONYMIC_WEIGHT = 0.5
 #: names longer than this (in words) are cut: no real name is, and alignment is quadratic
 MAX_TOKENS = 40
 
@@ -67,6 +64,7 @@ class NameForm:
         "original",
         "script",
         "tokens",
+        "translated",
         "weights",
     )
 
@@ -84,6 +82,8 @@ class NameForm:
     acronym: str
     #: the given names of a person name written "SURNAME, Given" (empty otherwise)
     given: frozenset[str]
+    #: an organisation name in another script read in English (:mod:`clearance.text.business`)
+    translated: bool
 
     def __init__(
         self,
@@ -97,6 +97,7 @@ class NameForm:
         native: str,
         acronym: str = "",
         given: frozenset[str] = frozenset(),
+        translated: bool = False,
     ) -> None:
         self.original = original
         self.kind = kind
@@ -108,6 +109,7 @@ class NameForm:
         self.native = native
         self.acronym = acronym
         self.given = given
+        self.translated = translated
 
     def _key(self) -> tuple[object, ...]:
         return (
@@ -121,6 +123,7 @@ class NameForm:
             self.native,
             self.acronym,
             self.given,
+            self.translated,
         )
 
     def __eq__(self, other: object) -> bool:
@@ -143,8 +146,9 @@ class NameForm:
 
     @property
     def skeleton(self) -> tuple[str, ...]:
-        """Consonant skeleton of each token (compared for names from Arabic or Hebrew script)."""
-        return tuple(skeleton(t) for t in self.tokens)
+        """Consonant skeleton of each token, marked when it starts with a vowel (compared for
+        names from Arabic or Hebrew script, see :func:`marked_skeleton`)."""
+        return tuple(marked_skeleton(t) for t in self.tokens)
 
     @property
     def loose(self) -> tuple[str, ...]:
@@ -160,11 +164,19 @@ class NameForm:
         return " ".join(self.tokens)
 
 
+#: a title this short is an abbreviation ("dr", "mrs"), never a surname
+SHORT_TITLE = 3
+
+
 def _drop_phrases(
-    tokens: list[str], phrases: dict[tuple[str, ...], int], starts: frozenset[str]
+    tokens: list[str],
+    phrases: dict[tuple[str, ...], int],
+    starts: frozenset[str],
+    last_is_name: bool = False,
 ) -> list[str]:
     """Tokens without the title phrases among them (a name is never emptied). A title word
-    right after a particle is a family name ("al shaykh"), not a title."""
+    right after a particle is a family name ("al shaykh"), not a title, and so is one that ends
+    the name when ``last_is_name`` (a name written in its own order)."""
     if starts.isdisjoint(tokens):
         return tokens
     particles = vocabulary().particles
@@ -176,7 +188,15 @@ def _drop_phrases(
             i += 1
             continue
         for size in (3, 2, 1):
-            if tuple(tokens[i : i + size]) in phrases and len(tokens) - size > 0:
+            # a title word that ends a name written in its own order is a surname ("Joseph
+            # Bishop"): titles precede the name they belong to ("Bishop Desmond Tutu"), or the
+            # given names after a comma ("NOORULLAH, Haji"); an abbreviated one ("Dr", "Sr") is
+            # no surname wherever it stands
+            if (
+                tuple(tokens[i : i + size]) in phrases
+                and len(tokens) - size > 0
+                and (not last_is_name or i + size < len(tokens) or len(tokens[i]) <= SHORT_TITLE)
+            ):
                 i += size
                 break
         else:
@@ -185,11 +205,12 @@ def _drop_phrases(
     return out
 
 
-def _person_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
+def _person_tokens(tokens: tuple[str, ...], inverted: bool = False) -> tuple[str, ...]:
+    """Tokens without titles and suffixes; ``inverted``: the name is written "SURNAME, Given"."""
     vocab = vocabulary()
     if vocab.title_starts.isdisjoint(tokens) and vocab.suffixes.isdisjoint(tokens):
         return tokens  # no title, no suffix: the common case
-    kept = _drop_phrases(list(tokens), vocab.titles, vocab.title_starts)
+    kept = _drop_phrases(list(tokens), vocab.titles, vocab.title_starts, not inverted)
     kept = [t for t in kept if t not in vocab.suffixes] or kept
     return tuple(kept)
 
@@ -246,6 +267,7 @@ def _acronym(tokens: tuple[str, ...]) -> str:
 #: quick tests before looking at every token: a digit, or a word of Roman-numeral letters
 _DIGIT = re.compile(r"\d")
 _NUMBERISH = re.compile(r"\d|\b[ivxlc]{2,}\b")
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _ROMAN = re.compile(r"^(?=[ivxlc])c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 
 
@@ -258,30 +280,44 @@ def _is_number(token: str, kind: str) -> bool:
     return kind != "person" and len(token) > 1 and bool(_ROMAN.match(token))
 
 
-def _weights(tokens: tuple[str, ...], kind: str) -> tuple[float, ...]:
+def _weights(tokens: tuple[str, ...], kind: str, translated: bool = False) -> tuple[float, ...]:
+    """``translated``: the name's business words were translated (see
+    :mod:`clearance.text.business`): they weigh as generic words, since an English name may
+    translate them otherwise or leave them out ("大疆创新科技": "DJI Technology")."""
     vocab = vocabulary()
+    # weights of name parts (data/name_weights.yaml): a generic word or a particle says little
+    # about identity
+    part = part_weights()
     if kind == "person":
         particles, endings = vocab.particles, vocab.patronymic_endings
+        initial, particle, patronymic = part.initial, part.particle, part.patronymic
         # list comprehensions: a generator inside tuple() costs a frame switch per token
         return tuple(
             [
-                INITIAL_WEIGHT
+                initial
                 if len(t) == 1
-                else PARTICLE_WEIGHT
+                else particle
                 if t in particles
-                else PATRONYMIC_WEIGHT
+                else patronymic
                 if len(t) > 6 and t.endswith(endings)
                 else 1.0
                 for t in tokens
             ]
         )
     # a single letter of an organisation name is not an initial: it says little
-    generic = vocab.generic
-    return tuple([GENERIC_WEIGHT if t in generic or len(t) == 1 else 1.0 for t in tokens])
+    generic = vocab.generic | business_terms().words if translated else vocab.generic
+    weight = part.generic
+    return tuple([weight if t in generic or len(t) == 1 else 1.0 for t in tokens])
 
 
 def _compile(
-    original: str, native_text: str, latin: str, kind: str, script: str, forms: tuple[str, ...]
+    original: str,
+    native_text: str,
+    latin: str,
+    kind: str,
+    script: str,
+    forms: tuple[str, ...],
+    translated: bool = False,
 ) -> NameForm:
     tokens = tuple(latin.split()[:MAX_TOKENS])
     acronym = _acronym(tokens) if kind != "person" else ""
@@ -292,7 +328,7 @@ def _compile(
         # a name part. Titles written in those scripts do not survive transliteration as
         # Latin titles anyway.
         if script not in ABJADS:
-            tokens = _person_tokens(tokens)
+            tokens = _person_tokens(tokens, "," in original)
     else:
         tokens, found = _org_tokens(tokens, kind)
         legal = legal + found
@@ -301,6 +337,8 @@ def _compile(
         numbers = tuple(t for t in tokens if _is_number(t, kind))
     if numbers:
         tokens = tuple(t for t in tokens if t not in numbers)
+        # an ordinal is its number ("13th" / "13", as a name in Chinese characters says 第十三)
+        numbers = tuple(_ORDINAL.sub(r"\1", t) for t in numbers)
     native = ""
     if script not in ("Latn", ""):
         native = "".join(c for c in native_text if c.isalnum())
@@ -313,11 +351,12 @@ def _compile(
         kind=kind,
         script=script,
         tokens=tokens,
-        weights=_weights(tokens, kind),
+        weights=_weights(tokens, kind, translated),
         numbers=numbers,
         legal_forms=tuple(dict.fromkeys(legal)),
         native=native,
         acronym=acronym,
+        translated=translated,
     )
 
 
@@ -374,6 +413,7 @@ def _kind_forms(name: str, kind: str) -> tuple[NameForm, ...]:
     # cached by kind of name, not schema: a query is read as a Company, an Organization and
     # a LegalEntity alike, and transliterating it again for each costs (pinyin, kana)
     native_forms: tuple[str, ...] = ()
+    english: tuple[str, ...] = ()
     if name.isascii():
         # NFKC and transliteration leave ASCII text as it is: skip them (the common case)
         text = name.lower()
@@ -387,16 +427,54 @@ def _kind_forms(name: str, kind: str) -> tuple[NameForm, ...]:
         japanese = not chinese_name(text)
         reading = text
         if kind == "org":
+            in_japanese = japanese_name(text)
             text, native_forms = strip_native_forms(text)
             reading = _place_word(text)
+            english = english_readings(text, script, in_japanese)
         spellings = normalize_variants(reading, japanese)
     if script == "Latn" and "-" in text:
         pinyin = _wade_giles_pinyin(latinize(text).lower())
         if pinyin is not None:
             spellings = (*spellings, pinyin)
-    if len(spellings) == 1:
+    if len(spellings) == 1 and not english:
         return (_compile(name, text, spellings[0], kind, script, native_forms),)
-    return tuple(_compile(name, text, latin, kind, script, native_forms) for latin in spellings)
+    forms = [_compile(name, text, latin, kind, script, native_forms) for latin in spellings]
+    if english:
+        # the name read in English (its business words translated): compared as a Latin name,
+        # except that words left in an abjad are compared as consonant skeletons
+        as_script = script if script in ABJADS else "Latn"
+        forms.extend(
+            _compile(name, text, clean_latin(latin), kind, as_script, native_forms, True)
+            for latin in english
+            if clean_latin(latin) not in spellings
+        )
+    return tuple(forms)
+
+
+#: a name that ends in a parenthetical part: "KOREA KWANGSON BANKING CORPORATION (KKBC)"
+_PARENTHETICAL = re.compile(r"^(.*\w[^(]*?)\s*\(([^()]*\w[^()]*)\)\s*$")
+#: a parenthetical part of at most this many words is another name of the entity (an acronym,
+#: a short name); a longer one is a remark ("BRANCH LOCATED IN ALBU KAMAL, ...")
+PARENTHETICAL_WORDS = 3
+#: the kind of name a parenthetical part becomes: an acronym spells many names
+PARENTHETICAL_KIND = "weakAlias"
+
+
+def listed_names(names: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The (value, kind) names of a listed entity as the matcher and the index read them: each
+    as listed, and a name ending in a parenthetical part also without it (its own kind) and,
+    when that part is short, the part alone (a weak alias): clients write "China Electronics
+    Technology Group Corporation 13th Research Institute" or "CETC 13", not both."""
+    out = dict.fromkeys(names)
+    for value, kind in list(out):
+        match = _PARENTHETICAL.match(value)
+        if match is None:
+            continue
+        out.setdefault((match[1].strip(), kind))
+        part = match[2].strip()
+        if len(part.split()) <= PARENTHETICAL_WORDS:
+            out.setdefault((part, PARENTHETICAL_KIND))
+    return list(out)
 
 
 def name_keys(name: str, schema: str = "LegalEntity") -> NameForm:

@@ -68,3 +68,30 @@ def skeleton(token: str) -> str:
     if len(out) > 1 and out[-1] == "h":
         out.pop()
     return "".join(out)
+
+
+#: the mark a consonant skeleton starts with when its word starts with a vowel
+VOWEL_START = "-"
+_START_VOWELS = frozenset("aeiou")
+
+
+def marked_skeleton(token: str) -> str:
+    """``skeleton`` with a mark when the word starts with a vowel ("omar" -> "-mr"): the
+    transliteration of an abjad writes an initial alef or ayin as "a", so "amr" (عمر) is not
+    "mayer" (עמר is Amar, not Mayer), however alike their consonants."""
+    bare = skeleton(token)
+    return VOWEL_START + bare if token[:1] in _START_VOWELS else bare
+
+
+def skeleton_letters(value: str) -> int:
+    """The consonants of a (marked) skeleton."""
+    return len(value) - value.startswith(VOWEL_START)
+
+
+def join_parts(parts: tuple[str, ...]) -> str:
+    """Name parts written together; the vowel marks of skeletons after the first dropped (the
+    skeletons of "abd allah" joined are those of "abdallah": "-bdl")."""
+    joined = "".join(parts)
+    if VOWEL_START not in joined[1:]:
+        return joined
+    return joined[:1] + joined[1:].replace(VOWEL_START, "")

@@ -43,6 +43,104 @@ class Vocabulary:
     #: ``geographic`` places in Chinese characters (also with their suffixes) -> the word of
     #: ``geographic`` each stands for
     geographic_cjk: dict[str, str] = field(default_factory=dict)
+    #: organisation-name words of fund and trust series (numbers differ within a family)
+    series: frozenset[str] = frozenset()
+    #: particles that start an Arabic family or tribal name
+    family_particles: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class PartWeights:
+    """The weight of a name part by what it is (``data/name_weights.yaml``, ``parts``), and the
+    other charges and discounts of unaligned parts (``unaligned``)."""
+
+    generic: float
+    particle: float
+    initial: float
+    patronymic: float
+    short_skeleton: float
+    geographic: float
+    short_skeleton_factor: float
+    family_conflict: float
+
+
+@cache
+def part_weights() -> PartWeights:
+    data = load_data("name_weights.yaml")
+    values = {**data["parts"], **data["unaligned"]}
+    return PartWeights(**{k: float(v) for k, v in values.items()})
+
+
+@dataclass(frozen=True, slots=True)
+class BusinessTerms:
+    """The business vocabulary of company names in other scripts, with its English renderings
+    (``data/business_terms.yaml``)."""
+
+    #: Chinese and Japanese terms (also places, from ``geographic_cjk``, and other names) and
+    #: Hangul ones
+    cjk: dict[str, tuple[str, ...]]
+    hangul: dict[str, tuple[str, ...]]
+    #: the longest term of ``cjk`` and ``hangul``, in characters
+    longest: int
+    #: single characters that end a Chinese organisation name
+    cjk_final: dict[str, tuple[str, ...]]
+    #: (stem, renderings) of Cyrillic words, longest stem first
+    cyrillic: tuple[tuple[str, tuple[str, ...]], ...]
+    #: (ending, nominative ending) of Cyrillic adjectives in the genitive, longest first
+    cyrillic_endings: tuple[tuple[str, str], ...]
+    arabic: dict[str, tuple[str, ...]]
+    #: the Arabic article and prepositions written together with a word, longest first
+    arabic_prefixes: tuple[str, ...]
+    #: words that mark a name in kanji as Japanese
+    japanese_markers: tuple[str, ...]
+    ordinal_prefix: str
+    digits: dict[str, int]
+    units: dict[str, int]
+    #: the English words of the business terms (not of places and names): generic words
+    words: frozenset[str]
+
+
+def _renderings(table: dict[str, list[str]] | None) -> dict[str, tuple[str, ...]]:
+    return {str(k).casefold(): tuple(str(v) for v in vs) for k, vs in (table or {}).items()}
+
+
+@cache
+def business_terms() -> BusinessTerms:
+    data = load_data("business_terms.yaml")
+    cjk: dict[str, tuple[str, ...]] = {
+        place: (word,) for place, word in vocabulary().geographic_cjk.items()
+    }
+    cjk.update(_renderings(data["cjk_names"]))
+    terms = [_renderings(data[key]) for key in ("cjk", "hangul", "cjk_final", "cyrillic", "arabic")]
+    cjk.update(terms[0])
+    hangul = terms[1]
+    numerals = data["cjk_numerals"]
+    return BusinessTerms(
+        cjk=cjk,
+        hangul=hangul,
+        longest=max(len(term) for term in (*cjk, *hangul)),
+        cjk_final=_renderings(data["cjk_final"]),
+        cyrillic=tuple(sorted(_renderings(data["cyrillic"]).items(), key=lambda i: -len(i[0]))),
+        cyrillic_endings=tuple(
+            sorted(
+                ((str(k), str(v)) for k, v in data["cyrillic_endings"].items()),
+                key=lambda i: -len(i[0]),
+            )
+        ),
+        arabic=_renderings(data["arabic"]),
+        arabic_prefixes=tuple(sorted((str(p) for p in data["arabic_prefixes"]), key=len)[::-1]),
+        japanese_markers=tuple(str(w) for w in data["japanese_markers"]),
+        ordinal_prefix=str(numerals["ordinal_prefix"]),
+        digits={str(k): int(v) for k, v in numerals["digits"].items()},
+        units={str(k): int(v) for k, v in numerals["units"].items()},
+        words=frozenset(
+            word
+            for table in terms
+            for renderings in table.values()
+            for rendering in renderings
+            for word in rendering.split()
+        ),
+    )
 
 
 def _is_spaced_script(form: str) -> bool:
@@ -85,6 +183,8 @@ def vocabulary() -> Vocabulary:
         abbreviations={str(k): str(v) for k, v in stop.get("abbreviations", {}).items()},
         geographic=frozenset(str(w) for w in stop.get("geographic", [])),
         activity=frozenset(str(w) for w in stop.get("activity", [])),
+        series=frozenset(str(w) for w in stop.get("series_words", [])),
+        family_particles=frozenset(str(w) for w in stop.get("family_particles", [])),
         geographic_cjk=_with_suffixes(
             stop.get("geographic_cjk", {}), stop.get("geographic_cjk_suffixes", [])
         ),
@@ -107,6 +207,12 @@ def _groups(name: str) -> dict[str, frozenset[int]]:
 def nicknames() -> dict[str, frozenset[int]]:
     """Given name -> the ids of the nickname/variant groups it belongs to."""
     return _groups("nicknames.yaml")
+
+
+@cache
+def nickname_lengths() -> tuple[int, ...]:
+    """The length of the full name of each nickname group (listed first), by group id."""
+    return tuple(len(str(group[0])) for group in load_data("nicknames.yaml")["groups"])
 
 
 @cache
@@ -143,6 +249,20 @@ def arabic_article() -> tuple[str, str]:
     """The Arabic definite article and its Latin spelling, written apart when transliterated."""
     spec = load_data("romanisation.yaml")["arabic_article"]
     return str(spec["native"]), str(spec["latin"])
+
+
+@cache
+def arabic_alternatives() -> dict[str, str]:
+    """Arabic letters with a second Latin spelling, worth a second reading of the name."""
+    return {
+        str(k): str(v) for k, v in load_data("romanisation.yaml")["arabic_alternatives"].items()
+    }
+
+
+@cache
+def abjad_initial_vowels() -> frozenset[str]:
+    """Letters that start an Arabic or Hebrew word with a vowel, written "a" there."""
+    return frozenset(str(load_data("romanisation.yaml")["abjad_initial_vowels"]))
 
 
 @cache

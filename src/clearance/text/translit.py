@@ -22,6 +22,8 @@ from anyascii import anyascii
 from clearance.text import kanwa
 from clearance.text.scripts import char_script
 from clearance.text.tables import (
+    abjad_initial_vowels,
+    arabic_alternatives,
     arabic_article,
     chinese_markers,
     japanese_rules,
@@ -85,15 +87,35 @@ def _run_to_latin(script: str, run: str) -> str:
         return " ".join(anyascii(char) for char in run)
     if script == "Arab":
         return " ".join(_arabic_word(word) for word in run.split())
+    if script == "Hebr":
+        return " ".join(_abjad_word(word) for word in run.split())
     return anyascii(run)
+
+
+def _abjad_word(word: str) -> str:
+    """An Arabic or Hebrew word in Latin, a first letter that starts it with a vowel (alef,
+    ayin) written "a" (anyascii writes an apostrophe or nothing: "عمر" -> "`mr")."""
+    if len(word) > 1 and word[0] in abjad_initial_vowels():
+        return "a" + anyascii(word[1:])
+    return anyascii(word)
+
+
+def hangul_word(text: str) -> str:
+    """Hangul syllables romanised and written as one word ("삼성" -> "samseong")."""
+    return "".join(anyascii(char) for char in text)
+
+
+def arabic_word(word: str) -> str:
+    """An Arabic word in Latin, as :func:`latinize` writes it."""
+    return _arabic_word(word)
 
 
 def _arabic_word(word: str) -> str:
     """An Arabic word in Latin, its definite article written apart ("السنوار" -> "al snwr")."""
     article, latin = arabic_article()
     if len(word) > len(article) + 2 and word.startswith(article):
-        return f"{latin} {anyascii(word[len(article) :])}"
-    return anyascii(word)
+        return f"{latin} {_abjad_word(word[len(article) :])}"
+    return _abjad_word(word)
 
 
 @lru_cache(maxsize=1 << 13)
@@ -155,7 +177,8 @@ def latin_variants(text: str, japanese: bool = True) -> tuple[str, ...]:
     Chinese characters also get a Japanese reading, unless ``japanese`` is false (the caller
     knows the name is Chinese) or the text says it is Chinese (``chinese_name``). Cyrillic
     names also get the BGN/PCGN Russian and, when Ukrainian letters occur, the Ukrainian
-    romanisation ("Київ" -> "Kyiv").
+    romanisation ("Київ" -> "Kyiv"). Arabic names with a letter of ``arabic_alternatives``
+    also get that letter's other spelling ("الظواهري": "dh" and "z").
     """
     first = latinize(text)
     out = [first]
@@ -170,6 +193,13 @@ def latin_variants(text: str, japanese: bool = True) -> tuple[str, ...]:
         reading = japanese_reading(text)
         if reading and reading not in out:
             out.append(reading)
+    alternatives = arabic_alternatives()
+    if any(c in alternatives for c in text):
+        # the letters Latin spellings write two ways, read as the letter spelled the other way
+        table: dict[str, str | int | None] = dict(alternatives)
+        value = latinize(text.translate(str.maketrans(table)))
+        if value not in out:
+            out.append(value)
     if any(char_script(c) == "Cyrl" for c in text):
         names = ["Russian-Latin/BGN"]
         if not ukrainian_letters().isdisjoint(text.casefold()):

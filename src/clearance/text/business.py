@@ -1,0 +1,207 @@
+"""Company names in other scripts read in English: their business vocabulary translated.
+
+A company name in Chinese, Japanese, Korean, Russian or Arabic is mostly proper names (places,
+the brand), which an English name of the company writes in Latin letters, and business words
+("technology", "group", "research institute") and ordinals, which it translates: 长江存储科技 is
+"Yangtze Memory Technologies", 中国电子科技集团公司第十三研究所 "China Electronics Technology
+Group Corporation 13th Research Institute". :func:`english_readings` finds the terms of
+``data/business_terms.yaml`` in the name (the longest first, in scripts written without
+spaces; by word stem in Cyrillic; after the article in Arabic), writes each in English and
+every other run of the name romanised (pinyin joined as one word, Japanese readings, Hangul
+syllables, the Cyrillic and Arabic transliterations), and returns these readings. The matcher
+compiles each like a Latin name (:func:`clearance.text.keys.name_forms`).
+
+Pure functions of the text and the tables.
+"""
+
+from __future__ import annotations
+
+from clearance.text.scripts import char_script
+from clearance.text.tables import BusinessTerms, business_terms
+from clearance.text.translit import (
+    arabic_word,
+    hangul_word,
+    japanese_reading,
+    latinize,
+)
+
+#: readings of one name at most: the first renderings of every term, then the other renderings
+#: of its first terms one at a time
+MAX_READINGS = 4
+
+#: a segment: the renderings of a term, or a single Latin spelling of anything else
+Segment = tuple[str, ...]
+
+
+def _number(text: str, terms: BusinessTerms) -> int | None:
+    """A number in Chinese characters ("十三" 13, "二十九" 29, "七〇七" 707, "一百零八" 108)."""
+    digits, units = terms.digits, terms.units
+    if any(c not in digits and c not in units for c in text):
+        return None
+    if not any(c in units for c in text):
+        return int("".join(str(digits[c]) for c in text))
+    total = current = 0
+    for char in text:
+        if char in digits:
+            current = digits[char]
+        else:
+            total += (current or 1) * units[char]
+            current = 0
+    return total + current
+
+
+def _numeral_run(text: str, start: int, terms: BusinessTerms) -> int:
+    end = start
+    while end < len(text) and (text[end] in terms.digits or text[end] in terms.units):
+        end += 1
+    return end
+
+
+def _romanise(run: str, japanese: bool) -> str:
+    """A run of a name that is no term: its Latin spelling as one word."""
+    scripts = {char_script(c) for c in run}
+    if "Hang" in scripts:
+        return hangul_word(run)
+    if japanese or "Jpan" in scripts:
+        reading = japanese_reading(run)
+        if reading:
+            return reading
+    # pinyin (one syllable a character) and anything else, written as one word
+    return "".join(latinize(run).split())
+
+
+def _term_at(text: str, i: int, terms: BusinessTerms) -> tuple[int, Segment] | None:
+    for size in range(min(terms.longest, len(text) - i), 1, -1):
+        piece = text[i : i + size]
+        found = terms.cjk.get(piece) or terms.hangul.get(piece)
+        if found is not None:
+            return size, found
+    return None
+
+
+def _unspaced(text: str, japanese: bool) -> tuple[list[Segment], bool]:
+    """Segments of a name in Chinese characters, kana or Hangul, and whether a term was found."""
+    terms = business_terms()
+    segments: list[Segment] = []
+    run: list[str] = []
+    found = False
+
+    def flush() -> None:
+        if run:
+            segments.append((_romanise("".join(run), japanese),))
+            run.clear()
+
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == terms.ordinal_prefix and i + 1 < len(text):
+            end = _numeral_run(text, i + 1, terms)
+            value = _number(text[i + 1 : end], terms) if end > i + 1 else None
+            if value is not None:
+                flush()
+                segments.append((str(value),))
+                found, i = True, end
+                continue
+        if not char.isalnum():
+            flush()
+            i += 1
+            continue
+        if char.isascii():
+            end = i
+            while end < len(text) and text[end].isascii() and text[end].isalnum():
+                end += 1
+            flush()
+            segments.append((text[i:end],))
+            i = end
+            continue
+        term = _term_at(text, i, terms)
+        if term is not None:
+            flush()
+            segments.append(term[1])
+            found, i = True, i + term[0]
+            continue
+        run.append(char)
+        i += 1
+    if run and run[-1] in terms.cjk_final and (len(run) > 1 or segments):
+        last = run.pop()
+        flush()
+        segments.append(terms.cjk_final[last])
+        found = True
+    flush()
+    return segments, found
+
+
+def _cyrillic(text: str) -> tuple[list[Segment], bool]:
+    terms = business_terms()
+    segments: list[Segment] = []
+    found = False
+    for word in text.split():
+        word = word.strip("\"'«»„“”()[],.;:")
+        if not word:
+            continue
+        for stem, renderings in terms.cyrillic:
+            if word.startswith(stem) and len(word) - len(stem) <= 3:
+                segments.append(renderings)
+                found = True
+                break
+        else:
+            for ending, nominative in terms.cyrillic_endings:
+                if word.endswith(ending) and len(word) > len(ending) + 2:
+                    word = word[: -len(ending)] + nominative
+                    break
+            segments.append((latinize(word),))
+    return segments, found
+
+
+def _arabic(text: str) -> tuple[list[Segment], bool]:
+    terms = business_terms()
+    segments: list[Segment] = []
+    found = False
+    for word in text.split():
+        renderings = terms.arabic.get(word)
+        if renderings is None:
+            for prefix in terms.arabic_prefixes:
+                if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+                    renderings = terms.arabic.get(word[len(prefix) :])
+                    if renderings is not None:
+                        break
+        if renderings is not None:
+            segments.append(renderings)
+            found = True
+        else:
+            segments.append((arabic_word(word),))
+    return segments, found
+
+
+def _readings(segments: list[Segment]) -> tuple[str, ...]:
+    first = [segment[0] for segment in segments]
+    out = [" ".join(first)]
+    for index, segment in enumerate(segments):
+        for other in segment[1:]:
+            if len(out) >= MAX_READINGS:
+                return tuple(out)
+            out.append(" ".join([*first[:index], other, *first[index + 1 :]]))
+    return tuple(out)
+
+
+def japanese_name(text: str) -> bool:
+    """A name in kanji that says it is Japanese (kana, or a Japanese legal form)."""
+    return any(char_script(c) == "Jpan" for c in text) or any(
+        marker in text for marker in business_terms().japanese_markers
+    )
+
+
+def english_readings(text: str, script: str, japanese: bool = False) -> tuple[str, ...]:
+    """The English readings of an organisation name (``text`` prepared: NFKC, case folded,
+    legal forms written in CJK scripts taken out) in ``script``; none when no term of the
+    tables occurs in it. ``japanese``: romanise kanji with Japanese readings (see
+    :func:`japanese_name`, asked of the name before its legal form was taken out)."""
+    if script in ("Hani", "Jpan", "Hang"):
+        segments, found = _unspaced(text, japanese or script == "Jpan")
+    elif script == "Cyrl":
+        segments, found = _cyrillic(text)
+    elif script == "Arab":
+        segments, found = _arabic(text)
+    else:
+        return ()
+    return _readings(segments) if found else ()

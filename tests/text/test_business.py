@@ -1,0 +1,85 @@
+"""Company names in other scripts read in English (clearance.text.business)."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from clearance.text.business import english_readings, japanese_name
+from clearance.text.keys import name_forms
+from clearance.text.normalize import prepare
+
+DIGITS = "〇一二三四五六七八九"
+
+
+def _chinese_number(value: int) -> str:
+    """A number under 1000 as written in Chinese characters (written independently of the
+    tables: 十三, 二十九, 一百零八)."""
+    hundreds, rest = divmod(value, 100)
+    tens, units = divmod(rest, 10)
+    out = ""
+    if hundreds:
+        out += DIGITS[hundreds] + "百"
+        if rest and tens == 0:
+            out += "零"
+    if tens:
+        out += ("" if tens == 1 and not hundreds else DIGITS[tens]) + "十"
+    if units or not out:
+        out += DIGITS[units]
+    return out
+
+
+@given(st.integers(min_value=1, max_value=999))
+def test_ordinals_are_their_numbers(value: int) -> None:
+    readings = english_readings(prepare(f"第{_chinese_number(value)}研究所"), "Hani")
+    assert readings and readings[0].split()[0] == str(value)
+
+
+def test_an_ordinal_and_an_english_ordinal_are_one_number() -> None:
+    chinese = name_forms("中国电子科技集团公司第十三研究所", "Company")
+    english = name_forms("13th Research Institute", "Company")[0]
+    assert english.numbers == ("13",)
+    assert any(form.translated and form.numbers == ("13",) for form in chinese)
+
+
+def test_terms_translated_and_proper_names_romanised() -> None:
+    readings = english_readings(prepare("长江存储科技"), "Hani")
+    assert readings[0] == "yangtze memory technology"
+    # the other renderings of the first terms, one at a time
+    assert "yangtze storage technology" in readings
+    assert english_readings(prepare("华为技术"), "Hani")[0] == "huawei technology"
+
+
+def test_a_final_character_is_a_term_only_at_the_end() -> None:
+    assert english_readings(prepare("西南电子所"), "Hani")[0].endswith("institute")
+    assert english_readings(prepare("所罗门"), "Hani") == ()
+
+
+def test_no_reading_without_a_term() -> None:
+    assert english_readings(prepare("宇树"), "Hani") == ()
+    assert len(name_forms("宇树", "Company")) == len(name_forms("宇树", "Person"))
+
+
+def test_japanese_names_read_in_japanese() -> None:
+    assert japanese_name("三菱重工業株式会社")
+    assert not japanese_name("三菱重工业集团")
+    reading = english_readings(prepare("三菱重工業"), "Hani", japanese=True)[0]
+    assert reading == "mitsubishi heavy industries"
+
+
+def test_cyrillic_words_by_stem_and_arabic_words_after_the_article() -> None:
+    assert english_readings(prepare("Лаборатория Касперского"), "Cyrl")[0].startswith(
+        "laboratory kaspersk"
+    )
+    assert "islamic" in english_readings(prepare("الجهاد الاسلامي"), "Arab")[0].split()
+
+
+def test_people_are_not_translated() -> None:
+    assert not any(form.translated for form in name_forms("王科技", "Person"))
+
+
+@given(st.text(alphabet="中国电子科技集团公司第十三研究所华为長江株式会社ーア", max_size=12))
+def test_readings_are_latin_words(text: str) -> None:
+    for script in ("Hani", "Jpan"):
+        for reading in english_readings(prepare(text), script):
+            assert reading.isascii()
