@@ -5,9 +5,10 @@
 HOME and BHOME hold stores made by each tree (``bench_screen_data.py`` with each tree's
 Python: a store's schema belongs to the tree that wrote it); the baseline is another checkout
 with its own virtualenv (``BASE/.venv``). Each tree serves its store with ``clearance serve``,
-one worker; each size is sent as one name of one word in a ``/match`` query, and the server's
-peak resident memory (VmHWM) and the request's time are read after it. Each size runs in a
-fresh server, so a peak belongs to one request.
+one worker; each size is sent as one name of one word in a ``/match`` query (and, to this
+tree, the largest query it accepts: 4 names of 1,000 characters), and the server's peak
+resident memory (VmHWM) and the request's time are read after it. Each size runs in a fresh
+server, so a peak belongs to one request.
 """
 
 from __future__ import annotations
@@ -71,20 +72,33 @@ def key(python: str, home: Path, env_src: str | None) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
+def largest_accepted() -> list[str]:
+    """Names as long as a query may hold them: 4 names of 1,000 characters, each of ten
+    99-letter words (pseudo-random letters: no word is in the index)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return [
+        " ".join("".join(letters[(n * 7 + w * 13 + i * 31) % 26] for i in range(99))
+                 for w in range(10))[:1000]
+        for n in range(4)
+    ]  # fmt: skip
+
+
 def run_tree(label: str, python: str, home: Path, env_src: str | None, sizes: list[int]) -> None:
     secret = key(python, home, env_src)
     for size in sizes:
         process, base = serve(python, home, env_src)
         try:
             idle = peak_mb(process.pid)
-            body = {"queries": {"q": {"schema": "Person", "properties": {"name": ["x" * size]}}}}
+            names = largest_accepted() if size == 0 else ["x" * size]
+            body = {"queries": {"q": {"schema": "Person", "properties": {"name": names}}}}
             started = time.perf_counter()
             response = httpx.post(f"{base}/match/default", json=body, timeout=900,
                                   headers={"Authorization": f"Bearer {secret}"})  # fmt: skip
             took = time.perf_counter() - started
             peak = peak_mb(process.pid)
             grown = f"peak {peak:8.0f} MB (idle {idle:.0f} MB, +{peak - idle:.0f})"
-            print(f"{label:9s} {size:>8,} chars: {response.status_code}  {took:7.2f} s  {grown}",
+            what = "4 x 1,000 chars" if size == 0 else f"{size:,} chars"
+            print(f"{label:9s} {what:>16s}: {response.status_code}  {took:7.2f} s  {grown}",
                   flush=True)  # fmt: skip
         finally:
             process.terminate()
@@ -97,7 +111,8 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, required=True)
     parser.add_argument("--baseline-home", type=Path, required=True)
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 5000, 10000, 20000])
-    parser.add_argument("--this-sizes", type=int, nargs="+", default=[2000, 20000, 100000])
+    # 0 stands for the largest query this tree accepts (see largest_accepted)
+    parser.add_argument("--this-sizes", type=int, nargs="+", default=[0, 2000, 20000, 100000])
     args = parser.parse_args()
     here = Path(__file__).resolve().parent.parent
     run_tree("baseline", str(args.baseline / ".venv" / "bin" / "python"), args.baseline_home,
