@@ -113,8 +113,11 @@ def open_assets(
             known[maker_id] = Maker.of(store.get_entity(maker_id))
         except NotFoundError:
             continue  # a bundled list left out of this store: its entries give no evidence
+    # each value of the data file cast to its field's type, read off a default instance (the
+    # class's own attributes are descriptors, not defaults, in the compiled build)
+    defaults = SearchParams()
     params = SearchParams(
-        **{k: type(getattr(SearchParams, k))(v) for k, v in data.registry_search.items()}
+        **{k: type(getattr(defaults, k))(v) for k, v in data.registry_search.items()}
     )
     finder = MakerFinder(
         search=screener,
