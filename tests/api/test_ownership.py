@@ -82,3 +82,29 @@ def test_a_listed_hit_without_owners_is_unchanged(owned_env: ApiEnv) -> None:
     response = owned_env.client.post("/screen", json={"rows": rows}, headers=owned_env.auth())
     hits = response.json()["results"][0]["matches"]
     assert hits[0]["entity_id"] == "test-a:101" and "findings" not in hits[0]
+
+
+def test_the_rules_are_read_for_the_day_asked(owned_env: ApiEnv) -> None:
+    # the 75% share is known from 2024-01-01: before it the party takes nothing, and a party on
+    # no list that takes nothing is no hit
+    query = {"schema": "Company", "properties": {"name": ["Quillfeather Components"]}}
+    body = {"queries": {"q1": query}}
+    for day, found in (("2023-06-01", False), ("2024-06-01", True)):
+        response = owned_env.client.post(
+            "/match/default", json=body, params={"as_of": day}, headers=owned_env.auth()
+        )
+        assert bool(response.json()["responses"]["q1"]["results"]) is found, day
+        rows = {"rows": [{"name": "Quillfeather Components GmbH"}], "as_of": day}
+        screened = owned_env.client.post("/screen", json=rows, headers=owned_env.auth()).json()
+        assert bool(screened["results"][0]["matches"]) is found, day
+        searched = owned_env.client.get(
+            "/search", params={"q": "Quillfeather Components", "as_of": day},
+            headers=owned_env.auth(),
+        ).json()  # fmt: skip
+        assert bool(searched["results"]) is found, day
+    assert (
+        owned_env.client.post(
+            "/match/default", json=body, params={"as_of": "2024-6-1"}, headers=owned_env.auth()
+        ).status_code
+        == 422
+    )

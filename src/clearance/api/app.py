@@ -65,7 +65,7 @@ def _job_runner(services: ApiServices, keys: KeyStore) -> JobRunner:
         key = next((k for k in keys.list() if k.id == job.key_id), None)
         if key is None:
             key = ApiKey(job.key_id, job.key_name, "screener", "", "")
-        options = services.batch_options(job.threshold, job.limit, job.sources)
+        options = services.batch_options(job.threshold, job.limit, job.sources, job.as_of)
         workers = max(1, services.settings.api_job_processes)
         options = replace(options, columns=job.columns, workers=workers)
         caller = Caller(key=key, request_id=job.job_id, endpoint="/jobs")

@@ -62,9 +62,12 @@ class JobSpec:
     limit: int = 5
     sources: tuple[str, ...] = ()
     columns: Columns = field(default_factory=Columns)
+    #: the day listings and ownership rules are read for (ISO; "" the day it runs)
+    as_of: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "as_of": self.as_of,
             "profile": self.profile,
             "threshold": self.threshold,
             "limit": self.limit,
@@ -84,6 +87,7 @@ class JobSpec:
             limit=int(data.get("limit") or 5),
             sources=tuple(data.get("sources") or ()),
             columns=columns,
+            as_of=str(data.get("as_of") or ""),
         )
 
 

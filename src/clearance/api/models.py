@@ -222,6 +222,11 @@ class ScreenRequest(Checked):
     threshold: Score | None = None
     limit: int = Field(5, ge=1, le=100, strict=True)
     sources: list[str] | None = None
+    as_of: str | None = Field(
+        None,
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        description="Day listings and ownership rules are read for (default: today)",
+    )
 
 
 class ScreenResult(BaseModel):

@@ -27,6 +27,11 @@ from clearance.api.services import ApiServices, Caller, MatchParams, ScreenParam
 from clearance.store.keys import ApiKey
 
 TS_PATTERN = r"^\d{4}-\d{2}-\d{2}(T\d{2}(:\d{2}(:\d{2})?)?)?$"
+DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+AsOf = Annotated[
+    str | None,
+    Query(pattern=DAY_PATTERN, description="Day listings and ownership rules are read for"),
+]
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "Invalid query"},
     401: {"model": ErrorResponse, "description": "Missing, unknown or revoked API key"},
@@ -85,6 +90,7 @@ def match(
     topics: Annotated[list[str], Query(description="Accepted for yente compatibility")] = [],  # noqa: B006
     changed_since: Annotated[str | None, Query(pattern=TS_PATTERN)] = None,
     exclude_entity_ids: Annotated[list[str], Query(max_length=50)] = [],  # noqa: B006
+    as_of: AsOf = None,
 ) -> Any:
     """Match a batch of example entities (FollowTheMoney shape) against the lists, like
     OpenSanctions yente's `/match`. Each query is a schema and properties such as `name`,
@@ -104,6 +110,7 @@ def match(
         exclude_dataset=tuple(exclude_dataset),
         exclude_schema=tuple(exclude_schema),
         deadline=deadline(request),
+        as_of=as_of or "",
     )
     result = services(request).match(dataset, body.queries, params, caller(request, key))
     return JsonResponse(result, headers={"x-batch-size": str(len(result["responses"]))})
@@ -131,6 +138,7 @@ def search(
     offset: Offset = 0,
     threshold: Threshold = None,
     changed_since: ChangedSince = None,
+    as_of: AsOf = None,
 ) -> Any:
     """Search the lists for a name: every listed entity whose names score above zero (or
     `threshold`) against it, best first, `limit` at a time from `offset`; `total` counts them
@@ -144,6 +152,7 @@ def search(
         offset=offset,
         threshold=threshold,
         changed_since=changed_since,
+        as_of=as_of or "",
     )
     return JsonResponse(services(request).search(params, caller(request, key)))
 
@@ -161,6 +170,7 @@ def search_dataset(
     offset: Offset = 0,
     threshold: Threshold = None,
     changed_since: ChangedSince = None,
+    as_of: AsOf = None,
 ) -> Any:
     """yente's form of `/search`: the dataset in the path (`default` for all lists)."""
     scope = tuple(datasets) if dataset == "default" else (dataset,)
@@ -173,6 +183,7 @@ def search_dataset(
         offset=offset,
         threshold=threshold,
         changed_since=changed_since,
+        as_of=as_of or "",
     )
     return JsonResponse(services(request).search(params, caller(request, key)))
 
@@ -210,6 +221,7 @@ def screen(request: Request, key: ScreenerKey, body: ScreenRequest) -> Any:
         limit=body.limit,
         sources=tuple(body.sources) if body.sources else None,
         deadline=deadline(request),
+        as_of=body.as_of or "",
     )
     return JsonResponse(services(request).screen(params, caller(request, key)))
 

@@ -82,6 +82,7 @@ async def submit_job(
     source: Annotated[list[str], Query(description="Only these lists")] = [],  # noqa: B006
     name_column: Annotated[str | None, Query(max_length=200)] = None,
     reference_column: Annotated[str | None, Query(max_length=200)] = None,
+    as_of: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
 ) -> Any:
     """Upload a file of rows (CSV, JSON lines, XLSX or Parquet) to screen in the background;
     poll `GET /jobs/{id}`. The file is read as `clearance screen` reads it: a text file must be
@@ -95,7 +96,9 @@ async def submit_job(
         name=(name_column,) if name_column else Columns().name,
         reference=(reference_column,) if reference_column else Columns().reference,
     )
-    spec = JobSpec("", key.id, key.name, profile, threshold, limit, tuple(source), columns)
+    spec = JobSpec(
+        "", key.id, key.name, profile, threshold, limit, tuple(source), columns, as_of or ""
+    )
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("multipart/form-data"):
         fmt = format_for(None, content_type, format)

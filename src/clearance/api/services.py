@@ -58,6 +58,8 @@ class MatchParams:
     exclude_schema: tuple[str, ...] = ()
     #: monotonic time after which the call gives up (None: no deadline)
     deadline: float | None = None
+    #: the day listings and ownership rules are read for (ISO; "" today)
+    as_of: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,7 @@ class SearchParams:
     offset: int = 0
     threshold: float | None = None
     changed_since: str | None = None
+    as_of: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,7 @@ class ScreenParams:
     sources: tuple[str, ...] | None = None
     #: monotonic time after which the call gives up (None: no deadline)
     deadline: float | None = None
+    as_of: str = ""
 
 
 @dataclass
@@ -155,7 +159,7 @@ class ApiServices:
             schemata=_without(params.exclude_schema),
             exclude_ids=frozenset(params.exclude_entity_ids),
             changed_since=params.changed_since or "",
-            as_of=today(),
+            as_of=params.as_of or today(),
         )
         built: dict[str, Built] = {}
         for key, example in queries.items():
@@ -210,7 +214,7 @@ class ApiServices:
             schemata=schema_family(params.schema),
             countries=frozenset(countries),
             changed_since=params.changed_since or "",
-            as_of=today(),
+            as_of=params.as_of or today(),
         )
         screener = self.state.screener_for()
         hits = screener.search(
@@ -264,7 +268,7 @@ class ApiServices:
         def stop() -> None:
             _check_deadline(params.deadline)
 
-        options = self.batch_options(params.threshold, params.limit, params.sources)
+        options = self.batch_options(params.threshold, params.limit, params.sources, params.as_of)
         options = replace(options, chunk_size=SCREEN_CHUNK)
         results = self.batch(params.rows, options, profile, caller, stop=stop)
         return {
@@ -274,14 +278,20 @@ class ApiServices:
         }
 
     def batch_options(
-        self, threshold: float | None, limit: int, sources: Iterable[str] | None = None
+        self,
+        threshold: float | None,
+        limit: int,
+        sources: Iterable[str] | None = None,
+        as_of: str = "",
     ) -> BatchOptions:
         scope = self.state.scope("default", tuple(sources)) if sources else None
+        day = as_of or today()
         return BatchOptions(
             threshold=threshold,
             limit=limit,
-            filters=Filters(sources=scope, as_of=today()),
+            filters=Filters(sources=scope, as_of=day),
             workers=1,
+            as_of=day,
         )
 
     def batch(
