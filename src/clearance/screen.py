@@ -223,6 +223,14 @@ class Screener:
             prepared = self._prepared[idx] = self.scorer.prepare(self.index.entity(idx))
         return prepared
 
+    def score_entity(self, query: Query, index: int, cut: float) -> MatchResult | None:
+        """The score of the indexed entity ``index`` for ``query`` when it reaches ``cut``, as a
+        search scores its candidates (``None`` below it)."""
+        prepared = self._prepared_entity(index)
+        above = getattr(self.scorer, "score_above", None)
+        result = above(query, prepared, cut) if above else self.scorer.score(query, prepared)
+        return result if result is not None and result.score >= cut else None
+
     def filter_mask(self, filters: Filters) -> npt.NDArray[np.bool_] | None:
         """The entities ``filters`` admit, as a mask (``None``: all), for the index to apply
         before ranking. Recent masks are kept: callers repeat their filters."""

@@ -69,6 +69,8 @@ class Settings:
     #: an ownership rule's status after the last period its data file knows, by rule id
     #: (``CLEARANCE_RULE_AFTER_BIS_AFFILIATES=suspended``); unset: the data file's ``after``
     rule_after: Mapping[str, str] = field(default_factory=dict)
+    #: monitoring: a true match needs a second, different person (``CLEARANCE_FOUR_EYES=1``)
+    four_eyes: bool = False
 
     @property
     def database_path(self) -> Path:
@@ -110,6 +112,8 @@ class Settings:
             kwargs["http_backoff"] = float(backoff)
         if profile := env.get(ENV_PREFIX + "PROFILE"):
             kwargs["profile"] = profile
+        if (four_eyes := env.get(ENV_PREFIX + "FOUR_EYES")) is not None:
+            kwargs["four_eyes"] = four_eyes.strip().lower() in ("1", "true", "yes", "on")
         for name, kind in _API_FIELDS.items():
             if (raw := env.get(ENV_PREFIX + name.upper())) is not None:
                 kwargs[name] = kind(raw)

@@ -409,6 +409,10 @@ class IndexSearcher:
                 out[entity] = value
         return out
 
+    def passes_text(self, names: list[str], schema: str, rows: IntArray) -> npt.NDArray[np.bool_]:
+        """Which of ``rows`` pass the text check for the query names (as in a search)."""
+        return self._text_similar(_QueryTexts(names, schema), rows)
+
     def form_weights(self, names: list[str], schema: str) -> list[float]:
         """The weight of each form of each query name, as :meth:`rank_rows` divides by."""
         return [self._form_weight(toks) for toks in query_lookups(names, schema)[0]]

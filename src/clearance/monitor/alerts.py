@@ -80,13 +80,18 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(canonical(value)).hexdigest()[:32]
 
 
+def _folded(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
 def party_fingerprint(query: Query) -> str:
-    """What is screened of a party: its names, schema, countries, birth date, identifiers and
-    gender (its reference aside). Equal for two rows written differently but read alike."""
+    """What is screened of a party: its names (case aside: matching ignores it), schema,
+    countries, birth date, identifiers and gender (its reference aside). Equal for two rows
+    written differently but read alike."""
     return _digest(
         [
-            query.name,
-            sorted(query.aliases),
+            _folded(query.name),
+            sorted(_folded(a) for a in query.aliases),
             query.schema,
             sorted(query.country),
             query.birth_date,

@@ -9,8 +9,8 @@ are kept under their own names; the other columns of the row are kept beside the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from clearance.errors import ClearanceError, InputError
@@ -120,63 +120,57 @@ def screening_row(reference: str, data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-@dataclass
-class ImportPlan:
-    """What importing a file does to the book."""
+class BookImport:
+    """Rows of a file compared with the book (reference -> fingerprint), one at a time: the
+    parties added and changed come out of :meth:`parties` as they are read (to be screened),
+    the others are counted; a reference seen again is an error on the later row. After the
+    rows, :meth:`removed` names the parties of the book the file does not name (for
+    ``--replace``)."""
 
-    added: list[Party] = field(default_factory=list)
-    changed: list[Party] = field(default_factory=list)
-    unchanged: int = 0
-    removed: list[str] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    warnings: int = 0
+    def __init__(self, book: Mapping[str, str], columns: Columns = DEFAULT_COLUMNS) -> None:
+        self.book, self.columns = book, columns
+        self.seen: dict[str, int] = {}
+        self.added = self.changed = self.unchanged = self.warnings = 0
+        self.errors: list[RowError] = []
 
-    def summary(self) -> dict[str, int]:
+    def parties(self, rows: Iterable[tuple[int, Mapping[str, Any]]]) -> Iterator[Party]:
+        for number, row in rows:
+            party = read_party(number, row, self.columns)
+            if isinstance(party, RowError):
+                self.errors.append(party)
+                if party.reference and len(party.reference) <= MAX_REFERENCE:
+                    self.seen.setdefault(party.reference, number)  # a bad row removes nothing
+                continue
+            first = self.seen.get(party.reference)
+            if first is not None:
+                self.errors.append(
+                    RowError(number, party.reference, f"reference already on row {first}")
+                )
+                continue
+            self.seen[party.reference] = number
+            self.warnings += bool(party.warnings)
+            known = self.book.get(party.reference)
+            if known == party.fingerprint:
+                self.unchanged += 1
+                continue
+            if known is None:
+                self.added += 1
+            else:
+                self.changed += 1
+            yield party
+
+    def removed(self) -> list[str]:
+        return sorted(set(self.book) - set(self.seen))
+
+    def summary(self, removed: int = 0) -> dict[str, int]:
         return {
-            "added": len(self.added),
-            "changed": len(self.changed),
+            "added": self.added,
+            "changed": self.changed,
             "unchanged": self.unchanged,
-            "removed": len(self.removed),
+            "removed": removed,
             "errors": len(self.errors),
+            "warnings": self.warnings,
         }
-
-
-def plan_import(
-    rows: Iterable[tuple[int, Mapping[str, Any]]],
-    book: Mapping[str, str],
-    columns: Columns = DEFAULT_COLUMNS,
-    replace: bool = False,
-) -> ImportPlan:
-    """Compare numbered rows with the book (reference -> fingerprint): parties added, changed
-    (their screened data differs), unchanged, and with ``replace`` those of the book the rows
-    do not name. A reference seen again in the rows is an error on the later row."""
-    plan = ImportPlan()
-    seen: dict[str, int] = {}
-    for number, row in rows:
-        party = read_party(number, row, columns)
-        if isinstance(party, RowError):
-            plan.errors.append(party)
-            if party.reference and len(party.reference) <= MAX_REFERENCE:
-                seen.setdefault(party.reference, number)
-            continue
-        first = seen.get(party.reference)
-        if first is not None:
-            plan.errors.append(
-                RowError(number, party.reference, f"reference already on row {first}")
-            )
-            continue
-        seen[party.reference] = number
-        plan.warnings += bool(party.warnings)
-        known = book.get(party.reference)
-        if known is None:
-            plan.added.append(party)
-        elif known != party.fingerprint:
-            plan.changed.append(party)
-        else:
-            plan.unchanged += 1
-    if replace:
-        plan.removed = sorted(set(book) - set(seen))
-    return plan
 
 
 def check_reference(reference: str) -> str:

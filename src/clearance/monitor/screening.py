@@ -41,7 +41,7 @@ from clearance.screen import Screener
 from clearance.screen_batch import BatchOptions, RowResult, run_batch
 from clearance.settings import Settings
 from clearance.store.chain import BOOK_SCREENING, ChainRecord, append, now
-from clearance.store.monitor import AlertRow, MonitorStore, NewAlert, Screened
+from clearance.store.monitor import AlertRow, MonitorStore, NewAlert, PartyRow, Screened
 
 #: retrieval for the book: every candidate at or above the coverage cut (see the docstring)
 MONITOR_PARAMS = SearchParams(max_candidates=1000, relative_cutoff=0.0)
@@ -200,9 +200,15 @@ class Runner:
             ]
             opened = [a for act in actions for a in act.opened]
             at = now()
+            store.put_parties(conn, [
+                PartyRow(t.reference, dict(t.data), t.fingerprint, at, at)
+                for t, _ in chunk if t.cause != "lists"
+            ])  # fmt: skip
+            closing = [c for act in actions for c in act.closed]
+            # closed before the new ones open: one live alert per party and entity
+            store.close_alerts(conn, [(c.alert_id, c.state, c.reason) for c in closing], at)
             ids = store.open_alerts(conn, opened, at, [0] * len(opened))
             by_alert = dict(zip(ids, opened, strict=True))
-            closing = [c for act in actions for c in act.closed]
             closed_rows = {a.id: a for alerts in history.values() for a in alerts}
             records = self._records(chunk, screenings, actions, ids, round_)
             records += [
@@ -223,7 +229,6 @@ class Runner:
                 "UPDATE alerts SET chain_seq = ? WHERE id = ?",
                 list(zip(alert_seqs, ids, strict=True)),
             )
-            store.close_alerts(conn, [(c.alert_id, c.state, c.reason) for c in closing], at)
             store.mark_screened(conn, [self._screened(t, r, round_, at) for t, r in chunk])
             store.queue_deliveries(conn, deliveries(hooks, records[len(chunk) :]), at)
         for (_task, result), act in zip(chunk, actions, strict=True):

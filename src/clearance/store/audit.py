@@ -1,5 +1,5 @@
-"""Screenings over HTTP in the audit chain: who screened what, against which list versions, with
-what result.
+"""Screenings in the audit chain: who screened what, against which list versions, with what
+result (over HTTP: :class:`AuditLog`; on the command line: :class:`BatchAudit`).
 
 One chain record per screened query (a ``/match`` batch of three queries gives three records),
 so the question "what did we answer for this name on that day, and on what data?" has one
@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clearance.errors import StoreError
-from clearance.store.chain import HTTP_SCREENING, ChainQuery, ChainRecord, append, now, read_chain
+from clearance.store.chain import (
+    CLI_SCREENING,
+    HTTP_SCREENING,
+    ChainQuery,
+    ChainRecord,
+    append,
+    now,
+    read_chain,
+)
 from clearance.store.keys import write
 from clearance.store.schema import ensure_schema
 
@@ -112,3 +120,38 @@ class AuditLog:
             )
             for e in found
         ]
+
+
+class BatchAudit:
+    """Screenings of the command line appended to the audit chain: one record per ``size``
+    rows of a file (``clearance screen``), or one per query (``clearance search``), each
+    with the list versions and the algorithm used and what each row matched."""
+
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        context: Mapping[str, Any],
+        actor: str,
+        size: int = 1000,
+    ) -> None:
+        self._db = connection
+        self.context, self.actor, self.size = dict(context), actor, size
+        self._rows: list[dict[str, Any]] = []
+        ensure_schema(self._db)
+
+    def add(self, row: Mapping[str, Any]) -> None:
+        self._rows.append(dict(row))
+        if len(self._rows) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._rows:
+            return
+        data = {**self.context, "rows": self._rows}
+        with write(self._db):
+            append(self._db, [ChainRecord(CLI_SCREENING, data, actor=self.actor)])
+        self._rows = []
+
+    def close(self) -> None:
+        self.flush()
+        self._db.close()

@@ -411,6 +411,28 @@ class MonitorStore:
             out.extend(_party(row) for row in rows)
         return out
 
+    def parties_page(self, limit: int, offset: int = 0) -> list[PartyRow]:
+        rows = self._rows(
+            f"SELECT {_PARTY_COLUMNS} FROM book_parties ORDER BY reference LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [_party(row) for row in rows]
+
+    def live_counts(self, references: Iterable[str]) -> dict[str, int]:
+        """reference -> number of live alerts (parties without any left out)."""
+        wanted = sorted(set(references))
+        out: dict[str, int] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._rows(
+                f"SELECT party, COUNT(*) FROM alerts WHERE closed_at = '' AND party IN ({marks})"
+                " GROUP BY party",
+                chunk,
+            )
+            out.update((row[0], int(row[1])) for row in rows)
+        return out
+
     def fingerprints(self) -> dict[str, str]:
         """reference -> fingerprint of every party (what an import compares with)."""
         return dict(self._rows("SELECT reference, fingerprint FROM book_parties"))
@@ -450,11 +472,18 @@ class MonitorStore:
             [(s.at, s.step, s.budget, s.weight_floor, s.error, s.reference) for s in screened],
         )
 
+    def budgets(self) -> dict[str, tuple[float, float]]:
+        """reference -> (drift budget, weight floor) of every party that was screened."""
+        rows = self._rows(
+            "SELECT reference, budget, weight_floor FROM book_parties WHERE screened_at <> ''"
+        )
+        return {row[0]: (float(row[1]), float(row[2])) for row in rows}
+
     @staticmethod
-    def lower_budgets(conn: sqlite3.Connection, budgets: Mapping[str, float]) -> None:
-        """Lower the budget of parties whose ranks may have moved more than the common drift."""
+    def set_budgets(conn: sqlite3.Connection, budgets: Mapping[str, float]) -> None:
+        """Set the drift budget of parties (lowered where their ranks may move further)."""
         conn.executemany(
-            "UPDATE book_parties SET budget = MIN(budget, ?) WHERE reference = ?",
+            "UPDATE book_parties SET budget = ? WHERE reference = ?",
             [(value, ref) for ref, value in budgets.items()],
         )
 
