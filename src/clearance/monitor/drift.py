@@ -34,7 +34,7 @@ from clearance.index.search import SearchParams
 #: how much further than the row count's own effect a key's weight may move and still count
 #: as moving with all the others (a wider band makes fewer keys ``shifted`` but every rank's
 #: bound looser)
-TOLERANCE = 0.002
+TOLERANCE = 0.0005
 #: the bound is widened by this much for the rounding of sums of float32 weights
 ROUNDING = 1e-6
 

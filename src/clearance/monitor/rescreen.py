@@ -82,6 +82,7 @@ class Monitor:
     workers: int = 1
     #: where the monitor keeps its files (default ``$CLEARANCE_HOME/monitor``)
     workdir: Path | None = None
+    _screener: Screener | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, settings: Settings, workers: int = 1) -> Monitor:
@@ -114,7 +115,13 @@ class Monitor:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def screener(self) -> Screener:
-        return screener_from_store(self.store, self.settings, params=MONITOR_PARAMS)
+        """The book's screener over the store's current state (kept while it stands)."""
+        current = self._screener
+        if current is None or current.state_key != self.store.state_key():
+            current = self._screener = screener_from_store(
+                self.store, self.settings, params=MONITOR_PARAMS
+            )
+        return current
 
 
 def today() -> str:
@@ -189,7 +196,7 @@ def keep_index(monitor: Monitor, index: IndexData) -> str:
         os.close(fd)
         try:
             if source.exists():
-                shutil.copyfile(source, tmp)
+                _link_or_copy(source, Path(tmp))
             else:
                 with open(tmp, "wb") as fh:
                     pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -200,6 +207,16 @@ def keep_index(monitor: Monitor, index: IndexData) -> str:
         if old != target:
             old.unlink(missing_ok=True)
     return name
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A second name for the index file (the index directory drops it when the store's state
+    changes; the monitor keeps it), or a copy across file systems."""
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def load_index(monitor: Monitor, state: Monitored) -> IndexData | None:
@@ -252,6 +269,8 @@ class Touched:
     #: reference -> budget ceiling (band pairs) and extra drift charged
     ceilings: dict[str, float] = field(default_factory=dict)
     charges: dict[str, float] = field(default_factory=dict)
+    #: reference -> factor its weight floor falls by (an own part's weight fell further)
+    floors: dict[str, float] = field(default_factory=dict)
     pairs: int = 0
     scored: int = 0
 
@@ -300,8 +319,17 @@ class Delta:
         for key in [*step.appeared, *step.vanished]:
             self.touched.add(self._refs(book.with_token(key)), "lookup")
             self.touched.add(self._refs(book.near_long(key)), "lookup")
-        for key in step.shifted:
-            self.touched.add(self._refs(book.with_token(key)), "weights")
+        # a party's own part whose weight fell further than the band: its lightest form may
+        # weigh less than the floor says (the rank bound divides by it), by that much more
+        for key, factor in step.shifted.items():
+            if factor >= step.low:
+                continue
+            for reference in self._refs(book.with_token(key)):
+                scale = min(self.touched.floors.get(reference, 1.0), factor / step.low)
+                self.touched.floors[reference] = scale
+        for reference, scale in self.touched.floors.items():
+            budget, floor = self.parties.get(reference, (0.0, 0.0))
+            self.parties[reference] = (budget, floor * scale)
 
     def _pairs(self) -> None:
         """Parties a new or changed entity could become a candidate of (see the docstring)."""
@@ -489,6 +517,7 @@ def advance(monitor: Monitor, actor: str, full: bool, day: str) -> CycleReport:
     lowered = {r: b for r, b in budgets.items() if b != known[r][0]}
     with book.write() as conn:
         book.set_budgets(conn, lowered)
+        book.scale_floors(conn, touched.floors)
     tasks = [Task(p.reference, p.data, p.fingerprint, "lists")
              for p in book.parties(touched.why)]  # fmt: skip
     report.outcome = Runner(monitor.settings, screener, book, monitor.workers).screen(tasks, round_)

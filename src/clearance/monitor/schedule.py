@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import fcntl
 import logging
-import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,23 +21,21 @@ from clearance.exposure import refresh
 from clearance.monitor.rescreen import Monitor, cycle
 from clearance.monitor.screening import deliveries, subscriptions
 from clearance.monitor.webhooks import Sender, deliver
-from clearance.settings import Settings
+from clearance.settings import Settings, parse_duration
 from clearance.store.chain import ChainRecord, append, now
 
 log = logging.getLogger("clearance.monitor")
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
-_UNITS = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 #: the shortest interval between cycles
 MIN_EVERY = 10.0
 
 
 def parse_every(value: str) -> float:
     """``30s``, ``15m``, ``1h``, ``1d`` or seconds -> seconds."""
-    found = _DURATION.match(value or "")
-    if found is None:
-        raise InputError(f"{value!r} is not a duration: use 30s, 15m, 1h or 1d.")
-    seconds = float(found.group(1)) * _UNITS[found.group(2)]
+    try:
+        seconds = parse_duration(value or "")
+    except ValueError:
+        raise InputError(f"{value!r} is not a duration: use 30s, 15m, 1h or 1d.") from None
     if seconds < MIN_EVERY:
         raise InputError(f"Cycles are at least {MIN_EVERY:g} seconds apart.")
     return seconds

@@ -48,7 +48,7 @@ MONITOR_PARAMS = SearchParams(max_candidates=1000, relative_cutoff=0.0)
 #: the widest move of the index's weights a screening is certified for (a party whose matches
 #: are all further than this from the coverage cut is re-screened when the weights have moved
 #: this much since its screening, whatever else happened)
-BAND = 1.5
+BAND = 1.25
 #: parties written per transaction
 CHUNK = 512
 

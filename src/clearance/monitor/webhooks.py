@@ -138,7 +138,9 @@ def deliver(
     hooks = {h.id: h for h in store.webhooks(active_only=False)}
     out: list[Attempt] = []
     for item in store.due_deliveries(clock().isoformat(timespec="milliseconds"), limit):
-        out.append(_attempt(store, item, hooks, send, clock))
+        attempt = _attempt(store, item, hooks, send, clock)
+        if attempt.state != "claimed":
+            out.append(attempt)
     return out
 
 
@@ -152,6 +154,9 @@ def _attempt(
     hook = hooks.get(item.webhook)
     at = clock()
     stamp = at.isoformat(timespec="milliseconds")
+    lease = (at + timedelta(seconds=TIMEOUT * 3)).isoformat(timespec="milliseconds")
+    if not store.claim(item.id, item.next_at, lease):
+        return Attempt(item.id, "claimed", None, "another sender took it")
     if hook is None or not hook.active:
         store.record_attempt(item.id, "failed", None, "the webhook was removed", stamp, stamp)
         return Attempt(item.id, "failed", None, "the webhook was removed")

@@ -487,6 +487,14 @@ class MonitorStore:
             [(value, ref) for ref, value in budgets.items()],
         )
 
+    @staticmethod
+    def scale_floors(conn: sqlite3.Connection, factors: Mapping[str, float]) -> None:
+        """Lower the weight floor of parties by a factor each."""
+        conn.executemany(
+            "UPDATE book_parties SET weight_floor = weight_floor * ? WHERE reference = ?",
+            [(value, ref) for ref, value in factors.items()],
+        )
+
     # -- alerts -----------------------------------------------------------------------------
 
     def alert(self, alert_id: int) -> AlertRow:
@@ -671,6 +679,17 @@ class MonitorStore:
         sql += " ORDER BY id DESC LIMIT ?"
         params.append(limit)
         return [DeliveryRow(*row) for row in self._rows(sql, params)]
+
+    def claim(self, delivery_id: int, due: str, lease: str) -> bool:
+        """Take a due delivery for one attempt (until ``lease``): False when another sender
+        took it first (several server processes send deliveries)."""
+        with self.write() as conn:
+            cursor = conn.execute(
+                "UPDATE webhook_deliveries SET next_at = ? WHERE id = ? AND state = 'pending'"
+                " AND next_at = ?",
+                (lease, delivery_id, due),
+            )
+            return cursor.rowcount == 1
 
     def record_attempt(self, delivery_id: int, state: str, status: int | None, error: str,
                        next_at: str, at: str) -> None:  # fmt: skip
