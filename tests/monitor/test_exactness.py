@@ -5,9 +5,9 @@ one after the other: the first re-screens only what each version touches, the se
 party of the book at every version. Their alerts (which, why, in what state, against which
 version) must be the same at every version, with the same decisions taken on both.
 
-The book: 400 synthetic people on no list, listed names of the first version, names that pair a
-listed first name with another listed surname, and entities a later version adds, planted
-before they are listed (each must alert at its version, never before).
+The book: 200 synthetic people on no list, 60 listed names of the first version, 60 names that
+pair a listed first name with another listed surname, and two entities of each later version,
+planted before they are listed (each must alert at its version).
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def book_rows(
     rows: list[dict[str, str]] = []
     with negatives.open(encoding="utf-8") as fh:
         for n, row in enumerate(csv.DictReader(fh)):
-            if n >= 400:
+            if n >= 200:
                 break
             rows.append(
                 {
@@ -65,10 +65,10 @@ def book_rows(
                 }
             )
     people = [e for e in first.entities if e.schema == "Person" and "," in e.caption]
-    for entity in rng.sample(first.entities, 80):
+    for entity in rng.sample(first.entities, 60):
         rows.append({"reference": f"listed-{entity.source_id}", "name": _names(entity),
                      "schema": entity.schema})  # fmt: skip
-    for n in range(80):
+    for n in range(60):
         a, b = rng.sample(people, 2)
         given = a.caption.partition(",")[2].split()[:1]
         name = " ".join([*given, b.caption.partition(",")[0]])
@@ -133,7 +133,7 @@ def test_a_delta_rescreen_gives_the_alerts_of_a_full_one(
         dataset = source.read(path)
         added = [e for e in dataset.entities if e.id not in seen]
         seen.update(e.id for e in dataset.entities)
-        later += [(number, e) for e in rng.sample(added, min(3, len(added)))]
+        later += [(number, e) for e in rng.sample(added, min(2, len(added)))]
         staged.append(dataset)
     rows = book_rows(datasets[0], later, shared_data / "eval" / "negatives_global_1k.csv")
     other = sqlite3.connect(str(tmp_path / "full.sqlite3"), check_same_thread=False)

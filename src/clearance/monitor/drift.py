@@ -21,7 +21,6 @@ power`` either way. :func:`analyse` finds, for one step from an old index to a n
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -112,34 +111,41 @@ def analyse(old: IndexData, new: IndexData, changed: Collection[str], params: Se
     low = float(factors.min()) / (1 + TOLERANCE) / (1 + ROUNDING)
     high = float(factors.max()) * (1 + TOLERANCE) * (1 + ROUNDING)
     step = Step(bound=1.0, low=low, high=high)
-    common_old, common_new = _common(old, params), _common(new, params)
-    for key, kid in old.vocab.items():
-        nid = new.vocab.get(key)
-        if nid is None:
-            step.vanished.append(key)
-            continue
-        if (df_old[kid] > common_old) != (df_new[nid] > common_new):
-            step.flips.append(key)
-        factor = float(new.idf[nid]) / float(old.idf[kid])
-        if not low <= factor <= high:
-            step.shifted[key] = factor
+    keys = list(old.vocab)
+    kids = np.fromiter(old.vocab.values(), dtype=np.int64, count=len(keys))
+    nids = np.fromiter((new.vocab.get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
+    kept = nids >= 0
+    step.vanished = [keys[i] for i in np.flatnonzero(~kept).tolist()]
     step.appeared = [key for key in new.vocab if key not in old.vocab]
-    old_rows, new_rows = entity_rows(old), entity_rows(new)
-    skip = set(changed)
-    for entity_id, (start, end) in new_rows.items():
-        if entity_id in skip or entity_id not in old_rows:
-            continue
-        old_start, old_end = old_rows[entity_id]
-        if old_end - old_start != end - start:  # pragma: no cover - the same entity, same rows
-            raise ValueError(f"{entity_id} has other rows in the new index")
-        ratio = new.name_norm[start:end].astype(np.float64) / np.maximum(
-            old.name_norm[old_start:old_end].astype(np.float64), 1e-9
-        )
-        for offset in np.flatnonzero((ratio < low) | (ratio > high)).tolist():
-            step.moved[start + offset] = float(ratio[offset])
+    both, kids, nids = np.flatnonzero(kept), kids[kept], nids[kept]
+    common = (df_old[kids] > _common(old, params)) != (df_new[nids] > _common(new, params))
+    step.flips = [keys[i] for i in both[common].tolist()]
+    factor = new.idf[nids].astype(np.float64) / old.idf[kids].astype(np.float64)
+    out = (factor < low) | (factor > high)
+    step.shifted = dict(zip([keys[i] for i in both[out].tolist()], factor[out].tolist(),
+                            strict=True))  # fmt: skip
+    step.moved = _moved(old, new, set(changed), low, high)
     step.bound = step.party_bound(low, high, low, high, params.name_norm_power)
     return step
 
 
-def log_bound(value: float) -> float:
-    return math.log(max(value, 1.0))
+def _moved(old: IndexData, new: IndexData, skip: set[str], low: float,
+           high: float) -> dict[int, float]:  # fmt: skip
+    """Rows of the new index, of entities in both indexes and not in ``skip``, whose norm moved
+    by a factor outside ``[low, high]``, with that factor."""
+    old_rows, new_rows = entity_rows(old), entity_rows(new)
+    pairs = [(o, n) for e, n in new_rows.items() if e not in skip and (o := old_rows.get(e))]
+    if not pairs:
+        return {}
+    lengths = np.array([n[1] - n[0] for _, n in pairs], dtype=np.int64)
+    if any(o[1] - o[0] != n[1] - n[0] for o, n in pairs):  # pragma: no cover - same entity
+        raise ValueError("an entity has other rows in the new index")
+    first = np.cumsum(lengths) - lengths
+    runs = np.arange(int(lengths.sum())) - np.repeat(first, lengths)
+    old_at = np.repeat(np.array([o[0] for o, _ in pairs], dtype=np.int64), lengths) + runs
+    new_at = np.repeat(np.array([n[0] for _, n in pairs], dtype=np.int64), lengths) + runs
+    ratio = new.name_norm[new_at].astype(np.float64) / np.maximum(
+        old.name_norm[old_at].astype(np.float64), 1e-9
+    )
+    out = (ratio < low) | (ratio > high)
+    return dict(zip(new_at[out].tolist(), ratio[out].tolist(), strict=True))

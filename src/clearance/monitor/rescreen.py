@@ -83,6 +83,9 @@ class Monitor:
     #: where the monitor keeps its files (default ``$CLEARANCE_HOME/monitor``)
     workdir: Path | None = None
     _screener: Screener | None = field(default=None, repr=False)
+    #: the index the book was last screened against, and the book index, kept between cycles
+    _kept: IndexData | None = field(default=None, repr=False)
+    _book: tuple[int, reach.BookIndex] | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, settings: Settings, workers: int = 1) -> Monitor:
@@ -220,6 +223,9 @@ def _link_or_copy(source: Path, target: Path) -> None:
 
 
 def load_index(monitor: Monitor, state: Monitored) -> IndexData | None:
+    kept = monitor._kept
+    if kept is not None and kept.state_key == state.state_key:
+        return kept
     if not state.index_file:
         return None
     try:
@@ -234,6 +240,14 @@ def load_index(monitor: Monitor, state: Monitored) -> IndexData | None:
 
 def book_index(monitor: Monitor, version: int) -> reach.BookIndex:
     """The book index of the book's current version: loaded, else built and kept."""
+    if monitor._book is not None and monitor._book[0] == version:
+        return monitor._book[1]
+    found = _book_index(monitor, version)
+    monitor._book = (version, found)
+    return found
+
+
+def _book_index(monitor: Monitor, version: int) -> reach.BookIndex:
     target = monitor.directory / f"{BOOK_PREFIX}{version}.pkl"
     try:
         with target.open("rb") as fh:
@@ -582,5 +596,6 @@ def _save(monitor: Monitor, state: Monitored, new: IndexData, day: str,
     state.step, state.drift, state.floor, state.day = step, total_drift, total_floor, day
     state.state_key, state.versions, state.findings = new.state_key, versions, findings
     state.index_file = keep_index(monitor, new)
+    monitor._kept = new
     with monitor.book.write() as conn:
         monitor.book.put_state(conn, state.values())
