@@ -7,6 +7,7 @@ loaded (or rebuilt when stale), so a new process screens within a fraction of a 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -18,6 +19,7 @@ import numpy.typing as npt
 
 from clearance.index import IndexData, IndexSearcher, SearchParams, ensure_index
 from clearance.index.facets import Filters
+from clearance.index.search import Candidate, RetrievalTrace
 from clearance.match.result import MatchResult
 from clearance.match.scorer import Matcher
 from clearance.model import Entity, Listing, Query
@@ -38,6 +40,10 @@ class Scorer(Protocol):
 
     @property
     def threshold(self) -> float: ...
+
+    @property
+    def algorithm(self) -> str:
+        """The name of the name reading that scores (recorded with each screening)."""
 
     def score(self, query: Query, entity: Any) -> MatchResult: ...
 
@@ -133,6 +139,30 @@ class Hit:
         return out
 
 
+class SearchTrace:
+    """Asked of :meth:`Screener.search` by a caller that keeps the matches and must know when
+    they could change without the query or the matched entities changing (the monitor).
+
+    A search whose candidates depend on each entity alone (no relative cutoff, candidate limit
+    not reached) finds an entity when one of its rows ranks at or above the coverage cut and
+    passes the text check; the text check depends on the two names only, the rank also on the
+    index's weights, which move a little with every version of the lists. The search keeps
+    its matches as long as no rank moves by a factor beyond ``margin`` (at most ``band``): no
+    entity that scores at or above the threshold ranks within that factor of the cut, above it
+    or below it. ``margin`` is 1 (nothing certified) when the limit was reached or a relative
+    cutoff applies. ``weight`` is the lightest weight of the query's forms (what the rank of
+    any row is divided by at least)."""
+
+    def __init__(self, band: float) -> None:
+        self.band = band
+        self.margin = 1.0
+        self.capped = False
+        self.weight = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"margin": self.margin, "capped": self.capped, "weight": self.weight}
+
+
 def refresh_index(store: Store, settings: Settings) -> IndexData:
     """Bring the persisted index up to the store's state (after ``load`` or ``update``), so
     the next screening process starts without building it."""
@@ -164,17 +194,25 @@ class Screener:
         self._masks: dict[Filters, npt.NDArray[np.bool_] | None] = {}
 
     @classmethod
-    def open(cls, settings: Settings, profile: str | None = None) -> Screener:
+    def open(
+        cls, settings: Settings, profile: str | None = None, params: SearchParams | None = None
+    ) -> Screener:
         """A screener over the store of ``settings`` with the matcher of ``profile``."""
         with Store.open(settings) as store:
-            return cls.from_store(store, settings, profile)
+            return cls.from_store(store, settings, profile, params)
 
     @classmethod
-    def from_store(cls, store: Store, settings: Settings, profile: str | None = None) -> Screener:
+    def from_store(
+        cls,
+        store: Store,
+        settings: Settings,
+        profile: str | None = None,
+        params: SearchParams | None = None,
+    ) -> Screener:
         """A screener over an open store (its index loaded, or rebuilt when stale)."""
         data = ensure_index(store, settings.index_dir)
         name = profile or settings.profile
-        return cls(data, Matcher(name), profile=name)
+        return cls(data, Matcher(name), params, profile=name)
 
     @property
     def state_key(self) -> str:
@@ -188,6 +226,14 @@ class Screener:
                 self._prepared.clear()
             prepared = self._prepared[idx] = self.scorer.prepare(self.index.entity(idx))
         return prepared
+
+    def score_entity(self, query: Query, index: int, cut: float) -> MatchResult | None:
+        """The score of the indexed entity ``index`` for ``query`` when it reaches ``cut``, as a
+        search scores its candidates (``None`` below it)."""
+        prepared = self._prepared_entity(index)
+        above = getattr(self.scorer, "score_above", None)
+        result = above(query, prepared, cut) if above else self.scorer.score(query, prepared)
+        return result if result is not None and result.score >= cut else None
 
     def filter_mask(self, filters: Filters) -> npt.NDArray[np.bool_] | None:
         """The entities ``filters`` admit, as a mask (``None``: all), for the index to apply
@@ -223,13 +269,15 @@ class Screener:
         filters: Filters | None = None,
         candidates: int | None = None,
         as_of: str = "",
+        trace: SearchTrace | None = None,
     ) -> list[Hit]:
         """Listed entities scoring at or above ``threshold`` (the profile's by default), best
         first, at most ``limit`` (None: all), among those ``filters`` admit (by default: every
         listed entity of ``sources``, or of every source, with a listing in force on the day),
         with what each takes through its owners. The day is ``as_of``, else the filters',
         else today (ISO dates). ``candidates`` is how many entities retrieval hands the
-        matcher (default: the index's setting)."""
+        matcher (default: the index's setting). ``trace`` is filled with how far the index's
+        weights may move before the matches could change (see :class:`SearchTrace`)."""
         if filters is None:
             filters = Filters(sources=frozenset(sources) if sources is not None else None)
         elif sources is not None:
@@ -238,6 +286,7 @@ class Screener:
         filters = replace(filters, as_of=as_of)
         cut = self.scorer.threshold if threshold is None else threshold
         allowed = self.filter_mask(filters)
+        retrieval = RetrievalTrace() if trace is not None else None
         found = self.searcher.candidates(
             [query.name, *query.aliases],
             identifiers=query.identifiers,
@@ -245,7 +294,9 @@ class Screener:
             allowed=allowed,
             sources=filters.sources if allowed is None and self.index.facets is None else None,
             limit=candidates,
+            trace=retrieval,
         )
+        matched: set[int] = set()
         hits: list[Hit] = []
         # a matcher that can tell early that a candidate stays under the cut skips its
         # alignment (most candidates of a counterparty do); a plain ``score`` works too
@@ -255,13 +306,51 @@ class Screener:
             prepared = self._prepared_entity(candidate.index)
             result = above(query, prepared, cut) if above else self.scorer.score(query, prepared)
             if result is not None and result.score >= cut:
+                matched.add(candidate.index)
                 dates = facets.dates(candidate.index) if facets is not None else (None, None)
                 entity = self.index.entity(candidate.index)
                 hits.append(Hit(entity, result, cut, as_of, dates))
+        if trace is not None and retrieval is not None:
+            self._certify(query, cut, found, matched, retrieval, trace)
         hits.sort(key=lambda hit: (-hit.result.score, hit.entity.id))
         if self.annotator is not None:  # before paging: it may drop hits
             hits = self.annotator.annotate(hits, as_of)
         return hits if limit is None else hits[:limit]
+
+    def _certify(
+        self,
+        query: Query,
+        cut: float,
+        found: list[Candidate],
+        matched: set[int],
+        retrieval: RetrievalTrace,
+        trace: SearchTrace,
+    ) -> None:
+        """Fill ``trace``: the factor within which every rank may move and the same entities
+        still match (see :class:`SearchTrace`). The matches near the coverage cut bound it:
+        those above it (already scored) and those whose rows rank just under it (scored
+        here)."""
+        names = [query.name, *query.aliases]
+        params = self.searcher.params
+        trace.weight = min(self.searcher.form_weights(names, query.schema), default=0.0)
+        trace.capped = retrieval.capped
+        if retrieval.capped or params.relative_cutoff > 0:
+            trace.margin = 1.0
+            return
+        cover, band = params.min_coverage, trace.band
+        logs = [math.log(band)]
+        for candidate in found:
+            if candidate.index in matched and candidate.rank < cover * band:
+                logs.append(math.log(candidate.rank / cover))
+        taken = {candidate.index for candidate in found}
+        below = self.searcher.band(names, query.schema, retrieval, cover / band, cover, taken)
+        above = getattr(self.scorer, "score_above", None)
+        for index, rank in below.items():
+            prepared = self._prepared_entity(index)
+            result = above(query, prepared, cut) if above else self.scorer.score(query, prepared)
+            if result is not None and result.score >= cut:
+                logs.append(math.log(cover / rank))
+        trace.margin = math.exp(min(logs))
 
     def screen(
         self, queries: Iterable[Query], threshold: float | None = None, limit: int = 10

@@ -27,8 +27,9 @@ from typing import Any
 
 from clearance.errors import ClearanceError
 from clearance.index.facets import Filters
+from clearance.index.search import SearchParams
 from clearance.queries import Columns, from_row, row_key
-from clearance.screen import Screener
+from clearance.screen import Screener, SearchTrace
 from clearance.settings import Settings
 
 Row = tuple[int, Mapping[str, Any]]
@@ -45,6 +46,8 @@ class RowResult:
     matches: list[dict[str, Any]] = field(default_factory=list)
     error: str = ""
     warnings: list[str] = field(default_factory=list)
+    #: the search's :class:`~clearance.screen.SearchTrace` as a dict, when options ask for it
+    trace: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"row": self.row, "reference": self.reference, "name": self.name}
@@ -76,6 +79,9 @@ class BatchOptions:
     filters: Filters | None = None
     #: the day the lists and the ownership rules are read for (ISO; "" today)
     as_of: str = ""
+    #: when above 1, each result carries its search's trace certified up to this factor
+    #: (``RowResult.trace``; the monitor keeps it with the party)
+    trace_band: float = 0.0
 
 
 def _text(value: Any) -> str:
@@ -97,6 +103,7 @@ def screen_row(screener: Screener, number: int, row: Mapping[str, Any], options:
     except ClearanceError as exc:
         name = next((_text(row[c]) for c in options.columns.name if c in row), "")
         return RowResult(number, reference, name[:200], error=str(exc))
+    trace = SearchTrace(options.trace_band) if options.trace_band > 1 else None
     try:
         hits = screener.search(
             built.query,
@@ -104,12 +111,13 @@ def screen_row(screener: Screener, number: int, row: Mapping[str, Any], options:
             threshold=options.threshold,
             filters=options.filters,
             as_of=options.as_of,
+            trace=trace,
         )
     except (ClearanceError, ValueError, TypeError) as exc:  # one row's failure ends no run
         return RowResult(number, reference, built.query.name, error=f"not screened: {exc}")
     return RowResult(
         number, reference, built.query.name, [h.to_dict() for h in hits], "",
-        list(built.warnings),
+        list(built.warnings), trace.to_dict() if trace is not None else None,
     )  # fmt: skip
 
 
@@ -121,25 +129,29 @@ def screen_chunk(screener: Screener, rows: list[Row], options: BatchOptions) -> 
 class _Holder:
     """The result of a row, once it is back: shared by the rows repeating its query."""
 
-    __slots__ = ("error", "matches", "name", "ready", "warnings")
+    __slots__ = ("error", "matches", "name", "ready", "trace", "warnings")
 
     def __init__(self) -> None:
         self.ready = False
         self.name = self.error = ""
         self.matches: list[dict[str, Any]] = []
         self.warnings: list[str] = []
+        self.trace: dict[str, Any] | None = None
 
     def keep(self, result: RowResult) -> None:
         self.ready = True
         self.name, self.error = result.name, result.error
         self.matches = result.matches or _NO_MATCHES
         self.warnings = result.warnings or _NO_WARNINGS
+        self.trace = result.trace
 
     def copy(self, number: int, reference: str) -> RowResult:
         if not self.ready:
             # the first row is in the same chunk or an earlier one, whose results are back
             raise RuntimeError("a repeated row came back before its first row")
-        return RowResult(number, reference, self.name, self.matches, self.error, self.warnings)
+        return RowResult(
+            number, reference, self.name, self.matches, self.error, self.warnings, self.trace
+        )
 
 
 _NO_MATCHES: list[dict[str, Any]] = []
@@ -205,7 +217,12 @@ class _Repeats:
 _WORKER: dict[str, Screener] = {}
 
 
-def _init_worker(settings: Settings | None, profile: str | None, annotator: Any = None) -> None:
+def _init_worker(
+    settings: Settings | None,
+    profile: str | None,
+    annotator: Any = None,
+    params: SearchParams | None = None,
+) -> None:
     # screening makes no reference cycles (a full collection after 3,000 rows finds nothing
     # to free) and a worker lives a bounded number of chunks: the collector's scans of the
     # caches would cost about 8% of a worker's time for nothing
@@ -213,7 +230,7 @@ def _init_worker(settings: Settings | None, profile: str | None, annotator: Any 
     if "screener" not in _WORKER:
         if settings is None:
             raise RuntimeError("a spawned worker needs settings to open its screener")
-        _WORKER["screener"] = Screener.open(settings, profile)
+        _WORKER["screener"] = Screener.open(settings, profile, params)
         _WORKER["screener"].annotator = annotator
 
 
@@ -269,7 +286,7 @@ def run_batch(
         with context.Pool(
             options.workers,
             initializer=_init_worker,
-            initargs=(settings, screener.profile, screener.annotator),
+            initargs=(settings, screener.profile, screener.annotator, screener.searcher.params),
             maxtasksperchild=options.chunks_per_worker,
         ) as pool:
             pending: deque[tuple[int, Split, AsyncResult[list[RowResult]]]] = deque()

@@ -74,6 +74,11 @@ class Settings:
     #: web interface: hours a sign-in lasts at most, and minutes a session may stay idle
     web_session_hours: float = 12.0
     web_idle_minutes: float = 60.0
+    #: monitoring: a true match needs a second, different person (``CLEARANCE_FOUR_EYES=1``)
+    four_eyes: bool = False
+    #: monitoring: seconds between the cycles ``clearance serve`` runs (0: none;
+    #: ``CLEARANCE_MONITOR_EVERY=1h``, set by ``clearance serve --monitor-every``)
+    monitor_every: float = 0.0
 
     @property
     def database_path(self) -> Path:
@@ -115,7 +120,25 @@ class Settings:
             kwargs["http_backoff"] = float(backoff)
         if profile := env.get(ENV_PREFIX + "PROFILE"):
             kwargs["profile"] = profile
+        if every := env.get(ENV_PREFIX + "MONITOR_EVERY"):
+            kwargs["monitor_every"] = parse_duration(every)
+        if (four_eyes := env.get(ENV_PREFIX + "FOUR_EYES")) is not None:
+            kwargs["four_eyes"] = four_eyes.strip().lower() in ("1", "true", "yes", "on")
         for name, kind in _API_FIELDS.items():
             if (raw := env.get(ENV_PREFIX + name.upper())) is not None:
                 kwargs[name] = kind(raw)
         return cls(**kwargs)  # type: ignore[arg-type]
+
+
+_UNITS = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+def parse_duration(value: str) -> float:
+    """``30s``, ``15m``, ``1h``, ``1d`` or a number of seconds -> seconds (ValueError if it
+    is none of these)."""
+    text = value.strip().lower()
+    unit = text[-1:] if text[-1:] in _UNITS else ""
+    seconds = float(text[: len(text) - len(unit)]) * _UNITS[unit]
+    if not seconds >= 0:
+        raise ValueError(f"{value!r} is not a duration")
+    return seconds

@@ -111,7 +111,8 @@ class ApiEnv:
 def make_keys(settings: Settings) -> dict[str, str]:
     store = KeyStore(open_database(str(settings.database_path)))
     return {
-        role: store.create(f"test-{role}", role)[1] for role in ("screener", "analyst", "admin")
+        role: store.create(f"test-{role}", role)[1]
+        for role in ("screener", "analyst", "reviewer", "admin")
     }
 
 

@@ -1,4 +1,5 @@
-"""The audit log: durable when record() returns, safe across threads and connections."""
+"""The audit log of HTTP screenings: durable when record() returns, safe across threads and
+connections, and written to the audit chain."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
 def test_a_failed_commit_reaches_the_caller(tmp_path: Path) -> None:
     connection = open_database(str(tmp_path / "db.sqlite3"))
     log = AuditLog(connection)
-    connection.execute("DROP TABLE audit_log")
-    with pytest.raises(Exception, match="audit_log"):
+    connection.execute("DROP TABLE audit_chain")
+    with pytest.raises(Exception, match="audit_chain"):
         log.record([entry(1)])
     log.close()

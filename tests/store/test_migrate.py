@@ -1,4 +1,5 @@
-"""A store written by schema 1 is upgraded in place on open, and what was active stays active."""
+"""A store written by schema 1 is upgraded in place on open, and what was active stays active;
+the screening audit log of schemata 1 and 2 becomes the start of the audit chain."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from clearance.model import Entity
 from clearance.settings import Settings
 from clearance.sources.ftm import fold, published_date, read_entities
 from clearance.store import Store, codec
-from clearance.store.audit import AuditEntry, AuditLog
+from clearance.store.audit import AuditLog
+from clearance.store.chain import verify
 from tests.store.fakesource import FAKE_ID, FakeSource, fake_source, sample_rows, write_fake
 
 __all__ = ["fake_source"]  # the fixture, imported for pytest
@@ -37,6 +39,14 @@ CREATE TABLE fetch_state (source TEXT NOT NULL, file TEXT NOT NULL, etag TEXT NO
     last_modified TEXT NOT NULL DEFAULT '', version_id INTEGER NOT NULL,
     PRIMARY KEY (source, file)) WITHOUT ROWID;
 INSERT INTO meta(key, value) VALUES ('schema', '1');
+"""
+
+#: the screening audit log of schemata 1 and 2, written by the HTTP API
+AUDIT_LOG = """
+CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL,
+    key_id TEXT NOT NULL, key_name TEXT NOT NULL, endpoint TEXT NOT NULL,
+    request_id TEXT NOT NULL, query TEXT NOT NULL, versions TEXT NOT NULL,
+    algorithm TEXT NOT NULL, results TEXT NOT NULL);
 """
 
 
@@ -89,8 +99,14 @@ def _write_v1_version(
     return cur.lastrowid
 
 
-def _audit_entry(versions: dict[str, str]) -> AuditEntry:
-    return AuditEntry("k1", "ci", "/match/default", {"name": "x"}, versions, "balanced/2", [])
+def _write_audit_row(conn: sqlite3.Connection, at: str, versions: dict[str, str]) -> None:
+    """A screening as the HTTP API of schemata 1 and 2 logged it."""
+    conn.execute(
+        "INSERT INTO audit_log (at, key_id, key_name, endpoint, request_id, query, versions,"
+        " algorithm, results) VALUES (?, 'k1', 'ci', '/match/default', 'r1', '{\"name\":\"x\"}',"
+        " ?, 'balanced/2', '[]')",
+        (at, orjson.dumps(versions).decode()),
+    )
 
 
 def test_schema_1_store_is_upgraded(
@@ -111,7 +127,9 @@ def test_schema_1_store_is_upgraded(
         _write_v1_version(conn, FAKE_ID, fake, ["b.csv"], active=True),
     ]
     assert keys == [1, 2, 3]
-    AuditLog(conn).record([_audit_entry({"ftm": "2", FAKE_ID: "3"})])
+    conn.executescript(AUDIT_LOG)
+    _write_audit_row(conn, "2025-01-02T00:00:00.000+00:00", {"ftm": "2", FAKE_ID: "3"})
+    _write_audit_row(conn, "2025-01-03T00:00:00.000+00:00", {FAKE_ID: "1"})
     conn.commit()
     conn.close()
 
@@ -130,7 +148,14 @@ def test_schema_1_store_is_upgraded(
         # a store entity is what the reader makes of the file today
         fresh = {e.id: e for e in fold(read_entities(export), "ftm:acme_sanctions")}
         assert {e.id: e for e in store.iter_entities(["ftm:acme_sanctions"])} == fresh
-        (logged,) = AuditLog(store.connection).entries(10)
-        assert logged.versions == {"ftm:acme_sanctions": "1", FAKE_ID: "2"}
+        # the old log is the start of the chain, renumbered, oldest first, with its times
+        older, newer = reversed(AuditLog(store.connection).entries(10))
+        assert older.versions == {"ftm:acme_sanctions": "1", FAKE_ID: "2"}
+        assert (older.seq, older.at) == (1, "2025-01-02T00:00:00.000+00:00")
+        assert (newer.seq, newer.versions) == (2, {FAKE_ID: "1"})
+        assert older.key_name == "ci" and older.query == {"name": "x"}
+        assert verify(store.connection).ok
+        tables = {r[0] for r in store.connection.execute("SELECT name FROM sqlite_master")}
+        assert "audit_log" not in tables and {"audit_chain", "alerts", "book_parties"} <= tables
         schema = store.connection.execute("SELECT value FROM meta WHERE key = 'schema'")
-        assert schema.fetchone()[0] == "2"
+        assert schema.fetchone()[0] == "3"

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from clearance import __version__, catalog, web
-from clearance.api import errors, routes, routes_ops
+from clearance.api import errors, monitoring, routes, routes_ops
 from clearance.api.jobs import JobManager, JobRunner, JobSpec
 from clearance.api.middleware import RequestGuard
 from clearance.api.security import RateLimiter
@@ -22,6 +22,9 @@ from clearance.api.services import ApiServices, Caller
 from clearance.api.state import ScreenerState, StoreLike
 from clearance.catalog import UpdateRequest
 from clearance.exposure import open_screener, refresh
+from clearance.monitor.rescreen import Monitor, cycle
+from clearance.monitor.schedule import CycleOptions, Scheduler
+from clearance.monitor.webhooks import DeliveryThread
 from clearance.screen import Screener
 from clearance.screen_batch import RowResult
 from clearance.settings import Settings
@@ -45,12 +48,15 @@ def _updater(settings: Settings) -> Updater:
     persisted index up to date (the screeners reload from it)."""
 
     def update(source_id: str) -> Mapping[str, Any]:
-        with Store.open(settings) as store:
+        with Monitor.open(settings) as monitor:
             outcome = catalog.update_source(
-                store, settings, source_id, UpdateRequest(sources=(source_id,))
+                monitor.store, settings, source_id, UpdateRequest(sources=(source_id,))
             )
-            refresh(store, settings)
-        return outcome.to_dict()
+            refresh(monitor.store, settings)
+            report = None
+            if outcome.status == "imported" and monitor.book.party_count():
+                report = cycle(monitor, "system:update").to_dict()
+        return {**outcome.to_dict(), "monitor": report}
 
     return update
 
@@ -85,6 +91,7 @@ TAGS = [
     {"name": "Screening", "description": "Batches and background jobs"},
     {"name": "Data access", "description": "Listed entities and list versions"},
     {"name": "Admin", "description": "Keys and source updates (admin role)"},
+    {"name": "Monitoring", "description": "The party book, alerts, decisions, audit, webhooks"},
     {"name": "Health", "description": "Liveness and readiness (no key needed)"},
 ]
 
@@ -125,11 +132,19 @@ def create_app(
     jobs = JobManager(
         settings.home / "jobs", _job_runner(services, keys), workers=settings.api_job_workers
     )
+    monitor = monitoring.MonitorApi.open(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        background: list[DeliveryThread | Scheduler] = [DeliveryThread(monitor.book).start()]
+        if settings.monitor_every > 0:
+            options = CycleOptions(actor="system:scheduler")
+            background.append(Scheduler(settings, settings.monitor_every, options).start())
         yield
+        for item in background:
+            item.stop()
         jobs.shutdown()
+        monitor.close()
         keys.close()
         services.audit.close()
         interface.close()
@@ -139,29 +154,36 @@ def create_app(
     app.state.services = services
     app.state.keys = keys
     app.state.jobs = jobs
+    app.state.monitoring = monitor
     app.state.limiter = RateLimiter(settings.api_rate_per_minute, settings.api_rate_burst)
     app.state.updater = updater or _updater(settings)
     app.include_router(routes.router)
     app.include_router(routes_ops.router)
+    app.include_router(monitoring.router)
     app.include_router(routes_ops.health)
     # the analyst's web interface at /ui, over the same services (`/` leads there)
     interface = web.mount(app, settings, services, jobs, app.state.updater)
     errors.install(app)
 
     def body_limit(path: str) -> int:
-        if path.rstrip("/").endswith("/jobs"):
+        if path.rstrip("/").endswith(("/jobs", "/book/imports")):
             return settings.api_max_upload_bytes
         return settings.api_max_body_bytes
 
     def time_limit(path: str) -> float | None:
-        if path.rstrip("/").endswith("/jobs"):
+        # uploads, and a cycle that re-screens the book, run as long as they need
+        if path.rstrip("/").endswith(("/jobs", "/book/imports", "/monitor/cycle")):
             return None
         return settings.api_request_timeout
 
     def json_paths(path: str) -> bool:
         # behind a proxy the path may carry a prefix (--root-path)
         path = path.rstrip("/")
-        return path.endswith(("/screen", "/keys")) or "/match/" in path
+        return (
+            path.endswith(("/screen", "/keys", "/decisions", "/webhooks"))
+            or "/match/" in path
+            or "/book/parties/" in path
+        )
 
     app.add_middleware(
         RequestGuard, body_limit=body_limit, timeout=time_limit, json_paths=json_paths

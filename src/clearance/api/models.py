@@ -306,7 +306,7 @@ class StatusResponse(BaseModel):
 
 class KeyCreate(Checked):
     name: str = Field(..., min_length=1, max_length=200)
-    role: Literal["screener", "analyst", "admin"] = "screener"
+    role: Literal["screener", "analyst", "reviewer", "admin"] = "screener"
 
 
 class KeyInfo(BaseModel):

@@ -146,7 +146,7 @@ def list_keys(request: Request, key: AdminKey) -> Any:
 def create_key(request: Request, key: AdminKey, body: KeyCreate) -> Any:
     """Create a key; the secret is in the response once and never again."""
     store: KeyStore = request.app.state.keys
-    created, secret = store.create(body.name, body.role)
+    created, secret = store.create(body.name, body.role, actor=f"key:{key.name}")
     return JsonResponse({**created.to_dict(), "key": secret}, status_code=201)
 
 
@@ -154,7 +154,7 @@ def create_key(request: Request, key: AdminKey, body: KeyCreate) -> Any:
 def revoke_key(request: Request, key: AdminKey, name_or_id: str) -> Any:
     """Revoke a key by id, or the active key with that name."""
     store: KeyStore = request.app.state.keys
-    return JsonResponse(store.revoke(name_or_id).to_dict())
+    return JsonResponse(store.revoke(name_or_id, actor=f"key:{key.name}").to_dict())
 
 
 @router.post("/sources/{source_id}/update", tags=["Admin"])

@@ -2,8 +2,11 @@
 
 Keys are sent as ``Authorization: Bearer KEY`` or ``Authorization: ApiKey KEY``. Roles:
 ``screener`` (match, search, screen, jobs, sources, entity records), ``analyst`` (+ entity
-history), ``admin`` (+ key management and source updates). Health checks and the OpenAPI
-document and docs page are open.
+history, the party book, alerts and their decisions, evidence pages), ``reviewer`` (+ confirming
+true matches), ``admin`` (+ key management, source updates, the audit chain, webhooks and
+monitoring cycles). Whether a role includes another is decided in one place,
+:func:`clearance.store.keys.role_allows`. Health checks and the OpenAPI document and docs page
+are open.
 """
 
 from __future__ import annotations

@@ -32,6 +32,12 @@ COMMANDS: dict[str, str] = {
     "run": "clearance.cli.lists:run",
     "ownership": "clearance.cli.exposure:ownership",
     "assets": "clearance.cli.exposure:assets",
+    "book": "clearance.cli.monitoring:book",
+    "alerts": "clearance.cli.monitoring:alerts",
+    "audit": "clearance.cli.monitoring:audit",
+    "evidence": "clearance.cli.monitoring:evidence",
+    "webhooks": "clearance.cli.monitoring:webhooks",
+    "monitor": "clearance.cli.monitoring:monitor",
 }
 
 

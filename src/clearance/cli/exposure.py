@@ -19,6 +19,7 @@ from clearance.exposure.resolve import Resolver
 from clearance.screen import Screener
 from clearance.screen_io import OUTPUT_FORMATS, Writer, detect_format, read_rows
 from clearance.store import Store
+from clearance.store.monitor import MonitorStore
 
 
 @click.group()
@@ -47,7 +48,8 @@ def import_(path: Path, name: str, as_json: bool) -> None:
     """
     config = settings()
     with Store.open(config) as store:
-        resolver = Resolver(store, Screener.from_store(store, config))
+        book = MonitorStore(store.connection)
+        resolver = Resolver(store, Screener.from_store(store, config), book)
         report = import_ownership(store, resolver, path, name)
         refresh(store, config)  # the next screening starts with the new links
     if as_json:
@@ -113,7 +115,8 @@ def show_(party: str, as_of: str, depth: int, as_json: bool) -> None:
     day = parse_day(as_of)
     config = settings()
     with Store.open(config) as store:
-        found = Resolver(store, Screener.from_store(store, config)).resolve(party)
+        book = MonitorStore(store.connection)
+        found = Resolver(store, Screener.from_store(store, config), book).resolve(party)
         if found.problem:
             candidates = "; ".join(f"{c[1]} ({c[0]}, {c[2]:.2f})" for c in found.candidates[:5])
             raise InputError(

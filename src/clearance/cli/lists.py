@@ -6,6 +6,7 @@ exit codes once, in ``cli/__init__.py``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,16 +17,18 @@ import click
 
 from clearance import catalog
 from clearance.catalog import Outcome, UpdateRequest
-from clearance.cli.context import echo_json, settings
+from clearance.cli.context import cli_user, echo_json, settings
 from clearance.cli.screening import screen_example
 from clearance.diff import Diff, EntityChange
 from clearance.errors import ClearanceError
 from clearance.exposure import refresh
 from clearance.model import Listing, Name
+from clearance.monitor.rescreen import Monitor, cycle
 from clearance.settings import Settings
 from clearance.sources import SOURCE_IDS
 from clearance.sources.ftm_names import FTM, is_ftm
 from clearance.store import Store, VersionInfo
+from clearance.store.monitor import MonitorStore
 
 # -- output helpers ---------------------------------------------------------------------
 
@@ -93,6 +96,25 @@ def _status_data(store: Store) -> dict[str, Any]:
 # -- load / update ----------------------------------------------------------------------
 
 
+def rescreen(store: Store, config: Settings, outcomes: Sequence[Outcome]) -> dict[str, Any] | None:
+    """After a version became active: the book's delta re-screen (None when no list changed
+    or the book is empty)."""
+    if not any(o.status == "imported" for o in outcomes):
+        return None
+    monitor = Monitor(config, store, MonitorStore(store.connection), os.cpu_count() or 1)
+    if not monitor.book.party_count():
+        return None
+    return cycle(monitor, f"cli:{cli_user()}").to_dict()
+
+
+def _monitor_line(report: dict[str, Any]) -> str:
+    alerts = report["alerts"]
+    return (
+        f"monitor: {report['rescreened']:,} of {report['parties']:,} book parties re-screened; "
+        f"{alerts['opened']:,} alerts opened, {alerts['closed']:,} closed"
+    )
+
+
 @contextmanager
 def json_errors(as_json: bool, source: str = "") -> Iterator[None]:
     """With --json, an error is printed as JSON on stdout (the exit code stays the error's)."""
@@ -138,10 +160,13 @@ def load(source: str, path: Path, force: bool, dataset: str, as_json: bool) -> N
     with json_errors(as_json, source), catalog.open_store(settings()) as store:
         outcome = catalog.load(store, source, path, force=force, dataset=dataset)
         refresh(store, settings())  # the next screening starts without building it
+        report = rescreen(store, settings(), [outcome])
     if as_json:
-        echo_json(outcome.to_dict())
+        echo_json({**outcome.to_dict(), "monitor": report})
     else:
         click.echo("\n".join(_outcome_lines(outcome)))
+        if report is not None:
+            click.echo(_monitor_line(report))
 
 
 @click.command()
@@ -165,16 +190,19 @@ def update(
     with json_errors(as_json, ",".join(sources)), catalog.open_store(config) as store:
         outcomes = catalog.update(store, config, request)
         refresh(store, config)  # the next screening starts without building it
+        report = rescreen(store, config, outcomes)
     failed = [o.error for o in outcomes if o.error is not None]
     if len(outcomes) == 1 and failed and not as_json:
         raise failed[0]  # one source: its own message and exit code
     if as_json:
-        echo_json({"sources": [o.to_dict() for o in outcomes]})
+        echo_json({"sources": [o.to_dict() for o in outcomes], "monitor": report})
     else:
         for outcome in outcomes:
             click.echo("\n".join(_outcome_lines(outcome)))
         if not outcomes:
             click.echo("No source to update.")
+        if report is not None:
+            click.echo(_monitor_line(report))
     if failed:
         ctx.exit(failed[0].exit_code)
 

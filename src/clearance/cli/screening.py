@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from clearance.cli.context import echo_json, settings
+from clearance.cli.context import cli_user, echo_json, settings
 from clearance.cli.exposure import finding_lines
 from clearance.errors import InputError
 from clearance.exposure import parse_day, screener_from_store
@@ -29,6 +29,26 @@ from clearance.screen_io import (
 )
 from clearance.settings import Settings
 from clearance.store import Store
+from clearance.store.audit import BatchAudit
+from clearance.store.keys import open_database
+
+
+def _audit(config: Settings, store: Store, screener: Any, command: str,
+           extra: dict[str, Any]) -> BatchAudit:  # fmt: skip
+    """Where the screenings of this command go in the audit chain."""
+    from_versions = {source: str(v.id) for source, v in store.active_versions().items()}
+    algorithm = f"{screener.profile}/{getattr(screener.scorer, 'algorithm', '') or 'names'}"
+    context = {"command": command, "versions": from_versions, "algorithm": algorithm, **extra}
+    return BatchAudit(open_database(str(config.database_path)), context, f"cli:{cli_user()}")
+
+
+def _summary(result: RowResult) -> dict[str, Any]:
+    out: dict[str, Any] = {"row": result.row, "reference": result.reference, "name": result.name,
+                           "results": [{"id": m["entity_id"], "score": m["score"]}
+                                       for m in result.matches]}  # fmt: skip
+    if result.error:
+        out["error"] = result.error
+    return out
 
 
 def _describe(rank: int, hit: Hit) -> str:
@@ -102,7 +122,21 @@ def search(
     with Store.open(config) as store:
         filters = Filters(sources=check_sources(store, sources), former=include_former)
         screener = screener_from_store(store, config, profile)
+        log = _audit(config, store, screener, "search", {"as_of": day})
     hits = screener.search(query, limit=limit, threshold=threshold, filters=filters, as_of=day)
+    log.add(
+        {
+            "query": {
+                "name": query.name,
+                "schema": query.schema,
+                "country": list(query.country),
+                "birth_date": query.birth_date,
+                "identifiers": list(query.identifiers),
+            },
+            "results": [{"id": h.entity.id, "score": round(h.score, 4)} for h in hits],
+        }
+    )
+    log.close()
     if as_json:
         echo_json({"query": query.name, "state": screener.state_key, "as_of": day,
                    "warnings": list(built.warnings),
@@ -228,6 +262,8 @@ def screen(
     with Store.open(config) as store:
         filters = Filters(sources=check_sources(store, sources))
         screener = screener_from_store(store, config, profile)
+        log = _audit(config, store, screener, "screen",
+                     {"file": str(input_path), "as_of": parse_day(as_of)})  # fmt: skip
     options = BatchOptions(
         columns=columns,
         threshold=threshold,
@@ -249,9 +285,11 @@ def screen(
             counts["errors"] += bool(result.error)
             counts["warned"] += bool(result.warnings)
             writer.write(result)
+            log.add(_summary(result))
         writer.close()
     finally:
         progress.close()
+        log.close()
         if stream is not None:
             stream.close()
     click.echo(

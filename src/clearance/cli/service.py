@@ -7,11 +7,12 @@ light and works without the ``server`` extra.
 from __future__ import annotations
 
 import errno
+import os
 import socket
 
 import click
 
-from clearance.cli.context import echo_json, settings
+from clearance.cli.context import cli_user, echo_json, settings
 from clearance.errors import ServeError
 from clearance.store.keys import ROLES, KeyStore, open_database
 
@@ -59,8 +60,20 @@ def _keystore() -> KeyStore:
     help="Proxies whose X-Forwarded-For/-Proto headers are trusted ('*' for any).",
 )
 @click.option("--log-level", default="info", show_default=True)
+@click.option(
+    "--monitor-every",
+    default="",
+    help="Run a monitoring cycle (update the lists, re-screen the book, send webhooks) every "
+    "30s / 15m / 1h / 1d inside the service (one server process runs it).",
+)
 def serve(
-    host: str, port: int, workers: int, root_path: str, forwarded_allow_ips: str, log_level: str
+    host: str,
+    port: int,
+    workers: int,
+    root_path: str,
+    forwarded_allow_ips: str,
+    log_level: str,
+    monitor_every: str,
 ) -> None:
     """Run the HTTP API (needs the 'server' extra: pip install 'clearance[server]').
 
@@ -78,6 +91,11 @@ def serve(
             "pip install 'clearance[server]'."
         ) from exc
     conf = settings()
+    if monitor_every:
+        from clearance.monitor.schedule import parse_every  # only when asked: it is heavy
+
+        parse_every(monitor_every)  # refused with a message before the server starts
+        os.environ["CLEARANCE_MONITOR_EVERY"] = monitor_every  # read by each server process
     check_address(host, port)
     _keystore().close()  # create the key table before workers start
     try:
@@ -112,7 +130,7 @@ def keys() -> None:
 @click.option("--role", type=click.Choice(ROLES), default="screener", show_default=True)
 def create_key(name: str, role: str) -> None:
     """Create a key. The key is printed once, alone on the last line: store it now."""
-    key, secret = _keystore().create(name, role)
+    key, secret = _keystore().create(name, role, actor=f"cli:{cli_user()}")
     click.echo(f"Created API key {key.id} ({key.name}, role {key.role}). It is shown only once:")
     click.echo(secret)
 
@@ -137,5 +155,5 @@ def list_keys(as_json: bool) -> None:
 @click.argument("name_or_id")
 def revoke_key(name_or_id: str) -> None:
     """Revoke a key by id, or the active key with this name."""
-    key = _keystore().revoke(name_or_id)
+    key = _keystore().revoke(name_or_id, actor=f"cli:{cli_user()}")
     click.echo(f"Revoked API key {key.id} ({key.name}).")

@@ -9,6 +9,7 @@ party takes through its owners. :func:`open_screener` opens a screener with it a
 from __future__ import annotations
 
 from clearance.exposure.service import Exposure, ensure_graph, parse_day
+from clearance.index.search import SearchParams
 from clearance.screen import Screener, refresh_index
 from clearance.settings import Settings
 from clearance.store import Store
@@ -23,9 +24,15 @@ __all__ = [
 ]
 
 
-def screener_from_store(store: Store, settings: Settings, profile: str | None = None) -> Screener:
-    """A screener over an open store whose hits carry their findings through ownership."""
-    screener = Screener.from_store(store, settings, profile)
+def screener_from_store(
+    store: Store,
+    settings: Settings,
+    profile: str | None = None,
+    params: SearchParams | None = None,
+) -> Screener:
+    """A screener over an open store whose hits carry their findings through ownership
+    (``params``: how wide retrieval casts its net; default: the index's)."""
+    screener = Screener.from_store(store, settings, profile, params)
     screener.annotator = Exposure.from_store(store, settings)
     return screener
 

@@ -3,7 +3,8 @@
 * ``SOURCE:ID`` of a list clearance knows: that entity, which must be in the active lists;
 * ``ownership:SLUG``: a party of an earlier ownership file;
 * ``name:TEXT``: a party on no list, named TEXT, whatever the matcher would say;
-* ``book:REF``: a party of the monitoring book, which this version cannot read yet (reported);
+* ``book:REF``: the party of the monitoring book with this reference, by its name, as a party on
+  no list (the book keeps what the user holds of a counterparty, not a listing);
 * anything else is a name, resolved with the matcher against every list:
   - entries scoring ``SAME_PARTY`` or more are the party (the same company is often on several
     lists: all of them, one node); two such entries of one list are ambiguous;
@@ -17,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from clearance.errors import NotFoundError
 from clearance.model import Entity, Query
@@ -36,6 +37,17 @@ class EntityLookup(Protocol):
 
 class NameSearch(Protocol):
     def search(self, query: Query, limit: int = 10) -> list[Hit]: ...
+
+
+class BookParty(Protocol):
+    @property
+    def data(self) -> dict[str, Any]: ...
+
+
+class BookLookup(Protocol):
+    """The monitoring book (``store/monitor.py``): a party by its reference."""
+
+    def party(self, reference: str) -> BookParty: ...
 
 
 def party_slug(name: str) -> str:
@@ -71,6 +83,7 @@ class Resolver:
 
     entities: EntityLookup
     names: NameSearch
+    book: BookLookup | None = None
     _seen: dict[str, Resolution] = field(default_factory=dict)
 
     def resolve(self, ref: str) -> Resolution:
@@ -87,9 +100,7 @@ class Resolver:
             party = unlisted_party(rest.strip())
             return Resolution(ref, (party.id,), party.caption, party)
         if sep and prefix == "book":
-            return Resolution(
-                ref, problem="book party references need the monitoring book, not available yet"
-            )
+            return self._book(ref, rest.strip())
         if sep and (prefix in SOURCE_IDS or prefix == OWNERSHIP_SOURCE) and rest.strip():
             entity_id = f"{prefix}:{rest.strip()}"
             try:
@@ -98,6 +109,22 @@ class Resolver:
                 return Resolution(ref, problem=f"no entity {entity_id} in the active lists")
             return Resolution(ref, (entity.id,), entity.caption)
         return self._by_name(ref)
+
+    def _book(self, ref: str, reference: str) -> Resolution:
+        """A party of the book, as a party on no list named as the book names it."""
+        if self.book is None:
+            return Resolution(ref, problem="the monitoring book is not available here")
+        try:
+            found = self.book.party(reference)
+        except NotFoundError:
+            return Resolution(ref, problem=f"no party {reference!r} in the monitoring book")
+        name = found.data.get("name")
+        name = name[0] if isinstance(name, list) and name else name
+        if not isinstance(name, str) or not name.strip():
+            return Resolution(ref, problem=f"the book party {reference!r} has no name")
+        party = unlisted_party(name.strip())
+        party.record = {"named_in": "ownership file", "book": reference}
+        return Resolution(ref, (party.id,), party.caption, party)
 
     def _by_name(self, name: str) -> Resolution:
         hits = [

@@ -94,6 +94,19 @@ class Candidate:
     rank: float
 
 
+class RetrievalTrace:
+    """What one candidate search saw, for a caller that must know how its result could change
+    (the monitor certifies a party's screening with it): every name row sharing a key with the
+    query and its rank, the entities the filters admitted, and whether the candidate limit was
+    reached. Filled by :meth:`IndexSearcher.candidates` when given."""
+
+    def __init__(self) -> None:
+        self.rows: IntArray = np.empty(0, dtype=np.int32)
+        self.rank: FloatArray = np.empty(0)
+        self.allowed: npt.NDArray[np.bool_] | None = None
+        self.capped = False
+
+
 def query_forms(name: str, schema: str) -> list[tuple[str, ...]]:
     """Token forms of a query name as a person and as an organisation: a query's schema is
     often unknown or wrong, and titles or legal forms are stripped by kind of name. A name
@@ -107,6 +120,28 @@ def query_forms(name: str, schema: str) -> list[tuple[str, ...]]:
     for other in others:
         forms.update(dict.fromkeys(token_forms(name, other)))
     return list(forms)
+
+
+def query_lookups(
+    names: Iterable[str], schema: str
+) -> tuple[list[tuple[tuple[str, ...], str]], list[tuple[int, str, str]]]:
+    """The forms of the query names (each name's :func:`query_forms`, in order, with the
+    name's mode: ``plain``, or ``abjad`` for a name in Arabic or Hebrew script) and what the
+    search looks up for them: one group per distinct token of a form (in the name's mode) and
+    per adjacent tokens written together (``joined``), as ``(form, token, mode)``. A row
+    gains weight once per group."""
+    forms: list[tuple[tuple[str, ...], str]] = []
+    out: list[tuple[int, str, str]] = []
+    for name in names:
+        mode = "abjad" if detect_script(name) in ABJADS else "plain"
+        for toks in query_forms(name, schema):
+            forms.append((toks, mode))
+            lookups = dict.fromkeys(toks, mode)
+            for concat in concatenations(toks):
+                lookups.setdefault(concat, "joined")
+            form = len(forms) - 1
+            out.extend((form, token, token_mode) for token, token_mode in lookups.items())
+    return forms, out
 
 
 class _QueryTexts:
@@ -279,25 +314,16 @@ class IndexSearcher:
         sims: list[float] = []
         #: one group per looked-up token of each form: a row gains once per group
         groups: list[int] = []
-        group = 0
         #: the weight of each form, and the form of each group
-        form_weights: list[float] = []
+        name_forms, lookups = query_lookups(names, schema)
+        form_weights = [self._form_weight(toks, mode) for toks, mode in name_forms]
         group_forms: list[int] = []
-        for name in names:
-            mode = "abjad" if detect_script(name) in ABJADS else "plain"
-            for toks in query_forms(name, schema):
-                form_weights.append(self._form_weight(toks, mode))
-                lookups = dict.fromkeys(toks, mode)
-                for concat in concatenations(toks):
-                    lookups.setdefault(concat, "joined")
-                for token, token_mode in lookups.items():
-                    matches = self._token_matches(token, token_mode)
-                    for kid, sim in matches:
-                        kids.append(kid)
-                        sims.append(sim)
-                        groups.append(group)
-                    group += 1
-                    group_forms.append(len(form_weights) - 1)
+        for group, (form, token, token_mode) in enumerate(lookups):
+            for kid, sim in self._token_matches(token, token_mode):
+                kids.append(kid)
+                sims.append(sim)
+                groups.append(group)
+            group_forms.append(form)
         if not kids:
             return np.empty(0, dtype=np.int32), np.empty(0)
         unique, inverse, weights, row_groups = self._gather(kids, sims, groups)
@@ -329,10 +355,12 @@ class IndexSearcher:
         limit: int | None = None,
         schema: str = "LegalEntity",
         allowed: npt.NDArray[np.bool_] | None = None,
+        trace: RetrievalTrace | None = None,
     ) -> list[Candidate]:
         """The entities most likely to match, best first (identifier matches lead). Only
         entities of ``sources`` and, when given, those ``allowed`` (a mask over the entities)
-        are candidates: filters are applied before the ranking is cut."""
+        are candidates: filters are applied before the ranking is cut. ``trace`` receives
+        what the search saw."""
         data, params = self.data, self.params
         names = list(names)
         limit = params.max_candidates if limit is None else limit
@@ -346,6 +374,8 @@ class IndexSearcher:
                 if allowed is None or allowed[idx]:
                     out[idx] = float("inf")
         rows, rank = self.rank_rows(names, schema)
+        if trace is not None:
+            trace.rows, trace.rank, trace.allowed = rows, rank, allowed
         if len(rows):
             keep = rank >= params.min_coverage
             if allowed is not None:
@@ -353,7 +383,50 @@ class IndexSearcher:
             rows, rank = rows[keep], rank[keep]
             order = np.argsort(-rank, kind="stable")
             self._take_ranked(names, schema, rows[order], rank[order], limit, out)
+        if trace is not None:
+            trace.capped = len(out) >= limit
         return [Candidate(i, data.entity_ids[i], r) for i, r in out.items()]
+
+    def band(
+        self,
+        names: list[str],
+        schema: str,
+        trace: RetrievalTrace,
+        low: float,
+        high: float,
+        exclude: set[int],
+    ) -> dict[int, float]:
+        """The entities (not in ``exclude``) whose rows ranked in ``[low, high)`` in a traced
+        search pass the text check, each with its best such rank: what a small move of the
+        ranks could make candidates."""
+        data = self.data
+        rows, rank = trace.rows, trace.rank
+        if not len(rows):
+            return {}
+        keep = (rank >= low) & (rank < high)
+        if trace.allowed is not None:
+            keep &= trace.allowed[data.name_entity[rows]]
+        rows, rank = rows[keep], rank[keep]
+        entities = data.name_entity[rows]
+        if exclude and len(rows):
+            keep = np.array([int(e) not in exclude for e in entities.tolist()], dtype=bool)
+            rows, rank, entities = rows[keep], rank[keep], entities[keep]
+        if not len(rows):
+            return {}
+        passed = self._text_similar(_QueryTexts(names, schema), rows)
+        out: dict[int, float] = {}
+        for entity, value in zip(entities[passed].tolist(), rank[passed].tolist(), strict=True):
+            if value > out.get(entity, -1.0):
+                out[entity] = value
+        return out
+
+    def passes_text(self, names: list[str], schema: str, rows: IntArray) -> npt.NDArray[np.bool_]:
+        """Which of ``rows`` pass the text check for the query names (as in a search)."""
+        return self._text_similar(_QueryTexts(names, schema), rows)
+
+    def form_weights(self, names: list[str], schema: str) -> list[float]:
+        """The weight of each form of each query name, as :meth:`rank_rows` divides by."""
+        return [self._form_weight(toks, mode) for toks, mode in query_lookups(names, schema)[0]]
 
     def _take_ranked(
         self,

@@ -45,6 +45,11 @@ class Matcher:
         self.qualifiers: tuple[Qualifier, ...] = qualifier_readings(self.profile.features)
 
     @property
+    def algorithm(self) -> str:
+        """The name of the profile's name reading (as each result records it)."""
+        return self.reading.algorithm
+
+    @property
     def threshold(self) -> float:
         return self.profile.threshold
 

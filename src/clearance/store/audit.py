@@ -1,7 +1,10 @@
-"""The screening audit trail: who screened what, against which list versions, with what result.
+"""Screenings in the audit chain: who screened what, against which list versions, with what
+result (over HTTP: :class:`AuditLog`; on the command line: :class:`BatchAudit`).
 
-One row per screened query (a ``/match`` batch of three queries gives three rows), so the
-question "what did we answer for this name on that day, and on what data?" has one answer.
+One chain record per screened query (a ``/match`` batch of three queries gives three records),
+so the question "what did we answer for this name on that day, and on what data?" has one
+answer. The records are those of the one audit chain (``chain.py``), kind ``screening.http``;
+this module is the HTTP API's view of them.
 """
 
 from __future__ import annotations
@@ -10,30 +13,20 @@ import sqlite3
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
-import orjson
-
 from clearance.errors import StoreError
+from clearance.store.chain import (
+    CLI_SCREENING,
+    HTTP_SCREENING,
+    ChainQuery,
+    ChainRecord,
+    append,
+    now,
+    read_chain,
+)
 from clearance.store.keys import write
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS audit_log (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    at TEXT NOT NULL,
-    key_id TEXT NOT NULL,
-    key_name TEXT NOT NULL,
-    endpoint TEXT NOT NULL,
-    request_id TEXT NOT NULL,
-    query TEXT NOT NULL,
-    versions TEXT NOT NULL,
-    algorithm TEXT NOT NULL,
-    results TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at);
-CREATE INDEX IF NOT EXISTS audit_log_key ON audit_log (key_id, at);
-"""
+from clearance.store.schema import ensure_schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +45,9 @@ class AuditEntry:
     #: what was returned: ``[{"id": entity id, "score": 0.93, "match": true}, ...]``
     results: Sequence[Mapping[str, Any]]
     request_id: str = ""
-    at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="milliseconds"))
+    at: str = field(default_factory=now)
+    #: position of the record in the audit chain (0 until written)
+    seq: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -67,19 +62,24 @@ class AuditEntry:
             "results": [dict(r) for r in self.results],
         }
 
+    def record(self) -> ChainRecord:
+        data = self.to_dict()
+        del data["at"]
+        return ChainRecord(HTTP_SCREENING, data, actor=self.key_id, at=self.at)
+
 
 class AuditLog:
-    """Append-only audit rows in the store's database. Safe to share between threads.
+    """HTTP screenings appended to the audit chain. Safe to share between threads.
 
     Each :meth:`record` commits before it returns, so no answer goes out before its audit
-    row is durable. (Group commit through a writer thread was tried and measured slower: the
-    hand-off waits for the GIL behind the matching threads.)"""
+    record is durable. (Group commit through a writer thread was tried and measured slower:
+    the hand-off waits for the GIL behind the matching threads.)"""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
         self._lock = threading.Lock()
         with self._lock:
-            self._db.executescript(_SCHEMA)  # its own transaction (IF NOT EXISTS: idempotent)
+            ensure_schema(self._db)
         self._closed = False
 
     def close(self) -> None:
@@ -89,57 +89,69 @@ class AuditLog:
 
     def record(self, entries: Sequence[AuditEntry]) -> None:
         """Write entries in one transaction (all or none)."""
-        rows = [
-            (
-                e.at,
-                e.key_id,
-                e.key_name,
-                e.endpoint,
-                e.request_id,
-                orjson.dumps(e.query, option=orjson.OPT_NON_STR_KEYS).decode(),
-                orjson.dumps(e.versions).decode(),
-                e.algorithm,
-                orjson.dumps(e.results).decode(),
-            )
-            for e in entries
-        ]
-        if not rows:
+        if not entries:
             return
+        records = [entry.record() for entry in entries]
         with self._lock:
             if self._closed:
                 raise StoreError("The audit log is closed.")
             with write(self._db):
-                self._db.executemany(
-                    "INSERT INTO audit_log (at, key_id, key_name, endpoint, request_id, query,"
-                    " versions, algorithm, results) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    rows,
-                )
+                append(self._db, records)
 
     def entries(self, limit: int = 100, key_id: str | None = None) -> list[AuditEntry]:
         """The latest entries, newest first."""
-        sql = (
-            "SELECT at, key_id, key_name, endpoint, request_id, query, versions, algorithm,"
-            " results FROM audit_log"
+        query = ChainQuery(
+            kinds=(HTTP_SCREENING,), actor=key_id or "", limit=limit, newest_first=True
         )
-        params: list[Any] = []
-        if key_id is not None:
-            sql += " WHERE key_id = ?"
-            params.append(key_id)
-        sql += " ORDER BY id DESC LIMIT ?"
-        params.append(limit)
         with self._lock:
-            rows = self._db.execute(sql, params).fetchall()
+            found = read_chain(self._db, query)
         return [
             AuditEntry(
-                at=r[0],
-                key_id=r[1],
-                key_name=r[2],
-                endpoint=r[3],
-                request_id=r[4],
-                query=orjson.loads(r[5]),
-                versions=orjson.loads(r[6]),
-                algorithm=r[7],
-                results=orjson.loads(r[8]),
+                key_id=e.data["key_id"],
+                key_name=e.data["key_name"],
+                endpoint=e.data["endpoint"],
+                request_id=e.data["request_id"],
+                query=e.data["query"],
+                versions=e.data["versions"],
+                algorithm=e.data["algorithm"],
+                results=e.data["results"],
+                at=e.at,
+                seq=e.seq,
             )
-            for r in rows
+            for e in found
         ]
+
+
+class BatchAudit:
+    """Screenings of the command line appended to the audit chain: one record per ``size``
+    rows of a file (``clearance screen``), or one per query (``clearance search``), each
+    with the list versions and the algorithm used and what each row matched."""
+
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        context: Mapping[str, Any],
+        actor: str,
+        size: int = 1000,
+    ) -> None:
+        self._db = connection
+        self.context, self.actor, self.size = dict(context), actor, size
+        self._rows: list[dict[str, Any]] = []
+        ensure_schema(self._db)
+
+    def add(self, row: Mapping[str, Any]) -> None:
+        self._rows.append(dict(row))
+        if len(self._rows) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._rows:
+            return
+        data = {**self.context, "rows": self._rows}
+        with write(self._db):
+            append(self._db, [ChainRecord(CLI_SCREENING, data, actor=self.actor)])
+        self._rows = []
+
+    def close(self) -> None:
+        self.flush()
+        self._db.close()

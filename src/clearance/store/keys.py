@@ -5,8 +5,12 @@ is stored: with that much entropy a slow password hash buys nothing, and a diges
 server find the key with one indexed lookup. The lookup is followed by a constant-time
 comparison of the digests. The secret itself is shown once, when the key is created.
 
-Roles are ordered: ``screener`` < ``analyst`` < ``admin``; each includes the rights of the
-roles below it.
+Roles are ordered: ``screener`` < ``analyst`` < ``reviewer`` < ``admin``; each includes the
+rights of the roles below it. :func:`role_allows` is the one place a role is compared with the
+role a right needs (API keys here; named web users will carry the same roles).
+
+Creating and revoking a key are audit events: each writes its record to the audit chain in the
+same transaction.
 """
 
 from __future__ import annotations
@@ -23,9 +27,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from clearance.errors import AuthError, ConflictError, ForbiddenError, InputError, NotFoundError
+from clearance.store.chain import ChainRecord, append
+from clearance.store.schema import ensure_schema
 
-#: roles, lowest first
-ROLES: tuple[str, ...] = ("screener", "analyst", "admin")
+#: roles, lowest first: a screener screens; an analyst also reads entity histories and decides
+#: alerts; a reviewer also confirms true matches; an admin also manages keys, lists and webhooks
+ROLES: tuple[str, ...] = ("screener", "analyst", "reviewer", "admin")
 KEY_PREFIX = "clr_"
 
 _SCHEMA = """
@@ -60,7 +67,7 @@ class ApiKey:
 
     def allows(self, role: str) -> bool:
         """Whether this key's role includes the rights of ``role``."""
-        return ROLES.index(self.role) >= ROLES.index(role)
+        return role_allows(self.role, role)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -82,6 +89,11 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def role_allows(held: str, needed: str) -> bool:
+    """Whether the role ``held`` includes the rights of the role ``needed``."""
+    return ROLES.index(check_role(held)) >= ROLES.index(check_role(needed))
+
+
 def check_role(role: str) -> str:
     if role not in ROLES:
         raise InputError(f"Unknown role {role!r}: use one of {', '.join(ROLES)}.")
@@ -98,14 +110,16 @@ class KeyStore:
         self._db = connection
         self._lock = threading.Lock()
         with self._lock:
+            ensure_schema(self._db)  # the audit chain the key events go to
             self._db.executescript(_SCHEMA)  # its own transaction (IF NOT EXISTS: idempotent)
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
 
-    def create(self, name: str, role: str) -> tuple[ApiKey, str]:
-        """Create a key; returns its record and the secret (which is not stored)."""
+    def create(self, name: str, role: str, actor: str = "cli") -> tuple[ApiKey, str]:
+        """Create a key; returns its record and the secret (which is not stored). ``actor`` is
+        who created it, for the audit chain."""
         name = name.strip()
         if not name:
             raise InputError("A key needs a non-empty name.")
@@ -126,6 +140,7 @@ class KeyStore:
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (key.id, key.name, key.role, digest(secret), key.hint, key.created_at),
             )
+            append(self._db, [_event("key.created", key, actor)])
         return key, secret
 
     def list(self) -> list[ApiKey]:
@@ -135,7 +150,7 @@ class KeyStore:
             ).fetchall()
         return [ApiKey(*row) for row in rows]
 
-    def revoke(self, name_or_id: str) -> ApiKey:
+    def revoke(self, name_or_id: str, actor: str = "cli") -> ApiKey:
         """Revoke the key with this id, or the active key with this name."""
         keys = self.list()
         matches = [k for k in keys if k.id == name_or_id]
@@ -149,6 +164,7 @@ class KeyStore:
                 self._db.execute(
                     "UPDATE api_keys SET revoked_at = ? WHERE id = ?", (_now(), key.id)
                 )
+                append(self._db, [_event("key.revoked", key, actor)])
         return next(k for k in self.list() if k.id == key.id)
 
     def verify(self, secret: str | None, role: str = "screener") -> ApiKey:
@@ -173,6 +189,11 @@ class KeyStore:
         if not key.allows(role):
             raise ForbiddenError(f"This needs the {role} role; the key has the {key.role} role.")
         return key
+
+
+def _event(kind: str, key: ApiKey, actor: str) -> ChainRecord:
+    data = {"key_id": key.id, "name": key.name, "role": key.role, "hint": key.hint}
+    return ChainRecord(kind, data, actor=actor)
 
 
 @contextmanager

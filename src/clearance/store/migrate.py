@@ -10,6 +10,11 @@ so a failed upgrade leaves the store as it was.
     ``ftm:<dataset>`` of the dataset it holds (named as a load names it now, from its
     entities' datasets or its file's name; ``ftm:default`` when neither names one). Its
     records are rewritten with the new entity ids, so what was active stays active.
+
+2 -> 3:
+  * the monitoring tables and the audit chain are created;
+  * the rows of the screening audit log (``audit_log``) become the chain's first records, in
+    their order and with their times, and the table goes: the chain is the one audit log.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import orjson
 
 from clearance.model import Entity
 from clearance.sources.ftm_names import FTM, PREFIX, dataset_name, valid_name
-from clearance.store import codec
+from clearance.store import chain, codec, monitor
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -160,5 +165,41 @@ def to_2(conn: sqlite3.Connection) -> None:
     _split_ftm(conn)
 
 
+def legacy_screening(row: tuple[Any, ...]) -> chain.ChainRecord:
+    """A row of the old ``audit_log`` as the chain record of an HTTP screening."""
+    at, key_id, key_name, endpoint, request_id, query, versions, algorithm, results = row
+    data = {
+        "key_id": key_id,
+        "key_name": key_name,
+        "endpoint": endpoint,
+        "request_id": request_id,
+        "query": orjson.loads(query),
+        "versions": orjson.loads(versions),
+        "algorithm": algorithm,
+        "results": orjson.loads(results),
+    }
+    return chain.ChainRecord(chain.HTTP_SCREENING, data, actor=key_id, at=at)
+
+
+def to_3(conn: sqlite3.Connection) -> None:
+    chain.create_tables(conn)
+    monitor.create_tables(conn)
+    last = 0
+    while True:
+        try:
+            rows = conn.execute(
+                "SELECT id, at, key_id, key_name, endpoint, request_id, query, versions,"
+                " algorithm, results FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000",
+                (last,),
+            ).fetchall()
+        except sqlite3.OperationalError:  # no audit log: nothing to move
+            return
+        if not rows:
+            break
+        chain.append(conn, [legacy_screening(tuple(row[1:])) for row in rows])
+        last = rows[-1][0]
+    conn.execute("DROP TABLE audit_log")
+
+
 #: found schema version -> (the version it upgrades to, the step)
-MIGRATIONS: dict[str, tuple[str, Migration]] = {"1": ("2", to_2)}
+MIGRATIONS: dict[str, tuple[str, Migration]] = {"1": ("2", to_2), "2": ("3", to_3)}

@@ -17,6 +17,9 @@ Layout (see ``sqlite.py`` for how it is used):
               while that version is active, so a refused download (or a version loaded by hand
               since) makes the next update fetch the files again.
 ``meta``      key/value: schema version, hashes of the bundled files last imported.
+``audit_chain``, ``audit_head``  the audit chain (``chain.py``).
+``book_parties``, ``alerts``, ``decisions``, ``webhooks``, ``webhook_deliveries``,
+``monitor_state``  the monitoring tables (``monitor.py``).
 
 A store written by an older schema is upgraded in place, in one transaction, on open
 (``migrate.py``).
@@ -27,9 +30,10 @@ from __future__ import annotations
 import sqlite3
 
 from clearance.errors import StoreError
+from clearance.store import chain, monitor
 from clearance.store.migrate import MIGRATIONS
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -96,6 +100,8 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
         for statement in DDL.split(";"):
             if statement.strip():
                 conn.execute(statement)
+        chain.create_tables(conn)
+        monitor.create_tables(conn)
         conn.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,)
         )
@@ -119,6 +125,10 @@ def _upgrade(conn: sqlite3.Connection, found: str) -> None:
         version = MIGRATIONS[version][0]
     conn.execute("BEGIN IMMEDIATE")
     try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if row is not None and row[0] == SCHEMA_VERSION:  # another process upgraded it meanwhile
+            conn.rollback()
+            return
         for step in steps:
             _target, migrate = MIGRATIONS[step]
             migrate(conn)

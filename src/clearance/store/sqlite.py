@@ -8,8 +8,9 @@ Design (tables in ``schema.py``):
 
 An import is ONE transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``): gates are checked inside it
 against the active version, new records are inserted, the version row is written, the active
-flag moves and ``current`` is rewritten. A failed gate, an error or a killed process leaves the
-store exactly as it was; readers (WAL) keep seeing the previous state until the commit.
+flag moves, ``current`` is rewritten and the activation is recorded in the audit chain. A
+failed gate, an error or a killed process leaves the store exactly as it was; readers (WAL)
+keep seeing the previous state until the commit.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from clearance.sources import get_source
 from clearance.sources.base import Dataset, Source, check_gates
 from clearance.store import codec
 from clearance.store.bundled import sync_bundled
+from clearance.store.chain import ChainRecord, append
 from clearance.store.info import (
     VERSION_COLUMNS,
     HistoryEvent,
@@ -151,11 +153,35 @@ class Store:
                 return active.key, True
             check_gates(source, dataset, active.entities if active else None, force=force)
             version_key = self._write_version(dataset, prepared, origin, files)
+            self._record_activation(version_key, active, prepared)
             conn.commit()
         except BaseException:
             conn.rollback()
             raise
         return version_key, False
+
+    def _record_activation(
+        self, version_key: int, previous: _ActiveRow | None, prepared: _Prepared
+    ) -> None:
+        """The audit chain's record of a version becoming active (in the import transaction)."""
+        version = self._version_by_key(version_key)
+        before = None
+        if previous is not None:
+            before = self.connection.execute(
+                "SELECT number FROM versions WHERE id = ?", (previous.key,)
+            ).fetchone()[0]
+        data = {
+            "source": version.source,
+            "version": version.id,
+            "previous": before,
+            "published": version.published,
+            "entities": version.entities,
+            "content_hash": version.content_hash,
+            "members_hash": prepared.members_hash,
+            "format": version.format,
+            "files": list(version.files),
+        }
+        append(self.connection, [ChainRecord("list.activated", data, actor=version.origin)])
 
     def _active_row(self, source: str) -> _ActiveRow | None:
         row = self.connection.execute(

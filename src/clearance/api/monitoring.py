@@ -1,0 +1,396 @@
+"""The monitoring side of the HTTP service: the book, alerts and decisions, the audit chain,
+evidence pages, webhooks, cycles and the schedule. Thin: each handler decodes, calls one
+service function of :mod:`clearance.monitor.service` with the caller's key as the actor (its
+name and role), and encodes. Roles: analysts read and change the book and decide alerts,
+reviewers confirm true matches, admins read the audit chain and manage webhooks and cycles.
+
+What screens the book (an import, a party put, a cycle) runs under one lock per process (the
+monitor's file lock orders processes); what only reads or decides uses a connection of its
+own.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path as FilePath
+from typing import Annotated, Any, BinaryIO
+
+import orjson
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from clearance.api.errors import JsonResponse
+from clearance.api.jobs import format_for
+from clearance.api.models_monitor import (
+    Alert,
+    BookPage,
+    ChainRecord,
+    CycleReport,
+    DecisionBody,
+    Delivery,
+    Head,
+    ImportStatus,
+    PartyBody,
+    PartyDetail,
+    PartyRemoved,
+    Verification,
+    Webhook,
+    WebhookCreate,
+    WebhookCreated,
+)
+from clearance.api.routes import ERRORS
+from clearance.api.security import require
+from clearance.errors import ClearanceError, InputError, NotFoundError
+from clearance.monitor import evidence, service
+from clearance.monitor.rescreen import Monitor
+from clearance.settings import Settings
+from clearance.store.keys import ApiKey, open_database
+from clearance.store.monitor import MonitorStore
+
+router = APIRouter(default_response_class=JsonResponse, responses=ERRORS)
+
+AnalystKey = Annotated[ApiKey, Depends(require("analyst"))]
+AdminKey = Annotated[ApiKey, Depends(require("admin"))]
+#: the largest id a request may name (SQLite integers are 64-bit)
+MAX_ID = 2**62
+AlertId = Annotated[int, Path(ge=1, le=MAX_ID)]
+WebhookId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Reference = Annotated[str, Path(min_length=1, max_length=200)]
+
+
+def actor(key: ApiKey, by: str = "") -> service.Actor:
+    """The caller as an actor: the key's name (or who it says decides) with the key's role."""
+    return service.Actor(by.strip() or key.name, key.role, "key")
+
+
+@dataclass
+class MonitorApi:
+    """The monitoring state of a server process."""
+
+    settings: Settings
+    book: MonitorStore
+    imports: BookImports
+    _monitor: Monitor | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def open(cls, settings: Settings) -> MonitorApi:
+        book = MonitorStore(open_database(str(settings.database_path)))
+        found = cls(settings, book, BookImports(settings.home / "book-imports"))
+        found.imports.runner = found.run_import
+        return found
+
+    @contextmanager
+    def monitor(self) -> Iterator[Monitor]:
+        """The process's monitor, one caller at a time."""
+        with self._lock:
+            if self._monitor is None:
+                self._monitor = Monitor.open(self.settings, max(1, self.settings.api_job_processes))
+            yield self._monitor
+
+    def run_import(
+        self, path: FilePath, fmt: str, replace: bool, who: service.Actor
+    ) -> dict[str, Any]:
+        request = service.ImportRequest(path, who, fmt=fmt, replace=replace)
+        with self.monitor() as monitor:
+            return service.import_book(monitor, request)
+
+    def close(self) -> None:
+        self.imports.shutdown()
+        with self._lock:
+            if self._monitor is not None:
+                self._monitor.close()
+                self._monitor = None
+        self.book.connection.close()
+
+
+Runner = Any
+
+
+@dataclass
+class BookImports:
+    """Book files imported in the background, one at a time; status in files (any process of
+    the server answers for any import)."""
+
+    home: FilePath
+    runner: Runner = None
+
+    def __post_init__(self) -> None:
+        self.home.mkdir(parents=True, exist_ok=True)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="book-import")
+
+    def _dir(self, import_id: str) -> FilePath:
+        if not import_id.startswith("imp_") or not import_id[4:].isalnum():
+            raise NotFoundError(f"No such import: {import_id!r}.")
+        return self.home / import_id
+
+    def _write(self, import_id: str, status: dict[str, Any]) -> None:
+        path = self._dir(import_id) / "status.json"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(orjson.dumps(status))
+        os.replace(tmp, path)
+
+    def status(self, import_id: str) -> dict[str, Any]:
+        try:
+            found: dict[str, Any] = orjson.loads(
+                (self._dir(import_id) / "status.json").read_bytes()
+            )
+        except (FileNotFoundError, orjson.JSONDecodeError):
+            raise NotFoundError(f"No such import: {import_id!r}.") from None
+        return {k: v for k, v in found.items() if k in ImportStatus.model_fields}
+
+    def submit(self, data: BinaryIO | bytes, fmt: str, replace: bool,
+               who: service.Actor) -> dict[str, Any]:  # fmt: skip
+        import_id = "imp_" + secrets.token_hex(8)
+        folder = self._dir(import_id)
+        folder.mkdir(parents=True)
+        path = folder / f"input.{fmt}"
+        with path.open("wb") as out:
+            if isinstance(data, bytes):
+                out.write(data)
+            else:
+                shutil.copyfileobj(data, out, 1 << 20)
+        if path.stat().st_size == 0:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise InputError("The uploaded file is empty.")
+        status = {"id": import_id, "state": "queued", "replace": replace,
+                  "created_at": datetime.now(UTC).isoformat(timespec="seconds")}  # fmt: skip
+        self._write(import_id, status)
+        self._pool.submit(self._run, import_id, path, fmt, replace, who)
+        return status
+
+    def _run(self, import_id: str, path: FilePath, fmt: str, replace: bool,
+             who: service.Actor) -> None:  # fmt: skip
+        status = self.status(import_id)
+        status["state"] = "running"
+        self._write(import_id, status)
+        try:
+            status["report"] = self.runner(path, fmt, replace, who)
+            status["state"] = "done"
+        except ClearanceError as exc:
+            status["state"], status["error"] = "failed", {"code": exc.code, "message": exc.message}
+        except Exception:  # recorded on the import; the server keeps running
+            status["state"] = "failed"
+            status["error"] = {"code": "internal", "message": "The import failed unexpectedly."}
+            raise
+        finally:
+            status["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+            self._write(import_id, status)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def api(request: Request) -> MonitorApi:
+    value: MonitorApi = request.app.state.monitoring
+    return value
+
+
+# -- the book -------------------------------------------------------------------------------
+
+
+@router.get("/book/parties", tags=["Monitoring"], response_model=BookPage)
+def list_parties(
+    request: Request,
+    key: AnalystKey,
+    limit: Annotated[int, Query(ge=0, le=10_000)] = 1000,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Any:
+    """The parties of the book, by reference, with their live alerts (analyst role)."""
+    return JsonResponse(service.list_parties(api(request).book, service.BookQuery(limit, offset)))
+
+
+@router.get("/book/parties/{reference}", tags=["Monitoring"], response_model=PartyDetail)
+def get_party(request: Request, key: AnalystKey, reference: Reference) -> Any:
+    """A party: what is kept of it and screened, its alerts now and before."""
+    return JsonResponse(service.show_party(api(request).book, reference))
+
+
+@router.put("/book/parties/{reference}", tags=["Monitoring"], response_model=PartyDetail)
+def put_party(request: Request, key: AnalystKey, reference: Reference, body: PartyBody) -> Any:
+    """Add or change a party; it is screened now when its screened data changed, and its
+    matches open alerts."""
+    data = body.model_dump(by_alias=True)
+    extra = data.pop("extra") or {}
+    row = {k: v for k, v in {**extra, **data}.items() if v not in ("", [], None)}
+    with api(request).monitor() as monitor:
+        found = service.put_party(monitor, service.PartyRequest(reference, row, actor(key)))
+    return JsonResponse(found)
+
+
+@router.delete("/book/parties/{reference}", tags=["Monitoring"], response_model=PartyRemoved)
+def delete_party(request: Request, key: AnalystKey, reference: Reference) -> Any:
+    """Remove a party; its live alerts close."""
+    with api(request).monitor() as monitor:
+        return JsonResponse(service.remove_party(monitor, reference, actor(key)))
+
+
+@router.post("/book/imports", tags=["Monitoring"], status_code=202, response_model=ImportStatus)
+async def import_book(
+    request: Request,
+    key: AnalystKey,
+    format: Annotated[str | None, Query(pattern="^(csv|jsonl|xlsx|parquet)$")] = None,
+    replace: bool = False,
+) -> Any:
+    """Import a book file (the raw body or the ``file`` field of a form) in the background, as
+    `clearance book import` does; poll `GET /book/imports/{id}`."""
+    imports = api(request).imports
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith("multipart/form-data"):
+        fmt = format_for(None, content_type, format)
+        data = await request.body()
+        status = await run_in_threadpool(imports.submit, data, fmt, replace, actor(key))
+        return JsonResponse(status, status_code=202)
+    form = await request.form()
+    try:
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise InputError("Send the rows as the 'file' field of the form.")
+        fmt = format_for(upload.filename, upload.content_type, format)
+        status = await run_in_threadpool(imports.submit, upload.file, fmt, replace, actor(key))
+    finally:
+        await form.close()
+    return JsonResponse(status, status_code=202)
+
+
+@router.get("/book/imports/{import_id}", tags=["Monitoring"], response_model=ImportStatus)
+def import_status(request: Request, key: AnalystKey, import_id: str) -> Any:
+    """An import's state, and its report once done."""
+    return JsonResponse(api(request).imports.status(import_id))
+
+
+# -- alerts ---------------------------------------------------------------------------------
+
+
+@router.get("/alerts", tags=["Monitoring"], response_model=list[Alert])
+def list_alerts(
+    request: Request,
+    key: AnalystKey,
+    state: Annotated[str, Query(max_length=40)] = "",
+    party: Annotated[str, Query(max_length=200)] = "",
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    after: Annotated[int, Query(ge=0, le=MAX_ID, description="Only alerts with a larger id")] = 0,
+) -> Any:
+    """Alerts, oldest first, of a state and of a party when given."""
+    query = service.AlertsQuery(state, party, limit, after)
+    return JsonResponse(service.list_alerts(api(request).book, query))
+
+
+@router.get("/alerts/{alert_id}", tags=["Monitoring"], response_model=Alert)
+def get_alert(request: Request, key: AnalystKey, alert_id: AlertId) -> Any:
+    return JsonResponse(service.get_alert(api(request).book, alert_id))
+
+
+@router.post("/alerts/{alert_id}/decisions", tags=["Monitoring"], response_model=Alert)
+def decide(request: Request, key: AnalystKey, alert_id: AlertId, body: DecisionBody) -> Any:
+    """Decide an alert: analysts escalate it or clear it as a false positive; a true match
+    needs the reviewer role (and, with four-eyes on, someone other than who escalated)."""
+    found = service.decide(
+        api(request).book,
+        service.DecideRequest(alert_id, body.decision, body.reason, actor(key, body.by)),
+        request.app.state.settings.four_eyes,
+    )
+    return JsonResponse(found)
+
+
+# -- the audit chain and evidence -----------------------------------------------------------
+
+
+@router.get("/audit", tags=["Monitoring"], response_model=list[ChainRecord])
+def audit(
+    request: Request,
+    key: AdminKey,
+    party: Annotated[str, Query(max_length=200)] = "",
+    since: Annotated[str, Query(max_length=40)] = "",
+    kind: Annotated[list[str], Query(max_length=20)] = [],  # noqa: B006 - FastAPI copies it
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+) -> Any:
+    """Records of the audit chain, newest first (admin role)."""
+    query = service.AuditQuery(party, since, tuple(kind), limit, newest_first=True)
+    return JsonResponse(service.audit_entries(api(request).book, query))
+
+
+@router.get("/audit/verify", tags=["Monitoring"], response_model=Verification)
+def audit_verify(
+    request: Request, key: AdminKey, head: Annotated[str, Query(max_length=64)] = ""
+) -> Any:
+    """Check the whole chain (and that a head hash kept elsewhere is in it)."""
+    return JsonResponse(service.verify_chain(api(request).book, head))
+
+
+@router.get("/audit/head", tags=["Monitoring"], response_model=Head)
+def audit_head(request: Request, key: AdminKey) -> Any:
+    return JsonResponse(service.chain_head(api(request).book))
+
+
+@router.get("/evidence/{reference}.json", tags=["Monitoring"])
+def evidence_json(request: Request, key: AnalystKey, reference: Reference) -> Any:
+    """The evidence page's data."""
+    with api(request).monitor() as monitor:
+        return JsonResponse(evidence.gather(monitor.store, monitor.book, reference))
+
+
+@router.get(
+    "/evidence/{reference}",
+    tags=["Monitoring"],
+    responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
+)
+def evidence_page(request: Request, key: AnalystKey, reference: Reference) -> Any:
+    """The evidence page of a party: self-contained, printable HTML."""
+    with api(request).monitor() as monitor:
+        data = evidence.gather(monitor.store, monitor.book, reference)
+    return HTMLResponse(evidence.render(data))
+
+
+# -- webhooks and cycles --------------------------------------------------------------------
+
+
+@router.get("/webhooks", tags=["Monitoring"], response_model=list[Webhook])
+def list_webhooks(request: Request, key: AdminKey) -> Any:
+    return JsonResponse(service.list_webhooks(api(request).book, actor(key)))
+
+
+@router.post("/webhooks", tags=["Monitoring"], status_code=201, response_model=WebhookCreated)
+def add_webhook(request: Request, key: AdminKey, body: WebhookCreate) -> Any:
+    """Register a webhook; the answer holds its signing secret, this once."""
+    found = service.add_webhook(
+        api(request).book,
+        service.WebhookRequest(body.url, tuple(body.events), actor(key), body.secret),
+    )
+    return JsonResponse(found, status_code=201)
+
+
+@router.delete("/webhooks/{webhook_id}", tags=["Monitoring"], response_model=Webhook)
+def remove_webhook(request: Request, key: AdminKey, webhook_id: WebhookId) -> Any:
+    return JsonResponse(service.remove_webhook(api(request).book, webhook_id, actor(key)))
+
+
+@router.get("/webhooks/{webhook_id}/deliveries", tags=["Monitoring"],
+            response_model=list[Delivery])  # fmt: skip
+def webhook_deliveries(
+    request: Request,
+    key: AdminKey,
+    webhook_id: WebhookId,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> Any:
+    """The delivery log of a webhook, newest first."""
+    return JsonResponse(service.webhook_deliveries(api(request).book, actor(key), webhook_id,
+                                                   limit))  # fmt: skip
+
+
+@router.post("/monitor/cycle", tags=["Monitoring"], response_model=CycleReport)
+def run_cycle(request: Request, key: AdminKey, full: bool = False) -> Any:
+    """Bring the book up to the lists now: re-screen what changed (every party with
+    ``full``)."""
+    with api(request).monitor() as monitor:
+        found = service.run_cycle(monitor, service.CycleRequest(actor(key), full))
+    return JsonResponse(found)

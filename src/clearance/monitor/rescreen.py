@@ -1,0 +1,601 @@
+"""Keeping the book screened as the lists change: the delta re-screen, exact by construction.
+
+When the store's state changes (a list version, an ownership file, a bundled list, or just the
+day), :func:`cycle` re-screens the parties whose matches could change, forward, exactly as a
+full re-screen would screen them, and no other. A party's matches are the entities (1) at
+least one of whose name rows ranks at or above the coverage cut in its search and passes the
+text check, and (2) that score at or above the threshold (``screening.py``: no relative cutoff
+or candidate limit, so nothing else is involved). The text check and the score depend on the
+party and the entity alone; the rank also on the index. So a party's matches can change only
+through:
+
+1. an entity that changed (added, removed, changed, a listing ending, its findings through
+   ownership): parties with an alert on it are re-screened; for a new or changed one, the book
+   index (``reach.py``) gives every party whose search could reach one of its rows with an upper
+   bound of the rank: a party whose bound reaches the cut, whose text check passes and whose
+   score reaches the threshold is re-screened; one whose bound is within the certified band
+   below the cut keeps a budget no larger than that distance;
+2. what a party's search looks up: a key that appeared or vanished near a long token of the
+   party (the fuzzy lookup keeps the best few), or equal to one of its tokens, a token whose
+   frequency crossed the exact-only line, a token of its own whose weight moved more than the
+   common drift: re-screened;
+3. the drift of the index's weights: every other rank moves within a factor the step bounds
+   (``drift.py``), more for parties reaching keys or rows that moved more (their budget is
+   charged the difference); a party is re-screened when the accumulated drift since its
+   screening reaches its budget, the distance of its nearest match to the cut
+   (:class:`clearance.screen.SearchTrace`).
+
+Every party left alone therefore has the same matches a full re-screen would give it; the
+tests check it on the 50 real SDN versions (``tests/monitor/test_exactness.py``).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import math
+import os
+import pickle
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from clearance.errors import NotFoundError
+from clearance.exposure import Exposure, screener_from_store
+from clearance.exposure.rules import rules as ownership_rules
+from clearance.index.build import MIN_IDENTIFIER_LEN, IndexData
+from clearance.index.facets import Filters
+from clearance.index.keys import identifier_key
+from clearance.index.persist import index_path
+from clearance.model import IDENTIFIER_PROPS
+from clearance.monitor import changes as entity_changes
+from clearance.monitor import drift, reach
+from clearance.monitor.alerts import StepChanges
+from clearance.monitor.book import screening_row
+from clearance.monitor.screening import BAND, MONITOR_PARAMS, Outcome, Round, Runner, Task
+from clearance.queries import from_row
+from clearance.screen import Screener
+from clearance.settings import Settings
+from clearance.store import Store
+from clearance.store.chain import ChainRecord
+from clearance.store.monitor import MonitorStore
+
+#: files the monitor keeps beside the store (``$CLEARANCE_HOME/monitor``)
+INDEX_PREFIX = "index-"
+BOOK_PREFIX = "book-"
+
+
+@dataclass
+class Monitor:
+    """The store and its monitoring tables, opened together."""
+
+    settings: Settings
+    store: Store
+    book: MonitorStore
+    workers: int = 1
+    #: where the monitor keeps its files (default ``$CLEARANCE_HOME/monitor``)
+    workdir: Path | None = None
+    _screener: Screener | None = field(default=None, repr=False)
+    #: the index the book was last screened against, and the book index, kept between cycles
+    _kept: IndexData | None = field(default=None, repr=False)
+    _book: tuple[int, reach.BookIndex] | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, settings: Settings, workers: int = 1) -> Monitor:
+        store = Store.open(settings)
+        return cls(settings, store, MonitorStore(store.connection), workers)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Monitor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def directory(self) -> Path:
+        path = self.workdir or self.settings.home / "monitor"
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """One process at a time screens the book (an import, a cycle)."""
+        with (self.directory / "lock").open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def screener(self) -> Screener:
+        """The book's screener over the store's current state (kept while it stands)."""
+        current = self._screener
+        if current is None or current.state_key != self.store.state_key():
+            current = self._screener = screener_from_store(
+                self.store, self.settings, params=MONITOR_PARAMS
+            )
+        return current
+
+
+def today() -> str:
+    return date.today().isoformat()
+
+
+# -- the monitored state --------------------------------------------------------------------
+
+
+@dataclass
+class Monitored:
+    """What the book was last screened against (``monitor_state``)."""
+
+    step: int = 0
+    drift: float = 0.0
+    floor: float = 0.0
+    day: str = ""
+    state_key: str = ""
+    versions: dict[str, int] = field(default_factory=dict)
+    findings: dict[str, str] = field(default_factory=dict)
+    index_file: str = ""
+    book_version: int = 0
+
+    @classmethod
+    def read(cls, book: MonitorStore) -> Monitored:
+        data = book.state()
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        return cls(**known)
+
+    def values(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def versions_of(store: Store) -> dict[str, int]:
+    return {source: v.id for source, v in store.active_versions().items()}
+
+
+def findings_digests(exposure: Exposure | None, day: str) -> dict[str, str]:
+    """entity id -> digest of what it takes through its owners on ``day``, for every entity
+    that takes something."""
+    if exposure is None:
+        return {}
+    graph = exposure.graph
+    reached: set[str] = set()
+    for rule_id in ownership_rules():
+        derivation = exposure.derivation(rule_id, day)
+        if derivation.status is None:
+            continue
+        for group in derivation.groups:
+            reached.update(graph.ids[i] for i in np.flatnonzero(group.rounds > 0).tolist())
+    members: dict[str, list[str]] = {node: [node] for node in reached}
+    for alias, node in graph.aliases.items():
+        if node in members:
+            members[node].append(alias)
+    out: dict[str, str] = {}
+    for entity_ids in members.values():
+        for entity_id in entity_ids:
+            found = exposure.findings(entity_id, day)
+            if found:
+                out[entity_id] = entity_changes.digest(found)
+    return out
+
+
+def keep_index(monitor: Monitor, index: IndexData) -> str:
+    """Keep the index the book is screened against, for the next delta; its file name."""
+    directory = monitor.directory
+    name = f"{INDEX_PREFIX}{index_path(directory, index.state_key).name.removeprefix('names-')}"
+    target = directory / name
+    if not target.exists():
+        source = index_path(monitor.settings.index_dir, index.state_key)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+        os.close(fd)
+        try:
+            if source.exists():
+                _link_or_copy(source, Path(tmp))
+            else:
+                with open(tmp, "wb") as fh:
+                    pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    for old in directory.glob(f"{INDEX_PREFIX}*"):
+        if old != target:
+            old.unlink(missing_ok=True)
+    return name
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A second name for the index file (the index directory drops it when the store's state
+    changes; the monitor keeps it), or a copy across file systems."""
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def load_index(monitor: Monitor, state: Monitored) -> IndexData | None:
+    kept = monitor._kept
+    if kept is not None and kept.state_key == state.state_key:
+        return kept
+    if not state.index_file:
+        return None
+    try:
+        with (monitor.directory / state.index_file).open("rb") as fh:
+            data = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    if not isinstance(data, IndexData) or data.state_key != state.state_key:
+        return None
+    return data
+
+
+def book_index(monitor: Monitor, version: int) -> reach.BookIndex:
+    """The book index of the book's current version: loaded, else built and kept."""
+    if monitor._book is not None and monitor._book[0] == version:
+        return monitor._book[1]
+    found = _book_index(monitor, version)
+    monitor._book = (version, found)
+    return found
+
+
+def _book_index(monitor: Monitor, version: int) -> reach.BookIndex:
+    target = monitor.directory / f"{BOOK_PREFIX}{version}.pkl"
+    try:
+        with target.open("rb") as fh:
+            found = pickle.load(fh)
+        if isinstance(found, reach.BookIndex) and found.params == MONITOR_PARAMS:
+            return found
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    parties = (
+        (p.reference, from_row(screening_row(p.reference, p.data)).query)
+        for p in monitor.book.parties()
+        if not p.error
+    )
+    built = reach.build(parties, MONITOR_PARAMS)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=monitor.directory)
+    with os.fdopen(fd, "wb") as fh:
+        pickle.dump(built, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, target)
+    for old in monitor.directory.glob(f"{BOOK_PREFIX}*.pkl"):
+        if old != target:
+            old.unlink(missing_ok=True)
+    return built
+
+
+# -- finding the parties a step touches -----------------------------------------------------
+
+
+@dataclass
+class Touched:
+    """Parties to re-screen, each with why (the first reason found)."""
+
+    why: dict[str, str] = field(default_factory=dict)
+    #: reference -> budget ceiling (band pairs) and extra drift charged
+    ceilings: dict[str, float] = field(default_factory=dict)
+    charges: dict[str, float] = field(default_factory=dict)
+    #: reference -> factor its weight floor falls by (an own part's weight fell further)
+    floors: dict[str, float] = field(default_factory=dict)
+    pairs: int = 0
+    scored: int = 0
+
+    def add(self, references: Iterable[str], reason: str) -> None:
+        for reference in references:
+            self.why.setdefault(reference, reason)
+
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(self.why.values()))
+
+
+@dataclass
+class Delta:
+    """One step's delta: the indexes, what changed, the book index and the parties' state."""
+
+    monitor: Monitor
+    screener: Screener
+    old: IndexData
+    new: IndexData
+    changed: entity_changes.EntityChanges
+    step: drift.Step
+    book: reach.BookIndex
+    drift: float
+    floor: float
+    day: str
+    #: reference -> (drift budget, weight floor at this step)
+    parties: dict[str, tuple[float, float]]
+    touched: Touched = field(default_factory=Touched)
+    _queries: dict[str, Any] = field(default_factory=dict)
+
+    def find(self) -> Touched:
+        touched = self.touched
+        touched.add(sorted(self.monitor.book.parties_alerting_on(self.changed.all)), "alert")
+        self._lookups()
+        self._pairs()
+        self._charges()
+        return touched
+
+    def _refs(self, positions: Iterable[int]) -> list[str]:
+        return [self.book.references[int(p)] for p in positions]
+
+    def _lookups(self) -> None:
+        book, step = self.book, self.step
+        for key in step.flips:
+            self.touched.add(self._refs(book.with_token(key)), "lookup")
+        for key in [*step.appeared, *step.vanished]:
+            self.touched.add(self._refs(book.with_token(key)), "lookup")
+            self.touched.add(self._refs(book.near_long(key)), "lookup")
+        # a party's own part whose weight fell further than the band: its lightest form may
+        # weigh less than the floor says (the rank bound divides by it), by that much more
+        for key, factor in step.shifted.items():
+            if factor >= step.low:
+                continue
+            for reference in self._refs(book.with_token(key)):
+                scale = min(self.touched.floors.get(reference, 1.0), factor / step.low)
+                self.touched.floors[reference] = scale
+        for reference, scale in self.touched.floors.items():
+            budget, floor = self.parties.get(reference, (0.0, 0.0))
+            self.parties[reference] = (budget, floor * scale)
+
+    def _pairs(self) -> None:
+        """Parties a new or changed entity could become a candidate of (see the docstring)."""
+        new, screener = self.new, self.screener
+        cover = MONITOR_PARAMS.min_coverage
+        allowed = screener.filter_mask(Filters(as_of=self.day))
+        positions = {e: i for i, e in enumerate(new.entity_ids)}
+        rows_of = drift.entity_rows(new)
+        for entity_id in sorted(self.changed.new_or_changed()):
+            index = positions.get(entity_id)
+            if index is None or (allowed is not None and not allowed[index]):
+                continue
+            start, end = rows_of[entity_id]
+            best: dict[int, float] = {}
+            for row in range(start, end):
+                parties, gained = self.book.gains(self.book.token_weights(drift.row_keys(new, row)))
+                for position, value in zip(parties.tolist(), gained.tolist(), strict=True):
+                    floor = self.parties.get(self.book.references[position], (0.0, 0.0))[1]
+                    bound = 1.0 if floor <= 0 else min(1.0, value / floor)
+                    if bound > best.get(position, 0.0):
+                        best[position] = bound
+            for key in identifiers_of(new, index):
+                for position in self.book.with_identifier(key):
+                    best[position] = math.inf
+            self.touched.pairs += len(best)
+            for position, bound in best.items():
+                if bound >= cover / BAND:
+                    self._pair(position, index, start, end, bound)
+
+    def _pair(self, position: int, index: int, start: int, end: int, bound: float) -> None:
+        reference = self.book.references[position]
+        if reference in self.touched.why:
+            return
+        cover = MONITOR_PARAMS.min_coverage
+        party = self._query(reference)
+        if party is None:
+            return
+        names = [party.name, *party.aliases]
+        rows = np.arange(start, end, dtype=np.int32)
+        if bound != math.inf and not self.screener.searcher.passes_text(names, party.schema,
+                                                                       rows).any():  # fmt: skip
+            return
+        self.touched.scored += 1
+        if self.screener.score_entity(party, index, self.screener.scorer.threshold) is None:
+            return
+        if bound >= cover:
+            self.touched.add([reference], "pair")
+        else:
+            ceiling = self.drift + math.log(cover / bound)
+            self.touched.ceilings[reference] = min(
+                self.touched.ceilings.get(reference, math.inf), ceiling
+            )
+
+    def _query(self, reference: str) -> Any:
+        if reference not in self._queries:
+            try:
+                row = self.monitor.book.party(reference)
+            except NotFoundError:  # removed meanwhile: nothing to screen
+                self._queries[reference] = None
+            else:
+                self._queries[reference] = from_row(screening_row(row.reference, row.data)).query
+        return self._queries[reference]
+
+    def _charges(self) -> None:
+        """The extra drift of parties whose search uses a shifted key or reaches a moved row."""
+        book, step = self.book, self.step
+        low: dict[int, float] = {}
+        high: dict[int, float] = {}
+        norm_low: dict[int, float] = {}
+        norm_high: dict[int, float] = {}
+        for key, factor in step.shifted.items():
+            parties, _ = book.gains(book.token_weights({key: 1.0}))
+            for position in parties.tolist():
+                low[position] = min(low.get(position, step.low), factor)
+                high[position] = max(high.get(position, step.high), factor)
+        for row, factor in step.moved.items():
+            parties, _ = book.gains(book.token_weights(drift.row_keys(self.new, row)))
+            for position in parties.tolist():
+                norm_low[position] = min(norm_low.get(position, step.low), factor)
+                norm_high[position] = max(norm_high.get(position, step.high), factor)
+        power = MONITOR_PARAMS.name_norm_power
+        base = math.log(step.bound)
+        for position in low.keys() | norm_low.keys():
+            bound = step.party_bound(
+                low.get(position, step.low),
+                high.get(position, step.high),
+                norm_low.get(position, step.low),
+                norm_high.get(position, step.high),
+                power,
+            )
+            extra = math.log(bound) - base
+            if extra > 0:
+                self.touched.charges[book.references[position]] = extra
+
+
+def identifiers_of(data: IndexData, index: int) -> list[str]:
+    entity = data.entity(index)
+    keys = {identifier_key(v) for p in IDENTIFIER_PROPS for v in entity.get(p)}
+    return sorted(k for k in keys if len(k) >= MIN_IDENTIFIER_LEN)
+
+
+# -- the cycle ------------------------------------------------------------------------------
+
+
+@dataclass
+class CycleReport:
+    status: str
+    step: int = 0
+    day: str = ""
+    full: bool = False
+    changes: dict[str, int] = field(default_factory=dict)
+    touched: dict[str, int] = field(default_factory=dict)
+    outcome: Outcome = field(default_factory=Outcome)
+    parties: int = 0
+    bound: float = 1.0
+    pairs: int = 0
+    scored: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "step": self.step,
+            "day": self.day,
+            "full": self.full,
+            "parties": self.parties,
+            "changes": self.changes,
+            "touched": self.touched,
+            "rescreened": self.outcome.screened,
+            "alerts": self.outcome.to_dict(),
+            "drift_bound": self.bound,
+            "pairs": self.pairs,
+            "scored": self.scored,
+        }
+
+
+def cycle(monitor: Monitor, actor: str = "system", full: bool = False,
+          day: str = "") -> CycleReport:  # fmt: skip
+    """Bring the book up to the store's state: re-screen what the change touches (every party
+    with ``full``), reconcile alerts, record the step. Nothing happens when neither the store's
+    state nor the day changed since the last step."""
+    with monitor.lock():
+        return advance(monitor, actor, full, day or today())
+
+
+def advance(monitor: Monitor, actor: str, full: bool, day: str) -> CycleReport:
+    """:func:`cycle`, with the monitor's lock held by the caller."""
+    book = monitor.book
+    state = Monitored.read(book)
+    screener = monitor.screener()
+    new = screener.index
+    if not full and state.state_key == new.state_key and state.day == day:
+        return CycleReport("unchanged", state.step, day)
+    exposure = screener.annotator if isinstance(screener.annotator, Exposure) else None
+    findings = findings_digests(exposure, day)
+    versions = versions_of(monitor.store)
+    count = book.party_count()
+    old = load_index(monitor, state)
+    if count == 0:  # nothing to screen: the book starts from this state
+        _save(monitor, state, new, day, versions, findings, state.drift, state.floor, state.step)
+        return CycleReport("recorded", state.step, day)
+    changed = entity_changes.compare(old, new) if old is not None else None
+    if old is None or changed is None or full:
+        return _full(monitor, screener, state, (new, changed), day, (versions, findings), actor)
+    changed.dated = entity_changes.dated(new, state.day or day, day) - changed.added
+    changed.owned = entity_changes.findings_changed(state.findings, findings)
+    step = drift.analyse(old, new, changed.all, MONITOR_PARAMS)
+    total_drift = state.drift + math.log(step.bound)
+    total_floor = state.floor - math.log(step.low)
+    known = book.budgets()
+    delta = Delta(
+        monitor, screener, old, new, changed, step,
+        book_index(monitor, state.book_version), total_drift, total_floor, day,
+        {r: (b, w * math.exp(-total_floor)) for r, (b, w) in known.items()},
+    )  # fmt: skip
+    touched = delta.find()
+    budgets = _new_budgets({r: b for r, (b, _w) in known.items()}, touched)
+    expired = [r for r, b in budgets.items() if b <= total_drift and r not in touched.why]
+    touched.add(sorted(expired), "drift")
+    round_ = Round(state.step + 1, day, versions, total_drift, total_floor,
+                   changed.step(set()), actor)  # fmt: skip
+    report = CycleReport("rescreened", round_.step, day, False, changed.summary(),
+                         touched.counts(), parties=count, bound=step.bound,
+                         pairs=touched.pairs, scored=touched.scored)  # fmt: skip
+    _record_step(monitor, round_, report, new.state_key)
+    lowered = {r: b for r, b in budgets.items() if b != known[r][0]}
+    with book.write() as conn:
+        book.set_budgets(conn, lowered)
+        book.scale_floors(conn, touched.floors)
+    tasks = [Task(p.reference, p.data, p.fingerprint, "lists")
+             for p in book.parties(touched.why)]  # fmt: skip
+    report.outcome = Runner(monitor.settings, screener, book, monitor.workers).screen(tasks, round_)
+    _save(monitor, state, new, day, versions, findings, total_drift, total_floor, round_.step)
+    return report
+
+
+def _new_budgets(budgets: Mapping[str, float], touched: Touched) -> dict[str, float]:
+    out = dict(budgets)
+    for reference, ceiling in touched.ceilings.items():
+        if reference in out:
+            out[reference] = min(out[reference], ceiling)
+    for reference, extra in touched.charges.items():
+        if reference in out:
+            out[reference] -= extra
+    return out
+
+
+def _full(
+    monitor: Monitor,
+    screener: Screener,
+    state: Monitored,
+    indexes: tuple[IndexData, entity_changes.EntityChanges | None],
+    day: str,
+    known: tuple[dict[str, int], dict[str, str]],
+    actor: str,
+) -> CycleReport:
+    """Re-screen every party (no earlier index to compare with, or asked for)."""
+    new, changed = indexes
+    versions, findings = known
+    book = monitor.book
+    step_changes = changed.step(set()) if changed is not None else StepChanges()
+    round_ = Round(state.step + 1, day, versions, state.drift, state.floor, step_changes, actor)
+    rows = book.parties()
+    report = CycleReport("rescreened", round_.step, day, True,
+                         changed.summary() if changed is not None else {},
+                         {"full": len(rows)}, parties=len(rows))  # fmt: skip
+    _record_step(monitor, round_, report, new.state_key)
+    tasks = [Task(p.reference, p.data, p.fingerprint, "lists") for p in rows]
+    report.outcome = Runner(monitor.settings, screener, book, monitor.workers).screen(tasks, round_)
+    _save(monitor, state, new, day, versions, findings, state.drift, state.floor, round_.step)
+    return report
+
+
+def _record_step(monitor: Monitor, round_: Round, report: CycleReport, state_key: str) -> None:
+    data = {
+        "step": round_.step,
+        "day": round_.day,
+        "versions": round_.versions,
+        "state": state_key,
+        "full": report.full,
+        "changes": report.changes,
+        "touched": report.touched,
+        "drift_bound": report.bound,
+    }
+    monitor.book.append([ChainRecord("monitor.step", data, actor=round_.actor)])
+
+
+def _save(monitor: Monitor, state: Monitored, new: IndexData, day: str,
+          versions: dict[str, int], findings: dict[str, str], total_drift: float,
+          total_floor: float, step: int) -> None:  # fmt: skip
+    state.step, state.drift, state.floor, state.day = step, total_drift, total_floor, day
+    state.state_key, state.versions, state.findings = new.state_key, versions, findings
+    state.index_file = keep_index(monitor, new)
+    monitor._kept = new
+    with monitor.book.write() as conn:
+        monitor.book.put_state(conn, state.values())

@@ -1,0 +1,108 @@
+"""The monitoring endpoints over the real app: the book, alerts and decisions by role, the audit
+chain, evidence pages, webhooks, a bulk import as a background job."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.api.conftest import ApiEnv, build_env
+
+
+@pytest.fixture
+def menv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiEnv]:
+    yield from build_env(tmp_path_factory.mktemp("monitor") / "home", api_rate_per_minute=0)
+
+
+def put(env: ApiEnv, reference: str, body: dict[str, object], role: str = "analyst") -> object:
+    return env.client.put(f"/book/parties/{reference}", json=body, headers=env.auth(role))
+
+
+def test_the_book_over_http(menv: ApiEnv) -> None:
+    response = put(menv, "V-1", {"name": "Arkadii Rotenberg", "schema": "Person",
+                                 "birth_date": "1951"})  # fmt: skip
+    assert response.status_code == 200, response.text
+    party = response.json()
+    assert party["reference"] == "V-1" and party["import"]["added"] == 1
+    (alert,) = party["alerts"]
+    assert alert["entity_id"] == "test-a:9647" and alert["reason"] == "initial"
+    assert alert["state"] == "open" and alert["version"] == 1
+    assert put(menv, "V-2", {"name": "Someone Unlisted"}).status_code == 200
+    listed = menv.client.get("/book/parties", headers=menv.auth("analyst")).json()
+    assert listed["total"] == 2 and [p["alerts"] for p in listed["parties"]] == [1, 0]
+    # a screener may screen but not keep a book
+    assert put(menv, "V-3", {"name": "X"}, role="screener").status_code == 403
+    assert menv.client.get("/book/parties/V-9", headers=menv.auth("analyst")).status_code == 404
+    gone = menv.client.delete("/book/parties/V-1", headers=menv.auth("analyst")).json()
+    assert gone == {"reference": "V-1", "removed": True, "alerts_closed": 1}
+
+
+def test_decisions_by_role(menv: ApiEnv) -> None:
+    put(menv, "V-1", {"name": "Northwind Arms Trading LLC", "country": "ir"})
+    alerts = menv.client.get("/alerts", params={"state": "open"}, headers=menv.auth("analyst"))
+    alert_id = alerts.json()[0]["id"]
+    path = f"/alerts/{alert_id}/decisions"
+    confirm = {"decision": "true-match", "reason": "registry extract"}
+    refused = menv.client.post(path, json=confirm, headers=menv.auth("analyst"))
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+    escalated = menv.client.post(path, json={"decision": "escalated", "reason": "looks like it"},
+                                 headers=menv.auth("analyst"))  # fmt: skip
+    assert escalated.json()["state"] == "escalated"
+    confirmed = menv.client.post(path, json=confirm, headers=menv.auth("reviewer")).json()
+    assert confirmed["state"] == "true-match"
+    assert [(d["decision"], d["by"], d["role"]) for d in confirmed["decisions"]] == [
+        ("escalated", "test-analyst", "analyst"),
+        ("true-match", "test-reviewer", "reviewer"),
+    ]
+    assert menv.client.post(path, json={"decision": "maybe", "reason": "x"},
+                            headers=menv.auth("reviewer")).status_code == 422  # fmt: skip
+
+
+def test_the_audit_chain_and_evidence(menv: ApiEnv) -> None:
+    put(menv, "V-1", {"name": "Arkadii Rotenberg", "schema": "Person"})
+    assert menv.client.get("/audit", headers=menv.auth("analyst")).status_code == 403
+    records = menv.client.get("/audit", params={"party": "V-1"}, headers=menv.auth("admin"))
+    assert [r["kind"] for r in records.json()] == ["alert.opened", "screening.book"]
+    verified = menv.client.get("/audit/verify", headers=menv.auth("admin")).json()
+    head = menv.client.get("/audit/head", headers=menv.auth("admin")).json()
+    assert verified["ok"] and verified["head"] == head["hash"]
+    page = menv.client.get("/evidence/V-1", headers=menv.auth("analyst"))
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Rotenberg" in page.text and "<script" not in page.text and "http" not in page.text
+    data = menv.client.get("/evidence/V-1.json", headers=menv.auth("analyst")).json()
+    assert data["alerts"][0]["entity"]["id"] == "test-a:9647"
+
+
+def test_webhooks_are_an_admins(menv: ApiEnv) -> None:
+    body = {"url": "http://127.0.0.1:9/hook", "events": ["alert.opened"]}
+    assert menv.client.post("/webhooks", json=body, headers=menv.auth("analyst")).status_code == 403
+    created = menv.client.post("/webhooks", json=body, headers=menv.auth("admin"))
+    assert created.status_code == 201 and created.json()["secret"].startswith("whsec_")
+    hook = created.json()["id"]
+    put(menv, "V-1", {"name": "Arkadii Rotenberg", "schema": "Person"})
+    log = menv.client.get(f"/webhooks/{hook}/deliveries", headers=menv.auth("admin")).json()
+    assert [d["event"] for d in log] == ["alert.opened"]
+    assert (
+        menv.client.delete(f"/webhooks/{hook}", headers=menv.auth("admin")).json()["active"]
+        is False
+    )
+
+
+def test_a_book_file_is_imported_in_the_background(menv: ApiEnv) -> None:
+    rows = "reference,name,country\nA1,Northwind Arms Trading,ir\nA2,Blue Harbor Electronics,cn\n"
+    headers = {**menv.auth("analyst"), "Content-Type": "text/csv"}
+    response = menv.client.post("/book/imports", content=rows.encode(), headers=headers)
+    assert response.status_code == 202, response.text
+    import_id = response.json()["id"]
+    deadline = time.monotonic() + 60
+    status = response.json()
+    while status["state"] in ("queued", "running"):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+        status = menv.client.get(f"/book/imports/{import_id}", headers=menv.auth("analyst")).json()
+    assert status["state"] == "done", status
+    assert status["report"]["added"] == 2 and status["report"]["alerts"]["opened"] >= 2
+    cycle = menv.client.post("/monitor/cycle", headers=menv.auth("admin")).json()
+    assert cycle["status"] == "unchanged"
