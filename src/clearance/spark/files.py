@@ -1,0 +1,156 @@
+"""``clearance screen IN --engine spark``: a CSV or Parquet file screened by a Spark job.
+
+The file is read by Spark, so it may be larger than the machine that runs the command (or be
+a folder of files, or a URL Spark reads: ``hdfs://``, ``s3a://``). Rows are numbered like
+``clearance screen`` numbers them, spread over the cluster, screened, and brought back to
+this process in row order, where the usual writers write them: the output is the file
+``clearance screen`` writes. Results larger than this machine can write are for
+:func:`clearance.spark.screen` and a Spark writer.
+
+CSV is read as ``clearance screen`` reads it: a header row, RFC 4180 quoting (quoted fields
+may span lines), names of columns and values stripped of white space, rows of blanks skipped
+and not numbered, and for a local file the encoding found by
+:func:`clearance.screen_io.text_encoding` (byte-order mark, else UTF-8, else the declared one).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+from pathlib import Path
+
+from pyspark import StorageLevel
+from pyspark.sql import DataFrame, SparkSession
+
+from clearance.errors import ClearanceError, InputError
+from clearance.screen_batch import BatchOptions, RowResult
+from clearance.screen_io import text_encoding
+from clearance.spark.job import check_columns, screen
+from clearance.spark.partition import from_record
+from clearance.spark.snapshot import Snapshot
+
+FORMATS = ("csv", "parquet")
+#: a value Python's ``str.strip`` leaves empty (its white space: Unicode separators and the
+#: ASCII and C1 controls it counts as space), as a Java pattern
+_BLANK = r"^[\t\n\x{0B}\f\r\x{1C}-\x{1F}\x{85}\p{Z}]*$"
+#: Python codec names whose Java names differ
+_JAVA_CHARSETS = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32"}
+#: partitions per core of the cluster, so a slow partition does not hold a core idle
+PARTITIONS_PER_CORE = 4
+
+
+class LostRowsError(ClearanceError):
+    """The results of a Spark job do not answer every row once, in order."""
+
+
+@dataclass(frozen=True)
+class SparkInput:
+    """A file to screen on Spark: where (a path or a URL Spark reads), its format (csv or
+    parquet), the encoding declared for a CSV file, and the master (``None``: local, on
+    ``cores`` cores or all)."""
+
+    path: str
+    fmt: str
+    encoding: str | None = None
+    master: str | None = None
+    cores: int | None = None
+
+
+def open_session(master: str | None, cores: int | None = None) -> SparkSession:
+    """A Spark session for the command line (the active one, when this process has one).
+    Without a master it runs locally, its Python workers on this interpreter (where
+    clearance is installed)."""
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    url = master or f"local[{cores or '*'}]"
+    if url.startswith("local"):
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    return (
+        SparkSession.builder.master(url)
+        .appName("clearance screen")
+        .config("spark.log.level", "ERROR")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", str(sys.stderr.isatty()).lower())
+        .getOrCreate()
+    )
+
+
+def _java_charset(encoding: str) -> str:
+    return _JAVA_CHARSETS.get(encoding.lower(), encoding)
+
+
+def read_csv(spark: SparkSession, path: str, encoding: str | None) -> DataFrame:
+    """A CSV file read as ``clearance screen`` reads one (see the module's note)."""
+    local = Path(path)
+    if local.is_file():
+        encoding = text_encoding(local, encoding)
+    df = spark.read.csv(
+        path,
+        header=True,
+        multiLine=True,
+        escape='"',
+        encoding=_java_charset(encoding or "utf-8"),
+        inferSchema=False,
+        mode="PERMISSIVE",
+    )
+    names = [c.lstrip("\ufeff").strip() for c in df.columns]
+    if not any(names):
+        raise InputError(f"{path} is empty: a CSV file with a header row is expected.")
+    df = df.toDF(*names)
+    written = [df[c].isNotNull() & ~df[c].rlike(_BLANK) for c in df.columns]
+    return df.filter(reduce(or_, written))
+
+
+def read_input(spark: SparkSession, source: SparkInput) -> DataFrame:
+    if source.fmt not in FORMATS:
+        raise InputError(
+            f"The Spark engine reads CSV and Parquet, not {source.fmt}: screen it without "
+            "--engine spark, or convert it."
+        )
+    if source.fmt == "parquet":
+        return spark.read.parquet(source.path)
+    return read_csv(spark, source.path, source.encoding)
+
+
+def ordered(results: Iterator[RowResult]) -> Iterator[RowResult]:
+    """The results, checked to answer rows 1, 2, 3... each once, in order."""
+    expected = 1
+    for result in results:
+        if result.row != expected:
+            raise LostRowsError(
+                f"The Spark job answered row {result.row} where row {expected} was due: "
+                "the input changed while it was read, or the job lost rows. Nothing after "
+                f"row {expected - 1} was written; screen the file again."
+            )
+        expected += 1
+        yield result
+
+
+def screen_file(
+    source: SparkInput, snapshot: Snapshot, options: BatchOptions
+) -> Iterator[RowResult]:
+    """The result of every row of the file, in row order (a session opened for them ends
+    with them)."""
+    had_session = SparkSession.getActiveSession() is not None
+    spark = open_session(source.master, source.cores)
+    try:
+        df = read_input(spark, source)
+        check_columns(df.columns, options.columns, source.path)
+        cores = spark.sparkContext.defaultParallelism
+        results = screen(df, snapshot, options=options, partitions=cores * PARTITIONS_PER_CORE)
+        # every partition is screened at once and kept; the driver then reads them in order
+        results = results.persist(StorageLevel.MEMORY_AND_DISK)
+        results.count()
+        try:
+            rows = (from_record(r.asDict()) for r in results.toLocalIterator(True))
+            yield from ordered(rows)
+        finally:
+            results.unpersist()
+    finally:
+        if not had_session:
+            spark.stop()
