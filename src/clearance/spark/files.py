@@ -15,6 +15,7 @@ and not numbered, and for a local file the encoding found by
 
 from __future__ import annotations
 
+import codecs
 import os
 import sys
 from collections.abc import Iterator
@@ -37,8 +38,11 @@ FORMATS = ("csv", "parquet")
 #: a value Python's ``str.strip`` leaves empty (its white space: Unicode separators and the
 #: ASCII and C1 controls it counts as space), as a Java pattern
 _BLANK = r"^[\t\n\x{0B}\f\r\x{1C}-\x{1F}\x{85}\p{Z}]*$"
-#: Python codec names whose Java names differ
-_JAVA_CHARSETS = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32"}
+#: the encodings Spark's CSV reader takes, by Python codec name
+SPARK_CHARSETS = {
+    "utf-8": "utf-8", "utf-8-sig": "utf-8", "utf-16": "utf-16", "utf-16-le": "utf-16le",
+    "utf-16-be": "utf-16be", "utf-32": "utf-32", "iso8859-1": "iso-8859-1", "ascii": "us-ascii",
+}  # fmt: skip
 #: partitions per core of the cluster, so a slow partition does not hold a core idle
 PARTITIONS_PER_CORE = 4
 
@@ -80,8 +84,18 @@ def open_session(master: str | None, cores: int | None = None) -> SparkSession:
     )
 
 
-def _java_charset(encoding: str) -> str:
-    return _JAVA_CHARSETS.get(encoding.lower(), encoding)
+def spark_charset(encoding: str) -> str:
+    """Spark's name of a Python encoding, or a refusal naming those it reads."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise InputError(f"Unknown encoding {encoding!r}: use cp1252, latin-1, utf-16...") from None
+    if name not in SPARK_CHARSETS:
+        raise InputError(
+            f"Spark reads CSV files in UTF-8, UTF-16, UTF-32, Latin-1 (ISO 8859-1) or ASCII, "
+            f"not {encoding}: convert the file to UTF-8, or screen it without --engine spark."
+        )
+    return SPARK_CHARSETS[name]
 
 
 def read_csv(spark: SparkSession, path: str, encoding: str | None) -> DataFrame:
@@ -94,7 +108,7 @@ def read_csv(spark: SparkSession, path: str, encoding: str | None) -> DataFrame:
         header=True,
         multiLine=True,
         escape='"',
-        encoding=_java_charset(encoding or "utf-8"),
+        encoding=spark_charset(encoding or "utf-8"),
         inferSchema=False,
         mode="PERMISSIVE",
     )
