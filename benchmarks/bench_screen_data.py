@@ -31,7 +31,7 @@ FILES = (
     ("gb-fcdo", "uk/uk-sanctions-list-excerpt-2026-09-10.xml"),
     ("us-trade-csl", "us-csl/csl-sample-2025-06-25.csv"),
     ("us-bis-dpl", "us-csl/dpl-2022-09.txt"),
-    ("ftm", "opensanctions/ua_war_sanctions.targets.simple.csv"),
+    ("ftm:ua_war_sanctions", "opensanctions/ua_war_sanctions.targets.simple.csv"),
     ("cn-prc-countersanctions", "cn/prc-countersanctions.csv"),
     ("us-bis-mieu", "us-statutory/bis-mieu.csv"),
 )
