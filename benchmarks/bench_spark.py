@@ -15,9 +15,9 @@ HOME holds a store (``bench_screen_data.py HOME``). Each engine screens the same
   each Python worker loading the index) from its cost per row.
 
 For each: wall time, CPU time of the process tree (sampled from /proc every 0.5 s: a
-process's last half second can be missed), peak PSS of the tree, and of its largest Python
-and Java processes. The outputs must be byte-identical. Then a plan for 1 billion rows on a
-cluster from the measured cost per row.
+process's last half second can be missed), peak PSS of the tree, of its largest Python worker
+(a process below the command's own) and of its Java process. The outputs must be
+byte-identical. Then a plan for 1 billion rows on a cluster from the measured cost per row.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import filecmp
 import itertools
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -89,7 +90,7 @@ def _sample(root: int, seen: Sample) -> None:
         seen.cpu[pid] = max(seen.cpu.get(pid, 0.0), cpu)
         pss = _pss_mb(pid)
         total += pss
-        if name.startswith("python"):
+        if name.startswith("python") and pid != root:  # a worker, not the command's process
             seen.peak_python = max(seen.peak_python, pss)
         elif name == "java":
             seen.peak_java = max(seen.peak_java, pss)
@@ -123,10 +124,16 @@ def run(label: str, args: list[str], home: Path, rows: int, out: Path, pythonpat
     command = [sys.executable, "-m", "clearance", "screen", *args, "--out", str(out)]
     seen = Sample()
     started = time.perf_counter()
-    proc = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
-    while proc.poll() is None:
-        _sample(proc.pid, seen)
-        time.sleep(0.5)
+    # its own process group, so that an interrupted benchmark ends the whole tree it started
+    proc = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)  # fmt: skip
+    try:
+        while proc.poll() is None:
+            _sample(proc.pid, seen)
+            time.sleep(0.5)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
     wall = time.perf_counter() - started
     err = proc.stderr.read() if proc.stderr else ""
     if proc.returncode:
@@ -198,7 +205,7 @@ def main() -> int:
     runs.append(small)
     print(f"\n{rows:,} rows, {args.cores} cores\n")
     print("| run | rows | wall | vs built-in | CPU (tree) | CPU per row | peak PSS (tree) | "
-          "largest Python | Java |")  # fmt: skip
+          "largest Python worker | Java |")  # fmt: skip
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for item in runs:
         print(item.line(None if item is builtin else builtin))

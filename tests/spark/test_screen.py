@@ -122,3 +122,23 @@ def test_input_without_a_name_column_is_refused(spark: Any, spark_home: Path) ->
         clearance.spark.screen(
             df.withColumnRenamed("vendor", "name"), Settings(home=spark_home), row_column="line"
         )
+
+
+def test_matches_explode_into_rows_with_a_partial_schema(spark: Any, spark_home: Path) -> None:
+    """The README's way to get one row per match: ``from_json`` with the fields wanted."""
+    from pyspark.sql import functions as F
+
+    data = rows(1)
+    df = spark.createDataFrame([tuple(r[c] for c in COLUMNS) for r in data], SCHEMA)
+    results = clearance.spark.screen(df, Settings(home=spark_home), options=BatchOptions(as_of=DAY))
+    wanted = "array<struct<entity_id:string,name:string,score:double,lists:array<string>>>"
+    exploded = results.select("row", F.explode(F.from_json("matches", wanted)).alias("m")).select(
+        "row", "m.*"
+    )
+    got = sorted((r["row"], r["entity_id"], r["score"]) for r in exploded.collect())
+    expected = sorted(
+        (result["row"], m["entity_id"], m["score"])
+        for result in _builtin(spark_home, data, BatchOptions(as_of=DAY))
+        for m in result["matches"]
+    )
+    assert got == expected and got
