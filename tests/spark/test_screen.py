@@ -3,6 +3,8 @@ engine of ``clearance screen``, row by row, whatever the partitioning."""
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from clearance.screen_batch import BatchOptions, run_batch
 from clearance.screen_io import open_rows
 from clearance.settings import Settings
 from clearance.spark import Snapshot
+from clearance.spark.files import job_error
 from tests.spark.rows import COLUMNS, rows
 
 DAY = "2026-01-15"
@@ -142,3 +145,22 @@ def test_matches_explode_into_rows_with_a_partial_schema(spark: Any, spark_home:
         for m in result["matches"]
     )
     assert got == expected and got
+
+
+def test_an_executor_refuses_the_snapshot_of_another_build(
+    spark: Any, spark_home: Path, tmp_path: Path
+) -> None:
+    """Files named otherwise than this build names them stop the job with the reason, which
+    the command line shows as one paragraph."""
+    from pyspark.errors import PySparkException
+
+    snapshot = Snapshot.open(Settings(home=spark_home))
+    renamed = tmp_path / "names-0123456789abcdef01234567.pkl"
+    shutil.copyfile(snapshot.index_file, renamed)
+    other = replace(snapshot, index_file=renamed)
+    df = spark.createDataFrame([("a", "Anna Testova")], "reference string, name string")
+    with pytest.raises(PySparkException) as caught:
+        clearance.spark.screen(df, other).collect()
+    message = str(job_error(caught.value))
+    assert message.startswith("The Spark job failed: clearance.spark.snapshot.SnapshotError: ")
+    assert "another build of clearance" in message and "Traceback" not in message

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from operator import or_
 from pathlib import Path
 
 from pyspark import StorageLevel
+from pyspark.errors import PySparkException
 from pyspark.sql import DataFrame, SparkSession
 
 from clearance.errors import ClearanceError, InputError
@@ -49,6 +51,22 @@ PARTITIONS_PER_CORE = 4
 
 class LostRowsError(ClearanceError):
     """The results of a Spark job do not answer every row once, in order."""
+
+
+class SparkJobError(ClearanceError):
+    """The Spark job failed (an executor without clearance, a file Spark cannot read...)."""
+
+
+#: the line of a Spark failure that names the Python or Java error behind it
+_CAUSE = re.compile(r"^\s*([\w.]+(?:Error|Exception)\b.*)$", re.MULTILINE)
+
+
+def job_error(exc: PySparkException) -> SparkJobError:
+    """A Spark failure as one paragraph: the last error it names, not its stack traces."""
+    text = str(exc)
+    causes = [m.group(1).strip() for m in _CAUSE.finditer(text)]
+    cause = causes[-1] if causes else text.strip().splitlines()[0] if text.strip() else repr(exc)
+    return SparkJobError(f"The Spark job failed: {cause[:1000]}")
 
 
 @dataclass(frozen=True)
@@ -159,12 +177,14 @@ def screen_file(
         results = screen(df, snapshot, options=options, partitions=cores * PARTITIONS_PER_CORE)
         # every partition is screened at once and kept; the driver then reads them in order
         results = results.persist(StorageLevel.MEMORY_AND_DISK)
-        results.count()
         try:
+            results.count()
             rows = (from_record(r.asDict()) for r in results.toLocalIterator(True))
             yield from ordered(rows)
         finally:
             results.unpersist()
+    except PySparkException as exc:
+        raise job_error(exc) from exc
     finally:
         if not had_session:
             spark.stop()
