@@ -2,14 +2,16 @@
 
     python benchmarks/gen_counterparties.py /tmp/cp200k.csv --rows 200000
     PYTHONPATH=src python benchmarks/bench_spark.py HOME /tmp/cp200k.csv --cores 2 \\
-        [--before OLD_SRC] [--small 5000]
+        [--before OLD_SRC] [--small 5000] [--builtin-first] [--skip-spark]
 
 HOME holds a store (``bench_screen_data.py HOME``). Each engine screens the same file with
 ``clearance screen`` in a process of its own, one after the other:
 
 * ``clearance screen IN --workers CORES`` (the batch engine; the baseline);
 * with ``--before OLD_SRC``: the same with another source tree first on the path (the code
-  before a change), on a copy of HOME, so the two builds do not replace each other's files;
+  before a change), on a copy of HOME, so the two builds do not replace each other's files
+  (run first; ``--builtin-first`` runs the current build first, to alternate the order on a
+  machine whose load changes);
 * ``clearance screen IN --engine spark --master local[CORES]``;
 * the same on the first ``--small`` rows, to tell Spark's fixed cost (the JVM, the session,
   each Python worker loading the index) from its cost per row.
@@ -179,22 +181,35 @@ def main() -> int:
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--before", type=Path, help="source tree of the build to compare with")
     parser.add_argument("--small", type=int, default=5000)
+    parser.add_argument(
+        "--builtin-first",
+        action="store_true",
+        help="run the current build before --before (to alternate the order)",
+    )
+    parser.add_argument("--skip-spark", action="store_true", help="only the built-in engine")
     args = parser.parse_args()
     rows = sum(1 for _ in args.input.open(encoding="utf-8")) - 1
     work = args.home.parent / f"{args.home.name}-spark-bench"
     work.mkdir(exist_ok=True)
     src = ROOT / "src"
     runs: list[Run] = []
+    builtin_args = [str(args.input), "--workers", str(args.cores)]
+    if args.builtin_first:
+        runs.append(run("built-in engine", builtin_args, args.home, rows,
+                        work / "builtin.jsonl", src))  # fmt: skip
     if args.before is not None:
         before_home = args.home.parent / f"{args.home.name}-before"
         if not before_home.exists():
             shutil.copytree(args.home, before_home)
-        runs.append(run("built-in engine, before", [str(args.input), "--workers",
-                        str(args.cores)], before_home, rows, work / "before.jsonl",
-                        args.before))  # fmt: skip
-    builtin = run("built-in engine", [str(args.input), "--workers", str(args.cores)],
-                  args.home, rows, work / "builtin.jsonl", src)  # fmt: skip
-    runs.append(builtin)
+        runs.append(run("built-in engine, before", builtin_args, before_home, rows,
+                        work / "before.jsonl", args.before))  # fmt: skip
+    if not args.builtin_first:
+        runs.append(run("built-in engine", builtin_args, args.home, rows,
+                        work / "builtin.jsonl", src))  # fmt: skip
+    builtin = next(r for r in runs if r.label == "built-in engine")
+    if args.skip_spark:
+        _table(runs, builtin, rows, args.cores)
+        return 0
     spark_args = ["--engine", "spark", "--master", f"local[{args.cores}]"]
     spark = run("Spark", [str(args.input), *spark_args], args.home, rows, work / "spark.jsonl",
                 src)  # fmt: skip
@@ -203,19 +218,24 @@ def main() -> int:
     small = run("Spark, first rows only", [str(head), *spark_args], args.home, args.small,
                 work / "small.jsonl", src)  # fmt: skip
     runs.append(small)
-    print(f"\n{rows:,} rows, {args.cores} cores\n")
+    _table(runs, builtin, rows, args.cores)
+    same = filecmp.cmp(builtin.out, spark.out, shallow=False)
+    print(f"\nSpark output byte-identical to the built-in engine's: {same}")
+    plan(spark, small, args.cores)
+    return 0 if same else 1
+
+
+def _table(runs: list[Run], builtin: Run, rows: int, cores: int) -> None:
+    print(f"\n{rows:,} rows, {cores} cores\n")
     print("| run | rows | wall | vs built-in | CPU (tree) | CPU per row | peak PSS (tree) | "
           "largest Python worker | Java |")  # fmt: skip
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for item in runs:
         print(item.line(None if item is builtin else builtin))
-    same = filecmp.cmp(builtin.out, spark.out, shallow=False)
-    print(f"\nSpark output byte-identical to the built-in engine's: {same}")
-    if args.before is not None:
-        unchanged = filecmp.cmp(runs[0].out, builtin.out, shallow=False)
-        print(f"before/after outputs byte-identical: {unchanged}")
-    plan(spark, small, args.cores)
-    return 0 if same else 1
+    before = [r for r in runs if r.label.endswith("before")]
+    if before:
+        same = filecmp.cmp(before[0].out, builtin.out, shallow=False)
+        print(f"\nbefore/after outputs byte-identical: {same}")
 
 
 if __name__ == "__main__":
