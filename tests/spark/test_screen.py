@@ -164,3 +164,16 @@ def test_an_executor_refuses_the_snapshot_of_another_build(
     message = str(job_error(caught.value))
     assert message.startswith("The Spark job failed: clearance.spark.snapshot.SnapshotError: ")
     assert "another build of clearance" in message and "Traceback" not in message
+
+
+def test_a_blank_csv_value_on_spark_is_one_pythons_strip_empties(spark: Any) -> None:
+    """Rows of blanks are skipped by the Spark reader as by ``clearance screen``'s: its Java
+    pattern of white space agrees with Python's on every character of the BMP."""
+    from pyspark.sql import functions as F
+
+    from clearance.spark.files import BLANK_PATTERN
+
+    chars = [chr(c) for c in range(1, 0x10000) if not 0xD800 <= c <= 0xDFFF]
+    df = spark.createDataFrame([(c, c * 3) for c in chars], "one string, three string")
+    blank = df.filter(F.col("one").rlike(BLANK_PATTERN) & F.col("three").rlike(BLANK_PATTERN))
+    assert {r["one"] for r in blank.collect()} == {c for c in chars if not c.strip()}

@@ -39,7 +39,7 @@ from clearance.spark.snapshot import Snapshot
 FORMATS = ("csv", "parquet")
 #: a value Python's ``str.strip`` leaves empty (its white space: Unicode separators and the
 #: ASCII and C1 controls it counts as space), as a Java pattern
-_BLANK = r"^[\t\n\x{0B}\f\r\x{1C}-\x{1F}\x{85}\p{Z}]*$"
+BLANK_PATTERN = r"^[\t\n\x{0B}\f\r\x{1C}-\x{1F}\x{85}\p{Z}]*$"
 #: the encodings Spark's CSV reader takes, by Python codec name
 SPARK_CHARSETS = {
     "utf-8": "utf-8", "utf-8-sig": "utf-8", "utf-16": "utf-16", "utf-16-le": "utf-16le",
@@ -107,7 +107,7 @@ def spark_charset(encoding: str) -> str:
     try:
         name = codecs.lookup(encoding).name
     except LookupError:
-        raise InputError(f"Unknown encoding {encoding!r}: use cp1252, latin-1, utf-16...") from None
+        raise InputError(f"Unknown encoding {encoding!r}: use utf-8, latin-1, utf-16...") from None
     if name not in SPARK_CHARSETS:
         raise InputError(
             f"Spark reads CSV files in UTF-8, UTF-16, UTF-32, Latin-1 (ISO 8859-1) or ASCII, "
@@ -134,7 +134,7 @@ def read_csv(spark: SparkSession, path: str, encoding: str | None) -> DataFrame:
     if not any(names):
         raise InputError(f"{path} is empty: a CSV file with a header row is expected.")
     df = df.toDF(*names)
-    written = [df[c].isNotNull() & ~df[c].rlike(_BLANK) for c in df.columns]
+    written = [df[c].isNotNull() & ~df[c].rlike(BLANK_PATTERN) for c in df.columns]
     return df.filter(reduce(or_, written))
 
 
