@@ -59,7 +59,10 @@ def detect_format(path: Path, given: str | None = None) -> str:
     return fmt
 
 
-def _cell(value: Any) -> Any:
+def read_cell(value: Any) -> Any:
+    """A value of a typed file (Parquet, XLSX, JSON lines, a Spark DataFrame) as a row holds
+    it: text stripped, a date as its ISO day, a whole float as an integer, lists item by item,
+    nothing as ""."""
     if value is None:
         return ""
     if isinstance(value, date):
@@ -67,7 +70,7 @@ def _cell(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, list | tuple):
-        return [_cell(v) for v in value if v is not None]
+        return [read_cell(v) for v in value if v is not None]
     if isinstance(value, dict):
         return value
     return str(value).strip()
@@ -288,7 +291,7 @@ def _json_row(number: int, line: bytes) -> Row:
         return {ERROR_FIELD: f"line {number} is not valid JSON"}
     if not isinstance(data, dict):
         return {ERROR_FIELD: f"line {number} is not a JSON object"}
-    return {str(k): _cell(v) for k, v in data.items()}
+    return {str(k): read_cell(v) for k, v in data.items()}
 
 
 # -- spreadsheets and columnar files --------------------------------------------------------
@@ -303,7 +306,7 @@ def _open_xlsx(path: Path) -> RowSource:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         sheet = book.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
-        header = [str(_cell(h)) for h in next(rows, ())]
+        header = [str(read_cell(h)) for h in next(rows, ())]
     except Exception as exc:  # openpyxl raises many kinds for files that are not XLSX
         raise InputError(f"{path} cannot be read as an XLSX workbook ({exc}).") from None
     total = sheet.max_row - 1 if isinstance(sheet.max_row, int) else None
@@ -312,7 +315,7 @@ def _open_xlsx(path: Path) -> RowSource:
         try:
             for values in rows:
                 if any(v is not None for v in values):
-                    yield {h: _cell(v) for h, v in zip(header, values, strict=False) if h}
+                    yield {h: read_cell(v) for h, v in zip(header, values, strict=False) if h}
         finally:
             book.close()
 
@@ -333,7 +336,7 @@ def _open_parquet(path: Path) -> RowSource:
     def read() -> Iterator[Row]:
         for batch in handle.iter_batches(batch_size=8192):
             for row in batch.to_pylist():
-                yield {str(k): _cell(v) for k, v in row.items()}
+                yield {str(k): read_cell(v) for k, v in row.items()}
 
     total = handle.metadata.num_rows
     return RowSource(path, "parquet", columns, read(), total, "rows", close=handle.close)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 import time
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +19,7 @@ from clearance.errors import InputError
 from clearance.exposure import parse_day, screener_from_store
 from clearance.index.facets import Filters
 from clearance.queries import Columns, from_values
-from clearance.screen import Hit, ordered_lists
+from clearance.screen import Hit, Screener, ordered_lists
 from clearance.screen_batch import BatchOptions, RowResult, run_batch
 from clearance.screen_io import (
     FORMATS,
@@ -35,9 +38,15 @@ from clearance.store.keys import open_database
 
 def _audit(config: Settings, store: Store, screener: Any, command: str,
            extra: dict[str, Any]) -> BatchAudit:  # fmt: skip
-    """Where the screenings of this command go in the audit chain."""
+    """Where the screenings of this command go in the audit chain (``screener``: a
+    :class:`~clearance.screen.Screener`, or the profile name a Spark job screens with)."""
     from_versions = {source: str(v.id) for source, v in store.active_versions().items()}
-    algorithm = f"{screener.profile}/{getattr(screener.scorer, 'algorithm', '') or 'names'}"
+    if isinstance(screener, str):
+        from clearance.match.scorer import Matcher
+
+        algorithm = f"{screener}/{Matcher(screener).algorithm}"
+    else:
+        algorithm = f"{screener.profile}/{screener.scorer.algorithm}"
     context = {"command": command, "versions": from_versions, "algorithm": algorithm, **extra}
     return BatchAudit(open_database(str(config.database_path)), context, f"cli:{cli_user()}")
 
@@ -49,6 +58,10 @@ def _summary(result: RowResult) -> dict[str, Any]:
     if result.error:
         out["error"] = result.error
     return out
+
+
+#: ``clearance screen --engine``: the batch engine on this machine, or a Spark job
+ENGINES = ("builtin", "spark")
 
 
 def _describe(rank: int, hit: Hit) -> str:
@@ -206,7 +219,7 @@ def _duration(seconds: float) -> str:
 
 
 @click.command()
-@click.argument("input_path", metavar="IN", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("input_path", metavar="IN", type=click.Path(path_type=str))
 @click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Output file (default: standard output).")  # fmt: skip
 @click.option("--format", "out_format", type=click.Choice(OUTPUT_FORMATS),
@@ -224,6 +237,11 @@ def _duration(seconds: float) -> str:
 @click.option(
     "--as-of", default="", help="Day the ownership rules are evaluated for (default: today)."
 )
+@click.option("--engine", type=click.Choice(ENGINES), default="builtin", show_default=True,
+              help="spark: read and screen IN (CSV or Parquet: a file, a folder, a URL) "
+              "with Apache Spark (needs clearance[spark]).")  # fmt: skip
+@click.option("--master", help="Spark master URL with --engine spark (default: local, on "
+              "--workers cores or all).")  # fmt: skip
 @click.option("--name-column", help="Column with the name (default: name).")
 @click.option("--schema-column", help="Column with the schema (default: schema, type).")
 @click.option("--country-column", help="Column with countries (default: country).")
@@ -233,7 +251,7 @@ def _duration(seconds: float) -> str:
 @click.option("--aliases-column", help="Column with other names, ';'-separated.")
 @click.option("--gender-column", help="Column with the gender (default: gender).")
 def screen(
-    input_path: Path,
+    input_path: str,
     out_path: Path | None,
     out_format: str | None,
     input_format: str | None,
@@ -244,6 +262,8 @@ def screen(
     sources: tuple[str, ...],
     workers: int | None,
     as_of: str,
+    engine: str,
+    master: str | None,
     **column_options: Any,
 ) -> None:
     """Screen every row of IN (CSV, JSON lines, XLSX or Parquet) against the loaded lists.
@@ -253,33 +273,42 @@ def screen(
     per row without a match. A value that cannot be read (a date, a country) is a warning on
     its row and the name is still screened; only a row without a name is an error.
     """
-    fmt = detect_format(input_path, input_format)
+    fmt = detect_format(Path(input_path), input_format)
     out_fmt = output_format(out_path, out_format)
     columns = _columns(column_options)
-    rows = open_rows(input_path, fmt, encoding)
-    rows.require(columns.name)
-    config = settings()
-    with Store.open(config) as store:
-        filters = Filters(sources=check_sources(store, sources))
-        screener = screener_from_store(store, config, profile)
-        log = _audit(config, store, screener, "screen",
-                     {"file": str(input_path), "as_of": parse_day(as_of)})  # fmt: skip
     options = BatchOptions(
         columns=columns,
         threshold=threshold,
         limit=limit,
         workers=workers or os.cpu_count() or 1,
-        filters=filters,
         as_of=parse_day(as_of),
     )
-    progress = _Progress(rows)
+    config = settings()
+    screened_by: Screener | str
+    if engine == "spark":
+        where = {"path": input_path, "fmt": fmt, "encoding": encoding, "master": master,
+                 "cores": workers}  # fmt: skip
+        results, screened_by = _on_spark(where, options, sources, config, profile)
+        progress = None
+    else:
+        rows = open_rows(Path(input_path), fmt, encoding)
+        rows.require(columns.name)
+        with Store.open(config) as store:
+            options = replace(options, filters=Filters(sources=check_sources(store, sources)))
+            screener = screener_from_store(store, config, profile)
+        screened_by = screener
+        progress = _Progress(rows)
+        results = run_batch(screener, rows, options, settings=config, progress=progress)
+    with Store.open(config) as store:
+        extra = {"file": str(input_path), "as_of": options.as_of, "engine": engine}
+        log = _audit(config, store, screened_by, "screen", extra)
     counts = {"rows": 0, "matched": 0, "errors": 0, "warned": 0}
     stream = None
     if out_fmt in ("csv", "jsonl"):
         stream = out_path.open("w", encoding="utf-8", newline="") if out_path else None
     writer = Writer(out_fmt, stream or sys.stdout, out_path)
     try:
-        for result in run_batch(screener, rows, options, settings=config, progress=progress):
+        for result in results:
             counts["rows"] += 1
             counts["matched"] += bool(result.matches)
             counts["errors"] += bool(result.error)
@@ -288,7 +317,8 @@ def screen(
             log.add(_summary(result))
         writer.close()
     finally:
-        progress.close()
+        if progress is not None:
+            progress.close()
         log.close()
         if stream is not None:
             stream.close()
@@ -297,6 +327,29 @@ def screen(
         f"{counts['errors']:,} with errors, {counts['warned']:,} with warnings.",
         err=True,
     )
+
+
+def _on_spark(
+    where: dict[str, Any],
+    options: BatchOptions,
+    sources: tuple[str, ...],
+    config: Settings,
+    profile: str | None,
+) -> tuple[Iterator[RowResult], str]:
+    """The results of ``--engine spark`` on the input ``where`` says (a
+    :class:`~clearance.spark.files.SparkInput`'s fields), in row order, and the profile they
+    are screened with: the snapshot of the store's state is made here; Spark reads, numbers
+    and screens the rows."""
+    if importlib.util.find_spec("pyspark") is None:
+        raise InputError("--engine spark needs PySpark: pip install 'clearance[spark]'.")
+    # imported only for this engine: PySpark is a heavy optional dependency
+    from clearance.spark.files import SparkInput, screen_file
+    from clearance.spark.snapshot import Snapshot
+
+    with Store.open(config) as store:
+        options = replace(options, filters=Filters(sources=check_sources(store, sources)))
+        snapshot = Snapshot.from_store(store, config, profile)
+    return screen_file(SparkInput(**where), snapshot, options), snapshot.profile
 
 
 # -- the screening step of `clearance run` ---------------------------------------------------

@@ -67,19 +67,27 @@ def build_graph(store: Store) -> OwnershipGraph:
     return OwnershipGraph.build(parties, edges, store.ownership.same())
 
 
+def load_graph(directory: Path, state_key: str) -> OwnershipGraph | None:
+    """The saved graph of this state, or ``None`` when missing or unreadable (then removed)."""
+    target = graph_path(directory, state_key)
+    try:
+        with target.open("rb") as fh:
+            data = pickle.load(fh)
+        if isinstance(data, OwnershipGraph):
+            return data
+    except FileNotFoundError:
+        pass
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        target.unlink(missing_ok=True)
+    return None
+
+
 def ensure_graph(store: Store, directory: Path, rebuild: bool = False) -> OwnershipGraph:
     """The graph of the store's current state: loaded if saved, else built and saved."""
-    target = graph_path(directory, store.state_key())
-    if not rebuild:
-        try:
-            with target.open("rb") as fh:
-                data = pickle.load(fh)
-            if isinstance(data, OwnershipGraph):
-                return data
-        except FileNotFoundError:
-            pass
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-            target.unlink(missing_ok=True)
+    key = store.state_key()
+    target = graph_path(directory, key)
+    if not rebuild and (saved := load_graph(directory, key)) is not None:
+        return saved
     graph = build_graph(store)
     save_pickle(graph, target, f"{PREFIX}*{SUFFIX}")
     return graph
