@@ -12,6 +12,7 @@ from rapidfuzz.distance import OSA
 from clearance.match.syllables import (
     VOWEL_RUNS,
     chinese_both,
+    japanese_person,
     native_share,
     native_side,
     pinyin_agree,
@@ -76,6 +77,7 @@ def cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
         and max(len(a), len(b)) <= 2 * min(len(a), len(b))
         and not chinese_both(left, right)
         and not native_side(left, right)
+        and not japanese_person(left, right)
     ):
         sa, sb = _onsets(a), _onsets(b)
         if min(len(sa.lstrip("-")), len(sb.lstrip("-"))) >= 2:

@@ -219,7 +219,11 @@ class PartsInput:
         only_numbers = not a and not b and bool(left.numbers) and left.numbers == right.numbers
         #: the names agree written together (or are numbers alone that agree): nothing to align
         self.equal: bool = (
-            bool(a) and bool(b) and self.joined_agree and joined_equal(a, b)
+            bool(a)
+            and bool(b)
+            and self.joined_agree
+            and joined_equal(a, b)
+            and (len(a) != len(b) or not isinstance(check, LongVowels) or check.words_agree(a, b))
         ) or only_numbers
         ma, mb = a, b
         if not self.equal and len(a) != len(b):
@@ -242,21 +246,26 @@ class PartsInput:
         self.similarity: Similarity = _part_similarity(left, right, same_abjad, check)
 
 
-def _joined_reading(left: NameForm, right: NameForm, parts_in: PartsInput, parts: float) -> float:
+def _joined_reading(
+    left: NameForm, right: NameForm, parts_in: PartsInput, parts: float | None
+) -> float:
     """Similarity of the two names written together, when they have different numbers of
     parts ("abd al rahman" / "abdulrahman"); 0.0 otherwise. The folded spellings are tried
-    when the ``parts`` score is weak (0.0 for the bound: always)."""
+    when the ``parts`` score is weak. With ``parts`` None, its bound: the folded spellings
+    always tried, and the checks that can only lower it (syllables, long vowels) skipped."""
     a, b = parts_in.a, parts_in.b
     if len(a) == len(b) or not a or not b:
         return 0.0
     ja, jb = join_parts(a), join_parts(b)
+    joined = ratio(ja, jb)
+    if JOINED_LOOSE_FLOOR <= joined < LOOSE_SIM and (parts is None or parts < LOOSE_SIM):
+        joined = max(joined, ratio(loose_key(ja), loose_key(jb)) * LOOSE_SIM)
+    if parts is None:
+        return joined
     # a Chinese name against pinyin agrees syllable for syllable: joined, "chen shuai" is
     # only a letter from "chen shu yi"
     if strict_pinyin(left, right) and not pinyin_agree(ja, jb):
         return 0.0
-    joined = ratio(ja, jb)
-    if JOINED_LOOSE_FLOOR <= joined < LOOSE_SIM and parts < LOOSE_SIM:
-        joined = max(joined, ratio(loose_key(ja), loose_key(jb)) * LOOSE_SIM)
     # nor does a Chinese or Korean name written together lose or gain a syllable
     joined *= native_share(left, right)
     if not parts_in.joined_agree:
@@ -386,6 +395,8 @@ def _whole_bound(left: NameForm, right: NameForm, same_abjad: bool, skeletons: b
 def _adjusted(score: float, left: NameForm, right: NameForm) -> tuple[float, str, str]:
     """The score after numbers and legal forms (``numbers``, ``legal``: how they compare).
     The result never decreases as ``score`` grows, so it adjusts a bound as well."""
+    if not (left.numbers or right.numbers or (left.legal_forms and right.legal_forms)):
+        return min(1.0, max(0.0, score)), "", ""
     weights = kind_weights(right.kind)
     numbers = ""
     if left.numbers or right.numbers:
@@ -441,7 +452,7 @@ def name_bound(left: NameForm, right: NameForm) -> float:
     if bound < 1.0:
         bound = max(
             bound,
-            0.0 if parts_in.equal else shape(_joined_reading(left, right, parts_in, 0.0)),
+            0.0 if parts_in.equal else shape(_joined_reading(left, right, parts_in, None)),
             _whole_bound(left, right, same_abjad, skeletons),
         )
     return _adjusted(bound, left, right)[0]
