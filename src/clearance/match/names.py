@@ -36,6 +36,8 @@ from clearance.match.skeletons import (
 from clearance.match.skeletons import skeleton_similarity as skeleton_similarity  # re-exported
 from clearance.match.syllables import (
     hangul_similarity,
+    japanese_person,
+    japanese_similarity,
     native_share,
     native_side,
     pinyin_agree,
@@ -78,6 +80,8 @@ def _part_similarity(
         return pinyin_similarity
     if person and {left.script, right.script} == {"Hang", "Latn"}:
         return hangul_similarity
+    if japanese_person(left, right):
+        return japanese_similarity
     return token_similarity if person else org_token_similarity
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
 from clearance.match.tokens import ROMANISATION_SIM, inner_vowel_swap, token_similarity
 from clearance.text.keys import NameForm
 from clearance.text.tables import pinyin_syllables, wade_giles
@@ -95,6 +97,32 @@ def japanese_person(left: NameForm, right: NameForm) -> bool:
                 and not any(c in NAME_DOTS for c in han.original)
             )
     return False
+
+
+#: a doubled consonant: Japanese writes one (っ, the small tsu) as a sound of its own
+_GEMINATE = re.compile(r"([b-df-hj-np-tv-z])\1")
+
+
+def geminates(token: str) -> tuple[str, ...]:
+    """The doubled consonants of a word, in order ("hattori" -> t)."""
+    return tuple(_GEMINATE.findall(token))
+
+
+def geminates_differ(a: str, b: str) -> bool:
+    """One word doubles a consonant the other writes once ("otto" / "oto")."""
+    return geminates(a) != geminates(b)
+
+
+@lru_cache(maxsize=1 << 14)
+def japanese_similarity(a: str, b: str) -> tuple[float, str]:
+    """Parts of a Japanese reading of Chinese characters against a Latin spelling: a doubled
+    consonant is a sound of its own in Japanese (Hattori / Hatori, 服部 / 羽鳥), so a word
+    doubling one the reading writes once is spelled otherwise, not a romanisation of it
+    ("otto" is not "oto", 王涛 read ō tō): a letter apart, as written."""
+    sim, how = token_similarity(a, b)
+    if how == "romanisation" and geminates_differ(a, b):
+        return 1.0 - OSA.distance(a, b) / max(len(a), len(b)), "spelling"
+    return sim, how
 
 
 def strict_pinyin(left: NameForm, right: NameForm) -> bool:
