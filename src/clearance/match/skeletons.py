@@ -9,7 +9,7 @@ compared with it, and the long vowels the abjad writes must be spelled in the La
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import groupby
+from itertools import groupby, pairwise
 
 from rapidfuzz.distance import OSA, Levenshtein, Opcodes
 
@@ -97,7 +97,15 @@ class LongVowels:
     abjad writes (y for i/e, w for u/o, after the first letter) required in the Latin spelling:
     one skeleton spells Hasan and Husseini, but only Husseini writes the long i."""
 
-    __slots__ = ("_abjad", "_abjad_left", "_final", "_latin", "_spelled", "joined_agree")
+    __slots__ = (
+        "_abjad",
+        "_abjad_left",
+        "_final",
+        "_latin",
+        "_spelled",
+        "_two_sounds",
+        "joined_agree",
+    )
 
     def __init__(self, abjad: NameForm, latin: NameForm, abjad_left: bool) -> None:
         self._abjad = _originals(abjad)
@@ -112,10 +120,11 @@ class LongVowels:
         )
         self._abjad_left = abjad_left
         self._final = _final_yeh(abjad.original)
+        self._two_sounds = _two_sounds(abjad.original)
         #: the long vowels agree between the names written without spaces
         self.joined_agree = _long_vowels_agree(
             abjad.joined, latin.joined, bool(abjad.tokens) and abjad.tokens[-1] in self._final
-        ) and _consonants_agree(consonants(abjad.joined, False), consonants(latin.joined, True))
+        ) and _consonants_agree(abjad.joined, latin.joined)
 
     def __call__(self, a: str, b: str) -> tuple[float, str]:
         x, y = (a, b) if self._abjad_left else (b, a)
@@ -130,10 +139,14 @@ class LongVowels:
             and not _long_vowels_agree(written, spelled, written.endswith(tuple(self._final)))
         ):
             return LONG_VOWEL_SIM, "vowel"
-        if sim > LONG_VOWEL_SIM and written and spelled:
-            cw, cs = consonants(written, False), consonants(spelled, True)
-            if not _consonants_agree(cw, cs):
-                return min(sim, 1.0 - OSA.distance(cw, cs) / len(cs)), "spelling"
+        if (
+            sim > LONG_VOWEL_SIM
+            and written
+            and spelled
+            and not _consonants_agree(written, spelled, written in self._two_sounds)
+        ):
+            cw, cs = consonants(written, False), consonants(spelled, False)
+            return min(sim, 1.0 - OSA.distance(cw, cs) / max(len(cw), len(cs))), "spelling"
         return sim, how
 
     def words_agree(self, a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -151,17 +164,42 @@ class LongVowels:
                 written
                 and spelled
                 and written not in self._spelled
-                and not _consonants_agree(consonants(written, False), consonants(spelled, True))
+                and not _consonants_agree(written, spelled, written in self._two_sounds)
             ):
                 return False
         return True
 
 
-def _consonants_agree(written: str, spelled: str) -> bool:
+def _consonants_agree(written: str, spelled: str, two_sounds: bool = False) -> bool:
     """An abjad writes every consonant: one the Latin spelling has twice, a vowel between,
-    and the abjad once, is another name ("nando" / נדב). Arguments: the ``consonants`` of
-    each."""
-    return len(spelled) <= len(written) or _runs(spelled) != _runs(written)
+    and the abjad once, is another name ("nando" / נדב). With ``two_sounds`` (the abjad
+    writes a consonant twice with a letter between that its transliteration drops, an ayin
+    or an alef), one the Latin spelling writes once is another name too (عبدالعلی, Abdolali,
+    is not "Abdoulaye"); a consonant written twice in a row is one doubled sound, which Latin
+    spellings often write once (عبدالله, "Abdulah"). Arguments: the abjad word's and the
+    Latin word's letters, as transliterated and as spelled."""
+    cw = consonants(written, False)
+    cs = consonants(spelled, True)
+    if len(cs) > len(cw) and _runs(cs) == _runs(cw):
+        return False
+    if not two_sounds:
+        return True
+    whole = consonants(spelled, False)
+    return len(cw) <= len(whole) or _runs(cw) != _runs(whole)
+
+
+def _two_sounds(original: str) -> frozenset[str]:
+    """Latin forms of the words of ``original`` (an abjad name) that write a letter twice, a
+    letter between, and none twice in a row: a consonant their transliteration doubles is
+    two sounds (a digraph's letters, "kh" of כהן "khhn", are not: no letter repeats there)."""
+    return frozenset(
+        token
+        for word in original.split()
+        if not word.isascii()
+        and len(set(word)) < len(word)
+        and all(a != b for a, b in pairwise(word))
+        for token in clean_latin(latinize(word)).split()
+    )
 
 
 def _runs(letters: str) -> str:
