@@ -56,8 +56,8 @@ def test_a_final_character_is_a_term_only_at_the_end() -> None:
 
 
 def test_no_reading_without_a_term() -> None:
-    assert english_readings(prepare("宇树"), "Hani") == ()
-    assert len(name_forms("宇树", "Company")) == len(name_forms("宇树", "Person"))
+    assert english_readings(prepare("宇视"), "Hani") == ()
+    assert len(name_forms("宇视", "Company")) == len(name_forms("宇树", "Person"))
 
 
 def test_japanese_names_read_in_japanese() -> None:
@@ -83,3 +83,11 @@ def test_readings_are_latin_words(text: str) -> None:
     for script in ("Hani", "Jpan"):
         for reading in english_readings(prepare(text), script):
             assert reading.isascii()
+
+
+def test_brands_read_as_the_english_name_the_company_uses() -> None:
+    # a brand whose English is no reading of it, and a group's acronym before its full name
+    assert english_readings(prepare("北京旷视科技"), "Hani")[0] == "beijing megvii technology"
+    readings = english_readings(prepare("中国电子科技集团公司第十四研究所"), "Hani")
+    assert readings[0].startswith("cetc")
+    assert any(r.startswith("china electronics technology group") for r in readings)

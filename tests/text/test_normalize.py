@@ -205,3 +205,26 @@ def test_initials_of_an_organisation_are_one_word() -> None:
     assert name_keys("A & B Trading", "Company").tokens == ("ab", "trading")
     assert "e" not in name_keys("Alpha e Beta", "Company").tokens
     assert name_keys("J. R. Smith", "Person").tokens == ("j", "r", "smith")
+
+
+_WORD = st.from_regex(r"[a-z]{4,9}", fullmatch=True)
+
+
+@given(st.lists(_WORD, min_size=1, max_size=3), st.lists(_WORD, min_size=1, max_size=2))
+def test_words_in_brackets_weigh_as_qualifiers(outside: list[str], inside: list[str]) -> None:
+    """An organisation name's words in brackets weigh at most as a place only one name has,
+    when a word outside them names the organisation; the words outside weigh as they would
+    without brackets."""
+    from clearance.text.tables import part_weights
+
+    plain = name_forms(f"{' '.join(outside)} {' '.join(inside)} Co., Ltd", "Company")[0]
+    bracketed = name_forms(f"{' '.join(outside)} ({' '.join(inside)}) Co., Ltd", "Company")[0]
+    assert bracketed.tokens == plain.tokens
+    named = any(
+        w == 1.0 and t not in inside for t, w in zip(plain.tokens, plain.weights, strict=True)
+    )
+    for token, before, after in zip(plain.tokens, plain.weights, bracketed.weights, strict=True):
+        if token in inside and named:
+            assert after == min(before, part_weights().geographic)
+        else:
+            assert after == before

@@ -12,6 +12,8 @@ from rapidfuzz.distance import OSA
 from clearance.match.syllables import (
     VOWEL_RUNS,
     chinese_both,
+    geminates_differ,
+    japanese_person,
     native_share,
     native_side,
     pinyin_agree,
@@ -61,7 +63,13 @@ def cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
     a, b = left.joined, right.joined
     if not a or not b or (strict_pinyin(left, right) and not pinyin_agree(a, b)):
         return 0.0, ""
-    best, how = shape(ratio(loose_key(a), loose_key(b))), "transliteration"
+    japanese = japanese_person(left, right)
+    # (a Japanese reading and a Latin spelling that double other consonants are read as
+    # written: see ``japanese_similarity``)
+    best = shape(
+        ratio(a, b) if japanese and geminates_differ(a, b) else ratio(loose_key(a), loose_key(b))
+    )
+    how = "transliteration"
     # consonant classes are how a foreign person's name is transcribed in syllables ("pauling"
     # / 폴링); a Chinese, Japanese or Korean company name is words, with generic ones among
     # them ("mei ji tuan": "group"), whose consonants agree with unrelated brands ("motojen"),
@@ -76,6 +84,7 @@ def cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
         and max(len(a), len(b)) <= 2 * min(len(a), len(b))
         and not chinese_both(left, right)
         and not native_side(left, right)
+        and not japanese
     ):
         sa, sb = _onsets(a), _onsets(b)
         if min(len(sa.lstrip("-")), len(sb.lstrip("-"))) >= 2:

@@ -1,36 +1,33 @@
-"""Name against name: align the parts of two compiled names and score the alignment.
+"""Name against name: the readings of two compiled names, each with its bound beside it.
 
-The score is a weighted share of agreeing name parts::
+A comparison is the best of these readings, adjusted by numbers and legal forms:
 
-    score = sum(w * shape(sim) for aligned pairs)
-            / (sum(w for aligned pairs) + conflict * W(unaligned on both sides)
-               + extra * W(unaligned on one side only))
+* the parts reading (:mod:`clearance.match.parts`): the parts aligned one to one regardless
+  of order ("SURNAME, Given" = "Given Surname"), adjacent parts that spell a part of the other
+  name when joined merged first ("sea lion" = "sealion", "bei jing" = "beijing", "el dorado" =
+  "eldorado"); names from Arabic or Hebrew script compared as consonant skeletons;
+* the names written together, when their parts are not as many ("abdulrahman");
+* whole-name readings: an acronym, the native-script texts, a transliteration against a Latin
+  name.
 
-so a part present on both sides but different (another first name) counts fully against,
-while a part missing on one side (a middle name, a generic word of a company name) counts a
-little. Parts are aligned one-to-one regardless of order ("SURNAME, Given" = "Given Surname");
-adjacent parts that spell a part of the other name when joined are merged first ("sea lion"
-= "sealion", "bei jing" = "beijing", "el dorado" = "eldorado"). Names from Arabic or Hebrew
-script are compared as consonant skeletons; two names in the same non-Latin script are also
-compared directly. Numbers must agree exactly; legal forms only nudge.
+:func:`name_bound` is an upper bound of :func:`compare_forms` built from the same readings:
+the parts reading and its bound take their parts, weights and similarity from one
+:class:`PartsInput`; the whole-name readings are their own bounds. Numbers must agree exactly;
+legal forms only nudge.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
-
 from rapidfuzz.distance import OSA, Levenshtein
 
-from clearance.datafiles import load_data
 from clearance.match.acronyms import ACRONYM_SCORE, acronym_score
-from clearance.match.align import align, drop_stranded_initials
 from clearance.match.comparison import NameComparison as NameComparison  # re-exported
 from clearance.match.crossscript import cross_script, ratio
+from clearance.match.parts import parts_bound, parts_score
 from clearance.match.skeletons import (
     LONG_VOWEL_SIM,
     LongVowels,
+    Similarity,
     abjad_similarity,
     same_split,
     skeleton_check,
@@ -38,8 +35,9 @@ from clearance.match.skeletons import (
 )
 from clearance.match.skeletons import skeleton_similarity as skeleton_similarity  # re-exported
 from clearance.match.syllables import (
-    given_order,
     hangul_similarity,
+    japanese_person,
+    japanese_similarity,
     native_share,
     native_side,
     pinyin_agree,
@@ -54,95 +52,14 @@ from clearance.match.tokens import (
     shape,
     token_similarity,
 )
+from clearance.match.weights import Weights, kind_weights
 from clearance.text.keys import NameForm
-from clearance.text.legal import legal_word
-from clearance.text.spelling import join_parts, loose_key, marked_skeleton, skeleton_letters
-from clearance.text.tables import (
-    Vocabulary,
-    part_weights,
-    vocabulary,
-)
+from clearance.text.spelling import join_parts, loose_key, skeleton_letters
+from clearance.text.tables import part_weights, vocabulary
 from clearance.text.translit import SYLLABARIES
 
 #: joined spellings further apart than this are not tried folded (they never come close)
 JOINED_LOOSE_FLOOR = 0.6
-
-Similarity = Callable[[str, str], tuple[float, str]]
-
-
-@dataclass(frozen=True, slots=True)
-class Weights:
-    """How much unaligned parts count against a name match, by kind of name: the ``kinds`` of
-    ``data/name_weights.yaml``, where each field is explained."""
-
-    conflict: float
-    extra: float
-    #: extra weight when the shorter name is a single part (a surname alone)
-    single_extra: float
-    number_conflict: float
-    #: numbers differ in a fund or trust series (``series_words``): one sponsor's family
-    series_number_conflict: float
-    number_missing: float
-    legal_agree: float
-    legal_conflict: float
-    #: similarity under which a name part counts nothing (see ``tokens.shape``)
-    floor: float
-    single_word_floor: float
-    #: unaligned parts weighed by what they say (geographic and activity words)
-    qualified: bool
-    #: weight of each activity word only one organisation name has ("X" / "X Oil")
-    activity_extra: float
-    #: organisation names: a distinctive part only one name has counts against fully
-    share: bool
-    #: weight of each distinctive word only one organisation name has (``share`` only)
-    distinct_extra: float
-    #: most the parts only one name has count together, as a multiple of ``extra``
-    extra_cap: float
-
-
-@cache
-def name_weights() -> dict[str, Weights]:
-    """The weights of each kind of name: ``person``, ``org``, ``object`` (the kinds of
-    :func:`clearance.text.keys.name_kind`), ``syllabic_person`` and ``skeleton_person``."""
-    kinds = load_data("name_weights.yaml")["kinds"]
-    return {kind: _weights(spec) for kind, spec in kinds.items()}
-
-
-#: the fields of :class:`Weights` that are switches, not weights
-_SWITCHES = frozenset({"qualified", "share"})
-
-
-def _weights(spec: dict[str, object]) -> Weights:
-    values: dict[str, float] = {}
-    switches: dict[str, bool] = {}
-    for key, value in spec.items():
-        if key in _SWITCHES:
-            switches[key] = bool(value)
-        else:
-            values[key] = float(str(value))
-    return Weights(
-        conflict=values["conflict"],
-        extra=values["extra"],
-        single_extra=values["single_extra"],
-        number_conflict=values["number_conflict"],
-        series_number_conflict=values["series_number_conflict"],
-        number_missing=values["number_missing"],
-        legal_agree=values["legal_agree"],
-        legal_conflict=values["legal_conflict"],
-        floor=values["floor"],
-        single_word_floor=values["single_word_floor"],
-        qualified=switches["qualified"],
-        activity_extra=values["activity_extra"],
-        share=switches["share"],
-        distinct_extra=values["distinct_extra"],
-        extra_cap=values["extra_cap"],
-    )
-
-
-def kind_weights(kind: str) -> Weights:
-    """The weights of a kind of name (an unknown kind is an organisation's)."""
-    table = name_weights()
-    return table.get(kind) or table["org"]
 
 
 def _part_similarity(
@@ -163,6 +80,8 @@ def _part_similarity(
         return pinyin_similarity
     if person and {left.script, right.script} == {"Hang", "Latn"}:
         return hangul_similarity
+    if japanese_person(left, right):
+        return japanese_similarity
     return token_similarity if person else org_token_similarity
 
 
@@ -238,137 +157,6 @@ def _weights_for(
     return tuple(lookup.get(t, 1.0) for t in toks)
 
 
-def _unaligned_weight(token: str, weight: float, vocab: Vocabulary) -> float | None:
-    """Weight of an organisation-name part only one name has: a country or region, or a
-    legal-form word left over by a typo ("corporarion"), says almost nothing; an activity word
-    names another business (``None``: counted apart, see ``Weights.activity_extra``)."""
-    if token in vocab.geographic or legal_word(token):
-        return part_weights().geographic
-    if token in vocab.activity:
-        return None
-    return weight
-
-
-def _conflict_weight(
-    a: tuple[str, ...],
-    wa: tuple[float, ...],
-    free_a: set[int],
-    b: tuple[str, ...],
-    wb: tuple[float, ...],
-    free_b: set[int],
-    weights: Weights,
-) -> float:
-    """Weight of the parts each name has and the other lacks. In organisation names a country
-    or region only one side names is a qualifier ("... Bangladesh" / "... al"), but two
-    different ones (the Kenya and the Somalia branch) disagree with their full weight."""
-    raw = sum((wa[i] for i in free_a), 0.0) + sum((wb[j] for j in free_b), 0.0)
-    if not weights.qualified:
-        return raw
-    geo = vocabulary().geographic
-    geo_a = any(a[i] in geo for i in free_a)
-    if geo_a == any(b[j] in geo for j in free_b):
-        return raw
-    extra = part_weights().geographic
-    return sum((extra if a[i] in geo else wa[i] for i in free_a), 0.0) + sum(
-        (extra if b[j] in geo else wb[j] for j in free_b), 0.0
-    )
-
-
-def _family_name(toks: tuple[str, ...], free: set[int], wt: tuple[float, ...]) -> tuple[str, float]:
-    """A family or tribal name ("al tikriti") among the unaligned parts, with its weight
-    ("", 0.0 when there is none)."""
-    particles = vocabulary().family_particles
-    for i in sorted(free):
-        if i > 0 and toks[i - 1] in particles and (i - 1) not in free:
-            return toks[i], wt[i]
-    return "", 0.0
-
-
-#: family names whose consonant skeletons are this alike may be one name spelled two ways
-#: ("omgy" / "amqi": ق written g or q)
-FAMILY_SKELETON_SIM = 0.6
-
-
-def _family_conflict(
-    a: tuple[str, ...],
-    wa: tuple[float, ...],
-    free_a: set[int],
-    b: tuple[str, ...],
-    wb: tuple[float, ...],
-    free_b: set[int],
-) -> float:
-    """What two different family or tribal names add to the conflict: each name's chain
-    ends with its own ("Saddam Hussein al-Tikriti" / "Saddam Hussein al-Dulaimi" are two
-    families, however many given names agree)."""
-    (x, left), (y, right) = _family_name(a, free_a, wa), _family_name(b, free_b, wb)
-    if not x or not y:
-        return 0.0
-    if token_similarity(marked_skeleton(x), marked_skeleton(y))[0] >= FAMILY_SKELETON_SIM:
-        return 0.0
-    return part_weights().family_conflict * (left + right)
-
-
-def _given_missing(toks: tuple[str, ...], free: set[int], given: frozenset[str]) -> bool:
-    return bool(given) and given <= {toks[i] for i in free}
-
-
-def _parts_score(
-    a: tuple[str, ...],
-    wa: tuple[float, ...],
-    b: tuple[str, ...],
-    wb: tuple[float, ...],
-    weights: Weights,
-    given: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
-    similarity: Similarity = token_similarity,
-    native: int = 0,
-) -> tuple[float, list[tuple[int, int, float, str]], set[int], set[int]]:
-    pairs, free_a, free_b = align(a, b, similarity)
-    if free_a or free_b:
-        pairs = drop_stranded_initials(a, b, pairs, free_a, free_b)
-    if native:
-        pairs = given_order(pairs, native)
-    num = den = 0.0
-    floor = weights.single_word_floor if len(a) == len(b) == 1 else weights.floor
-    for i, j, sim, _ in pairs:
-        w = (wa[i] + wb[j]) / 2
-        num += w * shape(sim, floor)
-        den += w
-    if free_a and free_b:
-        den += weights.conflict * _conflict_weight(a, wa, free_a, b, wb, free_b, weights)
-        if not weights.qualified:
-            den += _family_conflict(a, wa, free_a, b, wb, free_b)
-        return (num / den if den else 0.0), pairs, free_a, free_b
-    left = sum((wa[i] for i in free_a), 0.0)
-    right = sum((wb[j] for j in free_b), 0.0)
-    extra: list[float | None] = []
-    if weights.qualified and (free_a or free_b):
-        vocab = vocabulary()
-        extra = [_unaligned_weight(a[i], wa[i], vocab) for i in free_a]
-        extra += [_unaligned_weight(b[j], wb[j], vocab) for j in free_b]
-        # another activity counts on its own, outside the capped share of missing parts
-        den += weights.activity_extra * sum(1 for w in extra if w is None)
-        left, right = sum((w for w in extra if w is not None), 0.0), 0.0
-    if (given[0] or given[1]) and (
-        _given_missing(a, free_a, given[0]) or _given_missing(b, free_b, given[1])
-    ):
-        # a surname alone against "SURNAME, Given": every given name is missing, not a middle
-        # one, and counts as much as a name part that agrees
-        den += left + right
-    elif weights.share and (left or right):
-        # a distinctive word only one organisation name has counts as much as one both have
-        # (the score is the share of distinctive words that agree); generic and geographic
-        # words, single letters, count a little, once however many there are
-        low = sum((w for w in extra if w is not None and w < 1.0), 0.0)
-        den += weights.distinct_extra * (left - low) + weights.extra * min(low, 1.0)
-    elif left or right:
-        single = min(len(a), len(b)) == 1
-        # a missing middle name or generic word counts once, however many there are
-        den += (weights.single_extra if single else weights.extra) * min(
-            left + right, weights.extra_cap
-        )
-    return (num / den if den else 0.0), pairs, free_a, free_b
-
-
 Aligned = tuple[float, tuple[tuple[str, str, float, str], ...], tuple[str, ...], tuple[str, ...]]
 
 
@@ -402,63 +190,117 @@ def joined_equal(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return join_parts(a) == join_parts(b)
 
 
-def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad: bool) -> Aligned:
-    """Score of the name parts aligned one to one (after joining parts that spell one part of
-    the other name), or of the names joined when that is better."""
-    a, wa, b, wb, native = sides(left, right, skeletons)
-    only_numbers = not a and not b and bool(left.numbers) and left.numbers == right.numbers
-    check = skeleton_check(left, right) if skeletons and not same_abjad else None
-    # a skeleton reading of the names joined is weak evidence when a long vowel is missing,
-    # or when the words end at other places (see ``same_split``)
-    joined_agree = (not isinstance(check, LongVowels) or check.joined_agree) and (
-        not skeletons or not a or not b or same_split(a, b)
+class PartsInput:
+    """The parts of two names as the parts reading compares them, with the similarity and
+    the weights it uses: the score (:func:`_aligned_parts`) and its bound
+    (:func:`_aligned_bound`) both read them from here, so they cannot compare different
+    parts. Hand-written with slots, so that it compiles to a native class."""
+
+    __slots__ = (
+        "a",
+        "b",
+        "equal",
+        "given",
+        "joined_agree",
+        "ma",
+        "mb",
+        "native",
+        "similarity",
+        "weights",
+        "wma",
+        "wmb",
     )
-    if (a and b and joined_agree and joined_equal(a, b)) or only_numbers:
+
+    def __init__(self, left: NameForm, right: NameForm, skeletons: bool, same_abjad: bool) -> None:
+        a, wa, b, wb, native = sides(left, right, skeletons)
+        self.a, self.b = a, b
+        check = skeleton_check(left, right) if skeletons and not same_abjad else None
+        # a skeleton reading of the names joined is weak evidence when a long vowel is
+        # missing, or when the words end at other places (see ``same_split``)
+        self.joined_agree: bool = (not isinstance(check, LongVowels) or check.joined_agree) and (
+            not skeletons or not a or not b or same_split(a, b)
+        )
+        only_numbers = not a and not b and bool(left.numbers) and left.numbers == right.numbers
+        #: the names agree written together (or are numbers alone that agree): nothing to align
+        self.equal: bool = (
+            bool(a)
+            and bool(b)
+            and self.joined_agree
+            and joined_equal(a, b)
+            and (len(a) != len(b) or not isinstance(check, LongVowels) or check.words_agree(a, b))
+        ) or only_numbers
+        ma, mb = a, b
+        if not self.equal and len(a) != len(b):
+            ma = _merge(a, frozenset(b))
+            mb = _merge(b, frozenset(ma))
+        # the given name of a Chinese or Korean person's own name of three syllables keeps its
+        # order (when no syllables of it were joined)
+        if (native == 1 and (len(ma) != 3 or ma != a)) or (
+            native == 2 and (len(mb) != 3 or mb != b)
+        ):
+            native = 0
+        self.native: int = native
+        self.ma, self.mb = ma, mb
+        self.wma: tuple[float, ...] = wa if ma is a else _weights_for(ma, a, wa)
+        self.wmb: tuple[float, ...] = wb if mb is b else _weights_for(mb, b, wb)
+        self.weights: Weights = _weights_of(left, right, skeletons)
+        self.given: tuple[frozenset[str], frozenset[str]] = (
+            (left.given, right.given) if not skeletons else (frozenset(), frozenset())
+        )
+        self.similarity: Similarity = _part_similarity(left, right, same_abjad, check)
+
+
+def _joined_reading(
+    left: NameForm, right: NameForm, parts_in: PartsInput, parts: float | None
+) -> float:
+    """Similarity of the two names written together, when they have different numbers of
+    parts ("abd al rahman" / "abdulrahman"); 0.0 otherwise. The folded spellings are tried
+    when the ``parts`` score is weak. With ``parts`` None, its bound: the folded spellings
+    always tried, and the checks that can only lower it (syllables, long vowels) skipped."""
+    a, b = parts_in.a, parts_in.b
+    if len(a) == len(b) or not a or not b:
+        return 0.0
+    ja, jb = join_parts(a), join_parts(b)
+    joined = ratio(ja, jb)
+    if JOINED_LOOSE_FLOOR <= joined < LOOSE_SIM and (parts is None or parts < LOOSE_SIM):
+        joined = max(joined, ratio(loose_key(ja), loose_key(jb)) * LOOSE_SIM)
+    if parts is None:
+        return joined
+    # a Chinese name against pinyin agrees syllable for syllable: joined, "chen shuai" is
+    # only a letter from "chen shu yi"
+    if strict_pinyin(left, right) and not pinyin_agree(ja, jb):
+        return 0.0
+    # nor does a Chinese or Korean name written together lose or gain a syllable
+    joined *= native_share(left, right)
+    if not parts_in.joined_agree:
+        joined = min(joined, LONG_VOWEL_SIM)
+    return joined
+
+
+def _aligned_parts(parts_in: PartsInput, skeletons: bool) -> Aligned:
+    """Score of the name parts aligned one to one (after joining parts that spell one part of
+    the other name)."""
+    a, b = parts_in.a, parts_in.b
+    if parts_in.equal:
         pairs_out = (
             tuple((x, x, 1.0, "exact") for x in a)
             if a == b
             else ((" ".join(a), " ".join(b), 1.0, "joined"),)
         )
         return 1.0, pairs_out, (), ()
-    if len(a) != len(b):
-        ma = _merge(a, frozenset(b))
-        mb = _merge(b, frozenset(ma))
-    else:
-        ma, mb = a, b
-    # the given name of a Chinese or Korean person's own name of three syllables keeps its
-    # order (when no syllables of it were joined)
-    if (native == 1 and (len(ma) != 3 or ma != a)) or (native == 2 and (len(mb) != 3 or mb != b)):
-        native = 0
-    parts, pairs, free_a, free_b = _parts_score(
+    ma, mb = parts_in.ma, parts_in.mb
+    parts, pairs, free_a, free_b = parts_score(
         ma,
-        wa if ma is a else _weights_for(ma, a, wa),
+        parts_in.wma,
         mb,
-        wb if mb is b else _weights_for(mb, b, wb),
-        _weights_of(left, right, skeletons),
-        (left.given, right.given) if not skeletons else (frozenset(), frozenset()),
-        _part_similarity(left, right, same_abjad, check),
-        native,
+        parts_in.wmb,
+        parts_in.weights,
+        parts_in.given,
+        parts_in.similarity,
+        parts_in.native,
     )
     if skeletons and pairs and all(skeleton_letters(ma[i]) == 1 for i, _, _, _ in pairs):
         parts *= part_weights().short_skeleton_factor
-    ja, jb = join_parts(a), join_parts(b)
-    if (
-        len(a) != len(b)
-        and a
-        and b
-        # a Chinese name against pinyin agrees syllable for syllable: joined, "chen shuai" is
-        # only a letter from "chen shu yi"
-        and not (strict_pinyin(left, right) and not pinyin_agree(ja, jb))
-    ):
-        joined = ratio(ja, jb)
-        if JOINED_LOOSE_FLOOR <= joined < LOOSE_SIM and parts < LOOSE_SIM:
-            joined = max(joined, ratio(loose_key(ja), loose_key(jb)) * LOOSE_SIM)
-        # nor does a Chinese or Korean name written together lose or gain a syllable
-        joined *= native_share(left, right)
-        if not joined_agree:
-            joined = min(joined, LONG_VOWEL_SIM)
-        if shape(joined) > parts:
-            return shape(joined), ((" ".join(a), " ".join(b), joined, "joined"),), (), ()
     return (
         parts,
         tuple((ma[i], mb[j], sim, how) for i, j, sim, how in pairs),
@@ -467,49 +309,99 @@ def _aligned_parts(left: NameForm, right: NameForm, skeletons: bool, same_abjad:
     )
 
 
-def _whole_name(
-    left: NameForm, right: NameForm, same_abjad: bool, skeletons: bool, best: Aligned
-) -> Aligned:
-    """The aligned score, or a whole-name reading when it is better: an acronym, the native
-    script text, a transliteration against a Latin name (not for a name from an abjad whose
-    words end at other places than the Latin name's, see ``same_split``: "sam iraziz" is not
-    "smyr azyz" however alike the names written together)."""
-    parts = best[0]
-    one_part = len(left.tokens) == 1 or len(right.tokens) == 1
-    acronym = acronym_score(left, right) if one_part else 0.0
-    if acronym > parts:
-        parts = acronym
-        # a short acronym is shown with its score: it is supporting evidence only
-        sim, how = (1.0, "acronym") if acronym >= ACRONYM_SCORE else (acronym, "short acronym")
-        best = parts, ((left.normalized, right.normalized, sim, how),), (), ()
-    if left.native and right.native and left.script == right.script:
-        native = Levenshtein.normalized_similarity(left.native, right.native)
-        if same_abjad:
-            native = 2 * native - 1  # see abjad_similarity
-        if native >= 0.95:
-            parts = max(parts, native)
-            best = parts, ((left.native, right.native, native, "native"),), (), ()
-        elif shape(native) > parts:
-            parts = shape(native)
-            best = (parts, *best[1:])
+def _aligned_bound(parts_in: PartsInput) -> float:
+    """An upper bound of ``_aligned_parts`` and of the joined reading (``parts_bound`` on the
+    same parts; the short-skeleton discount only lowers)."""
+    if parts_in.equal:
+        return 1.0
+    bound = parts_bound(
+        parts_in.ma, parts_in.wma, parts_in.mb, parts_in.wmb, parts_in.weights, parts_in.similarity
+    )
+    return bound
+
+
+def _with_joined(left: NameForm, right: NameForm, parts_in: PartsInput, best: Aligned) -> Aligned:
+    """The aligned parts, or the names written together when that reads better."""
+    if parts_in.equal:
+        return best
+    joined = _joined_reading(left, right, parts_in, best[0])
+    if shape(joined) > best[0]:
+        a, b = parts_in.a, parts_in.b
+        return shape(joined), ((" ".join(a), " ".join(b), joined, "joined"),), (), ()
+    return best
+
+
+def _acronym_reading(left: NameForm, right: NameForm) -> float:
+    """One name read as the acronym of the other (0.0 when neither is one word)."""
+    if len(left.tokens) == 1 or len(right.tokens) == 1:
+        return acronym_score(left, right)
+    return 0.0
+
+
+def _native_reading(left: NameForm, right: NameForm, same_abjad: bool) -> float:
+    """Similarity of the two names' own texts, both in one script other than Latin (-1.0 when
+    they are not)."""
+    if not (left.native and right.native and left.script == right.script):
+        return -1.0
+    native = Levenshtein.normalized_similarity(left.native, right.native)
+    if same_abjad:
+        native = 2 * native - 1  # see abjad_similarity
+    return native
+
+
+def _cross_reading(left: NameForm, right: NameForm, skeletons: bool) -> tuple[float, str]:
+    """A transliteration against a Latin name, whole (not for a name from an abjad whose words
+    end at other places than the Latin name's, see ``same_split``: "sam iraziz" is not "smyr
+    azyz" however alike the names written together)."""
     if (
         left.script != right.script
         and "Latn" in (left.script, right.script)
         and (not skeletons or same_split(left.skeleton, right.skeleton))
     ):
-        cross, how = cross_script(left, right)
-        if cross > parts:
-            best = cross, ((left.normalized, right.normalized, cross, how),), (), ()
+        return cross_script(left, right)
+    return 0.0, ""
+
+
+def _whole_name(
+    left: NameForm, right: NameForm, same_abjad: bool, skeletons: bool, best: Aligned
+) -> Aligned:
+    """The aligned score, or a whole-name reading when it is better: an acronym, the native
+    script text, a transliteration against a Latin name."""
+    parts = best[0]
+    acronym = _acronym_reading(left, right)
+    if acronym > parts:
+        parts = acronym
+        # a short acronym is shown with its score: it is supporting evidence only
+        sim, how = (1.0, "acronym") if acronym >= ACRONYM_SCORE else (acronym, "short acronym")
+        best = parts, ((left.normalized, right.normalized, sim, how),), (), ()
+    native = _native_reading(left, right, same_abjad)
+    if native >= 0.95:
+        parts = max(parts, native)
+        best = parts, ((left.native, right.native, native, "native"),), (), ()
+    elif shape(native) > parts:
+        parts = shape(native)
+        best = (parts, *best[1:])
+    cross, how = _cross_reading(left, right, skeletons)
+    if cross > parts:
+        best = cross, ((left.normalized, right.normalized, cross, how),), (), ()
     return best
 
 
-def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
-    """Compare two compiled names (both compiled for the same kind of entity)."""
+def _whole_bound(left: NameForm, right: NameForm, same_abjad: bool, skeletons: bool) -> float:
+    """The best whole-name reading (each reading is its own bound: they are cheap)."""
+    return max(
+        _acronym_reading(left, right),
+        shape(_native_reading(left, right, same_abjad)),
+        _cross_reading(left, right, skeletons)[0],
+    )
+
+
+def _adjusted(score: float, left: NameForm, right: NameForm) -> tuple[float, str, str]:
+    """The score after numbers and legal forms (``numbers``, ``legal``: how they compare).
+    The result never decreases as ``score`` grows, so it adjusts a bound as well."""
+    if not (left.numbers or right.numbers or (left.legal_forms and right.legal_forms)):
+        return min(1.0, max(0.0, score)), "", ""
     weights = kind_weights(right.kind)
-    same_abjad, skeletons = skeleton_reading(left, right)
-    aligned = _aligned_parts(left, right, skeletons, same_abjad)
-    parts, pairs_out, extra_l, extra_r = _whole_name(left, right, same_abjad, skeletons, aligned)
-    score = parts
     numbers = ""
     if left.numbers or right.numbers:
         if set(left.numbers) == set(right.numbers):
@@ -530,8 +422,18 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
             # (a legal form of a name read in English from its own script has no one English
             # form: 有限公司 is "Co., Ltd.", "Limited" or "Corporation")
             legal, score = "conflict", score - weights.legal_conflict * score
+    return min(1.0, max(0.0, score)), numbers, legal
+
+
+def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
+    """Compare two compiled names (both compiled for the same kind of entity)."""
+    same_abjad, skeletons = skeleton_reading(left, right)
+    parts_in = PartsInput(left, right, skeletons, same_abjad)
+    aligned = _with_joined(left, right, parts_in, _aligned_parts(parts_in, skeletons))
+    parts, pairs_out, extra_l, extra_r = _whole_name(left, right, same_abjad, skeletons, aligned)
+    score, numbers, legal = _adjusted(parts, left, right)
     return NameComparison(
-        score=min(1.0, max(0.0, score)),
+        score=score,
         parts=parts,
         pairs=pairs_out,
         extra_left=extra_l,
@@ -541,6 +443,23 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
         left=left,
         right=right,
     )
+
+
+def name_bound(left: NameForm, right: NameForm) -> float:
+    """An upper bound of ``compare_forms(left, right).score``, cheaper to compute: the same
+    readings, each bounded beside it (the parts reading by ``parts_bound``, the joined one
+    with its folded spellings always tried, the whole-name readings exactly), then the same
+    adjustments. Screening skips a pair of names whose bound cannot reach what it needs."""
+    same_abjad, skeletons = skeleton_reading(left, right)
+    parts_in = PartsInput(left, right, skeletons, same_abjad)
+    bound = _aligned_bound(parts_in)
+    if bound < 1.0:
+        bound = max(
+            bound,
+            0.0 if parts_in.equal else shape(_joined_reading(left, right, parts_in, None)),
+            _whole_bound(left, right, same_abjad, skeletons),
+        )
+    return _adjusted(bound, left, right)[0]
 
 
 def comparable(left: NameForm, right: NameForm) -> bool:

@@ -3,8 +3,8 @@ entity, explained.
 
 - :class:`AlignedNames` (``clearance``): every compiled form of every query name against every
   form of every listed name (:func:`clearance.match.names.compare_forms`), weak aliases
-  discounted; with a floor, pairs whose bound (:mod:`clearance.match.bounds`) cannot reach it
-  are skipped;
+  discounted; with a floor, pairs whose bound (:func:`clearance.match.names.name_bound`)
+  cannot reach it are skipped;
 - :class:`OfacNames` (``ofac``): OFAC Sanctions List Search's own score
   (:mod:`clearance.match.ofac`), for the profile that emulates it.
 
@@ -14,10 +14,15 @@ A profile names its reading in ``data/profiles.yaml`` (``name_algorithm``).
 from __future__ import annotations
 
 from clearance.errors import InputError
-from clearance.match.bounds import name_bound
 from clearance.match.compiled import CompiledEntity
 from clearance.match.explain import name_features
-from clearance.match.names import NameComparison, comparable, compare_all, compare_forms
+from clearance.match.names import (
+    NameComparison,
+    comparable,
+    compare_all,
+    compare_forms,
+    name_bound,
+)
 from clearance.match.ofac import ofac_features, ofac_similarity
 from clearance.match.profiles import Profile
 from clearance.match.result import Feature

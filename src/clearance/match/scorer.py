@@ -65,8 +65,8 @@ class Matcher:
         self, query: Query, entity: Entity | CompiledEntity, floor: float
     ) -> MatchResult | None:
         """``score(query, entity)`` when that reaches ``floor``, else ``None`` (usually without
-        aligning the names: see :mod:`clearance.match.bounds`). Results that reach the floor
-        are identical to ``score``'s, explanation included."""
+        aligning the names: see :func:`clearance.match.names.name_bound`). Results that reach
+        the floor are identical to ``score``'s, explanation included."""
         return self._score(query, entity, floor)
 
     def _score(

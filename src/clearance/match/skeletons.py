@@ -9,13 +9,14 @@ compared with it, and the long vowels the abjad writes must be spelled in the La
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import groupby, pairwise
 
-from rapidfuzz.distance import Levenshtein, Opcodes
+from rapidfuzz.distance import OSA, Levenshtein, Opcodes
 
 from clearance.match.tokens import MIN_SIM, token_similarity
 from clearance.text.keys import NameForm
 from clearance.text.normalize import clean_latin
-from clearance.text.spelling import VOWEL_START, join_parts, skeleton_letters
+from clearance.text.spelling import VOWEL_START, consonants, join_parts, skeleton_letters
 from clearance.text.translit import SYLLABARIES, latinize
 
 Similarity = Callable[[str, str], tuple[float, str]]
@@ -96,22 +97,41 @@ class LongVowels:
     abjad writes (y for i/e, w for u/o, after the first letter) required in the Latin spelling:
     one skeleton spells Hasan and Husseini, but only Husseini writes the long i."""
 
-    __slots__ = ("_abjad", "_abjad_left", "_final", "_latin", "joined_agree")
+    __slots__ = (
+        "_abjad",
+        "_abjad_left",
+        "_final",
+        "_latin",
+        "_spelled",
+        "_two_sounds",
+        "joined_agree",
+    )
 
     def __init__(self, abjad: NameForm, latin: NameForm, abjad_left: bool) -> None:
         self._abjad = _originals(abjad)
         self._latin = _originals(latin)
+        #: words the abjad name writes in Latin letters ("هناء Cain"): spelled out, they are
+        #: compared as spelled, not reduced to their consonants ("cain" is not "cano")
+        self._spelled = frozenset(
+            t
+            for word in abjad.original.split()
+            if word.isascii()
+            for t in clean_latin(word).split()
+        )
         self._abjad_left = abjad_left
         self._final = _final_yeh(abjad.original)
+        self._two_sounds = _two_sounds(abjad.original)
         #: the long vowels agree between the names written without spaces
         self.joined_agree = _long_vowels_agree(
             abjad.joined, latin.joined, bool(abjad.tokens) and abjad.tokens[-1] in self._final
-        )
+        ) and _consonants_agree(abjad.joined, latin.joined)
 
     def __call__(self, a: str, b: str) -> tuple[float, str]:
-        sim, how = skeleton_similarity(a, b)
         x, y = (a, b) if self._abjad_left else (b, a)
         written, spelled = self._abjad.get(x), self._latin.get(y)
+        if written in self._spelled and spelled:
+            return token_similarity(written, spelled)
+        sim, how = skeleton_similarity(a, b)
         if (
             sim > LONG_VOWEL_SIM
             and written
@@ -119,7 +139,72 @@ class LongVowels:
             and not _long_vowels_agree(written, spelled, written.endswith(tuple(self._final)))
         ):
             return LONG_VOWEL_SIM, "vowel"
+        if (
+            sim > LONG_VOWEL_SIM
+            and written
+            and spelled
+            and not _consonants_agree(written, spelled, written in self._two_sounds)
+        ):
+            cw, cs = consonants(written, False), consonants(spelled, False)
+            return min(sim, 1.0 - OSA.distance(cw, cs) / max(len(cw), len(cs))), "spelling"
         return sim, how
+
+    def words_agree(self, a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+        """Each abjad word writes every consonant its Latin word spells (``a`` and ``b``:
+        skeletons of the two names, word for word, in the order of the call's sides): equal
+        skeletons are not the same name when a word spells one consonant twice that the abjad
+        writes once ("nando" / נדב, both "nd")."""
+        for x, y in zip(a, b, strict=True):
+            written, spelled = (
+                (self._abjad.get(x), self._latin.get(y))
+                if self._abjad_left
+                else (self._abjad.get(y), self._latin.get(x))
+            )
+            if (
+                written
+                and spelled
+                and written not in self._spelled
+                and not _consonants_agree(written, spelled, written in self._two_sounds)
+            ):
+                return False
+        return True
+
+
+def _consonants_agree(written: str, spelled: str, two_sounds: bool = False) -> bool:
+    """An abjad writes every consonant: one the Latin spelling has twice, a vowel between,
+    and the abjad once, is another name ("nando" / נדב). With ``two_sounds`` (the abjad
+    writes a consonant twice with a letter between that its transliteration drops, an ayin
+    or an alef), one the Latin spelling writes once is another name too (عبدالعلی, Abdolali,
+    is not "Abdoulaye"); a consonant written twice in a row is one doubled sound, which Latin
+    spellings often write once (عبدالله, "Abdulah"). Arguments: the abjad word's and the
+    Latin word's letters, as transliterated and as spelled."""
+    cw = consonants(written, False)
+    cs = consonants(spelled, True)
+    if len(cs) > len(cw) and _runs(cs) == _runs(cw):
+        return False
+    if not two_sounds:
+        return True
+    whole = consonants(spelled, False)
+    return len(cw) <= len(whole) or _runs(cw) != _runs(whole)
+
+
+def _two_sounds(original: str) -> frozenset[str]:
+    """Latin forms of the words of ``original`` (an abjad name) that write a letter twice, a
+    letter between, and none twice in a row: a consonant their transliteration doubles is
+    two sounds (a digraph's letters, "kh" of כהן "khhn", are not: no letter repeats there)."""
+    return frozenset(
+        token
+        for word in original.split()
+        if not word.isascii()
+        and len(set(word)) < len(word)
+        and all(a != b for a, b in pairwise(word))
+        for token in clean_latin(latinize(word)).split()
+    )
+
+
+def _runs(letters: str) -> str:
+    """Letters with each run written once."""
+    return "".join(char for char, _ in groupby(letters))
 
 
 def _originals(form: NameForm) -> dict[str, str]:

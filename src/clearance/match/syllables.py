@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
 from clearance.match.tokens import ROMANISATION_SIM, inner_vowel_swap, token_similarity
 from clearance.text.keys import NameForm
 from clearance.text.tables import pinyin_syllables, wade_giles
@@ -78,6 +80,49 @@ def pinyin_agree(a: str, b: str) -> bool:
 def pinyin_reading(form: NameForm) -> bool:
     """A Chinese name read one pinyin syllable a character (not its Japanese reading)."""
     return form.script == "Hani" and len(form.tokens) == len(form.native)
+
+
+def japanese_person(left: NameForm, right: NameForm) -> bool:
+    """A person's name in Chinese characters read in Japanese (not one pinyin syllable a
+    character, and not dotted like a transcription) against a Latin name. Japanese writes
+    foreign names in katakana, never in kanji: such a reading is a Japanese person's own name,
+    never the transcription of a foreign one."""
+    if right.kind != "person":
+        return False
+    for han, latin in ((left, right), (right, left)):
+        if han.script == "Hani" and latin.script == "Latn":
+            return (
+                len(han.native) >= 2
+                and not pinyin_reading(han)
+                and not any(c in NAME_DOTS for c in han.original)
+            )
+    return False
+
+
+#: a doubled consonant: Japanese writes one (っ, the small tsu) as a sound of its own
+_GEMINATE = re.compile(r"([b-df-hj-np-tv-z])\1")
+
+
+def geminates(token: str) -> tuple[str, ...]:
+    """The doubled consonants of a word, in order ("hattori" -> t)."""
+    return tuple(_GEMINATE.findall(token))
+
+
+def geminates_differ(a: str, b: str) -> bool:
+    """One word doubles a consonant the other writes once ("otto" / "oto")."""
+    return geminates(a) != geminates(b)
+
+
+@lru_cache(maxsize=1 << 14)
+def japanese_similarity(a: str, b: str) -> tuple[float, str]:
+    """Parts of a Japanese reading of Chinese characters against a Latin spelling: a doubled
+    consonant is a sound of its own in Japanese (Hattori / Hatori, 服部 / 羽鳥), so a word
+    doubling one the reading writes once is spelled otherwise, not a romanisation of it
+    ("otto" is not "oto", 王涛 read ō tō): a letter apart, as written."""
+    sim, how = token_similarity(a, b)
+    if how == "romanisation" and geminates_differ(a, b):
+        return 1.0 - OSA.distance(a, b) / max(len(a), len(b)), "spelling"
+    return sim, how
 
 
 def strict_pinyin(left: NameForm, right: NameForm) -> bool:
@@ -147,6 +192,7 @@ def native_share(left: NameForm, right: NameForm) -> float:
     return min(syllables, len(native.tokens)) / max(syllables, len(native.tokens), 1)
 
 
+@lru_cache(maxsize=1 << 16)
 def pinyin_similarity(a: str, b: str) -> tuple[float, str]:
     """Parts of a Chinese name read in pinyin against a Latin spelling: two different pinyin
     syllables, or runs of them, are different characters ("cheng" / "chen", "guiying" /
@@ -157,6 +203,8 @@ def pinyin_similarity(a: str, b: str) -> tuple[float, str]:
     return token_similarity(a, b)
 
 
+#: Korean syllables that romanise to one letter (이, 오, 우, 어, 으, 아, 애, 에)
+_SYLLABLE_VOWELS = frozenset("aeiou")
 #: vowels of a Korean syllable's spellings folded together: ŏ and ŭ lose their breves, RR
 #: writes them eo and eu, and common spellings u or oo ("Sung", "Hyun", "Soo")
 _KOREAN_VOWELS = (("eo", "o"), ("eu", "o"), ("oo", "o"), ("u", "o"), ("ee", "i"))
@@ -168,11 +216,16 @@ def _korean_vowels(token: str) -> str:
     return token
 
 
+@lru_cache(maxsize=1 << 16)
 def hangul_similarity(a: str, b: str) -> tuple[float, str]:
     """Parts of a Korean name read from Hangul against a Latin spelling: one vowel written for
     another is a spelling variant only where romanisations differ ("seong" / "song" /
     "sung"); otherwise it is another syllable ("sang" / "song", 상 / 성)."""
     sim, how = token_similarity(a, b)
+    if how == "initial" and (a if len(a) == 1 else b) in _SYLLABLE_VOWELS:
+        # a vowel alone is a syllable of the Korean name (이 "i", 오 "o", 우 "u"), not the
+        # initial of another: 이준호 (Yi Jun-ho) is not "Chon Il Ho"
+        return 0.0, ""
     # (two pinyin syllables one vowel apart are "spelling": see ``tokens._two_syllables``)
     vowel = how == "vowel" or (
         how == "spelling"

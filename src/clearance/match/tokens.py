@@ -93,6 +93,7 @@ def _nicknames(a: str, b: str, shared: frozenset[int]) -> bool:
     return any(longest > lengths[gid] - SHORT_FORM_LETTERS for gid in shared)
 
 
+@lru_cache(maxsize=1 << 16)
 def org_token_similarity(a: str, b: str) -> tuple[float, str]:
     """``token_similarity`` for organisation and object names: initials are a person-name
     phenomenon, so a single letter agrees only with the same single letter ("c" is not an

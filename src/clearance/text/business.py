@@ -117,8 +117,15 @@ def _unspaced(text: str, japanese: bool) -> tuple[list[Segment], bool]:
         term = _term_at(text, i, terms)
         if term is not None:
             flush()
-            segments.append(term[1])
-            found, i = True, i + term[0]
+            size, renderings = term
+            piece = text[i : i + size]
+            if piece in terms.names:
+                # a name is also read as it is romanised, last
+                roman = _romanise(piece, japanese)
+                if roman not in renderings:
+                    renderings = (*renderings, roman)
+            segments.append(renderings)
+            found, i = True, i + size
             continue
         run.append(char)
         i += 1

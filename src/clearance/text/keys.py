@@ -280,10 +280,34 @@ def _is_number(token: str, kind: str) -> bool:
     return kind != "person" and len(token) > 1 and bool(_ROMAN.match(token))
 
 
-def _weights(tokens: tuple[str, ...], kind: str, translated: bool = False) -> tuple[float, ...]:
+#: a part in brackets (ASCII or full-width) inside a name
+_BRACKETED = re.compile(r"[(\uff08]([^()\uff08\uff09]+)[)\uff09]")
+
+
+def _bracketed_words(original: str) -> frozenset[str]:
+    """Latin words an organisation name writes in brackets ("Hoshine Silicon Industry
+    (Shanshan) Co., Ltd", "合盛硅业（鄯善）有限公司"): a place, a branch, a short name that
+    qualifies the name outside them. Empty when the name has no brackets."""
+    if "(" not in original and "\uff08" not in original:
+        return frozenset()
+    return frozenset(
+        word
+        for part in _BRACKETED.findall(original)
+        for word in clean_latin(part if part.isascii() else latinize(part)).split()
+    )
+
+
+def _weights(
+    tokens: tuple[str, ...],
+    kind: str,
+    translated: bool = False,
+    qualifiers: frozenset[str] = frozenset(),
+) -> tuple[float, ...]:
     """``translated``: the name's business words were translated (see
     :mod:`clearance.text.business`): they weigh as generic words, since an English name may
-    translate them otherwise or leave them out ("大疆创新科技": "DJI Technology")."""
+    translate them otherwise or leave them out ("大疆创新科技": "DJI Technology").
+    ``qualifiers``: words of an organisation name in brackets, which weigh as a place only one
+    name has does (``geographic``) when words outside the brackets name the organisation."""
     vocab = vocabulary()
     # weights of name parts (data/name_weights.yaml): a generic word or a particle says little
     # about identity
@@ -307,7 +331,15 @@ def _weights(tokens: tuple[str, ...], kind: str, translated: bool = False) -> tu
     # a single letter of an organisation name is not an initial: it says little
     generic = vocab.generic | business_terms().words if translated else vocab.generic
     weight = part.generic
-    return tuple([weight if t in generic or len(t) == 1 else 1.0 for t in tokens])
+    weights = [weight if t in generic or len(t) == 1 else 1.0 for t in tokens]
+    if qualifiers and any(
+        w == 1.0 and t not in qualifiers for t, w in zip(tokens, weights, strict=True)
+    ):
+        weights = [
+            min(w, part.geographic) if t in qualifiers else w
+            for t, w in zip(tokens, weights, strict=True)
+        ]
+    return tuple(weights)
 
 
 def _compile(
@@ -351,7 +383,12 @@ def _compile(
         kind=kind,
         script=script,
         tokens=tokens,
-        weights=_weights(tokens, kind, translated),
+        weights=_weights(
+            tokens,
+            kind,
+            translated,
+            _bracketed_words(original) if kind != "person" else frozenset(),
+        ),
         numbers=numbers,
         legal_forms=tuple(dict.fromkeys(legal)),
         native=native,

@@ -70,6 +70,21 @@ def skeleton(token: str) -> str:
     return "".join(out)
 
 
+def consonants(token: str, spelled: bool) -> str:
+    """The consonant classes of a word, each as many times as it is written (unlike
+    ``skeleton``, which writes a consonant once however often it recurs): a Latin spelling's
+    (``spelled``) doubled letters count once ("hassan": h-s-n), the same consonant on both
+    sides of a vowel twice ("nando": n-n-d); an abjad's transliteration counts every letter
+    (فرنان "frnn": f-r-n-n, the alef between the two n not being written)."""
+    head, tail = token[:1], token[1:]
+    if head in ("w", "v"):
+        head = "b"
+    folded = (head + tail.translate(_WEAK)).translate(skeleton_map())
+    if spelled:
+        folded = "".join(char for char, _ in groupby(folded))
+    return folded.translate(_VOWELS)
+
+
 #: the mark a consonant skeleton starts with when its word starts with a vowel
 VOWEL_START = "-"
 _START_VOWELS = frozenset("aeiou")

@@ -98,6 +98,10 @@ class BusinessTerms:
     units: dict[str, int]
     #: the English words of the business terms (not of places and names): generic words
     words: frozenset[str]
+    #: the terms of ``cjk`` that are names (``cjk_names``: brands, groups, exonyms): read in
+    #: English and romanised as well, since English names use either ("Autel" and "Daotong"
+    #: for 道通)
+    names: frozenset[str]
 
 
 def _renderings(table: dict[str, list[str]] | None) -> dict[str, tuple[str, ...]]:
@@ -110,7 +114,8 @@ def business_terms() -> BusinessTerms:
     cjk: dict[str, tuple[str, ...]] = {
         place: (word,) for place, word in vocabulary().geographic_cjk.items()
     }
-    cjk.update(_renderings(data["cjk_names"]))
+    names = _renderings(data["cjk_names"])
+    cjk.update(names)
     terms = [_renderings(data[key]) for key in ("cjk", "hangul", "cjk_final", "cyrillic", "arabic")]
     cjk.update(terms[0])
     hangul = terms[1]
@@ -140,6 +145,7 @@ def business_terms() -> BusinessTerms:
             for rendering in renderings
             for word in rendering.split()
         ),
+        names=frozenset(names).difference(terms[0]),
     )
 
 

@@ -1,0 +1,98 @@
+"""Screening's matching work, this tree against a baseline tree, in the same run.
+
+    python benchmarks/bench_screen_matching.py HOME --baseline /path/to/base/src
+                                               [--queries 3000] [--rounds 3]
+
+HOME is a store with the lists loaded (``bench_screen_data.py HOME``). Each tree screens the
+same queries (generated counterparties, people and companies of many locales with birth dates
+and countries, and perturbed listed people: what a counterparty file holds) in a subprocess of
+its own: retrieval, then ``Matcher.score_above`` on every candidate, where the name bounds
+decide which candidates are aligned at all. The trees run alternately, ``--rounds`` times;
+the best CPU time of each is kept (the machine is shared). The hits of both trees are compared:
+a faster bound that skipped a match would show here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHILD = r"""
+import hashlib, json, sys, time
+sys.path[:0] = [sys.argv[3], sys.argv[4]]
+from screen_eval import listed_person_queries
+from gen_counterparties import rows
+from clearance.model import Query
+from clearance.screen import Screener
+from clearance.settings import Settings
+
+home, count = sys.argv[1], int(sys.argv[2])
+screener = Screener.open(Settings.from_env())
+entities = [screener.index.entity(i) for i in range(screener.index.size)]
+listed = [q for q, _, _ in listed_person_queries(entities, seed=9)][: count // 4]
+generated = [Query(name=r[1], schema=r[2], country=(r[3],), birth_date=r[4])
+             for r in rows(count - len(listed), seed=99)]
+queries = listed + generated
+screener.search(queries[0])  # reference tables loaded before timing
+digest = hashlib.sha256()
+hits = 0
+started = time.process_time()
+for query in queries:
+    found = screener.search(query)
+    hits += len(found)
+    for hit in found:
+        digest.update(f"{hit.entity.id}:{hit.result.score:.12f};".encode())
+cpu = time.process_time() - started
+print(json.dumps({"cpu": cpu, "queries": len(queries), "hits": hits,
+                  "digest": digest.hexdigest()}))
+"""
+
+
+def run(src: Path, home: Path, count: int) -> dict[str, float | str]:
+    env = {**os.environ, "PYTHONPATH": str(src), "CLEARANCE_HOME": str(home)}
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(home), str(count), str(ROOT / "tests"),
+         str(ROOT / "benchmarks")],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    result: dict[str, float | str] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("home", type=Path)
+    parser.add_argument("--baseline", type=Path, required=True, help="the baseline's src")
+    parser.add_argument("--queries", type=int, default=3000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    trees = {"this": ROOT / "src", "baseline": args.baseline}
+    best: dict[str, dict[str, float | str]] = {}
+    for n in range(args.rounds):
+        for name, src in trees.items():
+            result = run(src, args.home, args.queries)
+            print(f"round {n + 1} {name}: {float(result['cpu']):.2f} s CPU", flush=True)
+            if name not in best or float(result["cpu"]) < float(best[name]["cpu"]):
+                best[name] = result
+    this, base = best["this"], best["baseline"]
+    queries = int(this["queries"])
+    for name, result in best.items():
+        cpu = float(result["cpu"])
+        print(
+            f"{name}: {queries} queries in {cpu:.2f} s CPU ({queries / cpu:,.0f} queries per "
+            f"CPU second), {result['hits']} hits"
+        )
+    print(f"ratio this / baseline (CPU time): {float(this['cpu']) / float(base['cpu']):.3f}")
+    same = this["digest"] == base["digest"]
+    print("hits and scores: " + ("identical" if same else "DIFFERENT"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
