@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from clearance.monitor import service
 from tests.api.conftest import ApiEnv, build_env
@@ -278,3 +280,41 @@ def test_audit_pages_back_and_verification(mweb: WebEnv) -> None:
     assert verified["ok"] is True and verified["records"] >= head["seq"]
     assert "Intact." in admin.get("/ui/audit/verify").text
     assert 'data-url="/ui/audit/verify.json"' in admin.get("/ui/audit").text
+
+
+FILTERS = [
+    {"state": "open"},
+    {"source": "test-b"},
+    {"min_score": "0.95"},
+    {"party": "V-2"},
+    {"older_than_days": "0"},
+    {"newer_than_days": "1", "state": "open,escalated"},
+]
+
+
+@pytest.mark.parametrize("params", FILTERS)
+def test_the_api_filters_the_queue_as_the_page_does(mweb: WebEnv, params: dict[str, str]) -> None:
+    """The page's filters and the API's are the service's (the page names ages shorter)."""
+    page_params = {k.replace("_days", ""): v for k, v in params.items()}
+    page_params.setdefault("state", "")
+    assert ids(mweb.client("analyst"), **page_params) == [
+        a["id"] for a in api_alerts(mweb.api, **params)
+    ]
+
+
+@pytest.fixture(scope="module")
+def analyst(mweb: WebEnv) -> Any:
+    return mweb.client("analyst")
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.text(max_size=20))
+def test_any_typed_filter_is_read_or_explained(analyst: Any, text: str) -> None:
+    client = analyst
+    for name in ("min_score", "older_than", "newer_than"):
+        response = client.get("/ui/alerts.json", params={name: text})
+        assert response.status_code in (200, 400), (name, text, response.text)
+        if response.status_code == 400:
+            assert response.json()["error"]["code"] == "bad_input"
