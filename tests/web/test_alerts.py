@@ -318,3 +318,8 @@ def test_any_typed_filter_is_read_or_explained(analyst: Any, text: str) -> None:
         assert response.status_code in (200, 400), (name, text, response.text)
         if response.status_code == 400:
             assert response.json()["error"]["code"] == "bad_input"
+
+
+def test_the_book_link_is_shown_to_those_who_may_open_it(mweb: WebEnv) -> None:
+    assert ">Book</a>" not in mweb.client("screener").get("/ui/search").text
+    assert ">Book</a>" in mweb.client("analyst").get("/ui/search").text
