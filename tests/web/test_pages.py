@@ -187,7 +187,7 @@ def test_audit_page_shows_the_screenings_of_the_users(web: WebEnv) -> None:
     web.client("analyst").get("/ui/search?q=Blue+Harbor+Electronics")
     admin = web.client("admin")
     view = admin.get("/ui/audit.json", params={"kind": "screening"}).json()
-    mine = [r for r in view["records"] if r["data"]["key_name"] == "user:analyst"]
+    mine = [r for r in view["records"] if r["who"] == "user:analyst"]  # named, not by id
     assert mine and mine[0]["data"]["query"]["q"] == "Blue Harbor Electronics"
     assert mine[0]["kind"] == "screening.http" and mine[0]["data"]["endpoint"] == "/ui/search"
     assert mine[0]["data"]["versions"]  # the list versions the answer came from

@@ -189,12 +189,20 @@ def audit_view(
     shown = list(records[:limit])
     return {
         "query": dict(params),
-        "records": [{**r, "summary": summary(r)} for r in shown],
+        "records": [{**r, "summary": summary(r), "who": who(r)} for r in shown],
         "limit": limit,
         "older": shown[-1]["seq"] if len(records) > limit and shown else None,
         "head": dict(head),
         "kinds": list(kinds),
     }
+
+
+def who(record: Mapping[str, Any]) -> str:
+    """Who acted, by name: a screening's record names its key or user by id, and carries the
+    name beside it."""
+    data: Mapping[str, Any] = record.get("data") or {}
+    name = data.get("key_name") if str(record.get("kind", "")).startswith("screening.") else None
+    return str(name or record.get("actor") or "")
 
 
 def summary(record: Mapping[str, Any]) -> str:

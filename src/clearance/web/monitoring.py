@@ -157,7 +157,7 @@ def alert(
         book, alert_id, actor_of(session), web.settings.four_eyes
     )
     view = monitor_views.alert_view(detail, open_decisions, earlier, _next_alert(book, alert_id))
-    view["decided"] = decided
+    view["decided"] = decided if decided in open_decisions else ""  # a decision's name only
     view["four_eyes"] = web.settings.four_eyes
     title = f"Alert {alert_id}: {found['party']} / {found['name']}"
     return Page("alert.html", view, title, "alerts")
