@@ -4,9 +4,10 @@
 
 It sets up a store of its own in a temporary directory (the bundled lists, and when
 ``../shared/data`` is beside the project two daily SDN files of February 2022, the OFAC
-Consolidated list and the UN list), creates a user, starts ``clearance serve`` and photographs
-the main pages in Debian's Chromium at a laptop's size. Names in Chinese need a CJK font
-(``apt-get install fonts-wqy-zenhei``).
+Consolidated list and the UN list) with a small book of parties, creates an analyst and an
+admin, starts ``clearance serve`` and photographs the main pages in Debian's Chromium at a
+laptop's size: the alert queue, an alert (escalated by the analyst) and the audit chain too.
+Names in Chinese need a CJK font (``apt-get install fonts-wqy-zenhei``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,16 @@ FLAGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 PASSWORD = "screenshots-only-password"
+#: the book photographed: companies on the bundled lists and on the real ones, and others
+BOOK = """reference,name,country,birth_date,schema
+V-1001,Hangzhou Hikvision Digital Technology Co. Ltd,CN,,Company
+V-1002,ZTE Corporation,CN,,Company
+V-1003,Zhejiang Dahua Technology Co. Ltd,CN,,Company
+V-1004,Inspur Group,CN,,Company
+V-1005,Arkady Rotenberg,RU,1951-12-15,Person
+V-1006,Bank Melli Iran,IR,,Company
+V-1007,Northwind Garden Supplies Ltd,GB,,Company
+"""
 #: list files loaded when the real data is there: (source, path), in order
 REAL_FILES = [
     ("us-ofac-sdn", "ofac/sdn-history/sdn-2022-02-23.csv.gz"),
@@ -79,6 +90,23 @@ def pages(page: Page, base: str, out: Path, real: bool) -> None:
     page.get_by_role("button", name="Screen the file").click()
     page.wait_for_selector("#job[data-state=done]", timeout=600_000)
     shoot(page, out, "job")
+    page.goto(base + "/ui/alerts?state=&order=score")
+    shoot(page, out, "alerts")
+    page.goto(base + "/ui/alerts?state=open&party=V-1001")
+    page.locator("table.queue tbody tr td a").first.click()
+    page.get_by_label("escalated").check()
+    page.get_by_label("Reason").fill("Same name and country as the NDAA 889 entry; ask a reviewer")
+    page.get_by_role("button", name="Record the decision").click()
+    page.wait_for_selector("#decided")
+    shoot(page, out, "alert")
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("User name").fill("admin")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.wait_for_url("**/ui/search")
+    page.goto(base + "/ui/audit")
+    page.wait_for_selector("#verify-status.ok", timeout=120_000)
+    shoot(page, out, "audit")
 
 
 def main() -> None:
@@ -93,7 +121,11 @@ def main() -> None:
         if real:
             for source, path in REAL_FILES:
                 clearance(env, "load", source, str(SHARED / path), "--force")
-        clearance(env, "users", "create", "analyst", "--role", "analyst", stdin=PASSWORD + "\n")
+        for role in ("analyst", "admin"):
+            clearance(env, "users", "create", role, "--role", role, stdin=PASSWORD + "\n")
+        book = Path(tmp) / "book.csv"
+        book.write_text(BOOK, encoding="utf-8")
+        clearance(env, "book", "import", str(book))
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "clearance", "serve", "--port", str(port)],

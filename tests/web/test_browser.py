@@ -50,14 +50,30 @@ def clearance(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedPr
     )  # fmt: skip
 
 
+#: a book of parties: the five companies of NDAA section 889 (several lists each) and one other
+BOOK = """reference,name,country
+B-1,Huawei Technologies Co. Ltd,CN
+B-2,ZTE Corporation,CN
+B-3,Hytera Communications Corporation,CN
+B-4,Hangzhou Hikvision Digital Technology Co. Ltd,CN
+B-5,Zhejiang Dahua Technology Co. Ltd,CN
+B-6,Northwind Garden Supplies Ltd,GB
+"""
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`clearance serve` in its own process, with a screener, an analyst and an admin."""
+    """`clearance serve` in its own process, four-eyes on, with a screener, an analyst, a
+    reviewer and an admin, and a book whose parties alert."""
     home = tmp_path_factory.mktemp("browser") / "home"
-    for role in ("screener", "analyst", "admin"):
+    for role in ("screener", "analyst", "reviewer", "admin"):
         clearance(home, "users", "create", f"{role}1", "--role", role, stdin=PASSWORD + "\n")
+    book = home.parent / "book.csv"
+    book.write_text(BOOK, encoding="utf-8")
+    clearance(home, "book", "import", str(book), "--workers", "1")
     port = free_port()
-    env = {**os.environ, "CLEARANCE_HOME": str(home), "CLEARANCE_API_RATE_PER_MINUTE": "0"}
+    env = {**os.environ, "CLEARANCE_HOME": str(home), "CLEARANCE_API_RATE_PER_MINUTE": "0",
+           "CLEARANCE_FOUR_EYES": "1"}  # fmt: skip
     process = subprocess.Popen(
         [sys.executable, "-m", "clearance", "serve", "--port", str(port), "--log-level", "warning"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -226,10 +242,129 @@ UNLABELLED = """() => [...document.querySelectorAll("input, select, textarea")]
 def test_every_field_has_a_label_and_every_page_one_heading(page: Page, server: str) -> None:
     sign_in(page, server, "admin1")
     for path in ("/ui/search?q=Huawei", "/ui/lists", "/ui/lists/us-ndaa-889", "/ui/jobs",
-                 "/ui/audit", "/ui/admin/users",
+                 "/ui/audit", "/ui/admin/users", "/ui/alerts", "/ui/alerts/1", "/ui/parties",
+                 "/ui/parties/B-1", "/ui/audit/verify",
                  "/ui/entities/us-ndaa-889:hangzhou-hikvision-digital-technology"):  # fmt: skip
         response = page.goto(server + path)
         assert response is not None and response.status == 200, path
         assert page.evaluate(UNLABELLED) == [], path
         expect(page.locator("h1")).to_have_count(1)
         assert page.evaluate("document.documentElement.lang") == "en"
+
+
+# -- alerts ---------------------------------------------------------------------------------
+
+
+def open_alert(page: Page, base: str, party: str) -> int:
+    """The first open alert of a book party (read through the queue's JSON twin)."""
+    response = page.request.get(f"{base}/ui/alerts.json?state=open&party={party}")
+    assert response.ok, response.text()
+    alerts = response.json()["alerts"]
+    assert alerts, f"no open alert of {party}"
+    return int(alerts[0]["id"])
+
+
+def test_decide_an_alert_see_it_in_the_audit_page_and_sign_out(page: Page, server: str) -> None:
+    sign_in(page, server, "admin1")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Alerts").click()
+    expect(page.locator("h1")).to_have_text("Alerts")
+    page.get_by_label("Party").fill("B-2")
+    page.get_by_role("button", name="Filter").click()
+    queue = page.locator("table.queue tbody tr")
+    expect(queue.first).to_contain_text("ZTE")
+    queue.first.locator("td").first.get_by_role("link").click()
+    expect(page.locator("h1")).to_contain_text("B-2")
+    # the party and the listed entity side by side, and why it scored so
+    expect(page.locator("#party-h")).to_be_visible()
+    expect(page.locator("#entity-h")).to_contain_text("ZTE")
+    expect(page.locator("table.explain")).to_be_visible()
+    alert_id = int(re.findall(r"/alerts/(\d+)", page.url)[0])
+    page.get_by_label("false-positive").check()
+    page.get_by_label("Reason").fill("Our ZTE is ZTE Travel Agency, another company")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.locator("#decided")).to_contain_text("false-positive")
+    expect(page.locator("#alert-state")).to_have_text("false-positive")
+    expect(page.locator("table.decisions")).to_contain_text("ZTE Travel Agency")
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_role("link", name="Audit").click()
+    row = page.locator("table.audit tbody tr").filter(has_text="alert.decided").first
+    expect(row).to_contain_text("web:admin1")
+    expect(row).to_contain_text(f"alert {alert_id}")
+    expect(row).to_contain_text("ZTE Travel Agency")
+    expect(page.locator("#verify-status")).to_contain_text("records intact", timeout=30_000)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r".*/ui/sign-in$"))
+    page.goto(server + "/ui/audit")
+    expect(page).to_have_url(re.compile(r".*/ui/sign-in\?next="))
+
+
+def test_escalate_then_a_reviewer_confirms_with_four_eyes(page: Page, server: str) -> None:
+    sign_in(page, server, "analyst1")
+    alert_id = open_alert(page, server, "B-4")
+    page.goto(f"{server}/ui/alerts/{alert_id}")
+    page.get_by_label("escalated").check()
+    page.get_by_label("Reason").fill("Same company name and country")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.locator("#alert-state")).to_have_text("escalated")
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, server, "reviewer1")
+    page.goto(f"{server}/ui/alerts/{alert_id}")
+    expect(page.get_by_text("Four-eyes is on")).to_be_visible()
+    confirm = page.get_by_label("true-match")
+    expect(confirm).to_be_enabled()
+    confirm.check()
+    page.get_by_label("Reason").fill("Registry extract: the listed Hikvision")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.locator("#alert-state")).to_have_text("true-match")
+    decisions = page.locator("table.decisions tbody tr")
+    expect(decisions).to_have_count(2)
+    expect(decisions.nth(0)).to_contain_text("analyst1")
+    expect(decisions.nth(1)).to_contain_text("reviewer1")
+    # the reviewer who escalated another alert may not confirm it too
+    other = open_alert(page, server, "B-5")
+    page.goto(f"{server}/ui/alerts/{other}")
+    page.get_by_label("escalated").check()
+    page.get_by_label("Reason").fill("Looks like the listed Dahua")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_label("true-match")).to_be_disabled()
+    expect(page.locator("form#decide")).to_contain_text("another person")
+
+
+def test_an_analyst_cannot_confirm_a_true_match(page: Page, server: str) -> None:
+    sign_in(page, server, "analyst1")
+    alert_id = open_alert(page, server, "B-3")
+    page.goto(f"{server}/ui/alerts/{alert_id}")
+    confirm = page.get_by_label("true-match")
+    expect(confirm).to_be_disabled()
+    expect(page.locator("form#decide")).to_contain_text("needs the reviewer role")
+    # a form altered in the browser is refused by the server all the same
+    confirm.evaluate("radio => { radio.disabled = false; radio.checked = true; }")
+    page.get_by_label("Reason").fill("I am sure")
+    with page.expect_response(re.compile(rf".*/ui/alerts/{alert_id}/decide$")) as info:
+        page.get_by_role("button", name="Record the decision").click()
+    assert info.value.status == 403
+    expect(page.locator("h1")).to_have_text("Not allowed")
+    page.goto(f"{server}/ui/alerts/{alert_id}")
+    expect(page.locator("#alert-state")).to_have_text("open")
+
+
+def test_a_keyboard_shortcut_decides(page: Page, server: str) -> None:
+    sign_in(page, server, "analyst1")
+    alert_id = open_alert(page, server, "B-1")
+    page.goto(f"{server}/ui/alerts/{alert_id}")
+    expect(page.get_by_text("Keyboard shortcuts")).to_be_visible()
+    page.locator("h1").click()
+    page.keyboard.press("f")
+    expect(page.get_by_label("false-positive")).to_be_checked()
+    expect(page.get_by_label("Reason")).to_be_focused()
+    page.keyboard.type("Huawei Technologies Investment, not the listed company")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#decided")).to_contain_text("false-positive")
+    expect(page.locator("#alert-state")).to_have_text("false-positive")
+    # n opens the next alert of the queue
+    next_link = page.locator("#next-alert")
+    if next_link.count():
+        target = next_link.get_attribute("href")
+        page.locator("h1").click()
+        page.keyboard.press("n")
+        expect(page).to_have_url(re.compile(re.escape(str(target)) + "$"))

@@ -15,7 +15,7 @@ from clearance.web.auth import SignInThrottle, safe_next
 from tests.web.conftest import PASSWORD, WebEnv, csrf_of
 
 #: a value for each path parameter of the interface's POST routes
-PATH_VALUES = {"source": "test-a", "name": "screener"}
+PATH_VALUES = {"source": "test-a", "name": "screener", "alert_id": "1"}
 
 
 def _routes(routes: Iterable[Any]) -> Iterator[Route]:
@@ -45,6 +45,7 @@ def test_the_interface_has_the_forms_tested_here(web: WebEnv) -> None:
             "/ui/lists/test-a/update",
             "/ui/admin/users",
             "/ui/admin/users/screener",
+            "/ui/alerts/1/decide",
         ]
     )
 

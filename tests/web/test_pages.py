@@ -19,7 +19,9 @@ PAGES = [
     ("/ui/lists/test-a/diff", "screener"),
     ("/ui/jobs", "screener"),
     ("/ui/alerts", "analyst"),
-    ("/ui/audit", "analyst"),
+    ("/ui/parties", "analyst"),
+    ("/ui/audit", "admin"),
+    ("/ui/audit/verify", "admin"),
     ("/ui/admin/users", "admin"),
 ]
 NAV = re.compile(r'<nav aria-label="Main">(.*?)</nav>', re.S)
@@ -182,15 +184,15 @@ def test_static_assets_are_served(web: WebEnv) -> None:
 
 
 def test_audit_page_shows_the_screenings_of_the_users(web: WebEnv) -> None:
-    client = web.client("analyst")
-    client.get("/ui/search?q=Blue+Harbor+Electronics")
-    view = client.get("/ui/audit.json").json()
-    mine = [e for e in view["entries"] if e["key_name"] == "user:analyst"]
-    assert mine and mine[0]["query"]["q"] == "Blue Harbor Electronics"
-    assert mine[0]["endpoint"] == "/ui/search"
-    assert mine[0]["versions"]  # the list versions the answer came from
-    only = client.get("/ui/audit.json", params={"who": mine[0]["key_id"]}).json()
-    assert {e["key_id"] for e in only["entries"]} == {mine[0]["key_id"]}
+    web.client("analyst").get("/ui/search?q=Blue+Harbor+Electronics")
+    admin = web.client("admin")
+    view = admin.get("/ui/audit.json", params={"kind": "screening"}).json()
+    mine = [r for r in view["records"] if r["who"] == "user:analyst"]  # named, not by id
+    assert mine and mine[0]["data"]["query"]["q"] == "Blue Harbor Electronics"
+    assert mine[0]["kind"] == "screening.http" and mine[0]["data"]["endpoint"] == "/ui/search"
+    assert mine[0]["data"]["versions"]  # the list versions the answer came from
+    only = admin.get("/ui/audit.json", params={"actor": mine[0]["actor"]}).json()
+    assert {r["actor"] for r in only["records"]} == {mine[0]["actor"]}
 
 
 def test_admin_creates_changes_and_disables_a_user(web: WebEnv) -> None:
@@ -204,9 +206,9 @@ def test_admin_creates_changes_and_disables_a_user(web: WebEnv) -> None:
     assert created.status_code == 303
     carol = web.client()
     sign_in(carol, "carol", "a long passphrase")
-    assert carol.get("/ui/audit").status_code == 403
+    assert carol.get("/ui/alerts").status_code == 403
     admin.post("/ui/admin/users/carol", data={"csrf": token, "action": "role", "role": "analyst"})
-    assert carol.get("/ui/audit").status_code == 200
+    assert carol.get("/ui/alerts").status_code == 200
     admin.post("/ui/admin/users/carol", data={"csrf": token, "action": "disable"})
     # disabling ends the sessions at once
     assert carol.get("/ui/search", follow_redirects=False).status_code == 303

@@ -162,7 +162,7 @@ def create_app(
     app.include_router(monitoring.router)
     app.include_router(routes_ops.health)
     # the analyst's web interface at /ui, over the same services (`/` leads there)
-    interface = web.mount(app, settings, services, jobs, app.state.updater)
+    interface = web.mount(app, settings, services, jobs, app.state.updater, monitor)
     errors.install(app)
 
     def body_limit(path: str) -> int:

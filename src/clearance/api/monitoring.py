@@ -1,8 +1,9 @@
 """The monitoring side of the HTTP service: the book, alerts and decisions, the audit chain,
 evidence pages, webhooks, cycles and the schedule. Thin: each handler decodes, calls one
 service function of :mod:`clearance.monitor.service` with the caller's key as the actor (its
-name and role), and encodes. Roles: analysts read and change the book and decide alerts,
-reviewers confirm true matches, admins read the audit chain and manage webhooks and cycles.
+name and role), and encodes. Roles (the table :data:`clearance.monitor.service.NEEDS`):
+analysts read and change the book and decide alerts, reviewers confirm true matches, admins
+read the audit chain and manage webhooks and cycles.
 
 What screens the book (an import, a party put, a cycle) runs under one lock per process (the
 monitor's file lock orders processes); what only reads or decides uses a connection of its
@@ -58,8 +59,14 @@ from clearance.store.monitor import MonitorStore
 
 router = APIRouter(default_response_class=JsonResponse, responses=ERRORS)
 
-AnalystKey = Annotated[ApiKey, Depends(require("analyst"))]
-AdminKey = Annotated[ApiKey, Depends(require("admin"))]
+# the roles each part needs, from the monitoring service's one table (the web pages read it too)
+BookKey = Annotated[ApiKey, Depends(require(service.NEEDS["book"]))]
+AlertsKey = Annotated[ApiKey, Depends(require(service.NEEDS["alerts"]))]
+DecideKey = Annotated[ApiKey, Depends(require(service.NEEDS["decide"]))]
+EvidenceKey = Annotated[ApiKey, Depends(require(service.NEEDS["evidence"]))]
+AuditKey = Annotated[ApiKey, Depends(require(service.NEEDS["audit"]))]
+WebhooksKey = Annotated[ApiKey, Depends(require(service.NEEDS["webhooks"]))]
+CycleKey = Annotated[ApiKey, Depends(require(service.NEEDS["cycle"]))]
 #: the largest id a request may name (SQLite integers are 64-bit)
 MAX_ID = 2**62
 AlertId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -201,7 +208,7 @@ def api(request: Request) -> MonitorApi:
 @router.get("/book/parties", tags=["Monitoring"], response_model=BookPage)
 def list_parties(
     request: Request,
-    key: AnalystKey,
+    key: BookKey,
     limit: Annotated[int, Query(ge=0, le=10_000)] = 1000,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Any:
@@ -210,13 +217,13 @@ def list_parties(
 
 
 @router.get("/book/parties/{reference}", tags=["Monitoring"], response_model=PartyDetail)
-def get_party(request: Request, key: AnalystKey, reference: Reference) -> Any:
+def get_party(request: Request, key: BookKey, reference: Reference) -> Any:
     """A party: what is kept of it and screened, its alerts now and before."""
     return JsonResponse(service.show_party(api(request).book, reference))
 
 
 @router.put("/book/parties/{reference}", tags=["Monitoring"], response_model=PartyDetail)
-def put_party(request: Request, key: AnalystKey, reference: Reference, body: PartyBody) -> Any:
+def put_party(request: Request, key: BookKey, reference: Reference, body: PartyBody) -> Any:
     """Add or change a party; it is screened now when its screened data changed, and its
     matches open alerts."""
     data = body.model_dump(by_alias=True)
@@ -228,7 +235,7 @@ def put_party(request: Request, key: AnalystKey, reference: Reference, body: Par
 
 
 @router.delete("/book/parties/{reference}", tags=["Monitoring"], response_model=PartyRemoved)
-def delete_party(request: Request, key: AnalystKey, reference: Reference) -> Any:
+def delete_party(request: Request, key: BookKey, reference: Reference) -> Any:
     """Remove a party; its live alerts close."""
     with api(request).monitor() as monitor:
         return JsonResponse(service.remove_party(monitor, reference, actor(key)))
@@ -237,7 +244,7 @@ def delete_party(request: Request, key: AnalystKey, reference: Reference) -> Any
 @router.post("/book/imports", tags=["Monitoring"], status_code=202, response_model=ImportStatus)
 async def import_book(
     request: Request,
-    key: AnalystKey,
+    key: BookKey,
     format: Annotated[str | None, Query(pattern="^(csv|jsonl|xlsx|parquet)$")] = None,
     replace: bool = False,
 ) -> Any:
@@ -263,7 +270,7 @@ async def import_book(
 
 
 @router.get("/book/imports/{import_id}", tags=["Monitoring"], response_model=ImportStatus)
-def import_status(request: Request, key: AnalystKey, import_id: str) -> Any:
+def import_status(request: Request, key: BookKey, import_id: str) -> Any:
     """An import's state, and its report once done."""
     return JsonResponse(api(request).imports.status(import_id))
 
@@ -274,24 +281,29 @@ def import_status(request: Request, key: AnalystKey, import_id: str) -> Any:
 @router.get("/alerts", tags=["Monitoring"], response_model=list[Alert])
 def list_alerts(
     request: Request,
-    key: AnalystKey,
-    state: Annotated[str, Query(max_length=40)] = "",
+    key: AlertsKey,
+    state: Annotated[str, Query(max_length=200, description="A state, or several: a,b")] = "",
     party: Annotated[str, Query(max_length=200)] = "",
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     after: Annotated[int, Query(ge=0, le=MAX_ID, description="Only alerts with a larger id")] = 0,
+    source: Annotated[str, Query(max_length=200, description="The listed entity's list")] = "",
+    min_score: Annotated[float, Query(ge=0, le=1)] = 0.0,
+    older_than_days: Annotated[float | None, Query(ge=0, le=100_000)] = None,
+    newer_than_days: Annotated[float | None, Query(ge=0, le=100_000)] = None,
 ) -> Any:
-    """Alerts, oldest first, of a state and of a party when given."""
-    query = service.AlertsQuery(state, party, limit, after)
+    """Alerts, oldest first, filtered by state, party, list, lowest score and age."""
+    query = service.AlertsQuery(state, party, limit, after, source, min_score, older_than_days,
+                                newer_than_days)  # fmt: skip
     return JsonResponse(service.list_alerts(api(request).book, query))
 
 
 @router.get("/alerts/{alert_id}", tags=["Monitoring"], response_model=Alert)
-def get_alert(request: Request, key: AnalystKey, alert_id: AlertId) -> Any:
+def get_alert(request: Request, key: AlertsKey, alert_id: AlertId) -> Any:
     return JsonResponse(service.get_alert(api(request).book, alert_id))
 
 
 @router.post("/alerts/{alert_id}/decisions", tags=["Monitoring"], response_model=Alert)
-def decide(request: Request, key: AnalystKey, alert_id: AlertId, body: DecisionBody) -> Any:
+def decide(request: Request, key: DecideKey, alert_id: AlertId, body: DecisionBody) -> Any:
     """Decide an alert: analysts escalate it or clear it as a false positive; a true match
     needs the reviewer role (and, with four-eyes on, someone other than who escalated)."""
     found = service.decide(
@@ -308,7 +320,7 @@ def decide(request: Request, key: AnalystKey, alert_id: AlertId, body: DecisionB
 @router.get("/audit", tags=["Monitoring"], response_model=list[ChainRecord])
 def audit(
     request: Request,
-    key: AdminKey,
+    key: AuditKey,
     party: Annotated[str, Query(max_length=200)] = "",
     since: Annotated[str, Query(max_length=40)] = "",
     kind: Annotated[list[str], Query(max_length=20)] = [],  # noqa: B006 - FastAPI copies it
@@ -321,19 +333,19 @@ def audit(
 
 @router.get("/audit/verify", tags=["Monitoring"], response_model=Verification)
 def audit_verify(
-    request: Request, key: AdminKey, head: Annotated[str, Query(max_length=64)] = ""
+    request: Request, key: AuditKey, head: Annotated[str, Query(max_length=64)] = ""
 ) -> Any:
     """Check the whole chain (and that a head hash kept elsewhere is in it)."""
     return JsonResponse(service.verify_chain(api(request).book, head))
 
 
 @router.get("/audit/head", tags=["Monitoring"], response_model=Head)
-def audit_head(request: Request, key: AdminKey) -> Any:
+def audit_head(request: Request, key: AuditKey) -> Any:
     return JsonResponse(service.chain_head(api(request).book))
 
 
 @router.get("/evidence/{reference}.json", tags=["Monitoring"])
-def evidence_json(request: Request, key: AnalystKey, reference: Reference) -> Any:
+def evidence_json(request: Request, key: EvidenceKey, reference: Reference) -> Any:
     """The evidence page's data."""
     with api(request).monitor() as monitor:
         return JsonResponse(evidence.gather(monitor.store, monitor.book, reference))
@@ -344,7 +356,7 @@ def evidence_json(request: Request, key: AnalystKey, reference: Reference) -> An
     tags=["Monitoring"],
     responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
 )
-def evidence_page(request: Request, key: AnalystKey, reference: Reference) -> Any:
+def evidence_page(request: Request, key: EvidenceKey, reference: Reference) -> Any:
     """The evidence page of a party: self-contained, printable HTML."""
     with api(request).monitor() as monitor:
         data = evidence.gather(monitor.store, monitor.book, reference)
@@ -355,12 +367,12 @@ def evidence_page(request: Request, key: AnalystKey, reference: Reference) -> An
 
 
 @router.get("/webhooks", tags=["Monitoring"], response_model=list[Webhook])
-def list_webhooks(request: Request, key: AdminKey) -> Any:
+def list_webhooks(request: Request, key: WebhooksKey) -> Any:
     return JsonResponse(service.list_webhooks(api(request).book, actor(key)))
 
 
 @router.post("/webhooks", tags=["Monitoring"], status_code=201, response_model=WebhookCreated)
-def add_webhook(request: Request, key: AdminKey, body: WebhookCreate) -> Any:
+def add_webhook(request: Request, key: WebhooksKey, body: WebhookCreate) -> Any:
     """Register a webhook; the answer holds its signing secret, this once."""
     found = service.add_webhook(
         api(request).book,
@@ -370,7 +382,7 @@ def add_webhook(request: Request, key: AdminKey, body: WebhookCreate) -> Any:
 
 
 @router.delete("/webhooks/{webhook_id}", tags=["Monitoring"], response_model=Webhook)
-def remove_webhook(request: Request, key: AdminKey, webhook_id: WebhookId) -> Any:
+def remove_webhook(request: Request, key: WebhooksKey, webhook_id: WebhookId) -> Any:
     return JsonResponse(service.remove_webhook(api(request).book, webhook_id, actor(key)))
 
 
@@ -378,7 +390,7 @@ def remove_webhook(request: Request, key: AdminKey, webhook_id: WebhookId) -> An
             response_model=list[Delivery])  # fmt: skip
 def webhook_deliveries(
     request: Request,
-    key: AdminKey,
+    key: WebhooksKey,
     webhook_id: WebhookId,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Any:
@@ -388,7 +400,7 @@ def webhook_deliveries(
 
 
 @router.post("/monitor/cycle", tags=["Monitoring"], response_model=CycleReport)
-def run_cycle(request: Request, key: AdminKey, full: bool = False) -> Any:
+def run_cycle(request: Request, key: CycleKey, full: bool = False) -> Any:
     """Bring the book up to the lists now: re-screen what changed (every party with
     ``full``)."""
     with api(request).monitor() as monitor:

@@ -21,7 +21,7 @@ from clearance.store.chain import BOOK_SCREENING, ChainEntry, ChainQuery, now
 from clearance.store.monitor import AlertRow, DecisionRow, MonitorStore
 
 
-def _entity_at(store: Store, source: str, version: int, entity_id: str) -> Entity | None:
+def entity_at(store: Store, source: str, version: int, entity_id: str) -> Entity | None:
     """The entity as version ``version`` of ``source`` published it."""
     try:
         members = store.version_members(source, version)
@@ -39,7 +39,7 @@ def _alert_data(
     decisions: Sequence[DecisionRow],
     closings: Mapping[int, ChainEntry],
 ) -> dict[str, Any]:
-    entity = _entity_at(store, alert.source, alert.version, alert.entity_id)
+    entity = entity_at(store, alert.source, alert.version, alert.entity_id)
     closed = closings.get(alert.id)
     return {
         "id": alert.id,

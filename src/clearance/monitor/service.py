@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from clearance.errors import ForbiddenError, InputError, NotFoundError
-from clearance.monitor import webhooks
+from clearance.monitor import evidence, webhooks
 from clearance.monitor.alerts import Decision, check_decision, rules
 from clearance.monitor.book import (
     DEFAULT_COLUMNS,
@@ -25,12 +26,25 @@ from clearance.monitor.rescreen import Monitor, Monitored, advance, cycle, today
 from clearance.monitor.screening import Round, Runner, Task, alert_event, deliveries, subscriptions
 from clearance.queries import Columns
 from clearance.screen_io import detect_format, open_rows
+from clearance.store import Store
 from clearance.store.chain import SCREENINGS, ChainQuery, ChainRecord, append, now
 from clearance.store.keys import role_allows
-from clearance.store.monitor import AlertQuery, AlertRow, DecisionRow, MonitorStore
+from clearance.store.monitor import ALERT_ORDERS, AlertQuery, AlertRow, DecisionRow, MonitorStore
 
 #: most parties or alerts one listing returns
 MAX_LIST = 10_000
+
+#: the lowest role each monitoring operation needs: the HTTP API's key checks and the web's
+#: pages read this table (deciding is checked against the decision rules, per decision)
+NEEDS: Mapping[str, str] = {
+    "book": "analyst",
+    "alerts": "analyst",
+    "decide": "analyst",
+    "evidence": "analyst",
+    "audit": "admin",
+    "webhooks": "admin",
+    "cycle": "admin",
+}
 #: row errors reported in full by an import (the count is always exact)
 ERRORS_SHOWN = 100
 
@@ -243,31 +257,120 @@ def alert_dict(alert: AlertRow, decisions: Sequence[DecisionRow]) -> dict[str, A
 
 @dataclass(frozen=True)
 class AlertsQuery:
+    """Which alerts: ``state`` is one state or several, comma-separated (every state when
+    empty); ``source`` the list of the listed entity; ``older_than_days`` and
+    ``newer_than_days`` bound the alert's age; filters apply before ``order`` (oldest, newest,
+    score), ``offset`` and ``limit``."""
+
     state: str = ""
     party: str = ""
     limit: int | None = None
     after_id: int = 0
+    source: str = ""
+    min_score: float = 0.0
+    older_than_days: float | None = None
+    newer_than_days: float | None = None
+    offset: int = 0
+    order: str = "oldest"
+
+
+def _ago(days: float | None, at: datetime) -> str:
+    if days is None:
+        return ""
+    if not 0 <= days <= 100_000:
+        raise InputError(f"An alert's age is 0 to 100,000 days, not {days}.")
+    return (at - timedelta(days=days)).isoformat(timespec="milliseconds")
+
+
+def _alert_query(query: AlertsQuery, limit: int | None, at: datetime) -> AlertQuery:
+    states = tuple(s.strip() for s in query.state.split(",") if s.strip())
+    for state in states:
+        if state not in rules().states:
+            raise InputError(
+                f"Unknown alert state {state!r}: use one of {', '.join(rules().states)}."
+            )
+    if query.order not in ALERT_ORDERS:
+        raise InputError(f"Unknown order {query.order!r}: use one of {', '.join(ALERT_ORDERS)}.")
+    return AlertQuery(
+        states=states,
+        party=query.party.strip(),
+        limit=limit,
+        after_id=query.after_id,
+        source=query.source.strip(),
+        min_score=max(0.0, query.min_score),
+        opened_before=_ago(query.older_than_days, at),
+        opened_after=_ago(query.newer_than_days, at),
+        offset=max(0, query.offset),
+        order=query.order,
+    )
+
+
+def _with_decisions(book: MonitorStore, found: Sequence[AlertRow]) -> list[dict[str, Any]]:
+    decisions = book.decisions(a.id for a in found)
+    return [alert_dict(a, decisions.get(a.id, [])) for a in found]
 
 
 def list_alerts(book: MonitorStore, query: AlertsQuery) -> list[dict[str, Any]]:
     """Alerts, oldest first: of a state, of a party (every state when none is given)."""
-    states: tuple[str, ...] = ()
-    if query.state:
-        if query.state not in rules().states:
-            raise InputError(
-                f"Unknown alert state {query.state!r}: use one of {', '.join(rules().states)}."
-            )
-        states = (query.state,)
     limit = None if query.limit is None else max(0, min(query.limit, MAX_LIST))
-    found = book.alerts(AlertQuery(states=states, party=query.party, limit=limit,
-                                   after_id=query.after_id))  # fmt: skip
-    decisions = book.decisions(a.id for a in found)
-    return [alert_dict(a, decisions.get(a.id, [])) for a in found]
+    return _with_decisions(book, book.alerts(_alert_query(query, limit, datetime.now(UTC))))
+
+
+def alert_page(book: MonitorStore, query: AlertsQuery) -> dict[str, Any]:
+    """One page of the alert queue and how many alerts the filters select in all."""
+    limit = max(1, min(query.limit or 50, 1000))
+    selected = _alert_query(query, limit, datetime.now(UTC))
+    return {
+        "total": book.count_alerts(selected),
+        "offset": selected.offset,
+        "limit": limit,
+        "alerts": _with_decisions(book, book.alerts(selected)),
+    }
+
+
+def alert_sources(book: MonitorStore) -> list[str]:
+    """The lists alerts were opened on (the queue's choice of lists)."""
+    return book.alert_sources()
 
 
 def get_alert(book: MonitorStore, alert_id: int) -> dict[str, Any]:
     alert = book.alert(alert_id)
     return alert_dict(alert, book.decisions([alert_id]).get(alert_id, []))
+
+
+def alert_detail(store: Store, book: MonitorStore, alert_id: int) -> dict[str, Any]:
+    """An alert with what it is between: the party as the book keeps it (None once removed)
+    and the listed entity as the alert's list version published it (the evidence page's)."""
+    alert = book.alert(alert_id)
+    try:
+        party: dict[str, Any] | None = book.party(alert.party).to_dict()
+    except NotFoundError:
+        party = None
+    entity = evidence.entity_at(store, alert.source, alert.version, alert.entity_id)
+    return {
+        "alert": alert_dict(alert, book.decisions([alert_id]).get(alert_id, [])),
+        "party": party,
+        "entity": entity.to_dict() if entity is not None else None,
+    }
+
+
+def decisions_open(
+    book: MonitorStore, alert_id: int, actor: Actor, four_eyes: bool
+) -> dict[str, str]:
+    """Each decision the rules know, with why ``actor`` may not take it on this alert now (""
+    when they may): the checks :func:`decide` makes, without deciding."""
+    alert = book.alert(alert_id)
+    history = book.decisions([alert_id]).get(alert_id, [])
+    out: dict[str, str] = {}
+    for name in rules().decisions:
+        try:
+            check_decision(alert, Decision(alert_id, name, "-", actor.name, actor.role), history,
+                           four_eyes)  # fmt: skip
+        except (InputError, ForbiddenError) as exc:
+            out[name] = exc.message
+        else:
+            out[name] = ""
+    return out
 
 
 @dataclass(frozen=True)
@@ -320,6 +423,10 @@ class AuditQuery:
     limit: int | None = 1000
     #: newest first
     newest_first: bool = False
+    #: who acted, as the chain names them (``key:NAME``, ``web:NAME``, ``cli:NAME``...)
+    actor: str = ""
+    #: only records before this position (the next page, newest first)
+    before_seq: int = 0
 
 
 def audit_entries(book: MonitorStore, query: AuditQuery) -> list[dict[str, Any]]:
@@ -328,7 +435,9 @@ def audit_entries(book: MonitorStore, query: AuditQuery) -> list[dict[str, Any]]
         kinds = tuple(k for k in kinds if k != "screening") + SCREENINGS
     limit = None if query.limit is None else max(0, min(query.limit, 100_000))
     found = book.chain(ChainQuery(party=query.party, since=query.since, kinds=kinds,
-                                  limit=limit, newest_first=query.newest_first))  # fmt: skip
+                                  limit=limit, newest_first=query.newest_first,
+                                  actor=query.actor.strip(),
+                                  before_seq=max(0, query.before_seq)))  # fmt: skip
     return [e.to_dict() for e in found]
 
 

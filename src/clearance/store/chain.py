@@ -188,6 +188,7 @@ class ChainQuery:
     #: newest first (default: in chain order)
     newest_first: bool = False
     after_seq: int = 0
+    before_seq: int = 0
 
 
 def read_chain(conn: sqlite3.Connection, query: ChainQuery) -> list[ChainEntry]:
@@ -208,6 +209,9 @@ def read_chain(conn: sqlite3.Connection, query: ChainQuery) -> list[ChainEntry]:
     if query.after_seq:
         clauses.append("seq > ?")
         params.append(query.after_seq)
+    if query.before_seq:
+        clauses.append("seq < ?")
+        params.append(query.before_seq)
     sql = f"SELECT {_CHAIN_COLUMNS} FROM audit_chain"
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)

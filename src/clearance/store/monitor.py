@@ -263,14 +263,29 @@ class DecisionRow:
         }
 
 
+#: how a page of alerts may be ordered
+ALERT_ORDERS = {"oldest": "id", "newest": "id DESC", "score": "score DESC, id"}
+
+
 @dataclass(frozen=True)
 class AlertQuery:
+    """Which alerts: every filter is applied in SQL before the order, offset and limit."""
+
     states: tuple[str, ...] = ()
     party: str = ""
     entity_id: str = ""
     live: bool | None = None
     limit: int | None = None
     after_id: int = 0
+    #: the list (source id) of the listed entity
+    source: str = ""
+    min_score: float = 0.0
+    #: opened before / at or after these times (ISO 8601 UTC, as ``opened_at`` is written)
+    opened_before: str = ""
+    opened_after: str = ""
+    offset: int = 0
+    #: a key of :data:`ALERT_ORDERS`
+    order: str = "oldest"
 
 
 # -- webhooks -------------------------------------------------------------------------------
@@ -503,31 +518,48 @@ class MonitorStore:
             raise NotFoundError(f"No alert {alert_id}.")
         return _alert(rows[0])
 
-    def alerts(self, query: AlertQuery) -> list[AlertRow]:
+    @staticmethod
+    def _alert_filter(query: AlertQuery) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
         if query.states:
             clauses.append(f"state IN ({', '.join('?' * len(query.states))})")
             params.extend(query.states)
-        if query.party:
-            clauses.append("party = ?")
-            params.append(query.party)
-        if query.entity_id:
-            clauses.append("entity_id = ?")
-            params.append(query.entity_id)
+        for clause, value in (
+            ("party = ?", query.party),
+            ("entity_id = ?", query.entity_id),
+            ("source = ?", query.source),
+            ("id > ?", query.after_id),
+            ("score >= ?", query.min_score),
+            ("opened_at < ?", query.opened_before),
+            ("opened_at >= ?", query.opened_after),
+        ):
+            if value:
+                clauses.append(clause)
+                params.append(value)
         if query.live is not None:
             clauses.append("closed_at = ''" if query.live else "closed_at <> ''")
-        if query.after_id:
-            clauses.append("id > ?")
-            params.append(query.after_id)
-        sql = f"SELECT {_ALERT_COLUMNS} FROM alerts"
-        if clauses:
-            sql += " WHERE " + " AND ".join(clauses)
-        sql += " ORDER BY id"
-        if query.limit is not None:
-            sql += " LIMIT ?"
-            params.append(query.limit)
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def alerts(self, query: AlertQuery) -> list[AlertRow]:
+        where, params = self._alert_filter(query)
+        order = ALERT_ORDERS.get(query.order)
+        if order is None:
+            raise StoreError(f"Unknown order of alerts {query.order!r}.")
+        sql = f"SELECT {_ALERT_COLUMNS} FROM alerts{where} ORDER BY {order}"
+        if query.limit is not None or query.offset:
+            sql += " LIMIT ? OFFSET ?"
+            params += [2**62 if query.limit is None else query.limit, query.offset]
         return [_alert(row) for row in self._rows(sql, params)]
+
+    def count_alerts(self, query: AlertQuery) -> int:
+        """How many alerts the query's filters select (its order, offset and limit aside)."""
+        where, params = self._alert_filter(query)
+        return int(self._rows(f"SELECT COUNT(*) FROM alerts{where}", params)[0][0])
+
+    def alert_sources(self) -> list[str]:
+        """The lists (source ids) alerts were opened on."""
+        return [row[0] for row in self._rows("SELECT DISTINCT source FROM alerts ORDER BY source")]
 
     def alerts_of(self, parties: Iterable[str]) -> dict[str, list[AlertRow]]:
         """Every alert (live or not) of these parties, by party, oldest first."""

@@ -8,9 +8,11 @@ as for API keys. Each session carries its own CSRF token, and expires after a fi
 after being idle too long, whichever comes first. Disabling a user or changing their password
 ends their sessions.
 
-Roles are ordered, each including the rights of those before it: ``screener`` (search, lists,
-file screening) < ``analyst`` (+ entity history, the audit trail) < ``reviewer`` (+ confirms
-other analysts' decisions) < ``admin`` (+ users, list updates).
+Users carry the roles of API keys (:data:`clearance.store.keys.ROLES`), ordered, each including
+the rights of those before it, and compared in the one place keys are,
+:func:`clearance.store.keys.role_allows`: ``screener`` (search, lists, file screening) <
+``analyst`` (+ entity history, the book and its alerts) < ``reviewer`` (+ confirms true
+matches) < ``admin`` (+ users, list updates, the audit chain).
 """
 
 from __future__ import annotations
@@ -29,10 +31,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from clearance.errors import AuthError, ConflictError, InputError, NotFoundError
-from clearance.store.keys import write
+from clearance.store.keys import ROLES, check_role, role_allows, write
 
-#: roles, lowest first
-USER_ROLES: tuple[str, ...] = ("screener", "analyst", "reviewer", "admin")
+#: roles, lowest first: those of API keys
+USER_ROLES: tuple[str, ...] = ROLES
 MIN_PASSWORD = 10
 #: longer passwords are refused rather than hashed (a bounded input)
 MAX_PASSWORD = 512
@@ -79,7 +81,7 @@ class User:
 
     def allows(self, role: str) -> bool:
         """Whether this user's role includes the rights of ``role``."""
-        return USER_ROLES.index(self.role) >= USER_ROLES.index(check_role(role))
+        return role_allows(self.role, role)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -109,12 +111,6 @@ class SessionPolicy:
 
     lifetime: timedelta = timedelta(hours=12)
     idle: timedelta = timedelta(minutes=60)
-
-
-def check_role(role: str) -> str:
-    if role not in USER_ROLES:
-        raise InputError(f"Unknown role {role!r}: use one of {', '.join(USER_ROLES)}.")
-    return role
 
 
 def check_name(name: str) -> str:

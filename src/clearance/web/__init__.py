@@ -13,10 +13,12 @@ from fastapi import FastAPI, Request
 from starlette.responses import RedirectResponse, Response
 
 from clearance.api.jobs import JobManager
+from clearance.api.monitoring import MonitorApi
 from clearance.api.services import ApiServices
 from clearance.settings import Settings
 from clearance.store.keys import open_database
 from clearance.store.users import SessionPolicy, UserStore
+from clearance.web import monitoring as monitoring_pages
 from clearance.web import pages, signin, work
 from clearance.web.app import Updater, WebContext, create_web_app
 
@@ -38,11 +40,13 @@ def mount(
     services: ApiServices,
     jobs: JobManager,
     updater: Updater,
+    monitoring: MonitorApi,
 ) -> WebContext:
     """Mount the interface on ``app``; the caller closes the returned context at shutdown."""
     users = UserStore(open_database(str(settings.database_path)))
-    context = WebContext(settings, services, jobs, users, updater, policy_of(settings))
-    web = create_web_app(context, [signin.router, pages.router, work.router])
+    context = WebContext(settings, services, jobs, users, updater, policy_of(settings), monitoring)
+    routers = [signin.router, pages.router, work.router, monitoring_pages.router]
+    web = create_web_app(context, routers)
     app.mount(MOUNT, web, name="ui")
 
     def front_door(request: Request) -> Response:

@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clearance.api.errors import JsonResponse
 from clearance.api.jobs import JobManager
+from clearance.api.monitoring import MonitorApi
 from clearance.api.services import ApiServices
 from clearance.errors import AuthError, ClearanceError
 from clearance.settings import Settings
@@ -47,7 +48,8 @@ SECURITY_HEADERS = [
 
 @dataclass
 class WebContext:
-    """What the pages call: the API's services and jobs, the users, the sign-in throttle."""
+    """What the pages call: the API's services, jobs and monitoring state, the users, the
+    sign-in throttle."""
 
     settings: Settings
     services: ApiServices
@@ -55,6 +57,7 @@ class WebContext:
     users: UserStore
     updater: Updater
     policy: SessionPolicy
+    monitoring: MonitorApi
     throttle: SignInThrottle = field(default_factory=SignInThrottle)
     templates: Environment = field(
         default_factory=lambda: Environment(
@@ -191,7 +194,8 @@ async def _invalid(request: Request, exc: Exception) -> Response:
 
 
 class SecurityHeaders:
-    """Adds :data:`SECURITY_HEADERS` to every response of the interface."""
+    """Adds :data:`SECURITY_HEADERS` to every response of the interface (but a header the
+    response sets itself, as the evidence page sets its policy)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -199,7 +203,10 @@ class SecurityHeaders:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                headers = list(message.get("headers", []))
+                own = {name.lower() for name, _ in headers}  # a page's own policy stays
+                headers += [(k, v) for k, v in SECURITY_HEADERS if k not in own]
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, with_headers)

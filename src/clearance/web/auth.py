@@ -25,6 +25,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from clearance.errors import AuthError, ForbiddenError, LimitError
+from clearance.monitor.service import NEEDS
 from clearance.store.users import Session
 
 SESSION_COOKIE = "clearance_session"
@@ -34,7 +35,9 @@ CSRF_FIELD = "csrf"
 MAX_FORM_FIELDS = 50
 MAX_FORM_FILES = 1
 
-#: the lowest role that may open each part of the interface (the one table of who sees what)
+#: the lowest role that may open each part of the interface: the monitoring pages need what
+#: the monitoring service's table says (the HTTP API reads the same table); roles are compared
+#: by :func:`clearance.store.keys.role_allows` alone
 PAGE_ROLES: Mapping[str, str] = {
     "search": "screener",
     "entity": "screener",
@@ -42,8 +45,10 @@ PAGE_ROLES: Mapping[str, str] = {
     "lists": "screener",
     "list_update": "admin",
     "jobs": "screener",
-    "alerts": "analyst",
-    "audit": "analyst",
+    "alerts": NEEDS["alerts"],
+    "party": NEEDS["book"],
+    "evidence": NEEDS["evidence"],
+    "audit": NEEDS["audit"],
     "users": "admin",
 }
 

@@ -1,4 +1,4 @@
-"""Pages of daily work: Screen a file (the API's jobs), Alerts, Audit, and the users (admin)."""
+"""Pages of daily work: Screen a file (the API's jobs), and the users (admin)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from clearance.api.jobs import JobSpec, format_for
 from clearance.errors import InputError
 from clearance.queries import Columns
-from clearance.store.audit import AuditLog
 from clearance.store.users import USER_ROLES, Session
 from clearance.web import files
 from clearance.web.app import Page, base_path, context_of, signed_in, twin
@@ -20,7 +19,6 @@ from clearance.web.auth import csrf_form, require_page
 
 router = APIRouter()
 SignedIn = Annotated[Session, Depends(signed_in)]
-AUDIT_PAGE = 100
 
 
 def _owner(session: Session) -> str | None:
@@ -143,32 +141,6 @@ async def job_download(
     return FileResponse(
         path, media_type=files.DOWNLOADS[format], filename=f"{job_id}-results.{format}"
     )
-
-
-# -- alerts and audit -----------------------------------------------------------------------
-
-
-@twin(router, "/alerts", "alerts")
-def alerts(request: Request, session: SignedIn) -> Page:
-    """The alert queue: needs the monitoring service, which this build does not have."""
-    require_page(session, "alerts")
-    view = {"available": False, "alerts": []}
-    return Page("alerts.html", view, "Alerts", "alerts")
-
-
-@twin(router, "/audit", "audit")
-def audit(
-    request: Request,
-    session: SignedIn,
-    who: Annotated[str, Query(max_length=100)] = "",
-) -> Page:
-    """The screening audit trail: who screened what, on which list versions, with what answer
-    (the latest first; ``who`` is a key or user id)."""
-    require_page(session, "audit")
-    log: AuditLog = context_of(request).services.audit
-    entries = log.entries(limit=AUDIT_PAGE, key_id=who or None)
-    view = {"who": who, "limit": AUDIT_PAGE, "entries": [e.to_dict() for e in entries]}
-    return Page("audit.html", view, "Audit", "audit")
 
 
 # -- users (admin) --------------------------------------------------------------------------
