@@ -60,6 +60,30 @@ def test_decisions_by_role(menv: ApiEnv) -> None:
                             headers=menv.auth("reviewer")).status_code == 422  # fmt: skip
 
 
+def test_four_eyes_over_http_needs_two_keys(tmp_path_factory: pytest.TempPathFactory) -> None:
+    home = tmp_path_factory.mktemp("four-eyes") / "home"
+    for env in build_env(home, api_rate_per_minute=0, four_eyes=True):
+        put(env, "V-1", {"name": "Northwind Arms Trading LLC", "country": "ir"})
+        alert = env.client.get("/alerts", headers=env.auth("analyst")).json()[0]
+        path = f"/alerts/{alert['id']}/decisions"
+        confirm = {"decision": "true-match", "reason": "registry extract", "by": "carol"}
+        first = env.client.post(path, json=confirm, headers=env.auth("reviewer"))
+        assert first.status_code == 403 and "escalate" in first.json()["error"]["message"]
+        escalate = {"decision": "escalated", "reason": "same name", "by": "dave"}
+        assert env.client.post(path, json=escalate, headers=env.auth("reviewer")).status_code == 200
+        # the key that escalated cannot confirm by naming someone else
+        again = env.client.post(path, json=confirm, headers=env.auth("reviewer"))
+        assert again.status_code == 403 and "key or sign-in" in again.json()["error"]["message"]
+        done = env.client.post(path, json=confirm, headers=env.auth("admin"))
+        assert done.status_code == 200 and done.json()["state"] == "true-match"
+        # the chain records the key beside whom it names
+        records = env.client.get("/audit", params={"kind": "alert.decided"},
+                                 headers=env.auth("admin")).json()  # fmt: skip
+        assert [(r["actor"], r["data"]["by"]) for r in records] == [
+            ("key:test-admin", "carol"), ("key:test-reviewer", "dave")
+        ]  # fmt: skip
+
+
 def test_the_audit_chain_and_evidence(menv: ApiEnv) -> None:
     put(menv, "V-1", {"name": "Arkadii Rotenberg", "schema": "Person"})
     assert menv.client.get("/audit", headers=menv.auth("analyst")).status_code == 403

@@ -159,6 +159,21 @@ def test_four_eyes_needs_a_second_person() -> None:
     check_decision(escalated, decision("true-match", "reviewer", "carol"), history, True)
 
 
+def test_four_eyes_needs_another_credential_where_the_channel_proves_one() -> None:
+    escalated = alert(7, "a", state="escalated")
+    history = [decided(7, "escalated", by="bob")]
+    # one API key naming two deciders is one person
+    same = Decision(7, "true-match", "registry", "carol", "reviewer", principal="key:desk")
+    with pytest.raises(ForbiddenError, match="key or sign-in"):
+        check_decision(escalated, same, history, True, {1: "key:desk"})
+    other = Decision(7, "true-match", "registry", "carol", "reviewer", principal="key:rob")
+    check_decision(escalated, other, history, True, {1: "key:desk"})
+    # without four-eyes the credential does not matter; nor on the command line (no principal)
+    check_decision(escalated, same, history, False, {1: "key:desk"})
+    local = Decision(7, "true-match", "registry", "carol", "reviewer")
+    check_decision(escalated, local, history, True, {1: "cli:root"})
+
+
 def test_decisions_need_a_live_alert_in_the_right_state_and_a_reason() -> None:
     with pytest.raises(InputError, match="no longer"):
         check_decision(alert(7, "a", "closed", closed=True), decision("escalated"), [], False)

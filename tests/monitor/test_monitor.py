@@ -3,7 +3,15 @@ remembered, removals, and every step in the audit chain."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import openpyxl
+import orjson
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from clearance.monitor import service
+from clearance.queries import Columns
 from clearance.store.chain import ChainQuery
 from tests.monitor.conftest import ANALYST, REVIEWER, Watch, entity, first_version
 
@@ -107,3 +115,34 @@ def test_every_step_is_in_the_audit_chain(watch: Watch) -> None:
     opened = book.chain(ChainQuery(kinds=("alert.opened",)))
     assert {e.seq for e in opened} == {a["chain_seq"] for a in watch.alerts()}
     assert book.verify().ok
+
+
+def test_a_book_file_in_each_format_with_its_own_columns(watch: Watch, tmp_path: Path) -> None:
+    """JSON lines, XLSX and Parquet read as CSV is, with columns mapped as for screen; the same
+    parties in another format are unchanged."""
+    rows = [{"id": "V1", "supplier": "Northwind Arms Trading", "cc": "ir"},
+            {"id": "V2", "supplier": "Ivan Sidorov", "cc": ""}]  # fmt: skip
+    jsonl = tmp_path / "book.jsonl"
+    jsonl.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+    xlsx = tmp_path / "book.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(list(rows[0]))
+    for row in rows:
+        sheet.append(list(row.values()))
+    workbook.save(xlsx)
+    parquet = tmp_path / "book.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), parquet)
+    columns = Columns(name=("supplier",), reference=("id",), country=("cc",))
+    reports = [
+        service.import_book(watch.monitor, service.ImportRequest(path, ANALYST, columns))
+        for path in (jsonl, xlsx, parquet)
+    ]
+    assert [(r["added"], r["unchanged"], r["errors"]) for r in reports] == [
+        (2, 0, 0), (0, 2, 0), (0, 2, 0)
+    ]  # fmt: skip
+    assert {(a["party"], a["entity_id"]) for a in watch.alerts()} == {
+        ("V1", "test-watch:1"), ("V2", "test-watch:2")
+    }  # fmt: skip
+    shown = service.show_party(watch.monitor.book, "V1")
+    assert shown["data"] == {"name": "Northwind Arms Trading", "country": "ir"}

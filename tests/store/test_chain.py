@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from clearance.errors import InputError
 from clearance.model import Entity, Listing
 from clearance.settings import Settings
 from clearance.sources.base import Dataset
@@ -29,7 +30,9 @@ from clearance.store.chain import (
 )
 from clearance.store.keys import KeyStore, open_database, write
 from clearance.store.schema import ensure_schema
+from clearance.store.users import UserStore
 from tests.store.fakesource import FAKE_ID, FakeSource
+from tests.web.conftest import FAST_HASHER
 
 __all__ = ["FakeSource"]
 
@@ -192,6 +195,29 @@ def test_key_events_are_chained(tmp_path: Path) -> None:
         ("key.revoked", "cli", key.id),
     ]
     assert events[0].data["role"] == "reviewer" and "digest" not in events[0].data
+    assert verify(conn).ok
+
+
+def test_user_events_are_chained(tmp_path: Path) -> None:
+    users = UserStore(open_database(str(tmp_path / "db.sqlite3")), hasher=FAST_HASHER)
+    user = users.create("alice", "analyst", "a long enough password", actor="user:root")
+    users.set_role("alice", "reviewer", actor="user:root")
+    users.set_password("alice", "another long password", actor="cli:ops")
+    users.disable("alice", actor="user:root")
+    users.disable("alice", actor="user:root")  # already disabled: no change, no record
+    users.enable("alice", actor="user:root")
+    with pytest.raises(InputError):
+        users.set_role("alice", "overlord", actor="user:root")  # refused: no record
+    conn = open_database(str(tmp_path / "db.sqlite3"))
+    events = read_chain(conn, ChainQuery())
+    assert [(e.kind, e.actor, e.data["user_id"], e.data["role"]) for e in events] == [
+        ("user.created", "user:root", user.id, "analyst"),
+        ("user.role", "user:root", user.id, "reviewer"),
+        ("user.password", "cli:ops", user.id, "reviewer"),
+        ("user.disabled", "user:root", user.id, "reviewer"),
+        ("user.enabled", "user:root", user.id, "reviewer"),
+    ]
+    assert not any("password" in str(e.data).replace("user.password", "") for e in events)
     assert verify(conn).ok
 
 

@@ -75,8 +75,9 @@ Reference = Annotated[str, Path(min_length=1, max_length=200)]
 
 
 def actor(key: ApiKey, by: str = "") -> service.Actor:
-    """The caller as an actor: the key's name (or who it says decides) with the key's role."""
-    return service.Actor(by.strip() or key.name, key.role, "key")
+    """The caller as an actor: the key (as the credential) with its role, deciding as itself
+    or as the person it names."""
+    return service.Actor(by.strip() or key.name, key.role, "key", principal=key.name)
 
 
 @dataclass

@@ -189,7 +189,7 @@ def alerts(ctx: click.Context, state: str, party: str, limit: int | None, as_jso
 def decide(alert_id: int, decision: str, reason: str, by: str, as_json: bool) -> None:
     """Decide an alert: false-positive or escalated (analysts), true-match (reviewers; with
     CLEARANCE_FOUR_EYES=1 only after someone else escalated it)."""
-    request = service.DecideRequest(alert_id, decision, reason, service.cli_actor(by or cli_user()))
+    request = service.DecideRequest(alert_id, decision, reason, service.cli_actor(cli_user(), by))
     config = settings()
     with _monitor(1) as monitor:
         found = service.decide(monitor.book, request, config.four_eyes)

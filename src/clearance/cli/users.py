@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from clearance.cli.context import echo_json, settings
+from clearance.cli.context import cli_user, echo_json, settings
 from clearance.store.keys import open_database
 from clearance.store.users import USER_ROLES, UserStore
 
@@ -42,7 +42,7 @@ def create(name: str, role: str) -> None:
     """Create a user; the password is asked for (or read from standard input)."""
     store = _users()
     try:
-        user = store.create(name, role, _password())
+        user = store.create(name, role, _password(), actor=f"cli:{cli_user()}")
     finally:
         store.close()
     click.echo(f"Created user {user.name} ({user.id}, role {user.role}).")
@@ -54,7 +54,7 @@ def password(name: str) -> None:
     """Set a new password (asked for, or read from standard input); their sessions end."""
     store = _users()
     try:
-        user = store.set_password(name, _password())
+        user = store.set_password(name, _password(), actor=f"cli:{cli_user()}")
     finally:
         store.close()
     click.echo(f"New password set for {user.name}; their sessions have ended.")
@@ -67,7 +67,7 @@ def role(name: str, role: str) -> None:
     """Give a user another role."""
     store = _users()
     try:
-        user = store.set_role(name, role)
+        user = store.set_role(name, role, actor=f"cli:{cli_user()}")
     finally:
         store.close()
     click.echo(f"{user.name} now has the {user.role} role.")
@@ -79,7 +79,7 @@ def disable(name: str) -> None:
     """Stop a user from signing in; their sessions end."""
     store = _users()
     try:
-        user = store.disable(name)
+        user = store.disable(name, actor=f"cli:{cli_user()}")
     finally:
         store.close()
     click.echo(f"Disabled {user.name}; their sessions have ended.")
@@ -91,7 +91,7 @@ def enable(name: str) -> None:
     """Let a disabled user sign in again."""
     store = _users()
     try:
-        user = store.enable(name)
+        user = store.enable(name, actor=f"cli:{cli_user()}")
     finally:
         store.close()
     click.echo(f"Enabled {user.name}.")

@@ -273,13 +273,16 @@ def removal(alerts: Iterable[AlertRow]) -> list[Closing]:
 
 @dataclass(frozen=True)
 class Decision:
-    """A decision on an alert: what, why, by whom, with which role."""
+    """A decision on an alert: what, why, by whom, with which role; ``principal`` is the
+    credential that took it when the channel authenticates one (an API key, a signed-in user),
+    as the audit chain records it, else empty (the command line acts as its machine user)."""
 
     alert_id: int
     decision: str
     reason: str
     by: str
     role: str
+    principal: str = ""
 
 
 def check_decision(
@@ -287,8 +290,12 @@ def check_decision(
     decision: Decision,
     history: Sequence[DecisionRow],
     four_eyes: bool,
+    principals: Mapping[int, str] | None = None,
 ) -> None:
-    """Refuse a decision the rules do not allow (InputError, ForbiddenError)."""
+    """Refuse a decision the rules do not allow (InputError, ForbiddenError). ``principals``
+    gives the credential of each earlier decision (by decision id): with four-eyes, a second
+    person is another name and, where both came through an authenticated channel, another
+    credential (one API key cannot be two people by naming two deciders)."""
     the_rules = rules()
     rule = the_rules.decisions.get(decision.decision)
     if rule is None:
@@ -323,4 +330,10 @@ def check_decision(
             raise ForbiddenError(
                 f"Four-eyes: {first} escalated alert {alert.id}; {decision.decision} needs "
                 "another person."
+            )
+        credential = (principals or {}).get(escalations[-1].id, "")
+        if decision.principal and credential == decision.principal:
+            raise ForbiddenError(
+                f"Four-eyes: {credential} escalated alert {alert.id}; {decision.decision} needs "
+                "another person's key or sign-in."
             )

@@ -52,15 +52,24 @@ ERRORS_SHOWN = 100
 @dataclass(frozen=True)
 class Actor:
     """Who acts: a name and a role (an API key's, a web user's, or the command line's user,
-    who acts as an admin)."""
+    who acts as an admin). ``principal`` is the credential acting (an API key's or user's
+    name; the machine user on the command line) when ``name`` is someone it names as the
+    decider; the audit chain records the credential."""
 
     name: str
     role: str = "admin"
     channel: str = "cli"
+    principal: str = ""
 
     @property
     def label(self) -> str:
-        return f"{self.channel}:{self.name}"
+        return f"{self.channel}:{self.principal or self.name}"
+
+    @property
+    def authenticated(self) -> bool:
+        """Whether the channel proved who acts (the command line does not: it is the store's
+        owner)."""
+        return self.channel != "cli"
 
     def needs(self, role: str) -> None:
         if not role_allows(self.role, role):
@@ -69,9 +78,10 @@ class Actor:
             )
 
 
-def cli_actor(name: str) -> Actor:
-    """The command line's user ``name``, acting as an admin."""
-    return Actor(name.strip() or "unknown", "admin", "cli")
+def cli_actor(name: str, by: str = "") -> Actor:
+    """The command line's user ``name``, acting as an admin (for ``by``, when given)."""
+    user = name.strip() or "unknown"
+    return Actor(by.strip() or user, "admin", "cli", principal=user)
 
 
 def _round(monitor: Monitor, actor: Actor) -> Round:
@@ -389,12 +399,15 @@ def decide(book: MonitorStore, request: DecideRequest, four_eyes: bool) -> dict[
     after someone else escalated)."""
     actor = request.actor
     decision = Decision(request.alert_id, request.decision, request.reason.strip(),
-                        actor.name, actor.role)  # fmt: skip
+                        actor.name, actor.role,
+                        actor.label if actor.authenticated else "")  # fmt: skip
     hooks = subscriptions(book)
     with book.write() as conn:
         alert = book.alert(request.alert_id)
         history = book.decisions([alert.id]).get(alert.id, [])
-        check_decision(alert, decision, history, four_eyes)
+        records = book.chain_entries(d.chain_seq for d in history)
+        principals = {d.id: records[d.chain_seq].actor for d in history if d.chain_seq in records}
+        check_decision(alert, decision, history, four_eyes, principals)
         at = now()
         data = alert_event(alert, alert.id, "alert.decided") | {
             "decision": decision.decision,

@@ -23,7 +23,7 @@ import secrets
 import sqlite3
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -31,7 +31,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from clearance.errors import AuthError, ConflictError, InputError, NotFoundError
+from clearance.store.chain import ChainRecord, append
 from clearance.store.keys import ROLES, check_role, role_allows, write
+from clearance.store.schema import ensure_schema
 
 #: roles, lowest first: those of API keys
 USER_ROLES: tuple[str, ...] = ROLES
@@ -166,6 +168,7 @@ class UserStore:
         # wrong password and the answer time does not tell which names exist
         self._decoy = self._hasher.hash(secrets.token_urlsafe(16))
         with self._lock:
+            ensure_schema(self._db)  # the audit chain the user events go to
             self._db.executescript(_SCHEMA)  # its own transaction (IF NOT EXISTS: idempotent)
 
     def close(self) -> None:
@@ -174,7 +177,12 @@ class UserStore:
 
     # -- users ------------------------------------------------------------------------
 
-    def create(self, name: str, role: str, password: str) -> User:
+    def _event(self, kind: str, user: User, actor: str) -> None:
+        """The audit record of a change to a user (inside the change's transaction)."""
+        data = {"user_id": user.id, "name": user.name, "role": user.role}
+        append(self._db, [ChainRecord(kind, data, actor=actor)])
+
+    def create(self, name: str, role: str, password: str, actor: str = "cli") -> User:
         name = check_name(name)
         check_role(role)
         hashed = self._hasher.hash(check_password(password))
@@ -192,6 +200,7 @@ class UserStore:
                 "INSERT INTO users (id, name, role, password, created_at) VALUES (?, ?, ?, ?, ?)",
                 (user.id, user.name, user.role, hashed, user.created_at),
             )
+            self._event("user.created", user, actor)
         return user
 
     def list(self) -> list[User]:
@@ -209,22 +218,24 @@ class UserStore:
             raise NotFoundError(f"No user named {name_or_id!r}.")
         return User(*rows[0])
 
-    def set_password(self, name: str, password: str) -> User:
+    def set_password(self, name: str, password: str, actor: str = "cli") -> User:
         """A new password; the user's sessions end (a stolen session ends with the old one)."""
         user = self.get(name)
         hashed = self._hasher.hash(check_password(password))
         with self._lock, write(self._db):
             self._db.execute("UPDATE users SET password = ? WHERE id = ?", (hashed, user.id))
             self._db.execute("DELETE FROM user_sessions WHERE user_id = ?", (user.id,))
+            self._event("user.password", user, actor)
         return user
 
-    def set_role(self, name: str, role: str) -> User:
+    def set_role(self, name: str, role: str, actor: str = "cli") -> User:
         user = self.get(name)
         with self._lock, write(self._db):
             self._db.execute("UPDATE users SET role = ? WHERE id = ?", (check_role(role), user.id))
+            self._event("user.role", replace(user, role=role), actor)
         return self.get(user.id)
 
-    def disable(self, name: str) -> User:
+    def disable(self, name: str, actor: str = "cli") -> User:
         """The user can no longer sign in, and their sessions end."""
         user = self.get(name)
         with self._lock, write(self._db):
@@ -233,13 +244,16 @@ class UserStore:
                     "UPDATE users SET disabled_at = ? WHERE id = ?",
                     (_stamp(self._clock()), user.id),
                 )
+                self._event("user.disabled", user, actor)
             self._db.execute("DELETE FROM user_sessions WHERE user_id = ?", (user.id,))
         return self.get(user.id)
 
-    def enable(self, name: str) -> User:
+    def enable(self, name: str, actor: str = "cli") -> User:
         user = self.get(name)
         with self._lock, write(self._db):
             self._db.execute("UPDATE users SET disabled_at = NULL WHERE id = ?", (user.id,))
+            if not user.active:
+                self._event("user.enabled", user, actor)
         return self.get(user.id)
 
     def authenticate(self, name: str, password: str) -> User:

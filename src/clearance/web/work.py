@@ -165,6 +165,7 @@ async def users_create(request: Request, session: SignedIn) -> Response:
         _text(form, "name", 100),
         _text(form, "role", 20),
         password if isinstance(password, str) else "",
+        f"user:{session.user.name}",
     )
     return RedirectResponse(f"{base_path(request)}/admin/users", 303)
 
@@ -179,12 +180,13 @@ async def users_change(request: Request, session: SignedIn, name: str) -> Respon
     if target.id == session.user.id:
         raise InputError("You cannot change your own account here; ask another admin.")
     action = _text(form, "action", 20)
+    actor = f"user:{session.user.name}"
     if action == "disable":
-        store.disable(target.id)
+        store.disable(target.id, actor)
     elif action == "enable":
-        store.enable(target.id)
+        store.enable(target.id, actor)
     elif action == "role":
-        store.set_role(target.id, _text(form, "role", 20))
+        store.set_role(target.id, _text(form, "role", 20), actor)
     else:
         raise InputError(f"Unknown action {action!r}: use disable, enable or role.")
     return RedirectResponse(f"{base_path(request)}/admin/users", 303)
