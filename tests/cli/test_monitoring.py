@@ -130,6 +130,39 @@ def test_the_audit_chain_on_the_command_line(
     assert code == 9 and f"broken at record {records[0]['seq']}" in out
 
 
+def test_alert_filters_on_the_command_line(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command takes the filters of the API's /alerts and the web queue, and selects as
+    they do (the same service query)."""
+    invoke(capsys, "book", "import", str(tmp_path / "book.csv"), "--workers", "1")
+    every = json_of(capsys, "alerts", "--json")
+    assert isinstance(every, list) and len(every) >= 2
+    scores = sorted(a["score"] for a in every)
+    high = json_of(capsys, "alerts", "--min-score", str(scores[-1]), "--json")
+    assert isinstance(high, list) and {a["score"] for a in high} == {scores[-1]}
+    by_score = json_of(capsys, "alerts", "--order", "score", "--json")
+    assert isinstance(by_score, list)
+    assert [a["score"] for a in by_score] == sorted(scores, reverse=True)
+    assert json_of(capsys, "alerts", "--source", "us-ofac-sdn", "--json") == every
+    assert json_of(capsys, "alerts", "--source", "un-sc", "--json") == []
+    assert json_of(capsys, "alerts", "--newer-than", "1", "--json") == every
+    assert json_of(capsys, "alerts", "--older-than", "1", "--json") == []
+    assert json_of(capsys, "alerts", "--state", "open,escalated", "--json") == every
+    code, _, err = invoke(capsys, "alerts", "--state", "opened")
+    assert code != 0 and "opened" in err
+
+
+def test_the_audit_command_shows_the_latest_records(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    invoke(capsys, "book", "import", str(tmp_path / "book.csv"), "--workers", "1")
+    every = json_of(capsys, "audit", "--json")
+    assert isinstance(every, list) and len(every) > 3
+    latest = json_of(capsys, "audit", "--limit", "2", "--json")
+    assert latest == every[-2:]
+
+
 def test_evidence_page(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     invoke(capsys, "book", "import", str(tmp_path / "book.csv"), "--workers", "1")
     (alert,) = json_of(capsys, "alerts", "--party", "V-1", "--json")  # type: ignore[misc]

@@ -158,17 +158,28 @@ def _alert_line(alert: dict[str, Any]) -> str:
 @click.group(invoke_without_command=True)
 @click.option("--state", default="", help="open, escalated, true-match, false-positive, ...")
 @click.option("--party", default="", help="A party's reference.")
+@click.option("--source", default="", help="Alerts on entities of this list (e.g. us-ofac-sdn).")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, help="The lowest score.")
+@click.option("--older-than", type=float, help="Alerts opened more than this many days ago.")
+@click.option("--newer-than", type=float, help="Alerts opened less than this many days ago.")
+@click.option("--order", type=click.Choice(["oldest", "newest", "score"]), default="oldest",
+              show_default=True)  # fmt: skip
 @click.option("--limit", type=click.IntRange(0, 10_000), help="At most this many.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="Print JSON lines.")
 @click.pass_context
-def alerts(ctx: click.Context, state: str, party: str, limit: int | None, as_json: bool,
-           as_jsonl: bool) -> None:  # fmt: skip
-    """Alerts of the book (all states unless --state), oldest first; `alerts decide` decides."""
+def alerts(ctx: click.Context, state: str, party: str, source: str, min_score: float,
+           older_than: float | None, newer_than: float | None, order: str, limit: int | None,
+           as_json: bool, as_jsonl: bool) -> None:  # fmt: skip
+    """Alerts of the book (all states unless --state; several: --state open,escalated), with
+    the filters of the API's /alerts and the web's alert queue; `alerts decide` decides."""
     if ctx.invoked_subcommand is not None:
         return
+    query = service.AlertsQuery(state, party, limit, source=source, min_score=min_score,
+                                older_than_days=older_than, newer_than_days=newer_than,
+                                order=order)  # fmt: skip
     with _monitor(1) as monitor:
-        found = service.list_alerts(monitor.book, service.AlertsQuery(state, party, limit))
+        found = service.list_alerts(monitor.book, query)
     if as_jsonl:
         for alert in found:
             click.echo(orjson.dumps(alert).decode())
@@ -217,13 +228,13 @@ def decide(alert_id: int, decision: str, reason: str, by: str, as_json: bool) ->
 def audit(ctx: click.Context, party: str, since: str, kinds: tuple[str, ...], limit: int,
           as_json: bool) -> None:  # fmt: skip
     """The audit chain: every screening, alert event, key event and list activation, each
-    record holding the hash of the one before. `audit verify` checks it, `audit head` prints
-    the latest hash to keep elsewhere."""
+    record holding the hash of the one before; the latest --limit records that match, oldest
+    first. `audit verify` checks it, `audit head` prints the latest hash to keep elsewhere."""
     if ctx.invoked_subcommand is not None:
         return
-    query = service.AuditQuery(party, since, kinds, limit)
+    query = service.AuditQuery(party, since, kinds, limit, newest_first=True)
     with _monitor(1) as monitor:
-        found = service.audit_entries(monitor.book, query)
+        found = service.audit_entries(monitor.book, query)[::-1]
     if as_json:
         echo_json(found)
         return
