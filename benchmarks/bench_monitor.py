@@ -87,8 +87,7 @@ def write_book(path: Path, parties: int, plants: list[tuple[int, Entity]]) -> No
         while done < parties:
             size = min(50_000, parties - done)
             # the generator numbers each batch from cp0: a book needs unique references
-            batch = rows(size, 7 + done)
-            writer.writerows((f"cp{done + n}", *row[1:]) for n, row in enumerate(batch))
+            writer.writerows(rows(size, 7 + done, done))
             done += size
         for version, entity in plants:
             writer.writerow((f"planted-{version}-{entity.source_id}", entity.caption,

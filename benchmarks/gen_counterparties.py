@@ -24,8 +24,9 @@ LOCALES = {
 HEADER = ("reference", "name", "schema", "country", "birth_date")
 
 
-def rows(count: int, seed: int) -> list[tuple[str, ...]]:
-    """``count`` counterparty rows; the same seed always gives the same rows."""
+def rows(count: int, seed: int, first: int = 0) -> list[tuple[str, ...]]:
+    """``count`` counterparty rows, referenced ``cp{first}`` onwards; the same seed always
+    gives the same rows."""
     rng = random.Random(seed)
     fakers = {loc: Faker(loc) for loc in LOCALES}
     for i, fake in enumerate(fakers.values()):
@@ -37,9 +38,9 @@ def rows(count: int, seed: int) -> list[tuple[str, ...]]:
         fake = fakers[loc]
         if rng.random() < 0.6:
             born = f"{rng.randint(1940, 2004)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-            out.append((f"cp{n}", fake.name(), "Person", LOCALES[loc], born))
+            out.append((f"cp{first + n}", fake.name(), "Person", LOCALES[loc], born))
         else:
-            out.append((f"cp{n}", fake.company(), "Company", LOCALES[loc], ""))
+            out.append((f"cp{first + n}", fake.company(), "Company", LOCALES[loc], ""))
     return out
 
 
@@ -55,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         done = 0
         while done < args.rows:
             size = min(50_000, args.rows - done)
-            writer.writerows(rows(size, args.seed + done))
+            writer.writerows(rows(size, args.seed + done, done))
             done += size
     print(f"wrote {args.rows:,} rows to {args.out}", file=sys.stderr)
     return 0
