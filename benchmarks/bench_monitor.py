@@ -86,7 +86,6 @@ def write_book(path: Path, parties: int, plants: list[tuple[int, Entity]]) -> No
         done = 0
         while done < parties:
             size = min(50_000, parties - done)
-            # the generator numbers each batch from cp0: a book needs unique references
             writer.writerows(rows(size, 7 + done, done))
             done += size
         for version, entity in plants:
