@@ -83,7 +83,7 @@ def first_version() -> list[Entity]:
 @pytest.fixture
 def watch(tmp_path: Path) -> Iterator[Watch]:
     settings = Settings(home=tmp_path / "home")
-    store = Store.open(settings, bundled=False)
+    store = Store.open(settings)
     monitor = Monitor(settings, store, MonitorStore(store.connection))
     found = Watch(settings, store, monitor)
     found.publish(first_version())

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from clearance.catalog import import_dataset
 from clearance.exposure import refresh
 from clearance.model import Entity
 from clearance.monitor import service
@@ -121,8 +122,8 @@ def test_a_delta_rescreen_gives_the_alerts_of_a_full_one(
     assert len(files) == 50
     datasets = [source.read(files[0])]
     settings = Settings(home=tmp_path / "home")
-    store = Store.open(settings, bundled=False)
-    store.import_dataset(datasets[0], source=source, force=True)
+    store = Store.open(settings)
+    import_dataset(store, datasets[0], source=source, force=True)
     refresh(store, settings)
     # entities later versions add, planted in the book before they are listed
     rng = random.Random(3)
@@ -148,7 +149,7 @@ def test_a_delta_rescreen_gives_the_alerts_of_a_full_one(
     assert alerts_of(watch.delta.book) == alerts_of(watch.full.book)
     touched: list[int] = []
     for number, dataset in enumerate(staged, start=2):
-        store.import_dataset(dataset, source=source, force=True)
+        import_dataset(store, dataset, source=source, force=True)
         refresh(store, settings)
         report = cycle(watch.delta, "test")
         cycle(watch.full, "test", full=True)

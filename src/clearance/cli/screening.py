@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from clearance.catalog import open_store
 from clearance.cli.context import cli_user, echo_json, settings
 from clearance.cli.exposure import finding_lines
 from clearance.errors import InputError
@@ -28,9 +29,8 @@ from clearance.screen_io import (
     output_format,
 )
 from clearance.settings import Settings
-from clearance.store import Store
+from clearance.store import Store, open_database
 from clearance.store.audit import BatchAudit
-from clearance.store.keys import open_database
 
 
 def _audit(config: Settings, store: Store, screener: Any, command: str,
@@ -39,7 +39,7 @@ def _audit(config: Settings, store: Store, screener: Any, command: str,
     from_versions = {source: str(v.id) for source, v in store.active_versions().items()}
     algorithm = f"{screener.profile}/{getattr(screener.scorer, 'algorithm', '') or 'names'}"
     context = {"command": command, "versions": from_versions, "algorithm": algorithm, **extra}
-    return BatchAudit(open_database(str(config.database_path)), context, f"cli:{cli_user()}")
+    return BatchAudit(open_database(config.database_location), context, f"cli:{cli_user()}")
 
 
 def _summary(result: RowResult) -> dict[str, Any]:
@@ -119,7 +119,7 @@ def search(
     query = built.query
     day = parse_day(as_of)
     config = settings()
-    with Store.open(config) as store:
+    with open_store(config) as store:
         filters = Filters(sources=check_sources(store, sources), former=include_former)
         screener = screener_from_store(store, config, profile)
         log = _audit(config, store, screener, "search", {"as_of": day})
@@ -259,7 +259,7 @@ def screen(
     rows = open_rows(input_path, fmt, encoding)
     rows.require(columns.name)
     config = settings()
-    with Store.open(config) as store:
+    with open_store(config) as store:
         filters = Filters(sources=check_sources(store, sources))
         screener = screener_from_store(store, config, profile)
         log = _audit(config, store, screener, "screen",

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from clearance.errors import AuthError, ConflictError, InputError, NotFoundError
-from clearance.store.keys import write
+from clearance.store.base import Connection
 
 #: roles, lowest first
 USER_ROLES: tuple[str, ...] = ("screener", "analyst", "reviewer", "admin")
@@ -42,25 +41,25 @@ TOKEN_PREFIX = "cs_"
 #: a session's last use is written at most this often (not on every request)
 TOUCH_EVERY = timedelta(seconds=60)
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS users (
+DDL: tuple[str, ...] = (
+    """CREATE TABLE IF NOT EXISTS users (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
     role TEXT NOT NULL,
     password TEXT NOT NULL,
     created_at TEXT NOT NULL,
     disabled_at TEXT
-);
-CREATE TABLE IF NOT EXISTS user_sessions (
+)""",
+    """CREATE TABLE IF NOT EXISTS user_sessions (
     digest TEXT PRIMARY KEY,
     user_id TEXT NOT NULL REFERENCES users(id),
     csrf TEXT NOT NULL,
     created_at TEXT NOT NULL,
     expires_at TEXT NOT NULL,
     last_seen TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS user_sessions_user ON user_sessions (user_id);
-"""
+)""",
+    """CREATE INDEX IF NOT EXISTS user_sessions_user ON user_sessions (user_id)""",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +149,7 @@ _USER_COLUMNS = "id, name, role, created_at, disabled_at"
 
 
 class UserStore:
-    """Users and sessions in SQLite tables (in the store's database file).
+    """Users and sessions in the store's ``users`` and ``user_sessions`` tables.
 
     Safe to share between threads: every statement runs under one lock. ``clock`` gives the
     current time (tests move it on to expire sessions).
@@ -158,7 +157,7 @@ class UserStore:
 
     def __init__(
         self,
-        connection: sqlite3.Connection,
+        connection: Connection,
         hasher: PasswordHasher | None = None,
         clock: Callable[[], datetime] = _now,
     ) -> None:
@@ -169,8 +168,6 @@ class UserStore:
         # verified against when a name is unknown, so that a wrong name takes as long as a
         # wrong password and the answer time does not tell which names exist
         self._decoy = self._hasher.hash(secrets.token_urlsafe(16))
-        with self._lock:
-            self._db.executescript(_SCHEMA)  # its own transaction (IF NOT EXISTS: idempotent)
 
     def close(self) -> None:
         with self._lock:
@@ -188,7 +185,7 @@ class UserStore:
             role=role,
             created_at=_stamp(self._clock()),
         )
-        with self._lock, write(self._db):
+        with self._lock, self._db.write():
             exists = self._db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchall()
             if exists:
                 raise ConflictError(f"A user named {name!r} exists already.")
@@ -217,21 +214,21 @@ class UserStore:
         """A new password; the user's sessions end (a stolen session ends with the old one)."""
         user = self.get(name)
         hashed = self._hasher.hash(check_password(password))
-        with self._lock, write(self._db):
+        with self._lock, self._db.write():
             self._db.execute("UPDATE users SET password = ? WHERE id = ?", (hashed, user.id))
             self._db.execute("DELETE FROM user_sessions WHERE user_id = ?", (user.id,))
         return user
 
     def set_role(self, name: str, role: str) -> User:
         user = self.get(name)
-        with self._lock, write(self._db):
+        with self._lock, self._db.write():
             self._db.execute("UPDATE users SET role = ? WHERE id = ?", (check_role(role), user.id))
         return self.get(user.id)
 
     def disable(self, name: str) -> User:
         """The user can no longer sign in, and their sessions end."""
         user = self.get(name)
-        with self._lock, write(self._db):
+        with self._lock, self._db.write():
             if user.active:
                 self._db.execute(
                     "UPDATE users SET disabled_at = ? WHERE id = ?",
@@ -242,7 +239,7 @@ class UserStore:
 
     def enable(self, name: str) -> User:
         user = self.get(name)
-        with self._lock, write(self._db):
+        with self._lock, self._db.write():
             self._db.execute("UPDATE users SET disabled_at = NULL WHERE id = ?", (user.id,))
         return self.get(user.id)
 
@@ -268,7 +265,7 @@ class UserStore:
             raise refused
         if self._hasher.check_needs_rehash(stored):  # parameters raised since it was hashed
             fresh = self._hasher.hash(password)
-            with self._lock, write(self._db):
+            with self._lock, self._db.write():
                 self._db.execute("UPDATE users SET password = ? WHERE id = ?", (fresh, user.id))
         return user
 
@@ -284,7 +281,7 @@ class UserStore:
             created_at=_stamp(now),
             expires_at=_stamp(now + policy.lifetime),
         )
-        with self._lock, write(self._db):
+        with self._lock, self._db.write():
             self._db.execute(
                 "DELETE FROM user_sessions WHERE expires_at < ?", (_stamp(now),)
             )  # keep the table to the sessions that can still be used
@@ -319,7 +316,7 @@ class UserStore:
             self.close_session(token)
             raise AuthError("Your session has ended: sign in again.")
         if now - seen >= TOUCH_EVERY:
-            with self._lock, write(self._db):
+            with self._lock, self._db.write():
                 self._db.execute(
                     "UPDATE user_sessions SET last_seen = ? WHERE digest = ?",
                     (_stamp(now), digest),
@@ -327,5 +324,5 @@ class UserStore:
         return Session(user=user, csrf=csrf, created_at=created, expires_at=expires)
 
     def close_session(self, token: str) -> None:
-        with self._lock, write(self._db):
+        with self._lock, self._db.write():
             self._db.execute("DELETE FROM user_sessions WHERE digest = ?", (_digest(token),))

@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from clearance.api.jobs import JobManager
 from clearance.api.services import ApiServices
 from clearance.settings import Settings
-from clearance.store.keys import open_database
+from clearance.store import open_database
 from clearance.store.users import SessionPolicy, UserStore
 from clearance.web import pages, signin, work
 from clearance.web.app import Updater, WebContext, create_web_app
@@ -40,7 +40,7 @@ def mount(
     updater: Updater,
 ) -> WebContext:
     """Mount the interface on ``app``; the caller closes the returned context at shutdown."""
-    users = UserStore(open_database(str(settings.database_path)))
+    users = UserStore(open_database(settings.database_location))
     context = WebContext(settings, services, jobs, users, updater, policy_of(settings))
     web = create_web_app(context, [signin.router, pages.router, work.router])
     app.mount(MOUNT, web, name="ui")
