@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import random
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,9 +27,8 @@ from clearance.monitor import service
 from clearance.monitor.rescreen import Monitor, cycle
 from clearance.settings import Settings
 from clearance.sources.base import Dataset
-from clearance.store import Store
+from clearance.store import Store, open_database
 from clearance.store.monitor import AlertQuery, MonitorStore
-from clearance.store.schema import ensure_schema
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
 
@@ -137,8 +135,7 @@ def test_a_delta_rescreen_gives_the_alerts_of_a_full_one(
         later += [(number, e) for e in rng.sample(added, min(2, len(added)))]
         staged.append(dataset)
     rows = book_rows(datasets[0], later, shared_data / "eval" / "negatives_global_1k.csv")
-    other = sqlite3.connect(str(tmp_path / "full.sqlite3"), check_same_thread=False)
-    ensure_schema(other)
+    other = open_database(str(tmp_path / "full.sqlite3"))
     watch = Watch(
         Monitor(settings, store, MonitorStore(store.connection), workdir=tmp_path / "delta"),
         Monitor(settings, store, MonitorStore(other), workdir=tmp_path / "full"),
