@@ -42,8 +42,8 @@ from bench_screen_data import SHARED, load_all
 from clearance.model import Query
 from clearance.screen import Screener
 from clearance.settings import Settings
-from clearance.store import Store
-from clearance.store.keys import KeyStore, open_database
+from clearance.store import Store, open_database
+from clearance.store.keys import KeyStore
 
 LEVELS = (1, 8, 32)
 
@@ -52,7 +52,7 @@ def varied_names(settings_home: Path, count: int, seed: int = 7) -> list[tuple[s
     """(schema, name) pairs: half listed names with one spelling change, half unlisted people."""
     rng = random.Random(seed)
     listed: list[tuple[str, str]] = []
-    with Store.open(Settings(home=settings_home), bundled=False) as store:
+    with Store.open(Settings(home=settings_home)) as store:
         for entity in store.iter_entities():
             if entity.names and entity.schema in ("Person", "Company", "Organization"):
                 listed.append((entity.schema, entity.caption))
@@ -206,7 +206,7 @@ def main() -> None:
     settings = load_all(args.home, quiet=True)
     screener = Screener.open(settings)  # builds and persists the index the server loads
     names = varied_names(settings.home, args.names)
-    key = KeyStore(open_database(str(settings.database_path))).create(
+    key = KeyStore(open_database(settings.database_location)).create(
         f"bench-{int(time.time())}", "screener"
     )[1]
     print(f"load average before: {os.getloadavg()}, cores: {os.cpu_count()}")

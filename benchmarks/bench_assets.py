@@ -28,13 +28,12 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import orjson  # noqa: E402
 
-from clearance.catalog import load  # noqa: E402
+from clearance.catalog import load, open_store  # noqa: E402
 from clearance.exposure import refresh  # noqa: E402
 from clearance.exposure.asset_tables import open_assets, tables_path  # noqa: E402
 from clearance.exposure.assets import AssetResult  # noqa: E402
 from clearance.screen_io import read_rows  # noqa: E402
 from clearance.settings import Settings  # noqa: E402
-from clearance.store import Store  # noqa: E402
 from gen_inventory import HEADER, SHARED_IEEE, _registry, rows  # noqa: E402
 
 
@@ -53,7 +52,7 @@ def _json_line(result: AssetResult) -> bytes:
 def _screen(settings: Settings, path: Path, out: Path, workers: int) -> float:
     """What ``clearance assets screen IN --out OUT.jsonl --workers N`` does."""
     start = time.perf_counter()
-    with Store.open(settings) as store:
+    with open_store(settings) as store:
         screener = open_assets(store, settings, workers=workers)
     with out.open("wb") as fh:
         for line in screener.screen_encoded(read_rows(path, "csv"), _json_line, workers):
@@ -69,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     settings = Settings.from_env()
-    with Store.open(settings) as store:
+    with open_store(settings) as store:
         load(store, "ieee-oui", args.ieee)
         refresh(store, settings)
         state = store.state_key()
@@ -82,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
 
     tables_path(settings.index_dir, state, settings.profile).unlink(missing_ok=True)
     start = time.perf_counter()
-    with Store.open(settings) as store:
+    with open_store(settings) as store:
         open_assets(store, settings, workers=args.workers)
     tables = time.perf_counter() - start
     print(f"registry tables from scratch ({args.workers} processes): {tables:.1f} s")

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import orjson
 
+from clearance.catalog import import_dataset
 from clearance.settings import Settings
 from clearance.sources.base import Dataset
 from clearance.sources.ofac import SdnSource
@@ -77,8 +78,8 @@ def bench_one(tmp: Path) -> None:
     folder = SHARED / "ofac" / "sdn-2023-12-28"
     dataset, read_s = timed(lambda: source.read(folder))
     read_cpu = CPU[0]
-    store = Store.open(Settings(home=tmp / "one"), bundled=False)
-    _, store_s = timed(lambda: store.import_dataset(dataset, source=source))
+    store = Store.open(Settings(home=tmp / "one"))
+    _, store_s = timed(lambda: import_dataset(store, dataset, source=source))
     store_cpu = CPU[0]
     naive = NaiveStore(tmp / "naive-one.sqlite3")
     _, naive_s = timed(lambda: naive.import_dataset(dataset))
@@ -96,31 +97,34 @@ def bench_one(tmp: Path) -> None:
     _, iter_s = timed(lambda: sum(1 for _ in store.iter_entities()))
     print(f"  iterate active         {iter_s:6.2f} s   ({n / iter_s:,.0f} entities/s)")
     store.close()
-    _, open_s = timed(lambda: Store.open(Settings(home=tmp / "one"), bundled=False).close())
+    _, open_s = timed(lambda: Store.open(Settings(home=tmp / "one")).close())
     print(f"  Store.open             {open_s * 1000:6.1f} ms")
 
 
 def bench_history(tmp: Path, limit: int) -> None:
     source = SdnSource()
     files = sorted((SHARED / "ofac" / "sdn-history").glob("sdn-*.csv.gz"))[:limit]
-    store = Store.open(Settings(home=tmp / "all"), bundled=False)
+    store = Store.open(Settings(home=tmp / "all"))
     naive = NaiveStore(tmp / "naive-all.sqlite3")
     read_s = store_s = naive_s = 0.0
     largest: Dataset | None = None
     for path in files:
         dataset, seconds = timed(lambda p=path: source.read(p))
         read_s += seconds
-        store_s += timed(lambda d=dataset: store.import_dataset(d, source=source, force=True))[1]
+        store_s += timed(lambda d=dataset: import_dataset(store, d, source=source, force=True))[1]
         naive_s += timed(lambda d=dataset: naive.import_dataset(d))[1]
         if largest is None or len(dataset.entities) > len(largest.entities):
             largest = dataset
     assert largest is not None
-    one = Store.open(Settings(home=tmp / "largest"), bundled=False)
-    one.import_dataset(largest, source=source)
+    one = Store.open(Settings(home=tmp / "largest"))
+    import_dataset(one, largest, source=source)
     naive_one = NaiveStore(tmp / "naive-largest.sqlite3")
     naive_one.import_dataset(largest)
     sizes = {
-        "store": (vacuumed(store.connection), vacuumed(one.connection)),
+        "store": (
+            vacuumed(sqlite3.connect(store.location)),
+            vacuumed(sqlite3.connect(one.location)),
+        ),
         "naive": (naive.size(), naive_one.size()),
     }
     records = store.connection.execute("SELECT COUNT(*) FROM records").fetchone()[0]

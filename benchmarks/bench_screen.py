@@ -31,10 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.screen_eval import listed_person_queries
 
 from bench_screen_data import load_all
+from clearance.catalog import open_store
 from clearance.index import build_index, save_index
 from clearance.model import Query
 from clearance.screen import Screener
-from clearance.store import Store
 from clearance.text.normalize import normalize
 from gen_counterparties import rows as counterparty_rows
 
@@ -60,7 +60,7 @@ def bench_build(settings_home: Path) -> None:
     from clearance.settings import Settings
 
     settings = Settings(home=settings_home)
-    with Store.open(settings) as store:
+    with open_store(settings) as store:
         started = time.perf_counter()
         data = build_index(store.iter_entities(), state_key=store.state_key())
         built = time.perf_counter() - started

@@ -14,11 +14,11 @@ import sys
 import time
 from pathlib import Path
 
+from clearance.catalog import import_dataset, open_store
 from clearance.errors import ClearanceError
 from clearance.settings import Settings
 from clearance.sources import get_source
 from clearance.sources.base import Gates
-from clearance.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
@@ -41,7 +41,7 @@ FILES = (
 def load_all(home: Path, quiet: bool = False) -> Settings:
     """A store in ``home`` with every readable list loaded (idempotent)."""
     settings = Settings(home=home)
-    with Store.open(settings) as store:
+    with open_store(settings) as store:
         for source_id, rel in FILES:
             path = SHARED / rel
             try:
@@ -50,7 +50,7 @@ def load_all(home: Path, quiet: bool = False) -> Settings:
                 relaxed.gates = Gates()
                 started = time.perf_counter()
                 dataset = source.read(path)
-                store.import_dataset(dataset, force=True, source=relaxed)
+                import_dataset(store, dataset, force=True, source=relaxed)
                 if not quiet:
                     print(
                         f"  {source_id}: {len(dataset.entities):,} entities "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import settings as hypothesis_settings
 
 from clearance.native import stale_modules
 from clearance.settings import Settings
+from tests import pgserver
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -63,3 +65,32 @@ def fixtures() -> Path:
 def settings(tmp_path: Path) -> Iterator[Settings]:
     """Settings with a fresh, empty CLEARANCE_HOME."""
     yield Settings(home=tmp_path / "home")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[pgserver.PostgresServer]:
+    """A PostgreSQL server for the session (``tests/pgserver.py``); the test is skipped when
+    neither ``CLEARANCE_TEST_POSTGRES_URL`` nor Debian's ``postgresql`` package is there."""
+    found = pgserver.server()
+    if found is None:
+        pytest.skip(f"no PostgreSQL: set {pgserver.ENV_URL} or install Debian's postgresql package")
+    yield found
+    found.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: pgserver.PostgresServer) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped after the test."""
+    url = postgres_server.database()
+    yield url
+    postgres_server.drop(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Settings whose store is in each backend in turn: a SQLite file in a fresh home, or a
+    new PostgreSQL database (the same home for the index and job files)."""
+    settings = Settings(home=tmp_path / "home")
+    if request.param == "postgresql":
+        return replace(settings, database_url=request.getfixturevalue("postgres_url"))
+    return settings

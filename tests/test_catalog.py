@@ -35,7 +35,7 @@ def net_settings(tmp_path: Path, file_server: FileServer) -> Settings:
 
 @pytest.fixture
 def store(net_settings: Settings, fake_source: FakeSource) -> Store:
-    opened = Store.open(net_settings, bundled=False)
+    opened = Store.open(net_settings)
     yield opened  # type: ignore[misc]
     opened.close()
 
@@ -218,7 +218,7 @@ def test_update_real_sdn_from_local_mirror(
         source_urls={"us-ofac-sdn": file_server.base_url},
         http_retries=0,
     )
-    with Store.open(settings, bundled=False) as store:
+    with Store.open(settings) as store:
         request = UpdateRequest(sources=("us-ofac-sdn",))
         (first,) = catalog.update(store, settings, request)
         assert first.status == "imported", first.error
@@ -241,7 +241,7 @@ def test_update_a_remote_name_with_a_query_string(
     (remote,) = eu.remote_files
     file_server.put(remote, shared_data / "eu" / "fsf-excerpt-2026-08-05.xml")
     settings = Settings(home=tmp_path / "home", http_retries=0)
-    with Store.open(settings, bundled=False) as store:
+    with Store.open(settings) as store:
         request = UpdateRequest(sources=("eu-fsf",), base_url=file_server.base_url)
         (outcome,) = catalog.update(store, settings, request)
         # the file was saved and read: the 5-entity excerpt then fails the size gate, rightly

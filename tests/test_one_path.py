@@ -21,12 +21,12 @@ import orjson
 import pytest
 
 from clearance.api import create_app
+from clearance.catalog import import_dataset, open_store
 from clearance.cli import main
 from clearance.exposure import open_screener, refresh
 from clearance.screen_batch import BatchOptions, run_batch
 from clearance.settings import Settings
 from clearance.sources.base import Dataset
-from clearance.store import Store
 from tests.api.conftest import ListA, ListB, TestClient, list_a, list_b, make_keys
 
 FIELDS = ("reference", "name", "schema", "country", "birth_date", "id_number", "aliases")
@@ -88,9 +88,9 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A store with the bundled lists and the two test lists, as every interface opens it."""
     home = tmp_path_factory.mktemp("one-path") / "home"
     settings = Settings(home=home, api_rate_per_minute=0)
-    with Store.open(settings) as store:
+    with open_store(settings) as store:
         for source, entities in ((ListA(), list_a()), (ListB(), list_b())):
-            store.import_dataset(
+            import_dataset(store,
                 Dataset(source=source.id, entities=entities, format="test",
                         published="2026-11-01", content_hash=f"hash-{source.id}"),
                 source=source,

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from clearance.catalog import import_dataset, open_store
 from clearance.model import Query
 from clearance.reference import effect_info
 from clearance.screen import Screener
 from clearance.settings import Settings
 from clearance.sources import get_source
-from clearance.store import Store
 from tests.screen_eval import company_cases, listed_person_queries, negative_queries
 
 
@@ -44,9 +44,9 @@ def test_company_case(bundled_screener: Screener, case: dict[str, str]) -> None:
 @pytest.fixture(scope="module")
 def un_screener(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Screener:
     settings = Settings(home=tmp_path_factory.mktemp("un"))
-    with Store.open(settings) as store:
+    with open_store(settings) as store:
         source = get_source("un-sc")
-        store.import_dataset(source.read(shared_data / "un" / "consolidated-2026-02-27.xml"))
+        import_dataset(store, source.read(shared_data / "un" / "consolidated-2026-02-27.xml"))
     return Screener.open(settings)
 
 

@@ -1,8 +1,11 @@
-"""The list catalog service: load a local file, update from the network, report status.
+"""The list catalog service: open the store, load a local file, update from the network,
+report status.
 
 This is what the CLI and the API call; it wires sources (read), downloads (I/O) and the store
-(gated, atomic import) together. Every import goes through ``Store.import_dataset``, so a file
-that cannot be read, fails its gates or is cut short never replaces the active version.
+(gated, atomic import) together. Every import goes through :func:`import_dataset`, which hands
+the store the source's gates as data, so a file that cannot be read, fails its gates or is cut
+short never replaces the active version. :func:`open_store` opens the store and syncs the
+bundled lists: the store itself runs no importer.
 """
 
 from __future__ import annotations
@@ -18,13 +21,15 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from clearance import __version__
 from clearance.errors import ClearanceError, GateError, InputError, ParseError
+from clearance.ftm_names import dataset_of, is_ftm
+from clearance.ftm_names import source_id as ftm_source_id
 from clearance.settings import Settings
 from clearance.sources import SOURCE_IDS, get_source, source_module
 from clearance.sources.base import Dataset, Source
+from clearance.sources.common import hash_files
 from clearance.sources.download import FetchRequest, fetch, join_url
-from clearance.sources.ftm_names import dataset_of, is_ftm
-from clearance.sources.ftm_names import source_id as ftm_source_id
 from clearance.store import Origin, Store, VersionInfo
 
 
@@ -72,7 +77,80 @@ NO_CHANGES: Mapping[str, int] = MappingProxyType({"added": 0, "removed": 0, "cha
 
 def open_store(settings: Settings) -> Store:
     """The store of this installation, with the bundled lists active."""
-    return Store.open(settings)
+    store = Store.open(settings)
+    try:
+        sync_bundled(store)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def import_dataset(
+    store: Store,
+    dataset: Dataset,
+    *,
+    source: Source | None = None,
+    force: bool = False,
+    origin: Origin = "load",
+    files: Sequence[str] | None = None,
+) -> VersionInfo:
+    """Import ``dataset`` into ``store`` under its source's gates (``source`` defaults to the
+    registered source of ``dataset.source``)."""
+    source = source or get_source(dataset.source)
+    if source.id != dataset.source:
+        raise InputError(f"A dataset of {dataset.source} was given for {source.id}.")
+    return store.import_dataset(dataset, source.gates, force=force, origin=origin, files=files)
+
+
+# -- bundled lists ---------------------------------------------------------------------------
+# Lists shipped as package data, active in every store from the start. On every open the
+# catalog hashes each bundled source's ``default_files()`` (plus the clearance version, since
+# a new release may map the same files differently) and re-reads the files only when that hash
+# differs from the one recorded at the last bundled import: unchanged, one small hash and one
+# meta lookup per source.
+
+#: sources whose lists ship with the package (their Source classes say ``bundled = True``)
+BUNDLED_SOURCE_IDS = ("us-ndaa-889", "us-fcc-covered", "us-dod-1260h", "us-dhs-uflpa")
+
+
+def bundled_sources() -> list[Source]:
+    """The bundled sources whose modules are installed (a missing module is skipped)."""
+    out: list[Source] = []
+    for source_id in BUNDLED_SOURCE_IDS:
+        if find_spec(source_module(source_id)) is None:
+            continue
+        source = get_source(source_id)
+        if source.bundled:
+            out.append(source)
+    return out
+
+
+def bundled_hash(files: tuple[Path, ...]) -> str:
+    return f"{hash_files(files)}+clearance-{__version__}"
+
+
+def read_path(files: tuple[Path, ...]) -> Path:
+    """What to give ``Source.read``: the file itself, or the folder holding several."""
+    if len(files) == 1:
+        return files[0]
+    return files[0].parent
+
+
+def sync_bundled(store: Store) -> list[VersionInfo]:
+    """Import the bundled sources whose package files changed since their last import."""
+    imported: list[VersionInfo] = []
+    for source in bundled_sources():
+        files = tuple(source.default_files())  # type: ignore[attr-defined]
+        digest = bundled_hash(files)
+        key = f"bundled:{source.id}"
+        if store.get_meta(key) == digest:
+            continue
+        dataset = source.read(read_path(files))
+        # package data is trusted: a release may legitimately shrink a list
+        imported.append(import_dataset(store, dataset, source=source, force=True, origin="bundled"))
+        store.set_meta(key, digest)
+    return imported
 
 
 def load(
@@ -116,7 +194,7 @@ def _import(
     files: Sequence[str] | None = None,
 ) -> Outcome:
     previous = store.active_versions().get(source.id)
-    version = store.import_dataset(dataset, force, origin, source=source, files=files)
+    version = import_dataset(store, dataset, source=source, force=force, origin=origin, files=files)
     if version.unchanged:
         return Outcome(source.id, "unchanged", version, previous, dict(NO_CHANGES))
     if previous is None:  # everything is new: no need to decode the records for a diff

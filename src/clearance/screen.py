@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from clearance.catalog import open_store
 from clearance.index import IndexData, IndexSearcher, SearchParams, ensure_index
 from clearance.index.facets import Filters
 from clearance.index.search import Candidate, RetrievalTrace
@@ -198,7 +199,7 @@ class Screener:
         cls, settings: Settings, profile: str | None = None, params: SearchParams | None = None
     ) -> Screener:
         """A screener over the store of ``settings`` with the matcher of ``profile``."""
-        with Store.open(settings) as store:
+        with open_store(settings) as store:
             return cls.from_store(store, settings, profile, params)
 
     @classmethod

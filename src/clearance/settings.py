@@ -34,6 +34,15 @@ _API_FIELDS: dict[str, type] = {
 }
 
 
+#: URL schemes that name a PostgreSQL database (``database_url``)
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_postgres(location: str) -> bool:
+    """Whether a store location is a PostgreSQL URL (else it is a SQLite file)."""
+    return location.startswith(POSTGRES_SCHEMES)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable about a clearance installation."""
@@ -49,8 +58,11 @@ class Settings:
     http_backoff: float = 1.0
     #: matching profile used when none is asked for
     profile: str = "balanced"
-    #: SQLite file name inside ``home`` (or a full ``postgresql://`` URL in a later version)
+    #: SQLite file name inside ``home``
     database: str = "clearance.sqlite3"
+    #: the store in PostgreSQL instead: ``postgresql://user:password@host:5432/db``
+    #: (``CLEARANCE_DATABASE_URL``, or ``clearance --database URL``); "" keeps SQLite
+    database_url: str = ""
     #: HTTP API: queries per minute per API key (a ``/match`` or ``/screen`` call costs one per
     #: query or row, any other call one; token bucket; 0 disables the limit)
     api_rate_per_minute: int = 60_000
@@ -85,6 +97,11 @@ class Settings:
         return self.home / self.database
 
     @property
+    def database_location(self) -> str:
+        """Where the store is: the PostgreSQL URL when one is set, else the SQLite file."""
+        return self.database_url or str(self.database_path)
+
+    @property
     def index_dir(self) -> Path:
         return self.home / "index"
 
@@ -112,6 +129,8 @@ class Settings:
             if key.startswith(after_prefix) and value:
                 rule_after[key[len(after_prefix) :].lower().replace("_", "-")] = value.strip()
         kwargs: dict[str, object] = {"home": home, "source_urls": urls, "rule_after": rule_after}
+        if database_url := env.get(ENV_PREFIX + "DATABASE_URL", "").strip():
+            kwargs["database_url"] = database_url
         if (timeout := env.get(ENV_PREFIX + "HTTP_TIMEOUT")) is not None:
             kwargs["http_timeout"] = float(timeout)
         if (retries := env.get(ENV_PREFIX + "HTTP_RETRIES")) is not None:

@@ -11,14 +11,15 @@ import pytest
 from fastapi import FastAPI
 
 from clearance.api import create_app
+from clearance.catalog import import_dataset
 from clearance.index import ensure_index
 from clearance.match.scorer import Matcher
 from clearance.model import Entity, Listing
 from clearance.screen import Screener
 from clearance.settings import Settings
 from clearance.sources.base import Dataset, Source
-from clearance.store import Store
-from clearance.store.keys import KeyStore, open_database
+from clearance.store import Store, open_database
+from clearance.store.keys import KeyStore
 
 with warnings.catch_warnings():
     # Starlette prefers its httpx fork for the test client; plain httpx works the same.
@@ -80,7 +81,7 @@ def list_b() -> list[Entity]:
 
 
 def load_store(settings: Settings) -> Store:
-    store = Store.open(settings, bundled=False)
+    store = Store.open(settings)
     for source, entities in ((ListA(), list_a()), (ListB(), list_b())):
         dataset = Dataset(
             source=source.id,
@@ -89,7 +90,7 @@ def load_store(settings: Settings) -> Store:
             published="2026-11-01",
             content_hash=f"hash-{source.id}",
         )
-        store.import_dataset(dataset, source=source)
+        import_dataset(store, dataset, source=source)
     return store
 
 
@@ -109,7 +110,7 @@ class ApiEnv:
 
 
 def make_keys(settings: Settings) -> dict[str, str]:
-    store = KeyStore(open_database(str(settings.database_path)))
+    store = KeyStore(open_database(settings.database_location))
     return {
         role: store.create(f"test-{role}", role)[1]
         for role in ("screener", "analyst", "reviewer", "admin")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from clearance.errors import StoreError
+from clearance.store import open_database
 from clearance.store.audit import AuditEntry, AuditLog
-from clearance.store.keys import open_database
 
 
 def entry(n: int) -> AuditEntry:

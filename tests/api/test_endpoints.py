@@ -10,8 +10,8 @@ import pytest
 from openapi_spec_validator import validate
 
 from clearance.api.logs import JsonFormatter
+from clearance.store import open_database
 from clearance.store.audit import AuditLog
-from clearance.store.keys import open_database
 from tests.api.conftest import ApiEnv
 
 
@@ -100,7 +100,7 @@ def test_every_screening_is_audited(env: ApiEnv) -> None:
     }
     response = env.client.post("/match/default", json=body, headers=env.auth())
     request_id = response.headers["x-request-id"]
-    audit = AuditLog(open_database(str(env.settings.database_path)))
+    audit = AuditLog(open_database(env.settings.database_location))
     entries = [e for e in audit.entries(limit=50) if e.request_id == request_id]
     assert len(entries) == 2
     by_query = {e.query["key"]: e for e in entries}

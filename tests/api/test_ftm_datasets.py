@@ -18,7 +18,7 @@ from tests.conftest import FIXTURES
 @pytest.fixture(scope="module")
 def ftm_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiEnv]:
     settings = Settings(home=tmp_path_factory.mktemp("ftm") / "home", api_rate_per_minute=0)
-    store = Store.open(settings, bundled=False)
+    store = Store.open(settings)
     export = FIXTURES / "ftm" / "entities.ftm.json"
     for dataset in ("alpha_sanctions", "beta_peps"):
         assert load(store, "ftm", export, dataset=dataset).status == "imported"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from clearance.api import create_app
+from clearance.catalog import import_dataset
 from clearance.settings import Settings
 from clearance.sources import get_source
 from clearance.store import Store
@@ -20,8 +21,8 @@ def test_yente_example_finds_the_listed_person_in_the_sdn_list(
     shared_data: Path, tmp_path: Path
 ) -> None:
     settings = Settings(home=tmp_path / "home")
-    store = Store.open(settings, bundled=False)
-    store.import_dataset(get_source("us-ofac-sdn").read(shared_data / "ofac" / "sdn-2023-12-28"))
+    store = Store.open(settings)
+    import_dataset(store, get_source("us-ofac-sdn").read(shared_data / "ofac" / "sdn-2023-12-28"))
     keys = make_keys(settings)
     app = create_app(settings, store=store, screener=open_screener(settings, store))
     with TestClient(app) as client:

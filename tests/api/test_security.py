@@ -6,7 +6,8 @@ import pytest
 
 from clearance.api.security import RateLimitedError, RateLimiter, parse_authorization
 from clearance.errors import AuthError
-from clearance.store.keys import KeyStore, digest, open_database
+from clearance.store import open_database
+from clearance.store.keys import KeyStore, digest
 from tests.api.conftest import ApiEnv
 
 MATCH = {"queries": {"q": {"schema": "Person", "properties": {"name": ["Ivan Sidorov"]}}}}
@@ -74,7 +75,7 @@ def test_revoked_key_stops_working(env: ApiEnv) -> None:
 
 
 def test_keys_are_stored_only_as_digests(env: ApiEnv) -> None:
-    connection = open_database(str(env.settings.database_path))
+    connection = open_database(env.settings.database_location)
     stored = [row[0] for row in connection.execute("SELECT digest FROM api_keys")]
     for secret in env.keys.values():
         assert digest(secret) in stored

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 from clearance.api import create_app, state
+from clearance.catalog import import_dataset
 from clearance.index import ensure_index
 from clearance.settings import Settings
 from clearance.sources.base import Dataset
-from clearance.store import Store
+from clearance.store import Store, open_database
 from clearance.store.audit import AuditLog
-from clearance.store.keys import open_database
 from tests.api.conftest import (
     ApiEnv,
     ListB,
@@ -38,8 +38,8 @@ def import_new_version(settings: Settings) -> dict[str, Any]:
         source="test-b", entities=entities, format="test", published="2026-11-20",
         content_hash="hash-test-b-2",
     )  # fmt: skip
-    with Store.open(settings, bundled=False) as store:
-        version = store.import_dataset(dataset, source=ListB())
+    with Store.open(settings) as store:
+        version = import_dataset(store, dataset, source=ListB())
         ensure_index(store, settings.index_dir)
     return {"source": "test-b", "status": "imported", "version": version.id}
 
@@ -85,7 +85,7 @@ def test_update_endpoint_switches_screening_to_the_new_version(updatable: ApiEnv
     versions = {s["source"]: s["version"] for s in after}
     assert versions["test-b"] != {s["source"]: s["version"] for s in before}["test-b"]
     assert {s["source"]: s["published"] for s in after}["test-b"] == "2026-11-20"
-    audit = AuditLog(open_database(str(updatable.settings.database_path)))
+    audit = AuditLog(open_database(updatable.settings.database_location))
     latest = audit.entries(limit=1)[0]
     assert latest.versions == versions and latest.results[0]["id"] == "test-b:3"
 

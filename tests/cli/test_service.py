@@ -12,7 +12,8 @@ import orjson
 import pytest
 
 from clearance.cli import main
-from clearance.store.keys import KEY_PREFIX, KeyStore, open_database
+from clearance.store import open_database
+from clearance.store.keys import KEY_PREFIX, KeyStore
 
 
 @pytest.fixture

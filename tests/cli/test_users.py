@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from clearance.cli import cli
-from clearance.store.keys import open_database
+from clearance.store import open_database
 from clearance.store.users import UserStore
 
 

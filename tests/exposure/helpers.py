@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from clearance.catalog import import_dataset, open_store
 from clearance.exposure import refresh
 from clearance.settings import Settings
 from clearance.sources.base import Source
-from clearance.store import Store
 
 
 def load_small(settings: Settings, source: Source, path: Path) -> None:
@@ -17,6 +17,6 @@ def load_small(settings: Settings, source: Source, path: Path) -> None:
     class Small(type(source)):  # type: ignore[misc]
         gates = replace(source.gates, min_entities=1)
 
-    with Store.open(settings) as store:
-        store.import_dataset(source.read(path), source=Small())
+    with open_store(settings) as store:
+        import_dataset(store, source.read(path), source=Small())
         refresh(store, settings)

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from clearance.catalog import open_store
 from clearance.exposure.asset_tables import open_assets
 from clearance.exposure.assets import AssetScreener
 from clearance.exposure.equipment import equipment
 from clearance.exposure.mac import parse_mac
 from clearance.settings import Settings
 from clearance.sources.ieee import IeeeOuiSource
-from clearance.store import Store
 from tests.exposure.helpers import load_small
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -26,7 +26,7 @@ HIKVISION = "us-ndaa-889:hangzhou-hikvision-digital-technology"
 def assets(tmp_path_factory: pytest.TempPathFactory) -> AssetScreener:
     settings = Settings(home=tmp_path_factory.mktemp("assets") / "home")
     load_small(settings, IeeeOuiSource(), FIXTURES / "ieee")
-    with Store.open(settings) as store:
+    with open_store(settings) as store:
         return open_assets(store, settings)
 
 
@@ -187,7 +187,7 @@ def test_registered_organisations_are_not_screened_as_parties(tmp_path: Path) ->
 
     settings = Settings(home=tmp_path / "home")
     load_small(settings, IeeeOuiSource(), FIXTURES / "ieee")
-    with Store.open(settings) as store:
+    with open_store(settings) as store:
         assert "ieee-oui" in store.active_versions()
     hits = open_screener(settings).search(Query("Aviva Links Inc."), threshold=0.5)
     assert [h for h in hits if h.entity.source == "ieee-oui"] == []

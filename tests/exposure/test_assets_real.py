@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from clearance.catalog import load
+from clearance.catalog import load, open_store
 from clearance.exposure import refresh
 from clearance.exposure.asset_tables import open_assets
 from clearance.exposure.assets import AssetScreener
 from clearance.settings import Settings
 from clearance.sources.ieee import read_registry
-from clearance.store import Store
 
 LABELS = (
     Path(__file__).resolve().parent.parent / "fixtures" / "equipment" / "ieee_listed_makers.yaml"
@@ -30,7 +29,7 @@ def real_assets(
     shared_data: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[AssetScreener, list[tuple[str, str]]]:
     settings = Settings(home=tmp_path_factory.mktemp("ieee") / "home")
-    with Store.open(settings) as store:
+    with open_store(settings) as store:
         load(store, "ieee-oui", shared_data / "ieee")
         refresh(store, settings)
         screener = open_assets(store, settings, workers=2)

@@ -101,7 +101,7 @@ def test_party_ids() -> None:
 
 def test_store_keeps_one_active_file_per_name(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path)
-    with Store.open(settings, bundled=False) as store:
+    with Store.open(settings) as store:
         empty_state = store.state_key()
         assert store.ownership.files() == [] and list(store.ownership.links()) == []
         party = unlisted_party("B Ltd")

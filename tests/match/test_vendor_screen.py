@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from clearance.catalog import import_dataset, open_store
 from clearance.queries import from_row
 from clearance.screen import Screener
 from clearance.screen_io import open_rows
 from clearance.settings import Settings
 from clearance.sources import get_source
-from clearance.store import Store
 
 VENDORS = Path(__file__).resolve().parents[2] / "examples" / "vendors.csv"
 LISTS = (
@@ -29,9 +29,9 @@ LISTS = (
 @pytest.fixture(scope="module")
 def screened(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> list[tuple]:
     settings = Settings(home=tmp_path_factory.mktemp("vendors"))
-    with Store.open(settings) as store:
+    with open_store(settings) as store:
         for source_id, path in LISTS:
-            store.import_dataset(get_source(source_id).read(shared_data / path))
+            import_dataset(store, get_source(source_id).read(shared_data / path))
     screener = Screener.open(settings)
     out = []
     for row in open_rows(VENDORS, "csv"):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from clearance.catalog import import_dataset
 from clearance.exposure import refresh
 from clearance.model import Entity, Listing
 from clearance.monitor import service
@@ -63,7 +64,7 @@ class Watch:
         dataset = Dataset(SOURCE, list(entities), format="test",
                           published=f"2026-01-{self.published:02d}",
                           content_hash=f"v{self.published}")  # fmt: skip
-        self.store.import_dataset(dataset, source=WatchList(), force=True)
+        import_dataset(self.store, dataset, source=WatchList(), force=True)
         refresh(self.store, self.settings)
 
     def cycle(self, full: bool = False) -> dict[str, object]:
@@ -83,7 +84,7 @@ def first_version() -> list[Entity]:
 @pytest.fixture
 def watch(tmp_path: Path) -> Iterator[Watch]:
     settings = Settings(home=tmp_path / "home")
-    store = Store.open(settings, bundled=False)
+    store = Store.open(settings)
     monitor = Monitor(settings, store, MonitorStore(store.connection))
     found = Watch(settings, store, monitor)
     found.publish(first_version())

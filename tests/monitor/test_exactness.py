@@ -14,22 +14,21 @@ from __future__ import annotations
 
 import csv
 import random
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from clearance.catalog import import_dataset
 from clearance.exposure import refresh
 from clearance.model import Entity
 from clearance.monitor import service
 from clearance.monitor.rescreen import Monitor, cycle
 from clearance.settings import Settings
 from clearance.sources.base import Dataset
-from clearance.store import Store
+from clearance.store import Store, open_database
 from clearance.store.monitor import AlertQuery, MonitorStore
-from clearance.store.schema import ensure_schema
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
 
@@ -121,8 +120,8 @@ def test_a_delta_rescreen_gives_the_alerts_of_a_full_one(
     assert len(files) == 50
     datasets = [source.read(files[0])]
     settings = Settings(home=tmp_path / "home")
-    store = Store.open(settings, bundled=False)
-    store.import_dataset(datasets[0], source=source, force=True)
+    store = Store.open(settings)
+    import_dataset(store, datasets[0], source=source, force=True)
     refresh(store, settings)
     # entities later versions add, planted in the book before they are listed
     rng = random.Random(3)
@@ -136,8 +135,7 @@ def test_a_delta_rescreen_gives_the_alerts_of_a_full_one(
         later += [(number, e) for e in rng.sample(added, min(2, len(added)))]
         staged.append(dataset)
     rows = book_rows(datasets[0], later, shared_data / "eval" / "negatives_global_1k.csv")
-    other = sqlite3.connect(str(tmp_path / "full.sqlite3"), check_same_thread=False)
-    ensure_schema(other)
+    other = open_database(str(tmp_path / "full.sqlite3"))
     watch = Watch(
         Monitor(settings, store, MonitorStore(store.connection), workdir=tmp_path / "delta"),
         Monitor(settings, store, MonitorStore(other), workdir=tmp_path / "full"),
@@ -148,7 +146,7 @@ def test_a_delta_rescreen_gives_the_alerts_of_a_full_one(
     assert alerts_of(watch.delta.book) == alerts_of(watch.full.book)
     touched: list[int] = []
     for number, dataset in enumerate(staged, start=2):
-        store.import_dataset(dataset, source=source, force=True)
+        import_dataset(store, dataset, source=source, force=True)
         refresh(store, settings)
         report = cycle(watch.delta, "test")
         cycle(watch.full, "test", full=True)

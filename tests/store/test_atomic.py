@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from clearance.catalog import import_dataset
 from clearance.settings import Settings
 from clearance.store import Store
 from tests.conftest import ROOT
@@ -19,11 +20,12 @@ from tests.store.fakesource import FAKE_ID, FakeSource, sample_rows, write_fake
 CHILD = """
 import sys, time
 from pathlib import Path
+from clearance.catalog import import_dataset
 from clearance.settings import Settings
-from clearance.store import Store, sqlite
+from clearance.store import Store, versions
 from tests.store.fakesource import FakeSource
 
-original = sqlite.Store._write_version
+original = versions.Store._write_version
 
 def paused(self, *args, **kwargs):
     version_id = original(self, *args, **kwargs)
@@ -31,23 +33,24 @@ def paused(self, *args, **kwargs):
     time.sleep(120)
     return version_id
 
-sqlite.Store._write_version = paused
-store = Store.open(Settings(home=Path(sys.argv[1])), bundled=False)
-store.import_dataset(FakeSource().read(Path(sys.argv[2])), source=FakeSource())
+versions.Store._write_version = paused
+store = Store.open(Settings(home=Path(sys.argv[1]), database_url=sys.argv[3]))
+import_dataset(store, FakeSource().read(Path(sys.argv[2])), source=FakeSource())
 """
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
-def test_killed_import_leaves_previous_version(settings: Settings, tmp_path: Path) -> None:
+def test_killed_import_leaves_previous_version(store_settings: Settings, tmp_path: Path) -> None:
+    settings = store_settings
     source = FakeSource()
-    with Store.open(settings, bundled=False) as store:
-        first = store.import_dataset(
-            source.read(write_fake(tmp_path / "v1.csv", sample_rows(300))), source=source
+    with Store.open(settings) as store:
+        first = import_dataset(
+            store, source.read(write_fake(tmp_path / "v1.csv", sample_rows(300))), source=source
         )
         expected = {e.id: e for e in store.iter_entities()}
     bigger = write_fake(tmp_path / "v2.csv", sample_rows(3000, prefix="N"))
     with subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(settings.home), str(bigger)],
+        [sys.executable, "-c", CHILD, str(settings.home), str(bigger), settings.database_url],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -57,20 +60,21 @@ def test_killed_import_leaves_previous_version(settings: Settings, tmp_path: Pat
             line = child.stdout.readline()
             assert line.startswith("WRITTEN"), line
             # while the import's transaction is open, readers still see the active version
-            with Store.open(settings, bundled=False) as reader:
+            with Store.open(settings) as reader:
                 assert reader.active_versions()[FAKE_ID].id == first.id
             os.kill(child.pid, signal.SIGKILL)
         finally:
             child.kill()
             child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL
-    with Store.open(settings, bundled=False) as store:
-        assert store.connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with Store.open(settings) as store:
+        if store.connection.dialect == "sqlite":
+            assert store.connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert [v.id for v in store.versions(FAKE_ID)] == [first.id]
         assert store.active_versions()[FAKE_ID] == first
         assert {e.id: e for e in store.iter_entities()} == expected
         count = store.connection.execute("SELECT COUNT(*) FROM records").fetchone()[0]
         assert count == 300
         # and the store still takes the new version afterwards
-        second = store.import_dataset(source.read(bigger), source=source, force=True)
+        second = import_dataset(store, source.read(bigger), source=source, force=True)
         assert store.active_versions()[FAKE_ID] == second

@@ -4,21 +4,22 @@ change."""
 
 from __future__ import annotations
 
-import sqlite3
+import multiprocessing
 import threading
+from collections.abc import Iterator
 from itertools import pairwise
-from pathlib import Path
 
 import orjson
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from clearance.catalog import import_dataset
 from clearance.errors import InputError
 from clearance.model import Entity, Listing
 from clearance.settings import Settings
 from clearance.sources.base import Dataset
-from clearance.store import Store
+from clearance.store import Connection, Store, open_database
 from clearance.store.chain import (
     GENESIS,
     ChainQuery,
@@ -28,23 +29,31 @@ from clearance.store.chain import (
     read_chain,
     verify,
 )
-from clearance.store.keys import KeyStore, open_database, write
-from clearance.store.schema import ensure_schema
+from clearance.store.keys import KeyStore
 from clearance.store.users import UserStore
 from tests.store.fakesource import FAKE_ID, FakeSource
 from tests.web.conftest import FAST_HASHER
 
 __all__ = ["FakeSource"]
 
-
-def fresh(path: Path | None = None) -> sqlite3.Connection:
-    conn = sqlite3.connect(":memory:" if path is None else str(path), check_same_thread=False)
-    ensure_schema(conn)
-    return conn
+USER_KINDS = ("user.created", "user.role", "user.password", "user.disabled", "user.enabled")
 
 
-def fill(conn: sqlite3.Connection, count: int) -> None:
-    with write(conn):
+def fresh() -> Connection:
+    """An empty store in memory (SQLite), for the property test's many examples."""
+    return open_database(":memory:")
+
+
+@pytest.fixture
+def db(store_settings: Settings) -> Iterator[Connection]:
+    """An empty store in each backend."""
+    conn = open_database(store_settings.database_location)
+    yield conn
+    conn.close()
+
+
+def fill(conn: Connection, count: int) -> None:
+    with conn.write():
         append(
             conn,
             [ChainRecord("test.event", {"n": n, "name": f"Name {n}"}, party=f"p{n % 3}")
@@ -52,8 +61,8 @@ def fill(conn: sqlite3.Connection, count: int) -> None:
         )  # fmt: skip
 
 
-def test_records_link_to_the_one_before() -> None:
-    conn = fresh()
+def test_records_link_to_the_one_before(db: Connection) -> None:
+    conn = db
     assert chain_head(conn) == (0, GENESIS)
     fill(conn, 5)
     entries = read_chain(conn, ChainQuery())
@@ -67,14 +76,14 @@ def test_records_link_to_the_one_before() -> None:
     assert [e.seq for e in read_chain(conn, ChainQuery(party="p1", newest_first=True))] == [4, 1]
 
 
-def test_appending_needs_a_transaction() -> None:
-    conn = fresh()
+def test_appending_needs_a_transaction(db: Connection) -> None:
+    conn = db
     with pytest.raises(Exception, match="transaction"):
         append(conn, [ChainRecord("x", {})])
 
 
-def test_an_edited_record_is_found() -> None:
-    conn = fresh()
+def test_an_edited_record_is_found(db: Connection) -> None:
+    conn = db
     fill(conn, 6)
     conn.execute("UPDATE audit_chain SET data = ? WHERE seq = 4", ('{"n":40,"name":"Name 4"}',))
     report = verify(conn)
@@ -82,23 +91,23 @@ def test_an_edited_record_is_found() -> None:
     assert report.records == 3
 
 
-def test_an_edited_time_or_actor_is_found() -> None:
-    conn = fresh()
+def test_an_edited_time_or_actor_is_found(db: Connection) -> None:
+    conn = db
     fill(conn, 3)
     conn.execute("UPDATE audit_chain SET actor = 'someone else' WHERE seq = 2")
     assert verify(conn).broken == 2
 
 
-def test_a_deleted_record_is_found() -> None:
-    conn = fresh()
+def test_a_deleted_record_is_found(db: Connection) -> None:
+    conn = db
     fill(conn, 6)
     conn.execute("DELETE FROM audit_chain WHERE seq = 3")
     report = verify(conn)
     assert not report.ok and report.broken == 3 and "missing" in report.problem
 
 
-def test_a_deleted_and_renumbered_record_is_found() -> None:
-    conn = fresh()
+def test_a_deleted_and_renumbered_record_is_found(db: Connection) -> None:
+    conn = db
     fill(conn, 6)
     conn.execute("DELETE FROM audit_chain WHERE seq = 3")
     conn.execute("UPDATE audit_chain SET seq = seq - 1 WHERE seq > 3")
@@ -106,8 +115,8 @@ def test_a_deleted_and_renumbered_record_is_found() -> None:
     assert not report.ok and report.broken == 3 and "does not point" in report.problem
 
 
-def test_reordered_records_are_found() -> None:
-    conn = fresh()
+def test_reordered_records_are_found(db: Connection) -> None:
+    conn = db
     fill(conn, 6)
     conn.execute("UPDATE audit_chain SET seq = 100 WHERE seq = 2")
     conn.execute("UPDATE audit_chain SET seq = 2 WHERE seq = 5")
@@ -116,8 +125,8 @@ def test_reordered_records_are_found() -> None:
     assert not report.ok and report.broken == 2
 
 
-def test_records_cut_from_the_end_are_found() -> None:
-    conn = fresh()
+def test_records_cut_from_the_end_are_found(db: Connection) -> None:
+    conn = db
     fill(conn, 6)
     kept = read_chain(conn, ChainQuery())[-1].hash
     conn.execute("DELETE FROM audit_chain WHERE seq >= 5")
@@ -163,32 +172,46 @@ def test_any_tampering_names_the_first_broken_record(
     assert report.broken == expected
 
 
-def test_concurrent_writers_keep_one_chain(tmp_path: Path) -> None:
-    path = tmp_path / "db.sqlite3"
-    fresh(path).close()
+def _write_records(location: str, writer: int, count: int) -> None:
+    """One writer: its own connection, one record per transaction."""
+    conn = open_database(location)
+    for i in range(count):
+        with conn.write():
+            append(conn, [ChainRecord("test.event", {"writer": writer, "i": i})])
+    conn.close()
 
-    def work(n: int) -> None:
-        conn = open_database(str(path))
-        for i in range(20):
-            with write(conn):
-                append(conn, [ChainRecord("test.event", {"writer": n, "i": i})])
-        conn.close()
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
+def test_concurrent_writers_keep_one_chain(store_settings: Settings) -> None:
+    """Threads and processes appending at once, each on its own connection (as several
+    servers on one database do), extend one chain: every record is there once, in order."""
+    location = store_settings.database_location
+    open_database(location).close()
+    threads = [threading.Thread(target=_write_records, args=(location, n, 20)) for n in range(4)]
+    context = multiprocessing.get_context("spawn")
+    processes = [
+        context.Process(target=_write_records, args=(location, n, 20)) for n in range(4, 7)
+    ]
+    for worker in [*threads, *processes]:
+        worker.start()
     for thread in threads:
         thread.join()
-    conn = open_database(str(path))
+    for process in processes:
+        process.join(120)
+        assert process.exitcode == 0
+    conn = open_database(location)
     report = verify(conn)
-    assert report.ok and report.records == 80
+    assert report.ok and report.records == 140
+    written = {(e.data["writer"], e.data["i"]) for e in read_chain(conn, ChainQuery())}
+    assert written == {(n, i) for n in range(7) for i in range(20)}
+    conn.close()
 
 
-def test_key_events_are_chained(tmp_path: Path) -> None:
-    keys = KeyStore(open_database(str(tmp_path / "db.sqlite3")))
+def test_key_events_are_chained(store_settings: Settings) -> None:
+    location = store_settings.database_location
+    keys = KeyStore(open_database(location))
     key, _secret = keys.create("ci-bot", "reviewer", actor="admin-key")
     keys.revoke("ci-bot")
-    conn = open_database(str(tmp_path / "db.sqlite3"))
+    conn = open_database(location)
     events = read_chain(conn, ChainQuery(kinds=("key.created", "key.revoked")))
     assert [(e.kind, e.actor, e.data["key_id"]) for e in events] == [
         ("key.created", "admin-key", key.id),
@@ -198,8 +221,9 @@ def test_key_events_are_chained(tmp_path: Path) -> None:
     assert verify(conn).ok
 
 
-def test_user_events_are_chained(tmp_path: Path) -> None:
-    users = UserStore(open_database(str(tmp_path / "db.sqlite3")), hasher=FAST_HASHER)
+def test_user_events_are_chained(store_settings: Settings) -> None:
+    location = store_settings.database_location
+    users = UserStore(open_database(location), hasher=FAST_HASHER)
     user = users.create("alice", "analyst", "a long enough password", actor="user:root")
     users.set_role("alice", "reviewer", actor="user:root")
     users.set_password("alice", "another long password", actor="cli:ops")
@@ -208,8 +232,8 @@ def test_user_events_are_chained(tmp_path: Path) -> None:
     users.enable("alice", actor="user:root")
     with pytest.raises(InputError):
         users.set_role("alice", "overlord", actor="user:root")  # refused: no record
-    conn = open_database(str(tmp_path / "db.sqlite3"))
-    events = read_chain(conn, ChainQuery())
+    conn = open_database(location)
+    events = read_chain(conn, ChainQuery(kinds=USER_KINDS))
     assert [(e.kind, e.actor, e.data["user_id"], e.data["role"]) for e in events] == [
         ("user.created", "user:root", user.id, "analyst"),
         ("user.role", "user:root", user.id, "reviewer"),
@@ -221,12 +245,12 @@ def test_user_events_are_chained(tmp_path: Path) -> None:
     assert verify(conn).ok
 
 
-def test_a_failed_key_creation_leaves_no_record(tmp_path: Path) -> None:
-    keys = KeyStore(open_database(str(tmp_path / "db.sqlite3")))
+def test_a_failed_key_creation_leaves_no_record(store_settings: Settings) -> None:
+    keys = KeyStore(open_database(store_settings.database_location))
     keys.create("ops", "admin")
     with pytest.raises(Exception, match="exists"):
         keys.create("ops", "admin")
-    conn = open_database(str(tmp_path / "db.sqlite3"))
+    conn = open_database(store_settings.database_location)
     assert len(read_chain(conn, ChainQuery(kinds=("key.created",)))) == 1
 
 
@@ -241,12 +265,12 @@ def _dataset(names: list[str], published: str) -> Dataset:
                    content_hash=orjson.dumps([names, published]).hex())  # fmt: skip
 
 
-def test_list_activations_are_chained(settings: Settings) -> None:
+def test_list_activations_are_chained(store_settings: Settings) -> None:
     source = FakeSource()
-    with Store.open(settings, bundled=False) as store:
-        store.import_dataset(_dataset(["Ann", "Bob"], "2026-01-01"), source=source, force=True)
-        store.import_dataset(_dataset(["Ann", "Bob"], "2026-01-01"), source=source, force=True)
-        store.import_dataset(_dataset(["Ann", "Cy"], "2026-01-02"), source=source, force=True)
+    with Store.open(store_settings) as store:
+        import_dataset(store, _dataset(["Ann", "Bob"], "2026-01-01"), source=source, force=True)
+        import_dataset(store, _dataset(["Ann", "Bob"], "2026-01-01"), source=source, force=True)
+        import_dataset(store, _dataset(["Ann", "Cy"], "2026-01-02"), source=source, force=True)
         events = read_chain(store.connection, ChainQuery(kinds=("list.activated",)))
         assert [(e.data["version"], e.data["previous"]) for e in events] == [(1, None), (2, 1)]
         assert events[1].data["published"] == "2026-01-02" and events[1].actor == "load"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from clearance.catalog import import_dataset
 from clearance.settings import Settings
 from clearance.store import Store, VersionInfo
 
@@ -61,17 +62,17 @@ def history(shared_data: Path) -> Iterator[History]:
     files = sorted((shared_data / "ofac" / "sdn-history").glob("sdn-*.csv.gz"))
     assert len(files) == 50
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store.open(Settings(home=Path(tmp) / "all"), bundled=False)
+        store = Store.open(Settings(home=Path(tmp) / "all"))
         largest = None
         versions = []
         for path in files:
             dataset = source.read(path)
-            versions.append(store.import_dataset(dataset, source=source))
+            versions.append(import_dataset(store, dataset, source=source))
             if largest is None or len(dataset.entities) > len(largest.entities):
                 largest = dataset
         assert largest is not None
-        with Store.open(Settings(home=Path(tmp) / "one"), bundled=False) as alone:
-            alone.import_dataset(largest, source=source)
+        with Store.open(Settings(home=Path(tmp) / "one")) as alone:
+            import_dataset(alone, largest, source=source)
             largest_bytes = _vacuumed_size(alone)
         yield History(store, files, versions, largest_bytes, _vacuumed_size(store))
         store.close()

@@ -12,9 +12,12 @@ from clearance.catalog import load
 from clearance.model import Entity
 from clearance.settings import Settings
 from clearance.sources.ftm import fold, published_date, read_entities
-from clearance.store import Store, codec
+from clearance.store import Store, chain, codec, monitor
 from clearance.store.audit import AuditLog
-from clearance.store.chain import verify
+from clearance.store.base import connect
+from clearance.store.chain import ChainRecord, append, verify
+from clearance.store.keys import KeyStore
+from clearance.store.schema import DDL, SCHEMA_VERSION
 from tests.store.fakesource import FAKE_ID, FakeSource, fake_source, sample_rows, write_fake
 
 __all__ = ["fake_source"]  # the fixture, imported for pytest
@@ -133,7 +136,7 @@ def test_schema_1_store_is_upgraded(
     conn.commit()
     conn.close()
 
-    with Store.open(settings, bundled=False) as store:
+    with Store.open(settings) as store:
         active = store.active_versions()
         assert set(active) == {FAKE_ID, "ftm:acme_sanctions"}
         assert active[FAKE_ID].id == 2 and active["ftm:acme_sanctions"].id == 1
@@ -158,4 +161,31 @@ def test_schema_1_store_is_upgraded(
         tables = {r[0] for r in store.connection.execute("SELECT name FROM sqlite_master")}
         assert "audit_log" not in tables and {"audit_chain", "alerts", "book_parties"} <= tables
         schema = store.connection.execute("SELECT value FROM meta WHERE key = 'schema'")
-        assert schema.fetchone()[0] == "3"
+        assert schema.fetchone()[0] == SCHEMA_VERSION
+
+
+def test_schema_3_store_is_upgraded_in_either_backend(store_settings: Settings) -> None:
+    """A store of schema 3 (keys, users and ownership tables made on first use, or never) is
+    upgraded in place on open, in SQLite as in PostgreSQL: what it held is kept, and the
+    tables it lacked are there."""
+    location = store_settings.database_location
+    conn = connect(location)
+    with conn.write():
+        for statement in (*(s for s in DDL.split(";") if s.strip()), *chain.DDL, *monitor.DDL):
+            conn.execute(conn.ddl(statement))
+        conn.execute("INSERT INTO meta(key, value) VALUES ('schema', '3')")
+        append(conn, [ChainRecord("test.event", {"kept": True})])
+    assert not conn.table_exists("api_keys") and not conn.table_exists("ownership_files")
+    conn.close()
+
+    with Store.open(store_settings) as store:
+        conn = store.connection
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == "4"
+        assert all(conn.table_exists(t) for t in ("api_keys", "users", "ownership_files"))
+        assert verify(conn).ok and verify(conn).records == 1
+        key, _secret = KeyStore(conn).create("after-upgrade", "screener")
+        assert [k.id for k in KeyStore(conn).list()] == [key.id]
+        assert store.ownership.files() == [] and list(store.ownership.parties()) == []
+    # opening it again finds it current: nothing runs twice
+    with Store.open(store_settings) as store:
+        assert verify(store.connection).records == 2

@@ -8,6 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from clearance.catalog import import_dataset
 from clearance.diff import diff_entities
 from clearance.model import NAME_KINDS, SCHEMATA, Entity, Listing, Name
 from clearance.settings import Settings
@@ -77,13 +78,13 @@ def test_store_round_trip_and_diff(first: dict[str, Entity], second: dict[str, E
     source = AnySizeSource()
     with (
         tempfile.TemporaryDirectory() as home,
-        Store.open(Settings(home=Path(home)), bundled=False) as store,
+        Store.open(Settings(home=Path(home))) as store,
     ):
-        v1 = store.import_dataset(_dataset(first, "a"), source=source)
+        v1 = import_dataset(store, _dataset(first, "a"), source=source)
         assert {e.id: e for e in store.iter_entities()} == first
         for entity_id, entity in first.items():
             assert store.get_entity(entity_id) == entity
-        v2 = store.import_dataset(_dataset(second, "b"), source=source)
+        v2 = import_dataset(store, _dataset(second, "b"), source=source)
         assert {e.id: e for e in store.iter_entities()} == second
         assert store.version_entities(FAKE_ID, v1.id) == first
         diff = store.diff(FAKE_ID, v1.id, v2.id)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from clearance.catalog import import_dataset
 from clearance.errors import GateError, InputError, NotFoundError, StoreError
 from clearance.model import Entity
 from clearance.settings import Settings
@@ -17,9 +19,17 @@ __all__ = ["fake_source"]  # the fixture, imported for pytest
 
 
 @pytest.fixture
-def store(settings: Settings, fake_source: FakeSource) -> Store:
-    opened = Store.open(settings, bundled=False)
-    yield opened  # type: ignore[misc]
+def store(store_settings: Settings, fake_source: FakeSource) -> Iterator[Store]:
+    """An empty store in each backend."""
+    opened = Store.open(store_settings)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def sqlite_store(settings: Settings, fake_source: FakeSource) -> Iterator[Store]:
+    opened = Store.open(settings)
+    yield opened
     opened.close()
 
 
@@ -27,7 +37,7 @@ def _load(store: Store, tmp_path: Path, rows: list[tuple[str, ...]], **kw: objec
     name = f"v{len(store.versions(FAKE_ID))}-{len(rows)}.csv"
     published = str(kw.pop("published", ""))
     dataset = FakeSource().read(write_fake(tmp_path / name, rows, published=published))
-    return store.import_dataset(dataset, **kw)  # type: ignore[arg-type]
+    return import_dataset(store, dataset, **kw)  # type: ignore[arg-type]
 
 
 def test_import_records_version_metadata(store: Store, tmp_path: Path) -> None:
@@ -44,15 +54,15 @@ def test_import_records_version_metadata(store: Store, tmp_path: Path) -> None:
     assert store.versions(FAKE_ID) == [info]
 
 
-def test_store_is_wal_sqlite_in_home(store: Store, settings: Settings) -> None:
+def test_store_is_wal_sqlite_in_home(sqlite_store: Store, settings: Settings) -> None:
     assert settings.database_path.is_file()
-    mode = store.connection.execute("PRAGMA journal_mode").fetchone()[0]
+    mode = sqlite_store.connection.execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
 
 
 def test_entities_round_trip(store: Store, tmp_path: Path) -> None:
     dataset = FakeSource().read(write_fake(tmp_path / "a.csv", sample_rows(4)))
-    store.import_dataset(dataset)
+    import_dataset(store, dataset)
     expected = {e.id: e for e in dataset.entities}
     got = {e.id: e for e in store.iter_entities()}
     assert got == expected
@@ -64,15 +74,15 @@ def test_entities_round_trip(store: Store, tmp_path: Path) -> None:
 
 def test_identical_reimport_is_unchanged(store: Store, tmp_path: Path) -> None:
     path = write_fake(tmp_path / "same.csv", sample_rows(4))
-    first = store.import_dataset(FakeSource().read(path))
+    first = import_dataset(store, FakeSource().read(path))
     key = store.state_key()
-    again = store.import_dataset(FakeSource().read(path))
+    again = import_dataset(store, FakeSource().read(path))
     assert again.unchanged and again.id == first.id
     assert len(store.versions(FAKE_ID)) == 1
     assert store.state_key() == key
     # the same entities from other bytes (here: a publication date) are a new version
     dated = write_fake(tmp_path / "same.csv", sample_rows(4), published="2024-01-01")
-    third = store.import_dataset(FakeSource().read(dated))
+    third = import_dataset(store, FakeSource().read(dated))
     assert not third.unchanged and third.published == "2024-01-01"
 
 
@@ -170,7 +180,7 @@ def test_nameless_entity_is_refused(store: Store, tmp_path: Path) -> None:
     dataset = FakeSource().read(write_fake(tmp_path / "a.csv", sample_rows(3)))
     dataset.entities.append(Entity(source=FAKE_ID, source_id="nameless", schema="Company"))
     with pytest.raises(GateError, match="no name"):
-        store.import_dataset(dataset)
+        import_dataset(store, dataset)
     assert store.active_versions() == {}
 
 
@@ -178,31 +188,31 @@ def test_duplicate_ids_are_refused(store: Store, tmp_path: Path) -> None:
     dataset = FakeSource().read(write_fake(tmp_path / "a.csv", sample_rows(3)))
     dataset.entities.append(dataset.entities[0])
     with pytest.raises(InputError, match="more than once"):
-        store.import_dataset(dataset)
+        import_dataset(store, dataset)
 
 
 def test_context_manager_closes(settings: Settings) -> None:
-    with Store.open(settings, bundled=False) as opened:
+    with Store.open(settings) as opened:
         assert opened.active_versions() == {}
     with pytest.raises(sqlite3.ProgrammingError):
         opened.connection.execute("SELECT 1")
 
 
 def test_newer_schema_is_refused(settings: Settings) -> None:
-    Store.open(settings, bundled=False).close()
+    Store.open(settings).close()
     conn = sqlite3.connect(settings.database_path)
     conn.execute("UPDATE meta SET value = '999' WHERE key = 'schema'")
     conn.commit()
     conn.close()
     with pytest.raises(StoreError, match="schema version 999"):
-        Store.open(settings, bundled=False)
+        Store.open(settings)
 
 
 def test_garbage_file_is_a_store_error(settings: Settings) -> None:
     settings.home.mkdir(parents=True)
     settings.database_path.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError):
-        Store.open(settings, bundled=False)
+        Store.open(settings)
 
 
 def test_fetch_state_follows_the_active_version(store: Store, tmp_path: Path) -> None:
@@ -215,7 +225,10 @@ def test_fetch_state_follows_the_active_version(store: Store, tmp_path: Path) ->
     assert store.fetch_state(FAKE_ID) == {}
 
 
-def test_locked_store_is_a_store_error(store: Store, tmp_path: Path, settings: Settings) -> None:
+def test_locked_store_is_a_store_error(
+    sqlite_store: Store, tmp_path: Path, settings: Settings
+) -> None:
+    store = sqlite_store
     _load(store, tmp_path, sample_rows(4))
     other = sqlite3.connect(settings.database_path)
     other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
@@ -233,4 +246,4 @@ def test_unusable_home_is_a_store_error(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x", encoding="utf-8")
     with pytest.raises(StoreError, match="CLEARANCE_HOME"):
-        Store.open(Settings(home=blocker / "home"), bundled=False)
+        Store.open(Settings(home=blocker / "home"))

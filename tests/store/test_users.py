@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clearance.errors import AuthError, ConflictError, InputError
-from clearance.store.keys import open_database
+from clearance.settings import Settings
+from clearance.store import open_database
 from clearance.store.users import (
     MIN_PASSWORD,
     USER_ROLES,
@@ -38,17 +39,21 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def users(tmp_path: Path, clock: Clock) -> Iterator[UserStore]:
-    store = UserStore(
-        open_database(str(tmp_path / "clearance.sqlite3")), hasher=FAST_HASHER, clock=clock
-    )
+def location(store_settings: Settings) -> str:
+    """The store in each backend."""
+    return store_settings.database_location
+
+
+@pytest.fixture
+def users(location: str, clock: Clock) -> Iterator[UserStore]:
+    store = UserStore(open_database(location), hasher=FAST_HASHER, clock=clock)
     yield store
     store.close()
 
 
-def test_passwords_are_stored_as_argon2id_hashes_only(users: UserStore, tmp_path: Path) -> None:
+def test_passwords_are_stored_as_argon2id_hashes_only(users: UserStore, location: str) -> None:
     users.create("alice", "analyst", PASSWORD)
-    db = open_database(str(tmp_path / "clearance.sqlite3"))
+    db = open_database(location)
     (stored,) = db.execute("SELECT password FROM users WHERE name = 'alice'").fetchone()
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
     assert users.authenticate("alice", PASSWORD).role == "analyst"
@@ -131,9 +136,9 @@ def test_disabling_or_a_new_password_ends_the_sessions(users: UserStore) -> None
     assert users.authenticate("alice", "another long password").active
 
 
-def test_tokens_are_stored_only_as_digests(users: UserStore, tmp_path: Path) -> None:
+def test_tokens_are_stored_only_as_digests(users: UserStore, location: str) -> None:
     token, _ = users.open_session(users.create("alice", "analyst", PASSWORD), SessionPolicy())
-    db = open_database(str(tmp_path / "clearance.sqlite3"))
+    db = open_database(location)
     (digest,) = db.execute("SELECT digest FROM user_sessions").fetchone()
     assert token not in digest and len(digest) == 64
 

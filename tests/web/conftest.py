@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from clearance.store.keys import open_database
+from clearance.store import open_database
 from clearance.store.users import USER_ROLES, UserStore
 from tests.api.conftest import ApiEnv, build_env
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from clearance.api import create_app
+from clearance.catalog import import_dataset
 from clearance.model import Listing
 from clearance.settings import Settings
 from clearance.sources.base import Dataset
@@ -43,7 +44,7 @@ def second_version() -> list[Any]:
 def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     settings = Settings(home=tmp_path_factory.mktemp("lists") / "home", api_rate_per_minute=0)
     store = load_store(settings)
-    store.import_dataset(
+    import_dataset(store,
         Dataset(source="test-b", entities=second_version(), format="test",
                 published="2026-12-01", content_hash="hash-test-b-2"),
         source=ListB(), force=True,

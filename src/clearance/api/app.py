@@ -20,7 +20,7 @@ from clearance.api.middleware import RequestGuard
 from clearance.api.security import RateLimiter
 from clearance.api.services import ApiServices, Caller
 from clearance.api.state import ScreenerState, StoreLike
-from clearance.catalog import UpdateRequest
+from clearance.catalog import UpdateRequest, open_store
 from clearance.exposure import open_screener, refresh
 from clearance.monitor.rescreen import Monitor, cycle
 from clearance.monitor.schedule import CycleOptions, Scheduler
@@ -28,9 +28,9 @@ from clearance.monitor.webhooks import DeliveryThread
 from clearance.screen import Screener
 from clearance.screen_batch import RowResult
 from clearance.settings import Settings
-from clearance.store import Store
+from clearance.store import open_database
 from clearance.store.audit import AuditLog
-from clearance.store.keys import ApiKey, KeyStore, open_database
+from clearance.store.keys import ApiKey, KeyStore
 
 DESCRIPTION = """Sanctions and export-control screening over the official lists.
 
@@ -81,7 +81,7 @@ def _job_runner(services: ApiServices, keys: KeyStore) -> JobRunner:
 
 
 def _default_services(settings: Settings) -> tuple[StoreLike, Screener, Callable[[str], Screener]]:
-    store = Store.open(settings)
+    store = open_store(settings)
     screener = open_screener(settings)
     return store, screener, lambda profile: open_screener(settings, profile)
 
@@ -122,12 +122,12 @@ def create_app(
         screener_factory = screener_factory or default_factory
     settings.home.mkdir(parents=True, exist_ok=True)
     # one connection each: their statements never share a transaction or a lock
-    keys = KeyStore(open_database(str(settings.database_path)))
+    keys = KeyStore(open_database(settings.database_location))
     state = ScreenerState(settings, store, screener, screener_factory)
     services = ApiServices(
         settings=settings,
         state=state,
-        audit=AuditLog(open_database(str(settings.database_path))),
+        audit=AuditLog(open_database(settings.database_location)),
     )
     jobs = JobManager(
         settings.home / "jobs", _job_runner(services, keys), workers=settings.api_job_workers

@@ -54,7 +54,8 @@ from clearance.errors import ClearanceError, InputError, NotFoundError
 from clearance.monitor import evidence, service
 from clearance.monitor.rescreen import Monitor
 from clearance.settings import Settings
-from clearance.store.keys import ApiKey, open_database
+from clearance.store import open_database
+from clearance.store.keys import ApiKey
 from clearance.store.monitor import MonitorStore
 
 router = APIRouter(default_response_class=JsonResponse, responses=ERRORS)
@@ -92,7 +93,7 @@ class MonitorApi:
 
     @classmethod
     def open(cls, settings: Settings) -> MonitorApi:
-        book = MonitorStore(open_database(str(settings.database_path)))
+        book = MonitorStore(open_database(settings.database_location))
         found = cls(settings, book, BookImports(settings.home / "book-imports"))
         found.imports.runner = found.run_import
         return found

@@ -7,6 +7,7 @@ Subcommands live in modules of this package and are imported only when invoked, 
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from importlib import import_module
 from typing import Any
 
@@ -15,6 +16,7 @@ import click
 from clearance import __version__
 from clearance.errors import ClearanceError
 from clearance.native import build_kind
+from clearance.settings import Settings, is_postgres
 
 #: command name -> "module:function" (click commands)
 COMMANDS: dict[str, str] = {
@@ -73,11 +75,27 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     callback=_print_version,
     help="Show the version and the build (compiled or pure Python) and exit.",
 )
-def cli() -> None:
+@click.option(
+    "--database",
+    default="",
+    metavar="URL",
+    help="Keep the store in this PostgreSQL database (postgresql://user:password@host/db) "
+    "instead of the SQLite file in $CLEARANCE_HOME; default: $CLEARANCE_DATABASE_URL.",
+)
+@click.pass_context
+def cli(ctx: click.Context, database: str) -> None:
     """clearance: sanctions and export-control screening.
 
-    Data lives in $CLEARANCE_HOME (default: the platform's user data directory).
+    Data lives in $CLEARANCE_HOME (default: the platform's user data directory); the store
+    is a SQLite file there, or a PostgreSQL database (--database, $CLEARANCE_DATABASE_URL).
     """
+    if database:
+        if not is_postgres(database):
+            raise click.BadParameter(
+                "expected a postgresql:// URL (the SQLite store is the file in $CLEARANCE_HOME)",
+                param_hint="--database",
+            )
+        ctx.obj = replace(Settings.from_env(), database_url=database)
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from clearance.catalog import open_store
 from clearance.cli.context import echo_json, settings
 from clearance.errors import InputError, NotFoundError
 from clearance.exposure import Exposure, parse_day, refresh
@@ -18,7 +19,6 @@ from clearance.exposure.ownership import import_ownership, show
 from clearance.exposure.resolve import Resolver
 from clearance.screen import Screener
 from clearance.screen_io import OUTPUT_FORMATS, Writer, detect_format, read_rows
-from clearance.store import Store
 from clearance.store.monitor import MonitorStore
 
 
@@ -47,7 +47,7 @@ def import_(path: Path, name: str, as_json: bool) -> None:
     from. Rows that cannot be links are reported; the others are stored.
     """
     config = settings()
-    with Store.open(config) as store:
+    with open_store(config) as store:
         book = MonitorStore(store.connection)
         resolver = Resolver(store, Screener.from_store(store, config), book)
         report = import_ownership(store, resolver, path, name)
@@ -114,7 +114,7 @@ def show_(party: str, as_of: str, depth: int, as_json: bool) -> None:
     """Show the owners and owned parties of NAME_OR_ID, and what it takes through its owners."""
     day = parse_day(as_of)
     config = settings()
-    with Store.open(config) as store:
+    with open_store(config) as store:
         book = MonitorStore(store.connection)
         found = Resolver(store, Screener.from_store(store, config), book).resolve(party)
         if found.problem:
@@ -212,7 +212,7 @@ def assets_screen(
     )
     config = settings()
     processes = workers or os.cpu_count() or 1
-    with Store.open(config) as store:
+    with open_store(config) as store:
         screener = open_assets(store, config, profile, columns, processes)
     stream = None
     if out_fmt != "xlsx":

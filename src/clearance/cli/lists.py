@@ -22,11 +22,11 @@ from clearance.cli.screening import screen_example
 from clearance.diff import Diff, EntityChange
 from clearance.errors import ClearanceError
 from clearance.exposure import refresh
+from clearance.ftm_names import FTM, is_ftm
 from clearance.model import Listing, Name
 from clearance.monitor.rescreen import Monitor, cycle
 from clearance.settings import Settings
 from clearance.sources import SOURCE_IDS
-from clearance.sources.ftm_names import FTM, is_ftm
 from clearance.store import Store, VersionInfo
 from clearance.store.monitor import MonitorStore
 

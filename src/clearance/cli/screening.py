@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from clearance.catalog import open_store
 from clearance.cli.context import cli_user, echo_json, settings
 from clearance.cli.exposure import finding_lines
 from clearance.errors import InputError
@@ -31,9 +32,8 @@ from clearance.screen_io import (
     output_format,
 )
 from clearance.settings import Settings
-from clearance.store import Store
+from clearance.store import Store, open_database
 from clearance.store.audit import BatchAudit
-from clearance.store.keys import open_database
 
 
 def _audit(config: Settings, store: Store, screener: Any, command: str,
@@ -48,7 +48,7 @@ def _audit(config: Settings, store: Store, screener: Any, command: str,
     else:
         algorithm = f"{screener.profile}/{screener.scorer.algorithm}"
     context = {"command": command, "versions": from_versions, "algorithm": algorithm, **extra}
-    return BatchAudit(open_database(str(config.database_path)), context, f"cli:{cli_user()}")
+    return BatchAudit(open_database(config.database_location), context, f"cli:{cli_user()}")
 
 
 def _summary(result: RowResult) -> dict[str, Any]:
@@ -132,7 +132,7 @@ def search(
     query = built.query
     day = parse_day(as_of)
     config = settings()
-    with Store.open(config) as store:
+    with open_store(config) as store:
         filters = Filters(sources=check_sources(store, sources), former=include_former)
         screener = screener_from_store(store, config, profile)
         log = _audit(config, store, screener, "search", {"as_of": day})
@@ -293,13 +293,13 @@ def screen(
     else:
         rows = open_rows(Path(input_path), fmt, encoding)
         rows.require(columns.name)
-        with Store.open(config) as store:
+        with open_store(config) as store:
             options = replace(options, filters=Filters(sources=check_sources(store, sources)))
             screener = screener_from_store(store, config, profile)
         screened_by = screener
         progress = _Progress(rows)
         results = run_batch(screener, rows, options, settings=config, progress=progress)
-    with Store.open(config) as store:
+    with open_store(config) as store:
         extra = {"file": str(input_path), "as_of": options.as_of, "engine": engine}
         log = _audit(config, store, screened_by, "screen", extra)
     counts = {"rows": 0, "matched": 0, "errors": 0, "warned": 0}
@@ -346,7 +346,7 @@ def _on_spark(
     from clearance.spark.files import SparkInput, screen_file
     from clearance.spark.snapshot import Snapshot
 
-    with Store.open(config) as store:
+    with open_store(config) as store:
         options = replace(options, filters=Filters(sources=check_sources(store, sources)))
         snapshot = Snapshot.from_store(store, config, profile)
     return screen_file(SparkInput(**where), snapshot, options), snapshot.profile

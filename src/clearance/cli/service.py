@@ -14,7 +14,8 @@ import click
 
 from clearance.cli.context import cli_user, echo_json, settings
 from clearance.errors import ServeError
-from clearance.store.keys import ROLES, KeyStore, open_database
+from clearance.store import open_database
+from clearance.store.keys import ROLES, KeyStore
 
 #: uvicorn's exit status when its server fails to start
 _STARTUP_FAILURE = 3
@@ -45,7 +46,7 @@ def check_address(host: str, port: int) -> None:
 def _keystore() -> KeyStore:
     conf = settings()
     conf.home.mkdir(parents=True, exist_ok=True)
-    return KeyStore(open_database(str(conf.database_path)))
+    return KeyStore(open_database(conf.database_location))
 
 
 @click.command()
@@ -96,6 +97,8 @@ def serve(
 
         parse_every(monitor_every)  # refused with a message before the server starts
         os.environ["CLEARANCE_MONITOR_EVERY"] = monitor_every  # read by each server process
+    if conf.database_url:  # read by each server process
+        os.environ["CLEARANCE_DATABASE_URL"] = conf.database_url
     check_address(host, port)
     _keystore().close()  # create the key table before workers start
     try:

@@ -12,14 +12,14 @@ import sys
 import click
 
 from clearance.cli.context import cli_user, echo_json, settings
-from clearance.store.keys import open_database
+from clearance.store import open_database
 from clearance.store.users import USER_ROLES, UserStore
 
 
 def _users() -> UserStore:
     conf = settings()
     conf.home.mkdir(parents=True, exist_ok=True)
-    return UserStore(open_database(str(conf.database_path)))
+    return UserStore(open_database(conf.database_location))
 
 
 def _password() -> str:

@@ -8,6 +8,7 @@ party takes through its owners. :func:`open_screener` opens a screener with it a
 
 from __future__ import annotations
 
+from clearance.catalog import open_store
 from clearance.exposure.service import Exposure, ensure_graph, parse_day
 from clearance.index.search import SearchParams
 from clearance.screen import Screener, refresh_index
@@ -39,7 +40,7 @@ def screener_from_store(
 
 def open_screener(settings: Settings, profile: str | None = None) -> Screener:
     """Like ``Screener.open``, with findings through ownership."""
-    with Store.open(settings) as store:
+    with open_store(settings) as store:
         return screener_from_store(store, settings, profile)
 
 

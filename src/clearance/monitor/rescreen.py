@@ -47,6 +47,7 @@ from typing import Any
 
 import numpy as np
 
+from clearance.catalog import open_store
 from clearance.errors import NotFoundError
 from clearance.exposure import Exposure, screener_from_store
 from clearance.exposure.rules import rules as ownership_rules
@@ -89,7 +90,7 @@ class Monitor:
 
     @classmethod
     def open(cls, settings: Settings, workers: int = 1) -> Monitor:
-        store = Store.open(settings)
+        store = open_store(settings)
         return cls(settings, store, MonitorStore(store.connection), workers)
 
     def close(self) -> None:

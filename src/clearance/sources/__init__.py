@@ -5,9 +5,9 @@ from __future__ import annotations
 from importlib import import_module
 
 from clearance.errors import InputError
+from clearance.ftm_names import PREFIX as FTM_PREFIX
+from clearance.ftm_names import source_id as ftm_source_id
 from clearance.sources.base import Dataset, Gates, Source
-from clearance.sources.ftm_names import PREFIX as FTM_PREFIX
-from clearance.sources.ftm_names import source_id as ftm_source_id
 
 __all__ = [
     "REFERENCE_SOURCE_IDS",

@@ -18,44 +18,24 @@ from __future__ import annotations
 from abc import ABC
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from clearance.errors import GateError, ParseError
+from clearance.dataset import Dataset, Gates
+from clearance.dataset import check_gates as check_dataset_gates
+from clearance.errors import ParseError
 from clearance.model import Entity
 from clearance.sources.common import hash_files, locate_file
 
-
-@dataclass(frozen=True)
-class Gates:
-    """Quality gates a new version must pass before it replaces the active one."""
-
-    #: fewest entities a complete file of this source can have
-    min_entities: int = 1
-    #: FtM properties every entity must have (every entity must always have a name)
-    required: tuple[str, ...] = ()
-    #: largest accepted drop in entity count against the active version (--force overrides
-    #: this gate like every other)
-    max_shrink: float = 0.10
-
-
-@dataclass
-class Dataset:
-    """One complete publication of a source, read and mapped."""
-
-    source: str
-    entities: list[Entity]
-    #: the format that was read, e.g. ``ofac-csv``, ``ofac-xml``, ``ofac-advanced-xml``
-    format: str
-    #: publication date (ISO) where the file carries one, else ""
-    published: str = ""
-    #: the files read, in order
-    files: tuple[Path, ...] = ()
-    #: sha256 over the raw bytes of the files read (see ``common.hash_files``)
-    content_hash: str = ""
-    #: counts by schema etc., free-form, stored with the version
-    stats: dict[str, int] = field(default_factory=dict)
+__all__ = [
+    "Dataset",
+    "Gates",
+    "Records",
+    "Source",
+    "check_gates",
+    "unique_ids",
+]
 
 
 @dataclass(frozen=True)
@@ -123,57 +103,11 @@ class Source(ABC):
         return dict(Counter(entity.schema for entity in entities))
 
 
-#: what every gate's refusal says about overriding it
-OVERRIDE = (
-    "If you mean to take it as it is (an extract, a test file, a list that really shrank), "
-    "run the same clearance load or update again with --force, which overrides every "
-    "quality gate."
-)
-
-
 def check_gates(
     source: Source, dataset: Dataset, active_count: int | None, force: bool = False
 ) -> None:
-    """Raise GateError unless ``dataset`` may replace a version with ``active_count`` entities.
-
-    ``force`` overrides every quality gate (minimum count, required fields, shrink); each
-    refusal says so. An entity without any name is refused even then: it could not be
-    screened, so loading it would leave a listed party unscreened without a word.
-    Pure: the store calls it inside its import, before anything is switched.
-    """
-    gates = source.gates
-    count = len(dataset.entities)
-    name = ", ".join(str(p) for p in dataset.files) or source.id
-    missing_name = [e.id for e in dataset.entities if not e.names]
-    if missing_name:
-        raise GateError(
-            f"Refusing {source.id} from {name}: {len(missing_name)} entities have no name "
-            f"(first: {missing_name[0]}), so they could not be screened; --force does not "
-            "override this. The active version is kept."
-        )
-    if force:
-        return
-    if count < gates.min_entities:
-        raise GateError(
-            f"Refusing {source.id} from {name}: it has {count} entities, fewer than the "
-            f"{gates.min_entities} a complete publication has. {OVERRIDE} "
-            "The active version is kept."
-        )
-    for prop in gates.required:
-        lacking = [e.id for e in dataset.entities if not e.get(prop)]
-        if lacking:
-            raise GateError(
-                f"Refusing {source.id} from {name}: {len(lacking)} entities lack the required "
-                f"field {prop!r} (first: {lacking[0]}). {OVERRIDE} The active version is kept."
-            )
-    if active_count:
-        drop = (active_count - count) / active_count
-        if drop > gates.max_shrink:
-            raise GateError(
-                f"Refusing {source.id} from {name}: it has {count} entities against "
-                f"{active_count} in the active version, a drop of {drop:.0%} (more than "
-                f"{gates.max_shrink:.0%}). {OVERRIDE} The active version is kept."
-            )
+    """The gates of ``source`` on ``dataset`` (see :func:`clearance.dataset.check_gates`)."""
+    check_dataset_gates(source.gates, dataset, active_count, force)
 
 
 def unique_ids(source_id: str, path: str, entities: Sequence[Entity]) -> None:

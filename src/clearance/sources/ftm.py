@@ -47,12 +47,12 @@ from typing import Any, ClassVar, Literal, cast
 import orjson
 
 from clearance.errors import InputError, ParseError
+from clearance.ftm_names import FTM, dataset_name, is_ftm, source_id
 from clearance.model import Entity, Listing, NameKind
 from clearance.reference import list_info, resolve_country
 from clearance.sources.base import Dataset, Gates, Source, unique_ids
 from clearance.sources.common import hash_files, read_text
 from clearance.sources.csl import list_code as csl_list_code
-from clearance.sources.ftm_names import FTM, dataset_name, is_ftm, source_id
 from clearance.sources.ftm_targets import is_targets_header, map_target, read_targets
 from clearance.sources.ftmdata import (
     dataset_list,

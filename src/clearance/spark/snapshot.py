@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from clearance.catalog import open_store
 from clearance.errors import StoreError
 from clearance.exposure import Exposure, ensure_graph
 from clearance.exposure.service import checked_after, graph_path, load_graph
@@ -63,7 +64,7 @@ class Snapshot:
     @classmethod
     def open(cls, settings: Settings, profile: str | None = None) -> Snapshot:
         """The snapshot of the store of ``settings``."""
-        with Store.open(settings) as store:
+        with open_store(settings) as store:
             return cls.from_store(store, settings, profile)
 
     @property

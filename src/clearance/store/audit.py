@@ -9,13 +9,13 @@ this module is the HTTP API's view of them.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from clearance.errors import StoreError
+from clearance.store.base import Connection
 from clearance.store.chain import (
     CLI_SCREENING,
     HTTP_SCREENING,
@@ -25,8 +25,6 @@ from clearance.store.chain import (
     now,
     read_chain,
 )
-from clearance.store.keys import write
-from clearance.store.schema import ensure_schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +73,9 @@ class AuditLog:
     record is durable. (Group commit through a writer thread was tried and measured slower:
     the hand-off waits for the GIL behind the matching threads.)"""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._db = connection
         self._lock = threading.Lock()
-        with self._lock:
-            ensure_schema(self._db)
         self._closed = False
 
     def close(self) -> None:
@@ -95,8 +91,8 @@ class AuditLog:
         with self._lock:
             if self._closed:
                 raise StoreError("The audit log is closed.")
-            with write(self._db):
-                append(self._db, records)
+            with self._db.write() as conn:
+                append(conn, records)
 
     def entries(self, limit: int = 100, key_id: str | None = None) -> list[AuditEntry]:
         """The latest entries, newest first."""
@@ -129,7 +125,7 @@ class BatchAudit:
 
     def __init__(
         self,
-        connection: sqlite3.Connection,
+        connection: Connection,
         context: Mapping[str, Any],
         actor: str,
         size: int = 1000,
@@ -137,7 +133,6 @@ class BatchAudit:
         self._db = connection
         self.context, self.actor, self.size = dict(context), actor, size
         self._rows: list[dict[str, Any]] = []
-        ensure_schema(self._db)
 
     def add(self, row: Mapping[str, Any]) -> None:
         self._rows.append(dict(row))
@@ -148,8 +143,8 @@ class BatchAudit:
         if not self._rows:
             return
         data = {**self.context, "rows": self._rows}
-        with write(self._db):
-            append(self._db, [ChainRecord(CLI_SCREENING, data, actor=self.actor)])
+        with self._db.write() as conn:
+            append(conn, [ChainRecord(CLI_SCREENING, data, actor=self.actor)])
         self._rows = []
 
     def close(self) -> None:

@@ -4,21 +4,21 @@ Screenings (command line, HTTP, the book), alerts opened, decided and closed, AP
 list version activations are records of one chain. Record ``n`` carries the SHA-256 of record
 ``n - 1``; its own hash covers its position, time, kind, actor, party, data and that previous
 hash, written as canonical JSON (sorted keys, no spaces, UTF-8). ``audit_head`` holds the
-position and hash of the last record: every append updates that one row, which orders writers
-in both backends (SQLite's write transaction does already; in PostgreSQL it is the row lock),
-and :func:`verify` compares it with the chain, so a record cut from the end is found too.
-Records are appended inside the caller's write transaction, so a change and its record commit
-together or not at all.
+position and hash of the last record, and :func:`verify` compares it with the chain, so a
+record cut from the end is found too. Records are appended inside the caller's write
+transaction (``Connection.write``), so a change and its record commit together or not at all;
+write transactions are serialised against every other writer of the store, in this process or
+another (SQLite's write lock; PostgreSQL's advisory lock, taken at ``BEGIN``), so concurrent
+writers, several servers among them, extend ONE chain: each reads the head its predecessor
+committed. :func:`verify` reads the chain and its head in one snapshot.
 
-Plain SQL that PostgreSQL runs too; SQLite's own: ``INTEGER PRIMARY KEY`` (an identity column
-there) and the ``?`` placeholders. The key store, the list import and the monitoring tables all
-write here, so this module stands apart from them.
+The key store, the list import and the monitoring tables all write here, so this module stands
+apart from them.
 """
 
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +27,7 @@ from typing import Any
 import orjson
 
 from clearance.errors import StoreError
+from clearance.store.base import Connection
 
 #: the hash a first record points back to
 GENESIS = "0" * 64
@@ -38,7 +39,6 @@ BOOK_SCREENING = "screening.book"
 SCREENINGS = (HTTP_SCREENING, CLI_SCREENING, BOOK_SCREENING)
 
 DDL: tuple[str, ...] = (
-    # SQLite: INTEGER PRIMARY KEY is the rowid; PostgreSQL: BIGINT GENERATED ALWAYS AS IDENTITY
     """CREATE TABLE IF NOT EXISTS audit_chain (
         seq INTEGER PRIMARY KEY,
         at TEXT NOT NULL,
@@ -58,12 +58,6 @@ DDL: tuple[str, ...] = (
         hash TEXT NOT NULL
     )""",
 )
-
-
-def create_tables(conn: sqlite3.Connection) -> None:
-    """Create the chain's tables (inside the caller's transaction)."""
-    for statement in DDL:
-        conn.execute(statement)
 
 
 def now() -> str:
@@ -138,17 +132,14 @@ def _entry(row: Sequence[Any]) -> ChainEntry:
     return ChainEntry(row[0], row[1], row[2], row[3], row[4], _loads(row[5]), row[6], row[7])
 
 
-def chain_head(conn: sqlite3.Connection) -> tuple[int, str]:
+def chain_head(conn: Connection) -> tuple[int, str]:
     """(position, hash) of the last record; (0, GENESIS) for an empty chain."""
     row = conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
     return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
 
 
-def append(conn: sqlite3.Connection, records: Sequence[ChainRecord]) -> list[int]:
-    """Append records inside the caller's write transaction; their positions.
-
-    The head row is written first: in PostgreSQL that row lock is what orders concurrent
-    writers (in SQLite the write transaction already does)."""
+def append(conn: Connection, records: Sequence[ChainRecord]) -> list[int]:
+    """Append records inside the caller's write transaction; their positions."""
     if not records:
         return []
     if not conn.in_transaction:
@@ -191,7 +182,7 @@ class ChainQuery:
     before_seq: int = 0
 
 
-def read_chain(conn: sqlite3.Connection, query: ChainQuery) -> list[ChainEntry]:
+def read_chain(conn: Connection, query: ChainQuery) -> list[ChainEntry]:
     clauses: list[str] = []
     params: list[Any] = []
     if query.party:
@@ -222,7 +213,7 @@ def read_chain(conn: sqlite3.Connection, query: ChainQuery) -> list[ChainEntry]:
     return [_entry(row) for row in conn.execute(sql, params).fetchall()]
 
 
-def chain_entries(conn: sqlite3.Connection, seqs: Iterable[int]) -> dict[int, ChainEntry]:
+def chain_entries(conn: Connection, seqs: Iterable[int]) -> dict[int, ChainEntry]:
     out: dict[int, ChainEntry] = {}
     wanted = sorted(set(seqs))
     for start in range(0, len(wanted), 500):
@@ -275,17 +266,24 @@ def _check(row: Sequence[Any], position: int, prev: str) -> str:
     return ""
 
 
-def verify(conn: sqlite3.Connection, expected_head: str = "") -> Verification:
+def verify(conn: Connection, expected_head: str = "") -> Verification:
     """Check every record of the chain, in order, and the head row.
 
     An edited record no longer has its hash; a deleted or moved one breaks the positions and the
     link of the next; a record cut from the end leaves the head row pointing past the chain.
     ``expected_head`` is a hash printed by ``clearance audit head`` and kept elsewhere: it must
     be the hash of a record of the chain."""
+    with conn.snapshot():
+        return _verify(conn, expected_head)
+
+
+def _verify(conn: Connection, expected_head: str) -> Verification:
     prev, count = GENESIS, 0
     expected_found = not expected_head
-    cursor = conn.execute(f"SELECT {_CHAIN_COLUMNS} FROM audit_chain ORDER BY seq")
-    while rows := cursor.fetchmany(2000):
+    while rows := conn.execute(
+        f"SELECT {_CHAIN_COLUMNS} FROM audit_chain WHERE seq > ? ORDER BY seq LIMIT 2000",
+        (count,),
+    ).fetchall():
         for row in rows:
             count += 1
             problem = _check(row, count, prev)

@@ -18,25 +18,22 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from clearance.errors import AuthError, ConflictError, ForbiddenError, InputError, NotFoundError
+from clearance.store.base import Connection
 from clearance.store.chain import ChainRecord, append
-from clearance.store.schema import ensure_schema
 
 #: roles, lowest first: a screener screens; an analyst also reads entity histories and decides
 #: alerts; a reviewer also confirms true matches; an admin also manages keys, lists and webhooks
 ROLES: tuple[str, ...] = ("screener", "analyst", "reviewer", "admin")
 KEY_PREFIX = "clr_"
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS api_keys (
+DDL: tuple[str, ...] = (
+    """CREATE TABLE IF NOT EXISTS api_keys (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
     role TEXT NOT NULL,
@@ -44,9 +41,9 @@ CREATE TABLE IF NOT EXISTS api_keys (
     hint TEXT NOT NULL,
     created_at TEXT NOT NULL,
     revoked_at TEXT
-);
-CREATE INDEX IF NOT EXISTS api_keys_name ON api_keys (name);
-"""
+)""",
+    """CREATE INDEX IF NOT EXISTS api_keys_name ON api_keys (name)""",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,17 +98,14 @@ def check_role(role: str) -> str:
 
 
 class KeyStore:
-    """API keys in a SQLite table (in the store's database file).
+    """API keys in the store's ``api_keys`` table.
 
     Safe to share between threads: every statement runs under one lock.
     """
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._db = connection
         self._lock = threading.Lock()
-        with self._lock:
-            ensure_schema(self._db)  # the audit chain the key events go to
-            self._db.executescript(_SCHEMA)  # its own transaction (IF NOT EXISTS: idempotent)
 
     def close(self) -> None:
         with self._lock:
@@ -134,7 +128,7 @@ class KeyStore:
             hint=secret[: len(KEY_PREFIX) + 4],
             created_at=_now(),
         )
-        with self._lock, write(self._db):
+        with self._lock, self._db.write():
             self._db.execute(
                 "INSERT INTO api_keys (id, name, role, digest, hint, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
@@ -146,7 +140,8 @@ class KeyStore:
     def list(self) -> list[ApiKey]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT id, name, role, hint, created_at, revoked_at FROM api_keys ORDER BY rowid"
+                "SELECT id, name, role, hint, created_at, revoked_at FROM api_keys"
+                " ORDER BY created_at, id"
             ).fetchall()
         return [ApiKey(*row) for row in rows]
 
@@ -160,7 +155,7 @@ class KeyStore:
             raise NotFoundError(f"No active API key with id or name {name_or_id!r}.")
         key = matches[0]
         if key.active:
-            with self._lock, write(self._db):
+            with self._lock, self._db.write():
                 self._db.execute(
                     "UPDATE api_keys SET revoked_at = ? WHERE id = ?", (_now(), key.id)
                 )
@@ -194,32 +189,3 @@ class KeyStore:
 def _event(kind: str, key: ApiKey, actor: str) -> ChainRecord:
     data = {"key_id": key.id, "name": key.name, "role": key.role, "hint": key.hint}
     return ChainRecord(kind, data, actor=actor)
-
-
-@contextmanager
-def write(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """A write transaction that takes the write lock at its start (waiting for it).
-
-    A deferred transaction that first reads and then writes fails at once with "database is
-    locked" when another process wrote in between; BEGIN IMMEDIATE waits instead.
-    """
-    connection.execute("BEGIN IMMEDIATE")
-    try:
-        yield connection
-    except BaseException:
-        connection.rollback()
-        raise
-    connection.commit()
-
-
-def open_database(path: str) -> sqlite3.Connection:
-    """A connection to the store's database file for the key and audit tables.
-
-    It may be shared between threads (each class above serialises its statements) and waits
-    for other writers instead of failing at once.
-    """
-    connection = sqlite3.connect(path, timeout=30.0, check_same_thread=False)
-    connection.execute("PRAGMA busy_timeout = 30000")
-    connection.execute("PRAGMA journal_mode = WAL")
-    connection.execute("PRAGMA synchronous = NORMAL")
-    return connection

@@ -15,25 +15,32 @@ so a failed upgrade leaves the store as it was.
   * the monitoring tables and the audit chain are created;
   * the rows of the screening audit log (``audit_log``) become the chain's first records, in
     their order and with their times, and the table goes: the chain is the one audit log.
+
+3 -> 4:
+  * the tables of API keys, users and sessions, and ownership files, created until then by
+    the objects that used them, are part of the schema (created here when missing).
+
+Steps run over the store's :class:`~clearance.store.base.Connection`, so each runs on either
+backend (PostgreSQL stores start at schema 4; later steps are written for both).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from clearance.ftm_names import FTM, PREFIX, dataset_name, valid_name
 from clearance.model import Entity
-from clearance.sources.ftm_names import FTM, PREFIX, dataset_name, valid_name
-from clearance.store import chain, codec, monitor
+from clearance.store import chain, codec, keys, monitor, ownership, users
+from clearance.store.base import Connection
 
-Migration = Callable[[sqlite3.Connection], None]
+Migration = Callable[[Connection], None]
 
 
-def _number_versions(conn: sqlite3.Connection) -> dict[int, int]:
+def _number_versions(conn: Connection) -> dict[int, int]:
     """Add ``versions.number``; returns version key -> number."""
     conn.execute("ALTER TABLE versions ADD COLUMN number INTEGER NOT NULL DEFAULT 0")
     numbers: dict[int, int] = {}
@@ -48,7 +55,7 @@ def _number_versions(conn: sqlite3.Connection) -> dict[int, int]:
     return numbers
 
 
-def _ftm_dataset(conn: sqlite3.Connection) -> str:
+def _ftm_dataset(conn: Connection) -> str:
     """The dataset the store's ``ftm`` versions hold (from the active, else the latest one)."""
     row = conn.execute(
         "SELECT id, files FROM versions WHERE source = ? ORDER BY active DESC, id DESC LIMIT 1",
@@ -89,7 +96,7 @@ def _rewrite(entity: Entity, source: str) -> Entity:
     return entity
 
 
-def _split_ftm(conn: sqlite3.Connection) -> None:
+def _split_ftm(conn: Connection) -> None:
     """Move the versions of ``ftm`` to ``ftm:<dataset>`` with entity ids to match."""
     dataset = _ftm_dataset(conn)
     if not dataset:
@@ -126,14 +133,14 @@ def _split_ftm(conn: sqlite3.Connection) -> None:
     _rename_in_audit(conn, source)
 
 
-def _audit_rows(conn: sqlite3.Connection) -> list[tuple[int, str]]:
-    try:
-        return conn.execute("SELECT id, versions FROM audit_log").fetchall()
-    except sqlite3.OperationalError:  # no audit trail yet
+def _audit_rows(conn: Connection) -> list[tuple[int, str]]:
+    if not conn.table_exists("audit_log"):  # no audit trail yet
         return []
+    rows: list[tuple[int, str]] = conn.execute("SELECT id, versions FROM audit_log").fetchall()
+    return rows
 
 
-def _renumber_audit(conn: sqlite3.Connection, numbers: dict[int, int]) -> None:
+def _renumber_audit(conn: Connection, numbers: dict[int, int]) -> None:
     """Version ids recorded by the audit trail -> the per-source numbers."""
     updates: list[tuple[str, int]] = []
     for row_id, text in _audit_rows(conn):
@@ -149,7 +156,7 @@ def _renumber_audit(conn: sqlite3.Connection, numbers: dict[int, int]) -> None:
     conn.executemany("UPDATE audit_log SET versions = ? WHERE id = ?", updates)
 
 
-def _rename_in_audit(conn: sqlite3.Connection, source: str) -> None:
+def _rename_in_audit(conn: Connection, source: str) -> None:
     updates: list[tuple[str, int]] = []
     for row_id, text in _audit_rows(conn):
         versions = orjson.loads(text)
@@ -159,7 +166,7 @@ def _rename_in_audit(conn: sqlite3.Connection, source: str) -> None:
     conn.executemany("UPDATE audit_log SET versions = ? WHERE id = ?", updates)
 
 
-def to_2(conn: sqlite3.Connection) -> None:
+def to_2(conn: Connection) -> None:
     numbers = _number_versions(conn)
     _renumber_audit(conn, numbers)
     _split_ftm(conn)
@@ -181,19 +188,23 @@ def legacy_screening(row: tuple[Any, ...]) -> chain.ChainRecord:
     return chain.ChainRecord(chain.HTTP_SCREENING, data, actor=key_id, at=at)
 
 
-def to_3(conn: sqlite3.Connection) -> None:
-    chain.create_tables(conn)
-    monitor.create_tables(conn)
+def _create(conn: Connection, statements: tuple[str, ...]) -> None:
+    for statement in statements:
+        conn.execute(conn.ddl(statement))
+
+
+def to_3(conn: Connection) -> None:
+    _create(conn, chain.DDL)
+    _create(conn, monitor.DDL)
+    if not conn.table_exists("audit_log"):  # no audit log: nothing to move
+        return
     last = 0
     while True:
-        try:
-            rows = conn.execute(
-                "SELECT id, at, key_id, key_name, endpoint, request_id, query, versions,"
-                " algorithm, results FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000",
-                (last,),
-            ).fetchall()
-        except sqlite3.OperationalError:  # no audit log: nothing to move
-            return
+        rows = conn.execute(
+            "SELECT id, at, key_id, key_name, endpoint, request_id, query, versions,"
+            " algorithm, results FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000",
+            (last,),
+        ).fetchall()
         if not rows:
             break
         chain.append(conn, [legacy_screening(tuple(row[1:])) for row in rows])
@@ -201,5 +212,15 @@ def to_3(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE audit_log")
 
 
+def to_4(conn: Connection) -> None:
+    _create(conn, keys.DDL)
+    _create(conn, users.DDL)
+    _create(conn, ownership.DDL)
+
+
 #: found schema version -> (the version it upgrades to, the step)
-MIGRATIONS: dict[str, tuple[str, Migration]] = {"1": ("2", to_2), "2": ("3", to_3)}
+MIGRATIONS: dict[str, tuple[str, Migration]] = {
+    "1": ("2", to_2),
+    "2": ("3", to_3),
+    "3": ("4", to_4),
+}

@@ -1,16 +1,12 @@
 """The monitoring tables: the party book, alerts and decisions, webhooks and their deliveries.
 
-A small typed interface over plain SQL that PostgreSQL runs as well as SQLite. What is
-SQLite's own is marked ``SQLite:``: ``INTEGER PRIMARY KEY`` columns (an identity column in
-PostgreSQL), ``BEGIN IMMEDIATE`` in :meth:`MonitorStore.write` (a plain ``BEGIN`` there, the
-audit head's row lock ordering writers) and the ``?`` placeholders. Every change a regulator
-cares about is written in the same transaction as its audit record (``store/chain.py``):
-the write methods take the connection of the caller's transaction.
+A small typed interface over plain SQL that both backends run (``base.py``). Every change a
+regulator cares about is written in the same transaction as its audit record
+(``store/chain.py``): the write methods take the connection of the caller's transaction.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -20,6 +16,7 @@ from typing import Any
 import orjson
 
 from clearance.errors import NotFoundError, StoreError
+from clearance.store.base import Connection
 from clearance.store.chain import (
     ChainEntry,
     ChainQuery,
@@ -34,7 +31,6 @@ from clearance.store.chain import (
 )
 
 DDL: tuple[str, ...] = (
-    # SQLite: INTEGER PRIMARY KEY is the rowid; PostgreSQL: BIGINT GENERATED ALWAYS AS IDENTITY
     """CREATE TABLE IF NOT EXISTS book_parties (
         reference TEXT PRIMARY KEY,
         data TEXT NOT NULL,
@@ -113,12 +109,6 @@ DDL: tuple[str, ...] = (
         value TEXT NOT NULL
     )""",
 )
-
-
-def create_tables(conn: sqlite3.Connection) -> None:
-    """Create the monitoring tables (inside the caller's transaction)."""
-    for statement in DDL:
-        conn.execute(statement)
 
 
 def _loads(text: str | bytes) -> Any:
@@ -353,23 +343,14 @@ class MonitorStore:
     """The monitoring tables over one connection (the store's, or one of its own). Safe to
     share between threads: statements run under one lock, writes in :meth:`write`."""
 
-    connection: sqlite3.Connection
+    connection: Connection
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (SQLite: BEGIN IMMEDIATE takes the write lock at once)."""
-        with self._lock:
-            conn = self.connection
-            if conn.in_transaction:
-                raise StoreError("The store connection has an open transaction; commit it first.")
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.rollback()
-                raise
-            conn.commit()
+    def write(self) -> Iterator[Connection]:
+        """One write transaction, serialised against every other writer of the store."""
+        with self._lock, self.connection.write() as conn:
+            yield conn
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         with self._lock:
@@ -463,7 +444,7 @@ class MonitorStore:
         return [row[0] for row in rows]
 
     @staticmethod
-    def put_parties(conn: sqlite3.Connection, parties: Sequence[PartyRow]) -> None:
+    def put_parties(conn: Connection, parties: Sequence[PartyRow]) -> None:
         """Insert or replace parties (their data and fingerprint; screening state kept)."""
         conn.executemany(
             "INSERT INTO book_parties (reference, data, fingerprint, added_at, updated_at)"
@@ -476,11 +457,11 @@ class MonitorStore:
         )
 
     @staticmethod
-    def delete_parties(conn: sqlite3.Connection, references: Sequence[str]) -> None:
+    def delete_parties(conn: Connection, references: Sequence[str]) -> None:
         conn.executemany("DELETE FROM book_parties WHERE reference = ?", [(r,) for r in references])
 
     @staticmethod
-    def mark_screened(conn: sqlite3.Connection, screened: Sequence[Screened]) -> None:
+    def mark_screened(conn: Connection, screened: Sequence[Screened]) -> None:
         conn.executemany(
             "UPDATE book_parties SET screened_at = ?, screened_step = ?, budget = ?,"
             " weight_floor = ?, error = ? WHERE reference = ?",
@@ -495,7 +476,7 @@ class MonitorStore:
         return {row[0]: (float(row[1]), float(row[2])) for row in rows}
 
     @staticmethod
-    def set_budgets(conn: sqlite3.Connection, budgets: Mapping[str, float]) -> None:
+    def set_budgets(conn: Connection, budgets: Mapping[str, float]) -> None:
         """Set the drift budget of parties (lowered where their ranks may move further)."""
         conn.executemany(
             "UPDATE book_parties SET budget = ? WHERE reference = ?",
@@ -503,7 +484,7 @@ class MonitorStore:
         )
 
     @staticmethod
-    def scale_floors(conn: sqlite3.Connection, factors: Mapping[str, float]) -> None:
+    def scale_floors(conn: Connection, factors: Mapping[str, float]) -> None:
         """Lower the weight floor of parties by a factor each."""
         conn.executemany(
             "UPDATE book_parties SET weight_floor = weight_floor * ? WHERE reference = ?",
@@ -591,32 +572,30 @@ class MonitorStore:
         return out
 
     @staticmethod
-    def open_alerts(conn: sqlite3.Connection, alerts: Sequence[NewAlert], at: str,
+    def open_alerts(conn: Connection, alerts: Sequence[NewAlert], at: str,
                     seqs: Sequence[int]) -> list[int]:  # fmt: skip
         """Insert alerts whose opening records are at ``seqs``; their ids."""
         ids: list[int] = []
         for alert, seq in zip(alerts, seqs, strict=True):
-            cursor = conn.execute(
+            row = conn.execute(
                 f"INSERT INTO alerts ({_ALERT_COLUMNS.removeprefix('id, ')})"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', ?) RETURNING id",
                 (
                     alert.party, alert.entity_id, alert.source, alert.source_id, alert.version,
                     at, alert.reason, alert.state, alert.score, canonical(dict(alert.hit)).decode(),
                     alert.party_fingerprint, alert.entity_fingerprint, alert.listing_fingerprint,
                     alert.previous, seq,
                 ),
-            )  # fmt: skip
-            if cursor.lastrowid is None:  # pragma: no cover - sqlite always sets it
-                raise StoreError("SQLite did not return the id of the new alert.")
-            ids.append(cursor.lastrowid)
+            ).fetchone()  # fmt: skip
+            ids.append(int(row[0]))
         return ids
 
     @staticmethod
-    def next_alert_id(conn: sqlite3.Connection) -> int:
+    def next_alert_id(conn: Connection) -> int:
         return int(conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM alerts").fetchone()[0])
 
     @staticmethod
-    def close_alerts(conn: sqlite3.Connection, closing: Sequence[tuple[int, str, str]],
+    def close_alerts(conn: Connection, closing: Sequence[tuple[int, str, str]],
                      at: str) -> None:  # fmt: skip
         """Close alerts: (id, new state, reason)."""
         conn.executemany(
@@ -625,7 +604,7 @@ class MonitorStore:
         )
 
     @staticmethod
-    def set_state(conn: sqlite3.Connection, alert_id: int, state: str) -> None:
+    def set_state(conn: Connection, alert_id: int, state: str) -> None:
         conn.execute("UPDATE alerts SET state = ? WHERE id = ?", (state, alert_id))
 
     def decisions(self, alert_ids: Iterable[int]) -> dict[int, list[DecisionRow]]:
@@ -643,16 +622,14 @@ class MonitorStore:
         return out
 
     @staticmethod
-    def add_decision(conn: sqlite3.Connection, alert_id: int, decision: str, reason: str,
+    def add_decision(conn: Connection, alert_id: int, decision: str, reason: str,
                      by: str, role: str, at: str, seq: int) -> int:  # fmt: skip
-        cursor = conn.execute(
+        row = conn.execute(
             "INSERT INTO decisions (alert, decision, reason, decided_by, role, at, chain_seq)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (alert_id, decision, reason, by, role, at, seq),
-        )
-        if cursor.lastrowid is None:  # pragma: no cover - sqlite always sets it
-            raise StoreError("SQLite did not return the id of the decision.")
-        return cursor.lastrowid
+        ).fetchone()
+        return int(row[0])
 
     # -- webhooks ---------------------------------------------------------------------------
 
@@ -666,26 +643,24 @@ class MonitorStore:
         ]
 
     @staticmethod
-    def add_webhook(conn: sqlite3.Connection, url: str, events: Sequence[str], secret: str,
+    def add_webhook(conn: Connection, url: str, events: Sequence[str], secret: str,
                     by: str, at: str) -> int:  # fmt: skip
-        cursor = conn.execute(
+        row = conn.execute(
             "INSERT INTO webhooks (url, events, secret, created_at, created_by, active)"
-            " VALUES (?, ?, ?, ?, ?, 1)",
+            " VALUES (?, ?, ?, ?, ?, 1) RETURNING id",
             (url, canonical(list(events)).decode(), secret, at, by),
-        )
-        if cursor.lastrowid is None:  # pragma: no cover - sqlite always sets it
-            raise StoreError("SQLite did not return the id of the webhook.")
-        return cursor.lastrowid
+        ).fetchone()
+        return int(row[0])
 
     @staticmethod
-    def remove_webhook(conn: sqlite3.Connection, webhook_id: int) -> bool:
+    def remove_webhook(conn: Connection, webhook_id: int) -> bool:
         cursor = conn.execute(
             "UPDATE webhooks SET active = 0 WHERE id = ? AND active = 1", (webhook_id,)
         )
         return cursor.rowcount > 0
 
     @staticmethod
-    def queue_deliveries(conn: sqlite3.Connection,
+    def queue_deliveries(conn: Connection,
                          items: Sequence[tuple[int, str, str]], at: str) -> None:  # fmt: skip
         """Queue (webhook id, event, payload) deliveries, due now."""
         conn.executemany(
@@ -739,7 +714,7 @@ class MonitorStore:
             "SELECT key, value FROM monitor_state")}  # fmt: skip
 
     @staticmethod
-    def put_state(conn: sqlite3.Connection, values: Mapping[str, Any]) -> None:
+    def put_state(conn: Connection, values: Mapping[str, Any]) -> None:
         conn.executemany(
             "INSERT INTO monitor_state (key, value) VALUES (?, ?)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",

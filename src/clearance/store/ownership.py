@@ -13,7 +13,6 @@ rules count its shares once.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,12 +22,13 @@ import orjson
 from clearance.errors import StoreError
 from clearance.model import Entity
 from clearance.store import codec
+from clearance.store.base import Connection
 
 #: the pseudo-source of the parties named only in ownership files
 SOURCE = "ownership"
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS ownership_files (
+DDL: tuple[str, ...] = (
+    """CREATE TABLE IF NOT EXISTS ownership_files (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
     file TEXT NOT NULL,
@@ -38,10 +38,10 @@ CREATE TABLE IF NOT EXISTS ownership_files (
     parties INTEGER NOT NULL,
     same TEXT NOT NULL DEFAULT '[]',
     active INTEGER NOT NULL DEFAULT 1
-);
-CREATE UNIQUE INDEX IF NOT EXISTS ownership_files_active ON ownership_files(name)
-    WHERE active = 1;
-CREATE TABLE IF NOT EXISTS ownership_links (
+)""",
+    """CREATE UNIQUE INDEX IF NOT EXISTS ownership_files_active ON ownership_files(name)
+    WHERE active = 1""",
+    """CREATE TABLE IF NOT EXISTS ownership_links (
     file_id INTEGER NOT NULL REFERENCES ownership_files(id),
     row INTEGER NOT NULL,
     owner TEXT NOT NULL,
@@ -50,14 +50,14 @@ CREATE TABLE IF NOT EXISTS ownership_links (
     as_of TEXT NOT NULL,
     source TEXT NOT NULL,
     PRIMARY KEY (file_id, row)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS ownership_parties (
+) WITHOUT ROWID""",
+    """CREATE TABLE IF NOT EXISTS ownership_parties (
     file_id INTEGER NOT NULL REFERENCES ownership_files(id),
     entity_id TEXT NOT NULL,
     data BLOB NOT NULL,
     PRIMARY KEY (file_id, entity_id)
-) WITHOUT ROWID;
-"""
+) WITHOUT ROWID""",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,34 +109,21 @@ class OwnershipImport:
 
 
 class OwnershipStore:
-    """The ownership tables of a store connection (created on first use)."""
+    """The ownership tables of a store connection."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.connection = conn
-
-    def _exists(self) -> bool:
-        """Whether the tables exist (reads of a store that never had a file find nothing)."""
-        row = self.connection.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ownership_parties'"
-        ).fetchone()
-        return row is not None
 
     def write(self, data: OwnershipImport) -> OwnershipFile:
         """Store one import and make it the active file of its name, in one transaction."""
-        conn = self.connection
-        if conn.in_transaction:
-            raise StoreError("The store connection has an open transaction; commit it first.")
-        if not self._exists():
-            conn.executescript(_SCHEMA)
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self.connection.write() as conn:
             conn.execute(
                 "UPDATE ownership_files SET active = 0 WHERE name = ? AND active = 1",
                 (data.name,),
             )
-            cursor = conn.execute(
+            (file_id,) = conn.execute(
                 "INSERT INTO ownership_files(name, file, content_hash, imported_at, links,"
-                " parties, same) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " parties, same) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     data.name,
                     data.file,
@@ -146,8 +133,7 @@ class OwnershipStore:
                     len(data.parties),
                     orjson.dumps([list(group) for group in data.same]).decode(),
                 ),
-            )
-            file_id = cursor.lastrowid
+            ).fetchone()
             conn.executemany(
                 "INSERT INTO ownership_links(file_id, row, owner, owned, share, as_of, source)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -157,21 +143,13 @@ class OwnershipStore:
                 ],
             )
             conn.executemany(
-                "INSERT OR REPLACE INTO ownership_parties(file_id, entity_id, data)"
-                " VALUES (?, ?, ?)",
+                "INSERT INTO ownership_parties(file_id, entity_id, data) VALUES (?, ?, ?)"
+                " ON CONFLICT (file_id, entity_id) DO UPDATE SET data = excluded.data",
                 [(file_id, e.id, codec.compress(codec.canonical_bytes(e))) for e in data.parties],
             )
-            conn.commit()
-        except BaseException:
-            conn.rollback()
-            raise
-        if file_id is None:  # pragma: no cover - sqlite always sets it after an INSERT
-            raise StoreError("SQLite did not return the id of the ownership file.")
-        return self.file(file_id)
+        return self.file(int(file_id))
 
     def file(self, file_id: int) -> OwnershipFile:
-        if not self._exists():
-            raise StoreError(f"There is no ownership file {file_id}.")
         row = self.connection.execute(
             "SELECT id, name, file, content_hash, imported_at, links, parties"
             " FROM ownership_files WHERE id = ?",
@@ -183,8 +161,6 @@ class OwnershipStore:
 
     def files(self) -> list[OwnershipFile]:
         """The active files, by name."""
-        if not self._exists():
-            return []
         rows = self.connection.execute(
             "SELECT id, name, file, content_hash, imported_at, links, parties"
             " FROM ownership_files WHERE active = 1 ORDER BY name"
@@ -193,8 +169,6 @@ class OwnershipStore:
 
     def links(self) -> Iterator[tuple[str, OwnershipLink]]:
         """(file name, link) of every active file."""
-        if not self._exists():
-            return
         rows = self.connection.execute(
             "SELECT f.name, l.row, l.owner, l.owned, l.share, l.as_of, l.source"
             " FROM ownership_links l JOIN ownership_files f ON f.id = l.file_id"
@@ -205,8 +179,6 @@ class OwnershipStore:
 
     def same(self) -> list[list[str]]:
         """Groups of entity ids of one party, from the active files."""
-        if not self._exists():
-            return []
         out: list[list[str]] = []
         for (raw,) in self.connection.execute(
             "SELECT same FROM ownership_files WHERE active = 1 ORDER BY name"
@@ -216,8 +188,6 @@ class OwnershipStore:
 
     def parties(self) -> Iterator[Entity]:
         """The parties of the active files (each id once), by id."""
-        if not self._exists():
-            return
         rows = self.connection.execute(
             "SELECT p.entity_id, p.data FROM ownership_parties p"
             " JOIN ownership_files f ON f.id = p.file_id WHERE f.active = 1"
@@ -230,8 +200,6 @@ class OwnershipStore:
                 yield codec.decode_entity(blob)
 
     def party(self, entity_id: str) -> Entity | None:
-        if not self._exists():
-            return None
         row = self.connection.execute(
             "SELECT p.data FROM ownership_parties p JOIN ownership_files f ON f.id = p.file_id"
             " WHERE f.active = 1 AND p.entity_id = ? ORDER BY f.id LIMIT 1",
@@ -241,8 +209,6 @@ class OwnershipStore:
 
     def state(self) -> list[int]:
         """The ids of the active files (changes with every import)."""
-        if not self._exists():
-            return []
         return [row[0] for row in self.connection.execute(
             "SELECT id FROM ownership_files WHERE active = 1 ORDER BY id"
         )]  # fmt: skip

@@ -20,20 +20,22 @@ Layout (see ``sqlite.py`` for how it is used):
 ``audit_chain``, ``audit_head``  the audit chain (``chain.py``).
 ``book_parties``, ``alerts``, ``decisions``, ``webhooks``, ``webhook_deliveries``,
 ``monitor_state``  the monitoring tables (``monitor.py``).
+``api_keys`` (``keys.py``), ``users``, ``user_sessions`` (``users.py``), ``ownership_files``,
+``ownership_links``, ``ownership_parties`` (``ownership.py``).
 
-A store written by an older schema is upgraded in place, in one transaction, on open
-(``migrate.py``).
+The statements are SQLite's; each backend translates its types (``Connection.ddl``). A store
+written by an older schema is upgraded in place, in one transaction, on open (``migrate.py``),
+whichever the backend.
 """
 
 from __future__ import annotations
 
-import sqlite3
-
 from clearance.errors import StoreError
-from clearance.store import chain, monitor
+from clearance.store import chain, keys, monitor, ownership, users
+from clearance.store.base import Connection, connect
 from clearance.store.migrate import MIGRATIONS
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -85,57 +87,67 @@ CREATE TABLE IF NOT EXISTS fetch_state (
 """
 
 
-def ensure_schema(conn: sqlite3.Connection) -> None:
-    """Create the tables if missing; refuse a store written by a newer schema."""
+#: every table of the store, in creation order
+TABLES: tuple[str, ...] = (
+    *(statement for statement in DDL.split(";") if statement.strip()),
+    *chain.DDL,
+    *monitor.DDL,
+    *keys.DDL,
+    *users.DDL,
+    *ownership.DDL,
+)
+
+
+def open_database(location: str) -> Connection:
+    """A connection to the store at ``location`` (a PostgreSQL URL or a SQLite file), its
+    schema created or upgraded."""
+    conn = connect(location)
     try:
-        row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-    except sqlite3.OperationalError:  # no meta table yet: a new store
-        row = None
-    if row is not None:
-        if row[0] != SCHEMA_VERSION:
-            _upgrade(conn, str(row[0]))
-        return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        for statement in DDL.split(";"):
-            if statement.strip():
-                conn.execute(statement)
-        chain.create_tables(conn)
-        monitor.create_tables(conn)
-        conn.execute(
-            "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,)
-        )
+        ensure_schema(conn)
     except BaseException:
-        conn.rollback()
+        conn.close()
         raise
-    conn.commit()
+    return conn
 
 
-def _upgrade(conn: sqlite3.Connection, found: str) -> None:
-    """Bring a store of an older schema up to this one, in one transaction."""
-    steps: list[str] = []
+def _schema_version(conn: Connection) -> str | None:
+    if not conn.table_exists("meta"):
+        return None
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    return None if row is None else str(row[0])
+
+
+def ensure_schema(conn: Connection) -> None:
+    """Create the tables if missing, upgrade an older schema; refuse a newer one.
+
+    Done in a write transaction, so that several processes opening a new store at once
+    create it once."""
+    if _schema_version(conn) == SCHEMA_VERSION:
+        return
+    with conn.write():
+        found = _schema_version(conn)
+        if found == SCHEMA_VERSION:  # another process got there first
+            return
+        if found is None:
+            for statement in TABLES:
+                conn.execute(conn.ddl(statement))
+        else:
+            _upgrade(conn, found)
+        conn.execute(
+            "INSERT INTO meta(key, value) VALUES ('schema', ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (SCHEMA_VERSION,),
+        )
+
+
+def _upgrade(conn: Connection, found: str) -> None:
+    """Bring a store of an older schema up to this one (in the caller's transaction)."""
     version = found
     while version != SCHEMA_VERSION:
         if version not in MIGRATIONS:
             raise StoreError(
                 f"The store uses schema version {found}, this clearance understands "
-                f"{SCHEMA_VERSION}. Upgrade clearance or use another CLEARANCE_HOME."
+                f"{SCHEMA_VERSION}. Upgrade clearance or use another store."
             )
-        steps.append(version)
-        version = MIGRATIONS[version][0]
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-        if row is not None and row[0] == SCHEMA_VERSION:  # another process upgraded it meanwhile
-            conn.rollback()
-            return
-        for step in steps:
-            _target, migrate = MIGRATIONS[step]
-            migrate(conn)
-        conn.execute(
-            "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,)
-        )
-    except BaseException:
-        conn.rollback()
-        raise
-    conn.commit()
+        version, migrate = MIGRATIONS[version]
+        migrate(conn)

@@ -1,555 +1,107 @@
-"""The default store: one SQLite file (WAL mode) holding every version of every source.
+"""The SQLite backend of the store: one file in WAL mode (the embedded default).
 
-Design (tables in ``schema.py``):
-
-* entity records are content-addressed: a record is stored once however many versions hold it;
-* a version is a metadata row plus a compressed blob of its record ids (``codec.pack_ids``);
-* ``current`` maps entity ids to records for the active versions only.
-
-An import is ONE transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``): gates are checked inside it
-against the active version, new records are inserted, the version row is written, the active
-flag moves, ``current`` is rewritten and the activation is recorded in the audit chain. A
-failed gate, an error or a killed process leaves the store exactly as it was; readers (WAL)
-keep seeing the previous state until the commit.
+A write transaction is ``BEGIN IMMEDIATE``: it takes the database's one write lock at its
+start, waiting for it (a deferred transaction that first reads and then writes would fail at
+once with "database is locked" when another process wrote in between). Readers are never
+blocked and see the last committed state. Statements outside a transaction commit on their own.
 """
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
-from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from types import TracebackType
+from typing import Any
 
-import orjson
+from clearance.errors import StoreError
 
-from clearance.diff import Diff, diff_entities, entity_change
-from clearance.errors import InputError, NotFoundError, StoreError
-from clearance.model import Entity
-from clearance.settings import Settings
-from clearance.sources import get_source
-from clearance.sources.base import Dataset, Source, check_gates
-from clearance.store import codec
-from clearance.store.bundled import sync_bundled
-from clearance.store.chain import ChainRecord, append
-from clearance.store.info import (
-    VERSION_COLUMNS,
-    HistoryEvent,
-    Origin,
-    VersionInfo,
-    version_from_row,
-)
-from clearance.store.ownership import SOURCE as OWNERSHIP_SOURCE
-from clearance.store.ownership import OwnershipStore
-from clearance.store.schema import ensure_schema
+#: seconds a writer waits for the write lock before giving up
+BUSY_TIMEOUT = 30.0
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """A connection with the store's pragmas (WAL, a generous busy timeout)."""
+class SqliteConnection:
+    """A :class:`~clearance.store.base.Connection` over one ``sqlite3`` connection.
+
+    The connection may be used from several threads; callers that share it serialise their
+    statements and transactions (each store object holds a lock)."""
+
+    dialect = "sqlite"
+
+    def __init__(self, raw: sqlite3.Connection, path: str) -> None:
+        self.raw = raw
+        self.path = path
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.in_transaction
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        try:
+            return self.raw.execute(sql, params)
+        except (sqlite3.IntegrityError, sqlite3.ProgrammingError):  # a bug, not the store
+            raise
+        except sqlite3.DatabaseError as exc:  # locked too long, disk full, not a database...
+            raise StoreError(f"The store {self.path} is unusable: {exc}.") from exc
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        try:
+            self.raw.executemany(sql, rows)
+        except (sqlite3.IntegrityError, sqlite3.ProgrammingError):  # a bug, not the store
+            raise
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"The store {self.path} is unusable: {exc}.") from exc
+
+    @contextmanager
+    def write(self) -> Iterator[SqliteConnection]:
+        if self.raw.in_transaction:
+            raise StoreError("The store connection has an open transaction; commit it first.")
+        self.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.raw.rollback()
+            raise
+        self.raw.commit()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[SqliteConnection]:
+        if self.raw.in_transaction:  # already inside one: it is the snapshot
+            yield self
+            return
+        self.execute("BEGIN")
+        try:
+            yield self
+        finally:
+            self.raw.rollback()
+
+    def table_exists(self, name: str) -> bool:
+        row = self.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        ).fetchone()
+        return row is not None
+
+    def ddl(self, statement: str) -> str:
+        return statement
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def connect(location: str) -> SqliteConnection:
+    """A connection to the SQLite store file at ``location`` (created with its folder)."""
+    path = Path(location)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, timeout=30.0, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA foreign_keys=ON")
+        raw = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None
+        )
+        raw.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        raw.execute("PRAGMA journal_mode=WAL")
+        raw.execute("PRAGMA synchronous=NORMAL")
+        raw.execute("PRAGMA foreign_keys=ON")
     except (OSError, sqlite3.DatabaseError) as exc:
         raise StoreError(
             f"Cannot open the store {path}: {exc}. Check CLEARANCE_HOME and its permissions."
         ) from exc
-    return conn
-
-
-class Store:
-    """Versioned local store of list entities. Open with :meth:`open`; close or use ``with``."""
-
-    def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
-        self.connection = conn
-        self.path = path
-
-    # -- lifecycle -----------------------------------------------------------------------
-
-    @classmethod
-    def open(cls, settings: Settings, bundled: bool = True) -> Store:
-        """Open (creating if needed) the store in ``settings.home``; activate bundled lists."""
-        conn = connect(settings.database_path)
-        try:
-            ensure_schema(conn)
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise StoreError(f"The store {settings.database_path} is unusable: {exc}.") from exc
-        store = cls(conn, settings.database_path)
-        if bundled:
-            sync_bundled(store)
-        return store
-
-    def close(self) -> None:
-        self.connection.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    # -- import --------------------------------------------------------------------------
-
-    def import_dataset(
-        self,
-        dataset: Dataset,
-        force: bool = False,
-        origin: Origin = "load",
-        source: Source | None = None,
-        files: Sequence[str] | None = None,
-    ) -> VersionInfo:
-        """Store ``dataset`` as a new version and make it active, atomically, if it passes the
-        source's gates. The same publication as the active version (identical bytes, or the
-        same entities with the same publication date, whatever the file is called) is a no-op
-        (``unchanged``).
-
-        ``source`` defaults to the registered source of ``dataset.source``; ``files`` says
-        where the data came from (default: the paths read, e.g. URLs for downloads).
-        """
-        source = source or get_source(dataset.source)
-        if source.id != dataset.source:
-            raise InputError(f"A dataset of {dataset.source} was given for {source.id}.")
-        prepared = _Prepared.of(dataset)
-        names = [str(p) for p in dataset.files] if files is None else list(files)
-        try:
-            version_key, unchanged = self._import(source, dataset, prepared, force, origin, names)
-        except sqlite3.OperationalError as exc:  # locked too long, disk full, read-only...
-            raise StoreError(
-                f"Could not write {dataset.source} to the store {self.path}: {exc}. "
-                "The active version is kept."
-            ) from exc
-        info = self._version_by_key(version_key)
-        return replace(info, unchanged=True) if unchanged else info
-
-    def _import(
-        self,
-        source: Source,
-        dataset: Dataset,
-        prepared: _Prepared,
-        force: bool,
-        origin: str,
-        files: list[str],
-    ) -> tuple[int, bool]:
-        """The import transaction: (new version key, False), or (active key, True) if unchanged."""
-        conn = self.connection
-        if conn.in_transaction:
-            raise StoreError("The store connection has an open transaction; commit it first.")
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            active = self._active_row(dataset.source)
-            if active is not None and active.same_publication(dataset, prepared):
-                conn.rollback()
-                return active.key, True
-            check_gates(source, dataset, active.entities if active else None, force=force)
-            version_key = self._write_version(dataset, prepared, origin, files)
-            self._record_activation(version_key, active, prepared)
-            conn.commit()
-        except BaseException:
-            conn.rollback()
-            raise
-        return version_key, False
-
-    def _record_activation(
-        self, version_key: int, previous: _ActiveRow | None, prepared: _Prepared
-    ) -> None:
-        """The audit chain's record of a version becoming active (in the import transaction)."""
-        version = self._version_by_key(version_key)
-        before = None
-        if previous is not None:
-            before = self.connection.execute(
-                "SELECT number FROM versions WHERE id = ?", (previous.key,)
-            ).fetchone()[0]
-        data = {
-            "source": version.source,
-            "version": version.id,
-            "previous": before,
-            "published": version.published,
-            "entities": version.entities,
-            "content_hash": version.content_hash,
-            "members_hash": prepared.members_hash,
-            "format": version.format,
-            "files": list(version.files),
-        }
-        append(self.connection, [ChainRecord("list.activated", data, actor=version.origin)])
-
-    def _active_row(self, source: str) -> _ActiveRow | None:
-        row = self.connection.execute(
-            "SELECT id, members_hash, content_hash, entities, published FROM versions"
-            " WHERE source = ? AND active = 1",
-            (source,),
-        ).fetchone()
-        return None if row is None else _ActiveRow(row[0], row[1], row[2], row[3], row[4])
-
-    def _record_ids(self, source: str, prepared: _Prepared) -> list[int]:
-        """Record ids for a prepared dataset, inserting the records not stored yet."""
-        conn = self.connection
-        known: dict[bytes, int] = dict(
-            conn.execute("SELECT hash, id FROM records WHERE source = ?", (source,))
-        )
-        next_id: int = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM records").fetchone()[0]
-        rows: list[tuple[int, bytes, str, str, bytes]] = []
-        ids: list[int] = []
-        for entity_id, blob, digest in zip(
-            prepared.entity_ids, prepared.blobs, prepared.hashes, strict=True
-        ):
-            record_id = known.get(digest)
-            if record_id is None:
-                record_id = known[digest] = next_id
-                next_id += 1
-                rows.append((record_id, digest, source, entity_id, codec.compress(blob)))
-            ids.append(record_id)
-        conn.executemany(
-            "INSERT INTO records(id, hash, source, entity_id, data) VALUES (?, ?, ?, ?, ?)", rows
-        )
-        return ids
-
-    def _write_version(
-        self, dataset: Dataset, prepared: _Prepared, origin: str, files: list[str]
-    ) -> int:
-        conn = self.connection
-        record_ids = self._record_ids(dataset.source, prepared)
-        stats = dict(Counter(entity.schema for entity in dataset.entities))
-        stats.update(dataset.stats)
-        conn.execute(
-            "UPDATE versions SET active = 0 WHERE source = ? AND active = 1", (dataset.source,)
-        )
-        (number,) = conn.execute(
-            "SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE source = ?",
-            (dataset.source,),
-        ).fetchone()
-        cursor = conn.execute(
-            "INSERT INTO versions(source, number, content_hash, members_hash, published,"
-            " imported_at, entities, format, origin, stats, files, members, active)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
-            (
-                dataset.source,
-                number,
-                dataset.content_hash,
-                prepared.members_hash,
-                dataset.published,
-                datetime.now(UTC).isoformat(timespec="seconds"),
-                len(dataset.entities),
-                dataset.format,
-                origin,
-                orjson.dumps(stats, option=orjson.OPT_SORT_KEYS).decode(),
-                orjson.dumps(files).decode(),
-                codec.pack_ids(record_ids),
-            ),
-        )
-        self._update_current(
-            dataset.source, dict(zip(prepared.entity_ids, record_ids, strict=True))
-        )
-        version_id = cursor.lastrowid
-        if version_id is None:  # pragma: no cover - sqlite always sets it after an INSERT
-            raise StoreError("SQLite did not return the id of the new version.")
-        return version_id
-
-    def _update_current(self, source: str, members: dict[str, int]) -> None:
-        """Make ``current`` hold ``members`` for ``source``, touching only what changed."""
-        conn = self.connection
-        held: dict[str, int] = dict(
-            conn.execute("SELECT entity_id, record_id FROM current WHERE source = ?", (source,))
-        )
-        conn.executemany(
-            "DELETE FROM current WHERE entity_id = ?", [(e,) for e in held.keys() - members.keys()]
-        )
-        conn.executemany(
-            "INSERT OR REPLACE INTO current(entity_id, record_id, source) VALUES (?, ?, ?)",
-            [(e, r, source) for e, r in members.items() if held.get(e) != r],
-        )
-
-    # -- versions ------------------------------------------------------------------------
-
-    def _version_by_key(self, key: int) -> VersionInfo:
-        row = self.connection.execute(
-            f"SELECT {VERSION_COLUMNS} FROM versions WHERE id = ?", (key,)
-        ).fetchone()
-        if row is None:  # pragma: no cover - keys come from the store itself
-            raise NotFoundError(f"There is no version with key {key} in the store.")
-        return version_from_row(row)
-
-    def version(self, source: str, number: int) -> VersionInfo:
-        """Version ``number`` (1, 2, 3... within the source) of ``source``."""
-        row = self.connection.execute(
-            f"SELECT {VERSION_COLUMNS} FROM versions WHERE source = ? AND number = ?",
-            (source, number),
-        ).fetchone()
-        if row is None:
-            known = ", ".join(str(v.id) for v in self.versions(source)) or "none"
-            raise NotFoundError(f"{source} has no version {number} (versions: {known}).")
-        return version_from_row(row)
-
-    def versions(self, source: str) -> list[VersionInfo]:
-        """Every version of ``source``, oldest first."""
-        rows = self.connection.execute(
-            f"SELECT {VERSION_COLUMNS} FROM versions WHERE source = ? ORDER BY number", (source,)
-        )
-        return [version_from_row(row) for row in rows]
-
-    def active_versions(self) -> dict[str, VersionInfo]:
-        rows = self.connection.execute(
-            f"SELECT {VERSION_COLUMNS} FROM versions WHERE active = 1 ORDER BY source"
-        )
-        return {row[1]: version_from_row(row) for row in rows}
-
-    def state_key(self) -> str:
-        """Changes whenever any active version or ownership file changes (for caches such as
-        the index)."""
-        rows = self.connection.execute(
-            "SELECT source, id, members_hash FROM versions WHERE active = 1 ORDER BY source"
-        ).fetchall()
-        files = self.ownership.state()
-        state = [rows, files] if files else rows
-        return hashlib.blake2b(orjson.dumps(state), digest_size=12).hexdigest()
-
-    @property
-    def ownership(self) -> OwnershipStore:
-        """The ownership files imported by the user (``store/ownership.py``)."""
-        return OwnershipStore(self.connection)
-
-    # -- entities ------------------------------------------------------------------------
-
-    def iter_entities(self, sources: Iterable[str] | None = None) -> Iterator[Entity]:
-        """The entities of the active versions (of ``sources`` if given), by entity id, then
-        the parties named only in ownership files (source ``ownership``)."""
-        sql = "SELECT r.data FROM current c JOIN records r ON r.id = c.record_id"
-        params: tuple[str, ...] = ()
-        if sources is not None:
-            params = tuple(sources)
-            sql += f" WHERE c.source IN ({', '.join('?' * len(params))})"
-        for (blob,) in self.connection.execute(sql + " ORDER BY c.entity_id", params):
-            yield codec.decode_entity(blob)
-        if sources is None or OWNERSHIP_SOURCE in params:
-            yield from self.ownership.parties()
-
-    def get_entity(self, entity_id: str) -> Entity:
-        """An entity of an active version. Raises NotFoundError."""
-        row = self.connection.execute(
-            "SELECT r.data FROM current c JOIN records r ON r.id = c.record_id"
-            " WHERE c.entity_id = ?",
-            (entity_id,),
-        ).fetchone()
-        if row is None:
-            party = self.ownership.party(entity_id)
-            if party is not None:
-                return party
-            raise NotFoundError(f"No entity {entity_id!r} in the active lists.")
-        return codec.decode_entity(row[0])
-
-    def version_members(self, source: str, number: int) -> dict[str, int]:
-        """entity id -> record id for version ``number`` of ``source``."""
-        return self._members(self.version(source, number).key)
-
-    def _members(self, key: int) -> dict[str, int]:
-        ids = codec.unpack_ids(self._members_blob(key))
-        out: dict[str, int] = {}
-        for chunk in _chunks(ids, 900):
-            marks = ", ".join("?" * len(chunk))
-            sql = f"SELECT entity_id, id FROM records WHERE id IN ({marks})"
-            out.update(self.connection.execute(sql, chunk))
-        return out
-
-    def records(self, record_ids: Iterable[int]) -> dict[int, Entity]:
-        """Decode stored records by id."""
-        out: dict[int, Entity] = {}
-        for chunk in _chunks(list(record_ids), 900):
-            marks = ", ".join("?" * len(chunk))
-            sql = f"SELECT id, data FROM records WHERE id IN ({marks})"
-            for record_id, blob in self.connection.execute(sql, chunk):
-                out[record_id] = codec.decode_entity(blob)
-        return out
-
-    def version_entities(self, source: str, number: int) -> dict[str, Entity]:
-        """Every entity of version ``number`` of ``source`` (active or not), by entity id."""
-        members = self.version_members(source, number)
-        records = self.records(members.values())
-        return {entity_id: records[rid] for entity_id, rid in members.items()}
-
-    # -- history and diffs ---------------------------------------------------------------
-
-    def diff(
-        self, source: str, from_version: int | None = None, to_version: int | None = None
-    ) -> Diff:
-        """Changes between two versions of ``source`` (default: the last two)."""
-        old_v, new_v = self._diff_pair(source, from_version, to_version)
-        old_m = self._members(old_v.key) if old_v else {}
-        new_m = self._members(new_v.key)
-        # records shared by both versions are unchanged entities: decode only the others
-        shared = set(old_m.values()) & set(new_m.values())
-        old_only = {e: r for e, r in old_m.items() if r not in shared}
-        new_only = {e: r for e, r in new_m.items() if r not in shared}
-        records = self.records([*old_only.values(), *new_only.values()])
-        added, removed, changed = diff_entities(
-            {e: records[r] for e, r in old_only.items()},
-            {e: records[r] for e, r in new_only.items()},
-        )
-        return Diff(
-            source=source,
-            from_version=old_v.id if old_v else None,
-            to_version=new_v.id,
-            added=added,
-            removed=removed,
-            changed=changed,
-            from_published=old_v.published if old_v else "",
-            to_published=new_v.published,
-        )
-
-    def _diff_pair(
-        self, source: str, from_version: int | None, to_version: int | None
-    ) -> tuple[VersionInfo | None, VersionInfo]:
-        versions = self.versions(source)
-        if not versions:
-            raise NotFoundError(f"No version of {source} is in the store.")
-        by_id = {v.id: v for v in versions}
-        for value in (from_version, to_version):
-            if value is not None and value not in by_id:
-                known = ", ".join(str(v.id) for v in versions)
-                raise NotFoundError(f"{source} has no version {value} (versions: {known}).")
-        new = by_id[to_version] if to_version is not None else versions[-1]
-        if from_version is not None:
-            return by_id[from_version], new
-        older = [v for v in versions if v.id < new.id]
-        return (older[-1] if older else None), new
-
-    def entity_history(self, entity_id: str) -> list[HistoryEvent]:
-        """Every version in which ``entity_id`` was added, changed or removed, oldest first."""
-        rows = self.connection.execute(
-            "SELECT id, source, data FROM records WHERE entity_id = ?", (entity_id,)
-        ).fetchall()
-        if not rows:
-            raise NotFoundError(f"No entity {entity_id!r} in any stored version.")
-        records = {row[0]: row[2] for row in rows}
-        events: list[HistoryEvent] = []
-        previous: int | None = None
-        for version in self.versions(rows[0][1]):
-            members = set(codec.unpack_ids(self._members_blob(version.key)))
-            present = [rid for rid in records if rid in members]
-            current = present[0] if present else None
-            change, fields = _history_step(records, previous, current)
-            if change:
-                events.append(
-                    HistoryEvent(version.id, version.published, version.imported_at, change, fields)
-                )
-            previous = current
-        return events
-
-    def _members_blob(self, key: int) -> bytes:
-        row = self.connection.execute(
-            "SELECT members FROM versions WHERE id = ?", (key,)
-        ).fetchone()
-        if row is None:  # pragma: no cover - keys come from the store itself
-            raise NotFoundError(f"There is no version with key {key} in the store.")
-        blob: bytes = row[0]
-        return blob
-
-    # -- small key/value state for other modules of the store ----------------------------
-
-    def get_meta(self, key: str) -> str | None:
-        row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
-
-    def set_meta(self, key: str, value: str) -> None:
-        with self.connection:
-            self.connection.execute(
-                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value)
-            )
-
-    def fetch_state(self, source: str) -> dict[str, tuple[str, str]]:
-        """file -> (ETag, Last-Modified) of the download that made the active version."""
-        rows = self.connection.execute(
-            "SELECT f.file, f.etag, f.last_modified FROM fetch_state f"
-            " JOIN versions v ON v.id = f.version_id AND v.active = 1 WHERE f.source = ?",
-            (source,),
-        )
-        return {row[0]: (row[1], row[2]) for row in rows}
-
-    def save_fetch_state(
-        self, source: str, number: int, state: Mapping[str, tuple[str, str]]
-    ) -> None:
-        """Remember the validators of the download that made version ``number`` of ``source``."""
-        version_id = self.version(source, number).key
-        with self.connection:
-            self.connection.execute("DELETE FROM fetch_state WHERE source = ?", (source,))
-            self.connection.executemany(
-                "INSERT INTO fetch_state(source, file, etag, last_modified, version_id)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [
-                    (source, name, tag, modified, version_id)
-                    for name, (tag, modified) in state.items()
-                ],
-            )
-
-
-def _history_step(
-    records: dict[int, bytes], previous: int | None, current: int | None
-) -> tuple[str, tuple[str, ...]]:
-    if previous == current:
-        return "", ()
-    if previous is None:
-        return "added", ()
-    if current is None:
-        return "removed", ()
-    change = entity_change(
-        codec.decode_entity(records[previous]), codec.decode_entity(records[current])
-    )
-    return "changed", tuple(change.fields) if change else ()
-
-
-def _chunks(values: Sequence[int], size: int) -> Iterator[Sequence[int]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-@dataclass(frozen=True)
-class _ActiveRow:
-    """What an import compares with: the active version of the source."""
-
-    key: int
-    members_hash: str
-    content_hash: str
-    entities: int
-    published: str
-
-    def same_publication(self, dataset: Dataset, prepared: _Prepared) -> bool:
-        """The same entities, from the same bytes or with the same publication date.
-
-        A file's name takes no part: a byte-identical copy loaded under another name is
-        the same publication, while the same entities republished on another date are not.
-        """
-        if self.members_hash != prepared.members_hash:
-            return False
-        return self.content_hash == dataset.content_hash or self.published == dataset.published
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    """A dataset serialised for storage, computed before the write transaction starts."""
-
-    entity_ids: list[str]
-    blobs: list[bytes]
-    hashes: list[bytes]
-    members_hash: str
-
-    @classmethod
-    def of(cls, dataset: Dataset) -> _Prepared:
-        entity_ids = [entity.id for entity in dataset.entities]
-        if len(set(entity_ids)) != len(entity_ids):
-            dupes = [k for k, n in Counter(entity_ids).items() if n > 1]
-            raise InputError(
-                f"The {dataset.source} dataset has {len(dupes)} entity ids more than once "
-                f"(first: {dupes[0]}); nothing was imported."
-            )
-        blobs = [codec.canonical_bytes(entity) for entity in dataset.entities]
-        hashes = [codec.record_hash(blob) for blob in blobs]
-        return cls(entity_ids, blobs, hashes, codec.members_hash(hashes))
+    return SqliteConnection(raw, str(path))

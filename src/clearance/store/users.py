@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -31,9 +30,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from clearance.errors import AuthError, ConflictError, InputError, NotFoundError
+from clearance.store.base import Connection
 from clearance.store.chain import ChainRecord, append
-from clearance.store.keys import ROLES, check_role, role_allows, write
-from clearance.store.schema import ensure_schema
+from clearance.store.keys import ROLES, check_role, role_allows
 
 #: roles, lowest first: those of API keys
 USER_ROLES: tuple[str, ...] = ROLES
@@ -46,25 +45,25 @@ TOKEN_PREFIX = "cs_"
 #: a session's last use is written at most this often (not on every request)
 TOUCH_EVERY = timedelta(seconds=60)
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS users (
+DDL: tuple[str, ...] = (
+    """CREATE TABLE IF NOT EXISTS users (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
     role TEXT NOT NULL,
     password TEXT NOT NULL,
     created_at TEXT NOT NULL,
     disabled_at TEXT
-);
-CREATE TABLE IF NOT EXISTS user_sessions (
+)""",
+    """CREATE TABLE IF NOT EXISTS user_sessions (
     digest TEXT PRIMARY KEY,
     user_id TEXT NOT NULL REFERENCES users(id),
     csrf TEXT NOT NULL,
     created_at TEXT NOT NULL,
     expires_at TEXT NOT NULL,
     last_seen TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS user_sessions_user ON user_sessions (user_id);
-"""
+)""",
+    """CREATE INDEX IF NOT EXISTS user_sessions_user ON user_sessions (user_id)""",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +147,7 @@ _USER_COLUMNS = "id, name, role, created_at, disabled_at"
 
 
 class UserStore:
-    """Users and sessions in SQLite tables (in the store's database file).
+    """Users and sessions in the store's ``users`` and ``user_sessions`` tables.
 
     Safe to share between threads: every statement runs under one lock. ``clock`` gives the
     current time (tests move it on to expire sessions).
@@ -156,7 +155,7 @@ class UserStore:
 
     def __init__(
         self,
-        connection: sqlite3.Connection,
+        connection: Connection,
         hasher: PasswordHasher | None = None,
         clock: Callable[[], datetime] = _now,
     ) -> None:
@@ -167,9 +166,6 @@ class UserStore:
         # verified against when a name is unknown, so that a wrong name takes as long as a
         # wrong password and the answer time does not tell which names exist
         self._decoy = self._hasher.hash(secrets.token_urlsafe(16))
-        with self._lock:
-            ensure_schema(self._db)  # the audit chain the user events go to
-            self._db.executescript(_SCHEMA)  # its own transaction (IF NOT EXISTS: idempotent)
 
     def close(self) -> None:
         with self._lock:
@@ -192,7 +188,7 @@ class UserStore:
             role=role,
             created_at=_stamp(self._clock()),
         )
-        with self._lock, write(self._db):
+        with self._lock, self._db.write():
             exists = self._db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchall()
             if exists:
                 raise ConflictError(f"A user named {name!r} exists already.")
@@ -222,7 +218,7 @@ class UserStore:
         """A new password; the user's sessions end (a stolen session ends with the old one)."""
         user = self.get(name)
         hashed = self._hasher.hash(check_password(password))
-        with self._lock, write(self._db):
+        with self._lock, self._db.write():
             self._db.execute("UPDATE users SET password = ? WHERE id = ?", (hashed, user.id))
             self._db.execute("DELETE FROM user_sessions WHERE user_id = ?", (user.id,))
             self._event("user.password", user, actor)
@@ -230,7 +226,7 @@ class UserStore:
 
     def set_role(self, name: str, role: str, actor: str = "cli") -> User:
         user = self.get(name)
-        with self._lock, write(self._db):
+        with self._lock, self._db.write():
             self._db.execute("UPDATE users SET role = ? WHERE id = ?", (check_role(role), user.id))
             self._event("user.role", replace(user, role=role), actor)
         return self.get(user.id)
@@ -238,7 +234,7 @@ class UserStore:
     def disable(self, name: str, actor: str = "cli") -> User:
         """The user can no longer sign in, and their sessions end."""
         user = self.get(name)
-        with self._lock, write(self._db):
+        with self._lock, self._db.write():
             if user.active:
                 self._db.execute(
                     "UPDATE users SET disabled_at = ? WHERE id = ?",
@@ -250,7 +246,7 @@ class UserStore:
 
     def enable(self, name: str, actor: str = "cli") -> User:
         user = self.get(name)
-        with self._lock, write(self._db):
+        with self._lock, self._db.write():
             self._db.execute("UPDATE users SET disabled_at = NULL WHERE id = ?", (user.id,))
             if not user.active:
                 self._event("user.enabled", user, actor)
@@ -278,7 +274,7 @@ class UserStore:
             raise refused
         if self._hasher.check_needs_rehash(stored):  # parameters raised since it was hashed
             fresh = self._hasher.hash(password)
-            with self._lock, write(self._db):
+            with self._lock, self._db.write():
                 self._db.execute("UPDATE users SET password = ? WHERE id = ?", (fresh, user.id))
         return user
 
@@ -294,7 +290,7 @@ class UserStore:
             created_at=_stamp(now),
             expires_at=_stamp(now + policy.lifetime),
         )
-        with self._lock, write(self._db):
+        with self._lock, self._db.write():
             self._db.execute(
                 "DELETE FROM user_sessions WHERE expires_at < ?", (_stamp(now),)
             )  # keep the table to the sessions that can still be used
@@ -329,7 +325,7 @@ class UserStore:
             self.close_session(token)
             raise AuthError("Your session has ended: sign in again.")
         if now - seen >= TOUCH_EVERY:
-            with self._lock, write(self._db):
+            with self._lock, self._db.write():
                 self._db.execute(
                     "UPDATE user_sessions SET last_seen = ? WHERE digest = ?",
                     (_stamp(now), digest),
@@ -337,5 +333,5 @@ class UserStore:
         return Session(user=user, csrf=csrf, created_at=created, expires_at=expires)
 
     def close_session(self, token: str) -> None:
-        with self._lock, write(self._db):
+        with self._lock, self._db.write():
             self._db.execute("DELETE FROM user_sessions WHERE digest = ?", (_digest(token),))

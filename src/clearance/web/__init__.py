@@ -16,7 +16,7 @@ from clearance.api.jobs import JobManager
 from clearance.api.monitoring import MonitorApi
 from clearance.api.services import ApiServices
 from clearance.settings import Settings
-from clearance.store.keys import open_database
+from clearance.store import open_database
 from clearance.store.users import SessionPolicy, UserStore
 from clearance.web import monitoring as monitoring_pages
 from clearance.web import pages, signin, work
@@ -43,7 +43,7 @@ def mount(
     monitoring: MonitorApi,
 ) -> WebContext:
     """Mount the interface on ``app``; the caller closes the returned context at shutdown."""
-    users = UserStore(open_database(str(settings.database_path)))
+    users = UserStore(open_database(settings.database_location))
     context = WebContext(settings, services, jobs, users, updater, policy_of(settings), monitoring)
     routers = [signin.router, pages.router, work.router, monitoring_pages.router]
     web = create_web_app(context, routers)

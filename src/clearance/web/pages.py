@@ -20,11 +20,11 @@ from clearance.diff import Diff
 from clearance.errors import InputError, NotFoundError, StoreError
 from clearance.exposure import Exposure
 from clearance.exposure.ownership import show
+from clearance.ftm_names import FTM, is_ftm
 from clearance.index.facets import SCHEMA_FAMILY
 from clearance.model import SCHEMATA
 from clearance.screen import today
 from clearance.sources import REFERENCE_SOURCE_IDS, SOURCE_IDS
-from clearance.sources.ftm_names import FTM, is_ftm
 from clearance.store.info import VersionInfo
 from clearance.store.keys import ApiKey
 from clearance.store.users import Session

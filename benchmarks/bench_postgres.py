@@ -1,0 +1,232 @@
+"""The store in PostgreSQL against SQLite, in the same run: list imports and /match under load
+with two servers on one database.
+
+    python benchmarks/bench_postgres.py [--versions 50] [--clients 8] [--requests 800]
+
+``CLEARANCE_BENCH_POSTGRES_URL`` names an empty PostgreSQL database to use; otherwise a
+throwaway server is started from Debian's binaries (as the tests do).
+
+1. Import: the real daily OFAC SDN versions of ``ofac/sdn-history`` (all 50, or the first N),
+   each read once, then imported one after the other into a fresh SQLite store and into a
+   fresh PostgreSQL database (read time apart: it is the same for both).
+2. /match under load: two ``clearance serve`` processes (one worker each) over the store of
+   step 1 (the last SDN version active, plus the bundled lists), each with its own home (its
+   own persisted index, as two hosts have), on one database: the same PostgreSQL database, or
+   the same SQLite file. ``--clients`` concurrent clients, each on a kept-alive connection,
+   alternate between the two servers and send yente-style ``POST /match/default`` with one
+   name each (listed SDN names with a spelling change, and unlisted people). Every answer is
+   written to the audit chain, so each request is one write transaction of the store. After
+   the run the chain is verified: one chain, every request in it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from tests import pgserver  # noqa: E402
+
+from bench_api import Run, body, free_port  # noqa: E402
+from clearance.catalog import import_dataset, open_store  # noqa: E402
+from clearance.settings import Settings  # noqa: E402
+from clearance.sources.base import Dataset  # noqa: E402
+from clearance.sources.ofac import SdnSource  # noqa: E402
+from clearance.store import Store, open_database  # noqa: E402
+from clearance.store.chain import verify  # noqa: E402
+from clearance.store.keys import KeyStore  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "data"
+
+
+def read_history(count: int) -> tuple[list[Dataset], float]:
+    source = SdnSource()
+    files = sorted((SHARED / "ofac" / "sdn-history").glob("sdn-*.csv.gz"))[:count]
+    started = time.perf_counter()
+    datasets = [source.read(path) for path in files]
+    return datasets, time.perf_counter() - started
+
+
+def import_all(settings: Settings, datasets: list[Dataset]) -> float:
+    """Seconds to import every version (forced: real lists shrink now and then)."""
+    with Store.open(settings) as store:
+        started = time.perf_counter()
+        for dataset in datasets:
+            import_dataset(store, dataset, force=True)
+        return time.perf_counter() - started
+
+
+def query_names(settings: Settings, count: int, seed: int = 11) -> list[tuple[str, str]]:
+    rng = random.Random(seed)
+    with Store.open(settings) as store:
+        listed = [
+            (e.schema, e.caption)
+            for e in store.iter_entities(["us-ofac-sdn"])
+            if e.schema in ("Person", "Company", "Organization") and len(e.caption) > 6
+        ]
+    rng.shuffle(listed)
+    out: list[tuple[str, str]] = []
+    for schema, name in listed[: count // 2]:
+        i = rng.randrange(1, len(name) - 1)
+        out.append((schema, name[:i] + name[i + 1] + name[i] + name[i + 2 :]))
+    with (SHARED / "eval" / "negatives_global_1k.csv").open(encoding="utf-8") as handle:
+        people = [("Person", row["full_name"]) for row in csv.DictReader(handle)]
+    rng.shuffle(people)
+    out.extend(people[: count - len(out)])
+    rng.shuffle(out)
+    return out
+
+
+def start_server(settings: Settings, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {**os.environ, "CLEARANCE_HOME": str(settings.home), "CLEARANCE_API_RATE_PER_MINUTE": "0"}
+    env.pop("CLEARANCE_DATABASE_URL", None)
+    command = [sys.executable, "-m", "clearance"]
+    if settings.database_url:
+        command += ["--database", settings.database_url]
+    command += ["serve", "--port", str(port), "--workers", "1", "--log-level", "warning"]
+    process = subprocess.Popen(command, env=env, stderr=log.open("wb"))
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"clearance serve exited early: see {log}")
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                return process, base
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    process.terminate()
+    raise SystemExit("clearance serve did not become ready")
+
+
+async def load(
+    bases: list[str], key: str, clients: int, names: list[tuple[str, str]], limit: int
+) -> Run:
+    """``clients`` clients, client ``i`` on server ``i % len(bases)``, until ``limit``."""
+    run = Run(clients)
+    counter = iter(range(limit))
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    headers = {"Authorization": f"Bearer {key}"}
+    pool = [
+        httpx.AsyncClient(base_url=bases[i % len(bases)], headers=headers, limits=limits,
+                          timeout=60)
+        for i in range(clients)
+    ]  # fmt: skip
+    started = time.perf_counter()
+
+    async def client(http: httpx.AsyncClient) -> None:
+        for n in counter:
+            schema, name = names[n % len(names)]
+            t0 = time.perf_counter()
+            response = await http.post("/match/default", json=body(schema, name))
+            run.latencies.append(time.perf_counter() - t0)
+            if response.status_code != 200:
+                run.errors += 1
+                run.failures[response.status_code] = run.failures.get(response.status_code, 0) + 1
+
+    try:
+        await asyncio.gather(*(client(http) for http in pool))
+        run.seconds = time.perf_counter() - started
+    finally:
+        for http in pool:
+            await http.aclose()
+    return run
+
+
+def serve_and_load(
+    settings: Settings, label: str, names: list[tuple[str, str]], args: argparse.Namespace
+) -> Run:
+    """Two servers over the store of ``settings``, each with a home of its own for its index."""
+    with open_store(settings):  # the bundled lists, before two servers race to sync them
+        pass
+    homes = [settings.home / f"server-{n}" for n in (1, 2)]
+    servers = []
+    if not settings.database_url:  # SQLite: both servers open the one file
+        homes = [settings.home, settings.home]
+    for n, home in enumerate(homes, 1):
+        home.mkdir(parents=True, exist_ok=True)
+        server_settings = replace(settings, home=home)
+        servers.append(start_server(server_settings, settings.home / f"{label}-{n}.log"))
+    try:
+        db = open_database(settings.database_location)
+        key = KeyStore(db).create(f"bench-{label}", "screener")[1]
+        bases = [base for _, base in servers]
+        asyncio.run(load(bases, key, args.clients, names, len(names)))  # warm-up: once each
+        before = verify(db).records
+        run = asyncio.run(load(bases, key, args.clients, names, args.requests))
+        report = verify(db)
+        db.close()
+    finally:
+        for process, _ in servers:
+            process.send_signal(signal.SIGTERM)
+            process.wait(60)
+    print(run.line(f"{label} /match"))
+    print(
+        f"  audit chain: {report.records - before:,} records written by the two servers, "
+        f"one chain: {report.ok}"
+    )
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--versions", type=int, default=50)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=800)
+    parser.add_argument("--names", type=int, default=400)
+    args = parser.parse_args()
+    url = os.environ.get("CLEARANCE_BENCH_POSTGRES_URL", "").strip()
+    server = None
+    if not url:
+        bin_dir = pgserver.binaries()
+        if bin_dir is None:
+            raise SystemExit("no PostgreSQL: install Debian's postgresql or set the URL")
+        server = pgserver.PostgresServer.start(bin_dir)
+        url = server.database()
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-postgres-") as tmp:
+            sqlite = Settings(home=Path(tmp) / "sqlite")
+            postgres = Settings(home=Path(tmp) / "postgres", database_url=url)
+            print(f"load average before: {os.getloadavg()}, cores: {os.cpu_count()}")
+            datasets, read_s = read_history(args.versions)
+            print(f"read {len(datasets)} SDN versions: {read_s:.1f} s (the same for both)")
+            sqlite_s = import_all(sqlite, datasets)
+            postgres_s = import_all(postgres, datasets)
+            for label, seconds in (("SQLite", sqlite_s), ("PostgreSQL", postgres_s)):
+                per = seconds / len(datasets)
+                print(f"import, {label + ':':<11} {seconds:6.1f} s ({per:.2f} s/version)")
+            print(f"ratio PostgreSQL / SQLite, import: {postgres_s / sqlite_s:.2f}x")
+            names = query_names(sqlite, args.names)
+            lite = serve_and_load(sqlite, "SQLite", names, args)
+            pg = serve_and_load(postgres, "PostgreSQL", names, args)
+            p99 = [float(np.percentile(np.array(r.latencies) * 1e3, 99)) for r in (lite, pg)]
+            print(
+                f"ratios PostgreSQL / SQLite, /match with two servers: throughput "
+                f"{pg.rate / lite.rate:.2f}x, p99 {p99[1] / p99[0]:.2f}x"
+            )
+            print(f"load average after: {os.getloadavg()}")
+    finally:
+        if server is not None:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()
