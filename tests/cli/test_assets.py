@@ -12,9 +12,9 @@ import openpyxl
 import orjson
 import pytest
 
-from clearance.cli import main
 from clearance.settings import Settings
 from clearance.sources.ieee import IeeeOuiSource
+from tests.cli.helpers import invoke
 from tests.exposure.helpers import load_small
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -38,16 +38,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     load_small(Settings(home=target), IeeeOuiSource(), FIXTURES / "ieee")
     (tmp_path / "inventory.csv").write_text(INVENTORY)
     return target
-
-
-def invoke(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    try:
-        code = int(main(list(args)) or 0)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_jsonl(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

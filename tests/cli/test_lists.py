@@ -10,9 +10,9 @@ import orjson
 import pytest
 
 from clearance.cli import lists as lists_cli
-from clearance.cli import main
 from clearance.diff import EntityChange
 from clearance.model import Listing
+from tests.cli.helpers import invoke
 from tests.store.fakesource import FAKE_ID, FakeSource, fake_source, sample_rows, write_fake
 from tests.store.httpserver import FileServer, file_server
 
@@ -29,16 +29,6 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_source: FakeSo
     monkeypatch.setenv("CLEARANCE_HTTP_BACKOFF", "0.01")
     monkeypatch.setenv("CLEARANCE_HTTP_TIMEOUT", "5")
     return home
-
-
-def invoke(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        # like the console script, which exits with what main() returns
-        code = int(main(list(args)) or 0)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_load_prints_version_and_changes(

@@ -12,9 +12,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from clearance.cli import main
 from clearance.settings import Settings
 from clearance.sources.ofac import SdnSource
+from tests.cli.helpers import invoke
 from tests.exposure.helpers import load_small
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -37,16 +37,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     load_small(Settings(home=target), SdnSource(), FIXTURES / "ofac" / "sdn-csv")
     (tmp_path / "book.csv").write_text(BOOK)
     return target
-
-
-def invoke(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    try:
-        code = int(main(list(args)) or 0)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def json_of(capsys: pytest.CaptureFixture[str], *args: str) -> object:

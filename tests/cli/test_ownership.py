@@ -11,10 +11,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from clearance.cli import main
 from clearance.exposure import open_screener
 from clearance.settings import Settings
 from clearance.sources.ofac import SdnSource
+from tests.cli.helpers import invoke
 from tests.exposure.helpers import load_small
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -44,16 +44,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     links = tmp_path / "links.csv"
     links.write_text(LINKS)
     return target
-
-
-def invoke(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    try:
-        code = int(main(list(args)) or 0)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_import_reports_each_row_it_cannot_use(

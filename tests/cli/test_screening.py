@@ -11,9 +11,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from clearance.cli import main
 from clearance.screen import Screener
 from clearance.settings import Settings
+from tests.cli.helpers import invoke
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDORS = ROOT / "examples" / "vendors.csv"
@@ -36,15 +36,6 @@ def home(warm_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pa
         monkeypatch.delenv(key)
     monkeypatch.setenv("CLEARANCE_HOME", str(target))
     return target
-
-
-def invoke(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = int(main(list(args)) or 0)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_search_json(home: Path, capsys: pytest.CaptureFixture[str]) -> None:

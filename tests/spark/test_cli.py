@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from clearance.cli import main
+from tests.cli.helpers import invoke
 from tests.spark.rows import COLUMNS, rows
 
 
@@ -23,16 +23,6 @@ def home(spark_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.delenv(key)
     monkeypatch.setenv("CLEARANCE_HOME", str(spark_home))
     return spark_home
-
-
-def invoke(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    try:
-        code = int(main(list(args)) or 0)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _both(capsys: pytest.CaptureFixture[str], tmp_path: Path, source: Path, *args: str

@@ -83,7 +83,9 @@ def digest(secret: str) -> str:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    # to the microsecond: keys are listed in the order they were made, and two made within
+    # one second were listed by their random ids (no backend has SQLite's rowid order)
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def role_allows(held: str, needed: str) -> bool:
