@@ -14,6 +14,7 @@ from clearance.model import NAME_KINDS, SCHEMATA, Entity, Listing, Name
 from clearance.settings import Settings
 from clearance.sources.base import Dataset, Gates
 from clearance.store import Store
+from tests.pgserver import PostgresServer
 from tests.store.fakesource import FAKE_ID, FakeSource
 
 
@@ -72,14 +73,9 @@ def _dataset(entities_by_id: dict[str, Entity], tag: str) -> Dataset:
     )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(first=datasets(), second=datasets())
-def test_store_round_trip_and_diff(first: dict[str, Entity], second: dict[str, Entity]) -> None:
+def _round_trip(config: Settings, first: dict[str, Entity], second: dict[str, Entity]) -> None:
     source = AnySizeSource()
-    with (
-        tempfile.TemporaryDirectory() as home,
-        Store.open(Settings(home=Path(home))) as store,
-    ):
+    with Store.open(config) as store:
         v1 = import_dataset(store, _dataset(first, "a"), source=source)
         assert {e.id: e for e in store.iter_entities()} == first
         for entity_id, entity in first.items():
@@ -90,3 +86,24 @@ def test_store_round_trip_and_diff(first: dict[str, Entity], second: dict[str, E
         diff = store.diff(FAKE_ID, v1.id, v2.id)
         added, removed, changed = diff_entities(first, second)
         assert diff.added == added and diff.removed == removed and diff.changed == changed
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(first=datasets(), second=datasets())
+def test_store_round_trip_and_diff(first: dict[str, Entity], second: dict[str, Entity]) -> None:
+    with tempfile.TemporaryDirectory() as home:
+        _round_trip(Settings(home=Path(home)), first, second)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(first=datasets(), second=datasets())
+def test_store_round_trip_and_diff_in_postgresql(
+    postgres_server: PostgresServer, first: dict[str, Entity], second: dict[str, Entity]
+) -> None:
+    """The same in PostgreSQL (fewer examples: a database is made and dropped for each)."""
+    url = postgres_server.database()
+    try:
+        with tempfile.TemporaryDirectory() as home:
+            _round_trip(Settings(home=Path(home), database_url=url), first, second)
+    finally:
+        postgres_server.drop(url)
