@@ -11,6 +11,7 @@ import pytest
 from clearance.model import Entity
 from clearance.settings import Settings
 from clearance.store import Store
+from clearance.store.base import hold
 from clearance.store.monitor import MonitorStore
 from clearance.store.ownership import OwnershipImport, OwnershipLink
 
@@ -83,3 +84,21 @@ def test_meta_and_a_failed_write_leave_nothing(store: Store) -> None:
         raise RuntimeError("cut short")
     assert store.get_meta("half") is None
     assert not store.connection.in_transaction
+
+
+def test_a_named_lock_is_held_by_one_holder_of_the_store(
+    store: Store, store_settings: Settings
+) -> None:
+    """The lock the monitoring schedule runs under: one holder per store (another connection,
+    as another server or host would open, is refused without waiting), free again once the
+    holder is done, and independent of other names and of the store's writes."""
+    location = store_settings.database_location
+    with hold(location, "schedule") as first:
+        assert first
+        with hold(location, "schedule") as second:
+            assert not second
+        with hold(location, "other") as other:
+            assert other
+        store.set_meta("while-held", "written")  # the store's writes are not blocked
+    with hold(location, "schedule") as again:
+        assert again

@@ -6,12 +6,10 @@ reported, in the result and to the webhooks that asked for ``monitor.failed``.
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from clearance import catalog
@@ -22,6 +20,7 @@ from clearance.monitor.rescreen import Monitor, cycle
 from clearance.monitor.screening import deliveries, subscriptions
 from clearance.monitor.webhooks import Sender, deliver
 from clearance.settings import Settings, parse_duration
+from clearance.store.base import hold
 from clearance.store.chain import ChainRecord, append, now
 
 log = logging.getLogger("clearance.monitor")
@@ -108,10 +107,14 @@ def _deliver(monitor: Monitor, seconds: float, sender: Sender | None) -> int:
     return done[0] if done else 0
 
 
+#: the store's lock the process running the schedule holds
+SCHEDULE_LOCK = "monitor-schedule"
+
+
 class Scheduler:
-    """Runs :func:`run_once` every ``every`` seconds until stopped; only one process of an
-    installation runs it at a time (a file lock), so several server workers may all start
-    one."""
+    """Runs :func:`run_once` every ``every`` seconds until stopped; only one process of a
+    store runs it at a time (the store's lock, :func:`clearance.store.base.hold`: one for
+    every server and host on a PostgreSQL store), so every server may start one."""
 
     def __init__(self, settings: Settings, every: float, options: CycleOptions,
                  on_report: Callable[[dict[str, Any]], None] | None = None) -> None:  # fmt: skip
@@ -130,10 +133,9 @@ class Scheduler:
             self._thread.join(timeout)
 
     def run(self) -> None:
-        lock_path = self.settings.home / "monitor" / "scheduler.lock"
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        with lock_path.open("a") as handle:
-            if not _try_lock(handle, lock_path):
+        with hold(self.settings.database_location, SCHEDULE_LOCK) as held:
+            if not held:
+                log.info("another process runs the monitoring schedule of this store")
                 return
             while not self._stop.is_set():
                 try:
@@ -143,12 +145,3 @@ class Scheduler:
                 except Exception:  # a failed cycle is logged; the next one tries again
                     log.exception("monitoring cycle failed")
                 self._stop.wait(self.every)
-
-
-def _try_lock(handle: Any, path: Path) -> bool:
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        log.info("another process runs the monitoring schedule", extra={"lock": str(path)})
-        return False
-    return True

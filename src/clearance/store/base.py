@@ -81,6 +81,20 @@ def connect(location: str) -> Connection:
     return connect_sqlite(location)
 
 
+def hold(location: str, name: str) -> AbstractContextManager[bool]:
+    """Hold the lock ``name`` of the store at ``location`` while the block runs, if no other
+    process (or host) holds it: the block gets whether it does, and never waits. One lock per
+    store, whichever machine runs the holder: a PostgreSQL session advisory lock on a
+    connection of its own, or for SQLite a file lock beside the database file."""
+    if is_postgres(location):
+        from clearance.store.postgres import hold as hold_postgres
+
+        return hold_postgres(location, name)
+    from clearance.store.sqlite import hold as hold_sqlite
+
+    return hold_sqlite(location, name)
+
+
 def redact(location: str) -> str:
     """A location fit for a message: a URL without its password."""
     if not is_postgres(location):

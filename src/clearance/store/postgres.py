@@ -17,6 +17,7 @@ only when such a URL is used.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -196,3 +197,33 @@ def connect(url: str) -> PostgresConnection:
             "CLEARANCE_DATABASE_URL (or --database), the server and its credentials."
         ) from exc
     return PostgresConnection(pool, location)
+
+
+def lock_key(name: str) -> int:
+    """The advisory lock number of a named lock (a signed 64-bit integer)."""
+    digest = hashlib.sha256(f"clearance:{name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+@contextmanager
+def hold(url: str, name: str) -> Iterator[bool]:
+    """The lock ``name`` of the PostgreSQL store at ``url``: a session advisory lock on a
+    connection of its own (never a pooled one, which would keep the lock when it goes back
+    to the pool), taken without waiting; held until the block ends or the connection dies
+    (see :func:`clearance.store.base.hold`)."""
+    location = redact(url)
+    try:
+        conn = psycopg.connect(url, autocommit=True, connect_timeout=int(CONNECT_TIMEOUT))
+    except psycopg.Error as exc:
+        raise _failed(location, exc) from exc
+    try:
+        key = lock_key(name)
+        row = conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
+        held = bool(row and row[0])
+        try:
+            yield held
+        finally:
+            if held and not conn.closed:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+    finally:
+        conn.close()

@@ -8,6 +8,7 @@ blocked and see the last committed state. Statements outside a transaction commi
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -105,3 +106,21 @@ def connect(location: str) -> SqliteConnection:
             f"Cannot open the store {path}: {exc}. Check CLEARANCE_HOME and its permissions."
         ) from exc
     return SqliteConnection(raw, str(path))
+
+
+@contextmanager
+def hold(path: str, name: str) -> Iterator[bool]:
+    """The lock ``name`` of the SQLite store at ``path``: a file lock beside the database
+    file, taken without waiting (see :func:`clearance.store.base.hold`)."""
+    lock_path = Path(f"{path}.{name}.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
