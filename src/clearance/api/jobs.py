@@ -21,14 +21,20 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 import orjson
+from starlette.concurrency import run_in_threadpool
 
 from clearance.errors import ClearanceError, InputError, NotFoundError
 from clearance.queries import Columns
 from clearance.screen_batch import RowResult
 from clearance.screen_io import FORMATS, SUFFIXES, open_rows
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
+T = TypeVar("T")
 
 #: content types of a raw upload -> format
 CONTENT_TYPES = {
@@ -113,6 +119,54 @@ def _alive(pid: Any) -> bool:
     return True
 
 
+def work_dir(home: Path, prefix: str, work_id: str, noun: str) -> Path:
+    """The folder of one piece of background work (``job_...``, ``imp_...``) under ``home``;
+    NotFoundError for an id that is not one (never a path outside ``home``)."""
+    if not work_id.startswith(prefix) or not work_id[len(prefix) :].isalnum():
+        raise NotFoundError(f"No such {noun}: {work_id!r}.")
+    return home / work_id
+
+
+def write_status(folder: Path, status: dict[str, Any]) -> None:
+    """Replace the work's ``status.json`` at once (a reader sees the old or the new one)."""
+    path = folder / "status.json"
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(orjson.dumps(status))
+    os.replace(tmp, path)
+
+
+def save_upload(data: BinaryIO | bytes, path: Path) -> None:
+    """Write an upload to ``path``; an empty one is refused (InputError)."""
+    with path.open("wb") as out:
+        if isinstance(data, bytes):
+            out.write(data)
+        else:
+            shutil.copyfileobj(data, out, 1 << 20)
+    if path.stat().st_size == 0:
+        raise InputError("The uploaded file is empty.")
+
+
+async def submit_upload(
+    request: Request, explicit: str | None, submit: Callable[[BinaryIO | bytes, str], T]
+) -> T:
+    """Hand a request's upload (the raw body, or the ``file`` field of a form) and its format
+    to ``submit``, run in a worker thread."""
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith("multipart/form-data"):
+        fmt = format_for(None, content_type, explicit)
+        data = await request.body()
+        return await run_in_threadpool(submit, data, fmt)
+    form = await request.form()
+    try:
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise InputError("Send the rows as the 'file' field of the form.")
+        fmt = format_for(upload.filename, upload.content_type, explicit)
+        return await run_in_threadpool(submit, upload.file, fmt)
+    finally:
+        await form.close()
+
+
 def format_for(filename: str | None, content_type: str | None, explicit: str | None) -> str:
     if explicit:
         if explicit not in FORMATS:
@@ -146,15 +200,10 @@ class JobManager:
     # -- files ----------------------------------------------------------------------------
 
     def _dir(self, job_id: str) -> Path:
-        if not job_id.startswith("job_") or not job_id[4:].isalnum():
-            raise NotFoundError(f"No such job: {job_id!r}.")
-        return self.home / job_id
+        return work_dir(self.home, "job_", job_id, "job")
 
     def _write_status(self, job_id: str, status: dict[str, Any]) -> None:
-        path = self._dir(job_id) / "status.json"
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(orjson.dumps(status))
-        os.replace(tmp, path)
+        write_status(self._dir(job_id), status)
 
     def status(self, job_id: str, key_id: str | None) -> dict[str, Any]:
         """A job's status; ``key_id`` None means any job (admin)."""
@@ -192,13 +241,7 @@ class JobManager:
         folder.mkdir(parents=True)
         path = folder / f"input.{fmt}"
         try:
-            with path.open("wb") as out:
-                if isinstance(data, bytes):
-                    out.write(data)
-                else:
-                    shutil.copyfileobj(data, out, 1 << 20)
-            if path.stat().st_size == 0:
-                raise InputError("The uploaded file is empty.")
+            save_upload(data, path)
             source = open_rows(path, fmt, encoding)
             source.require(spec.columns.name)
             source.close()

@@ -12,7 +12,6 @@ own.
 
 from __future__ import annotations
 
-import os
 import secrets
 import shutil
 import threading
@@ -27,10 +26,9 @@ from typing import Annotated, Any, BinaryIO
 import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
-from starlette.concurrency import run_in_threadpool
 
 from clearance.api.errors import JsonResponse
-from clearance.api.jobs import format_for
+from clearance.api.jobs import save_upload, submit_upload, work_dir, write_status
 from clearance.api.models_monitor import (
     Alert,
     BookPage,
@@ -138,15 +136,10 @@ class BookImports:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="book-import")
 
     def _dir(self, import_id: str) -> FilePath:
-        if not import_id.startswith("imp_") or not import_id[4:].isalnum():
-            raise NotFoundError(f"No such import: {import_id!r}.")
-        return self.home / import_id
+        return work_dir(self.home, "imp_", import_id, "import")
 
     def _write(self, import_id: str, status: dict[str, Any]) -> None:
-        path = self._dir(import_id) / "status.json"
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(orjson.dumps(status))
-        os.replace(tmp, path)
+        write_status(self._dir(import_id), status)
 
     def status(self, import_id: str) -> dict[str, Any]:
         try:
@@ -163,14 +156,11 @@ class BookImports:
         folder = self._dir(import_id)
         folder.mkdir(parents=True)
         path = folder / f"input.{fmt}"
-        with path.open("wb") as out:
-            if isinstance(data, bytes):
-                out.write(data)
-            else:
-                shutil.copyfileobj(data, out, 1 << 20)
-        if path.stat().st_size == 0:
+        try:
+            save_upload(data, path)
+        except InputError:
             shutil.rmtree(folder, ignore_errors=True)
-            raise InputError("The uploaded file is empty.")
+            raise
         status = {"id": import_id, "state": "queued", "replace": replace,
                   "created_at": datetime.now(UTC).isoformat(timespec="seconds")}  # fmt: skip
         self._write(import_id, status)
@@ -252,22 +242,10 @@ async def import_book(
 ) -> Any:
     """Import a book file (the raw body or the ``file`` field of a form) in the background, as
     `clearance book import` does; poll `GET /book/imports/{id}`."""
-    imports = api(request).imports
-    content_type = request.headers.get("content-type", "")
-    if not content_type.startswith("multipart/form-data"):
-        fmt = format_for(None, content_type, format)
-        data = await request.body()
-        status = await run_in_threadpool(imports.submit, data, fmt, replace, actor(key))
-        return JsonResponse(status, status_code=202)
-    form = await request.form()
-    try:
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise InputError("Send the rows as the 'file' field of the form.")
-        fmt = format_for(upload.filename, upload.content_type, format)
-        status = await run_in_threadpool(imports.submit, upload.file, fmt, replace, actor(key))
-    finally:
-        await form.close()
+    imports, who = api(request).imports, actor(key)
+    status = await submit_upload(
+        request, format, lambda data, fmt: imports.submit(data, fmt, replace, who)
+    )
     return JsonResponse(status, status_code=202)
 
 

@@ -6,14 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse
-from starlette.concurrency import run_in_threadpool
 
 from clearance.api.errors import JsonResponse
-from clearance.api.jobs import JobManager, JobSpec, format_for
+from clearance.api.jobs import JobManager, JobSpec, submit_upload
 from clearance.api.models import JobStatus, KeyCreate, KeyCreated, KeyInfo, StatusResponse
 from clearance.api.routes import ERRORS, services
 from clearance.api.security import require
-from clearance.errors import InputError
 from clearance.queries import Columns
 from clearance.store.keys import ApiKey, KeyStore
 
@@ -99,21 +97,10 @@ async def submit_job(
     spec = JobSpec(
         "", key.id, key.name, profile, threshold, limit, tuple(source), columns, as_of or ""
     )
-    content_type = request.headers.get("content-type", "")
-    if not content_type.startswith("multipart/form-data"):
-        fmt = format_for(None, content_type, format)
-        data = await request.body()
-        status = await run_in_threadpool(jobs(request).submit, data, fmt, spec, encoding)
-        return JsonResponse(_public(status, request), status_code=202)
-    form = await request.form()
-    try:
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise InputError("Send the rows as the 'file' field of the form.")
-        fmt = format_for(upload.filename, upload.content_type, format)
-        status = await run_in_threadpool(jobs(request).submit, upload.file, fmt, spec, encoding)
-    finally:
-        await form.close()
+    manager = jobs(request)
+    status = await submit_upload(
+        request, format, lambda data, fmt: manager.submit(data, fmt, spec, encoding)
+    )
     return JsonResponse(_public(status, request), status_code=202)
 
 
