@@ -284,24 +284,25 @@ def screen(
         as_of=parse_day(as_of),
     )
     config = settings()
-    screened_by: Screener | str
-    if engine == "spark":
-        where = {"path": input_path, "fmt": fmt, "encoding": encoding, "master": master,
-                 "cores": workers}  # fmt: skip
-        results, screened_by = _on_spark(where, options, sources, config, profile)
-        progress = None
-    else:
+    rows = None
+    if engine != "spark":
         rows = open_rows(Path(input_path), fmt, encoding)
         rows.require(columns.name)
-        with open_store(config) as store:
-            options = replace(options, filters=Filters(sources=check_sources(store, sources)))
-            screener = screener_from_store(store, config, profile)
-        screened_by = screener
-        progress = _Progress(rows)
-        results = run_batch(screener, rows, options, settings=config, progress=progress)
+    screened_by: Screener | str
     with open_store(config) as store:
+        options = replace(options, filters=Filters(sources=check_sources(store, sources)))
+        if rows is None:
+            where = {"path": input_path, "fmt": fmt, "encoding": encoding, "master": master,
+                     "cores": workers}  # fmt: skip
+            results, screened_by = _on_spark(where, options, store, config, profile)
+        else:
+            screened_by = screener_from_store(store, config, profile)
         extra = {"file": str(input_path), "as_of": options.as_of, "engine": engine}
         log = _audit(config, store, screened_by, "screen", extra)
+    progress = None
+    if rows is not None and isinstance(screened_by, Screener):
+        progress = _Progress(rows)
+        results = run_batch(screened_by, rows, options, settings=config, progress=progress)
     counts = {"rows": 0, "matched": 0, "errors": 0, "warned": 0}
     stream = None
     if out_fmt in ("csv", "jsonl"):
@@ -332,13 +333,13 @@ def screen(
 def _on_spark(
     where: dict[str, Any],
     options: BatchOptions,
-    sources: tuple[str, ...],
+    store: Store,
     config: Settings,
     profile: str | None,
 ) -> tuple[Iterator[RowResult], str]:
     """The results of ``--engine spark`` on the input ``where`` says (a
     :class:`~clearance.spark.files.SparkInput`'s fields), in row order, and the profile they
-    are screened with: the snapshot of the store's state is made here; Spark reads, numbers
+    are screened with: the snapshot of ``store``'s state is made here; Spark reads, numbers
     and screens the rows."""
     if importlib.util.find_spec("pyspark") is None:
         raise InputError("--engine spark needs PySpark: pip install 'clearance[spark]'.")
@@ -346,9 +347,7 @@ def _on_spark(
     from clearance.spark.files import SparkInput, screen_file
     from clearance.spark.snapshot import Snapshot
 
-    with open_store(config) as store:
-        options = replace(options, filters=Filters(sources=check_sources(store, sources)))
-        snapshot = Snapshot.from_store(store, config, profile)
+    snapshot = Snapshot.from_store(store, config, profile)
     return screen_file(SparkInput(**where), snapshot, options), snapshot.profile
 
 

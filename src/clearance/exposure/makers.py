@@ -48,9 +48,9 @@ def _own_words(company: str) -> frozenset[str]:
 
 def same_words(result: MatchResult) -> bool:
     """Whether a name comparison matched every word of both names but legal forms and places,
-    and, where a place is left over, at least one distinctive word. "Zhejiang Dahua Technology
-    Co., Ltd." / "Dahua Technology Company": yes (dahua); "MMC Networks" / "Pacific Networks"
-    and "China Telecom Corporation" / "China Telecom (Americas) Corp.": no, only places and
+    and, where a place is left over, at least one distinctive word. "Zhejiang Acme Optics
+    Co., Ltd." / "Acme Optics Company": yes (acme); "Ningbo Networks" / "Pacific Networks"
+    and "Pacific Telecom Corporation" / "Pacific Telecom (Americas) Corp.": no, only places and
     activity words agree; "First Pacific Networks" / "Pacific Networks": no, "first" is left.
     Read from the name feature's explanation."""
     for feature in result.features:
