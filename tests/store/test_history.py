@@ -1,16 +1,18 @@
-"""The 50 real daily SDN versions: stored compactly, diffs agree with a raw-CSV computation.
+"""The 50 real daily SDN versions: stored compactly, diffs agree with a raw-CSV computation,
+in both backends of the store.
 
 Slow (reads 50 files of up to 15,000 entries): one store is built per module and shared.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import io
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -47,8 +49,17 @@ class History:
     all_bytes: int
 
 
-def _vacuumed_size(store: Store) -> int:
+def _stored_size(store: Store) -> int:
+    """The bytes the store's tables take once compacted, in either backend."""
     conn = store.connection
+    if store.location.startswith("postgresql"):
+        conn.execute("VACUUM FULL")
+        row = conn.execute(
+            "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE c.relkind = 'r' AND n.nspname = current_schema()"
+        ).fetchone()
+        return int(row[0])
     conn.execute("VACUUM")
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     size: int = pages * conn.execute("PRAGMA page_size").fetchone()[0]
@@ -56,26 +67,57 @@ def _vacuumed_size(store: Store) -> int:
 
 
 @pytest.fixture(scope="module")
-def history(shared_data: Path) -> Iterator[History]:
+def histories(shared_data: Path, request: pytest.FixtureRequest) -> Iterator[dict[str, History]]:
+    """The 50 versions imported into a SQLite store and, when a server is there, a PostgreSQL
+    one: each file is read once and imported into both."""
     ofac = pytest.importorskip("clearance.sources.ofac")
     source = ofac.SdnSource()
     files = sorted((shared_data / "ofac" / "sdn-history").glob("sdn-*.csv.gz"))
     assert len(files) == 50
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store.open(Settings(home=Path(tmp) / "all"))
+        homes = {"sqlite": Settings(home=Path(tmp) / "sqlite")}
+        server = None
+        with contextlib.suppress(pytest.skip.Exception):
+            server = request.getfixturevalue("postgres_server")
+        urls: list[str] = []
+        if server is not None:
+            urls = [server.database(), server.database()]
+            homes["postgresql"] = replace(
+                Settings(home=Path(tmp) / "postgresql"), database_url=urls[0]
+            )
+        stores = {name: Store.open(settings) for name, settings in homes.items()}
+        versions: dict[str, list[VersionInfo]] = {name: [] for name in stores}
         largest = None
-        versions = []
         for path in files:
             dataset = source.read(path)
-            versions.append(import_dataset(store, dataset, source=source))
+            for name, store in stores.items():
+                versions[name].append(import_dataset(store, dataset, source=source))
             if largest is None or len(dataset.entities) > len(largest.entities):
                 largest = dataset
         assert largest is not None
-        with Store.open(Settings(home=Path(tmp) / "one")) as alone:
-            import_dataset(alone, largest, source=source)
-            largest_bytes = _vacuumed_size(alone)
-        yield History(store, files, versions, largest_bytes, _vacuumed_size(store))
-        store.close()
+        found = {}
+        for name, settings in homes.items():
+            alone_settings = replace(settings, home=Path(tmp) / f"{name}-one")
+            if name == "postgresql":
+                alone_settings = replace(alone_settings, database_url=urls[1])
+            with Store.open(alone_settings) as alone:
+                import_dataset(alone, largest, source=source)
+                largest_bytes = _stored_size(alone)
+            store = stores[name]
+            found[name] = History(store, files, versions[name], largest_bytes, _stored_size(store))
+        yield found
+        for store in stores.values():
+            store.close()
+        if server is not None:
+            for url in urls:
+                server.drop(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def history(histories: dict[str, History], request: pytest.FixtureRequest) -> History:
+    if request.param not in histories:
+        pytest.skip("no PostgreSQL server")
+    return histories[request.param]
 
 
 def test_every_version_is_kept_and_the_last_is_active(history: History) -> None:
