@@ -40,6 +40,7 @@ COMMANDS: dict[str, str] = {
     "evidence": "clearance.cli.monitoring:evidence",
     "webhooks": "clearance.cli.monitoring:webhooks",
     "monitor": "clearance.cli.monitoring:monitor",
+    "store": "clearance.cli.storage:store",
 }
 
 
