@@ -47,6 +47,7 @@ AUDIT_KINDS = (
     "party.removed",
     "webhook.added",
     "webhook.removed",
+    "store.copied",
 )
 #: the evidence page carries its own style inline and no script: it is allowed that style only
 EVIDENCE_CSP = (
