@@ -30,14 +30,10 @@ lab-1,C4-04-D8-01-02-03,,,,
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for key in [k for k in os.environ if k.startswith("CLEARANCE_")]:
-        monkeypatch.delenv(key)
-    target = tmp_path / "home"
-    monkeypatch.setenv("CLEARANCE_HOME", str(target))
-    load_small(Settings(home=target), IeeeOuiSource(), FIXTURES / "ieee")
+def home(home: Path, tmp_path: Path) -> Path:
+    load_small(Settings(home=home), IeeeOuiSource(), FIXTURES / "ieee")
     (tmp_path / "inventory.csv").write_text(INVENTORY)
-    return target
+    return home
 
 
 def test_jsonl(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,7 +4,6 @@ re-screens the book."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -29,14 +28,10 @@ V-4,,Company,,,
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for key in [k for k in os.environ if k.startswith("CLEARANCE_")]:
-        monkeypatch.delenv(key)
-    target = tmp_path / "home"
-    monkeypatch.setenv("CLEARANCE_HOME", str(target))
-    load_small(Settings(home=target), SdnSource(), FIXTURES / "ofac" / "sdn-csv")
+def home(home: Path, tmp_path: Path) -> Path:
+    load_small(Settings(home=home), SdnSource(), FIXTURES / "ofac" / "sdn-csv")
     (tmp_path / "book.csv").write_text(BOOK)
-    return target
+    return home
 
 
 def json_of(capsys: pytest.CaptureFixture[str], *args: str) -> object:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from pathlib import Path
 
 import orjson
@@ -35,15 +34,11 @@ us-ofac-sdn:1002,Lonely Ltd,ten percent,,
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for key in [k for k in os.environ if k.startswith("CLEARANCE_")]:
-        monkeypatch.delenv(key)
-    target = tmp_path / "home"
-    monkeypatch.setenv("CLEARANCE_HOME", str(target))
-    load_small(Settings(home=target), SdnSource(), FIXTURES / "ofac" / "sdn-csv")
+def home(home: Path, tmp_path: Path) -> Path:
+    load_small(Settings(home=home), SdnSource(), FIXTURES / "ofac" / "sdn-csv")
     links = tmp_path / "links.csv"
     links.write_text(LINKS)
-    return target
+    return home
 
 
 def test_import_reports_each_row_it_cannot_use(

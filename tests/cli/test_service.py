@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -14,15 +13,6 @@ import pytest
 from clearance.cli import main
 from clearance.store import open_database
 from clearance.store.keys import KEY_PREFIX, KeyStore
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for key in [k for k in os.environ if k.startswith("CLEARANCE_")]:
-        monkeypatch.delenv(key)
-    target = tmp_path / "home"
-    monkeypatch.setenv("CLEARANCE_HOME", str(target))
-    return target
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> str:

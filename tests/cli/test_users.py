@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import orjson
-import pytest
 from click.testing import CliRunner
 
 from clearance.cli import cli
 from clearance.store import open_database
 from clearance.store.users import UserStore
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for key in [k for k in os.environ if k.startswith("CLEARANCE_")]:
-        monkeypatch.delenv(key)
-    target = tmp_path / "home"
-    monkeypatch.setenv("CLEARANCE_HOME", str(target))
-    return target
 
 
 def test_create_reads_the_password_from_stdin(home: Path) -> None:
