@@ -24,9 +24,6 @@ import asyncio
 import csv
 import os
 import random
-import signal
-import socket
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -37,6 +34,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from tests.serving import Served, serve
 
 from bench_screen_data import SHARED, load_all
 from clearance.model import Query
@@ -152,36 +151,9 @@ async def load(
     return run
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def start_server(
-    home: Path, workers: int, log: Path | None = None
-) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    env = {**os.environ, "CLEARANCE_HOME": str(home), "CLEARANCE_API_RATE_PER_MINUTE": "0"}
-    command = [sys.executable, "-m", "clearance", "serve", "--port", str(port)]
-    command += ["--workers", str(workers)]
-    command += ["--log-level", "warning"]  # errors only: an access line per request is noise here
-    stderr = log.open("wb") if log else subprocess.DEVNULL
-    process = subprocess.Popen(command, env=env, stderr=stderr)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("clearance serve exited early")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return process, base
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    process.terminate()
-    raise SystemExit("clearance serve did not become ready")
+def start_server(home: Path, workers: int, log: Path | None = None) -> Served:
+    options = ("--workers", str(workers), "--log-level", "warning")  # errors only: no access lines
+    return serve(home, *options, env={"CLEARANCE_API_RATE_PER_MINUTE": "0"}, log=log, wait=120)
 
 
 def in_process(screener: Screener, names: list[tuple[str, str]], limit: int) -> Run:
@@ -214,7 +186,8 @@ def main() -> None:
     base_run = in_process(screener, names, min(args.requests, len(names)))
     print(base_run.line("in-process"))
     log = args.home / "bench_api_server.log"
-    process, base = start_server(args.home, args.workers, log)
+    server = start_server(args.home, args.workers, log)
+    base = server.base
     try:
         # warm-up: every name twice, so each worker process has scored its candidates once
         asyncio.run(load(base, key, 8, names, 2 * len(names), 4 * args.seconds))
@@ -224,8 +197,7 @@ def main() -> None:
         for run in runs:
             print(run.line("POST /match"))
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(30)
+        server.stop(30)
     print(f"load average after: {os.getloadavg()}")
     errors = [line for line in log.read_text().splitlines() if '"level":"error"' in line]
     if errors:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -23,12 +22,9 @@ from pathlib import Path
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+from tests.serving import Served, serve
 
 
 def peak_mb(pid: int) -> float:
@@ -38,27 +34,10 @@ def peak_mb(pid: int) -> float:
     return 0.0
 
 
-def serve(python: str, home: Path, env_src: str | None) -> tuple[subprocess.Popen[bytes], str]:
-    env = {**os.environ, "CLEARANCE_HOME": str(home), "CLEARANCE_API_RATE_PER_MINUTE": "0",
-           "CLEARANCE_API_REQUEST_TIMEOUT": "600"}  # fmt: skip
-    env.pop("PYTHONPATH", None)
-    if env_src:
-        env["PYTHONPATH"] = env_src
-    port = free_port()
-    command = [python, "-m", "clearance", "serve", "--port", str(port), "--workers", "1"]
-    process = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return process, base
-        except httpx.TransportError:
-            time.sleep(0.3)
-    process.kill()
-    raise SystemExit("the server did not start")
+def start(python: str, home: Path, env_src: str | None) -> Served:
+    env = {"CLEARANCE_API_RATE_PER_MINUTE": "0", "CLEARANCE_API_REQUEST_TIMEOUT": "600",
+           "PYTHONPATH": env_src or ""}  # fmt: skip
+    return serve(home, "--workers", "1", env=env, python=python, wait=120)
 
 
 def key(python: str, home: Path, env_src: str | None) -> str:
@@ -86,23 +65,23 @@ def largest_accepted() -> list[str]:
 def run_tree(label: str, python: str, home: Path, env_src: str | None, sizes: list[int]) -> None:
     secret = key(python, home, env_src)
     for size in sizes:
-        process, base = serve(python, home, env_src)
+        server = start(python, home, env_src)
+        base = server.base
         try:
-            idle = peak_mb(process.pid)
+            idle = peak_mb(server.process.pid)
             names = largest_accepted() if size == 0 else ["x" * size]
             body = {"queries": {"q": {"schema": "Person", "properties": {"name": names}}}}
             started = time.perf_counter()
             response = httpx.post(f"{base}/match/default", json=body, timeout=900,
                                   headers={"Authorization": f"Bearer {secret}"})  # fmt: skip
             took = time.perf_counter() - started
-            peak = peak_mb(process.pid)
+            peak = peak_mb(server.process.pid)
             grown = f"peak {peak:8.0f} MB (idle {idle:.0f} MB, +{peak - idle:.0f})"
             what = "4 x 1,000 chars" if size == 0 else f"{size:,} chars"
             print(f"{label:9s} {what:>16s}: {response.status_code}  {took:7.2f} s  {grown}",
                   flush=True)  # fmt: skip
         finally:
-            process.terminate()
-            process.wait(30)
+            server.stop(30)
 
 
 def main() -> None:

@@ -26,12 +26,9 @@ import asyncio
 import csv
 import os
 import random
-import signal
-import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -42,8 +39,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from tests import pgserver  # noqa: E402
+from tests.serving import serve  # noqa: E402
 
-from bench_api import Run, body, free_port  # noqa: E402
+from bench_api import Run, body  # noqa: E402
 from clearance.catalog import import_dataset, open_store  # noqa: E402
 from clearance.settings import Settings  # noqa: E402
 from clearance.sources.base import Dataset  # noqa: E402
@@ -93,30 +91,6 @@ def query_names(settings: Settings, count: int, seed: int = 11) -> list[tuple[st
     return out
 
 
-def start_server(settings: Settings, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    env = {**os.environ, "CLEARANCE_HOME": str(settings.home), "CLEARANCE_API_RATE_PER_MINUTE": "0"}
-    env.pop("CLEARANCE_DATABASE_URL", None)
-    command = [sys.executable, "-m", "clearance"]
-    if settings.database_url:
-        command += ["--database", settings.database_url]
-    command += ["serve", "--port", str(port), "--workers", "1", "--log-level", "warning"]
-    process = subprocess.Popen(command, env=env, stderr=log.open("wb"))
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"clearance serve exited early: see {log}")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return process, base
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    process.terminate()
-    raise SystemExit("clearance serve did not become ready")
-
-
 async def load(
     bases: list[str], key: str, clients: int, names: list[tuple[str, str]], limit: int
 ) -> Run:
@@ -161,23 +135,23 @@ def serve_and_load(
     servers = []
     if not settings.database_url:  # SQLite: both servers open the one file
         homes = [settings.home, settings.home]
+    env = {"CLEARANCE_API_RATE_PER_MINUTE": "0"}
     for n, home in enumerate(homes, 1):
-        home.mkdir(parents=True, exist_ok=True)
-        server_settings = replace(settings, home=home)
-        servers.append(start_server(server_settings, settings.home / f"{label}-{n}.log"))
+        log = settings.home / f"{label}-{n}.log"
+        servers.append(serve(home, "--workers", "1", "--log-level", "warning", env=env,
+                             database=settings.database_url, log=log, wait=300))  # fmt: skip
     try:
         db = open_database(settings.database_location)
         key = KeyStore(db).create(f"bench-{label}", "screener")[1]
-        bases = [base for _, base in servers]
+        bases = [server.base for server in servers]
         asyncio.run(load(bases, key, args.clients, names, len(names)))  # warm-up: once each
         before = verify(db).records
         run = asyncio.run(load(bases, key, args.clients, names, args.requests))
         report = verify(db)
         db.close()
     finally:
-        for process, _ in servers:
-            process.send_signal(signal.SIGTERM)
-            process.wait(60)
+        for server in servers:
+            server.stop(60)
     print(run.line(f"{label} /match"))
     print(
         f"  audit chain: {report.records - before:,} records written by the two servers, "

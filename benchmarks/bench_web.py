@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,10 @@ import yaml
 from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.serving import serve  # noqa: E402
+
 STATUTORY = ROOT / "src" / "clearance" / "data" / "statutory"
 SHARED = ROOT.parent / "shared" / "data"
 CHROMIUM = "/usr/bin/chromium"
@@ -57,12 +60,6 @@ NAMES = [
 def clearance(env: dict[str, str], *args: str, stdin: str = "") -> None:
     subprocess.run([sys.executable, "-m", "clearance", *args], env=env, input=stdin,
                    text=True, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def quantiles(times: list[float]) -> tuple[float, float]:
@@ -208,24 +205,9 @@ def main() -> None:
             [sys.executable, "-m", "clearance", "keys", "create", "bench", "--role", "analyst"],
             env=env, text=True, check=True, capture_output=True,
         ).stdout.strip().splitlines()[-1]  # fmt: skip
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "clearance", "serve", "--port", str(port),
-             "--log-level", "warning"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
+        server = serve(Path(env["CLEARANCE_HOME"]), "--log-level", "warning", env=env, wait=300)
+        base = server.base
         try:
-            deadline = time.monotonic() + 300
-            while True:
-                try:
-                    if httpx.get(base + "/readyz", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("the server did not start")
-                time.sleep(0.3)
             with httpx.Client(base_url=base) as client:
                 form = client.get("/ui/sign-in")
                 token = form.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
@@ -239,8 +221,7 @@ def main() -> None:
             queue_times(base, key, cookie, args.queries)
             render_times(base, args.renders)
         finally:
-            server.terminate()
-            server.wait(30)
+            server.stop(30)
 
 
 if __name__ == "__main__":

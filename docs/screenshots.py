@@ -14,17 +14,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import httpx
 from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.serving import serve  # noqa: E402
+
 SHARED = ROOT.parent / "shared" / "data"
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -54,12 +55,6 @@ REAL_FILES = [
 def clearance(env: dict[str, str], *args: str, stdin: str = "") -> None:
     subprocess.run([sys.executable, "-m", "clearance", *args], env=env, input=stdin,
                    text=True, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def shoot(page: Page, out: Path, name: str) -> None:
@@ -126,23 +121,9 @@ def main() -> None:
         book = Path(tmp) / "book.csv"
         book.write_text(BOOK, encoding="utf-8")
         clearance(env, "book", "import", str(book))
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "clearance", "serve", "--port", str(port)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
+        server = serve(Path(env["CLEARANCE_HOME"]), env=env, wait=300)
+        base = server.base
         try:
-            deadline = time.monotonic() + 300
-            while True:
-                try:
-                    if httpx.get(base + "/readyz", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("the server did not start")
-                time.sleep(0.3)
             with sync_playwright() as playwright:
                 context = playwright.chromium.launch_persistent_context(
                     str(Path(tmp) / "profile"), executable_path=CHROMIUM, headless=True,
@@ -151,8 +132,7 @@ def main() -> None:
                 pages(context.new_page(), base, args.out, real)
                 context.close()
         finally:
-            server.terminate()
-            server.wait(30)
+            server.stop(30)
 
 
 if __name__ == "__main__":

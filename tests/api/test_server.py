@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -22,13 +19,7 @@ from clearance.api import create_app
 from clearance.settings import Settings
 from tests.api.conftest import load_store, make_keys, open_screener
 from tests.api.test_match import YENTE_EXAMPLE
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+from tests.serving import free_port, serve
 
 
 class Served:
@@ -139,40 +130,22 @@ def test_root_path_for_a_reverse_proxy(served: Served) -> None:
     assert httpx.get(f"{served.base}/healthz").status_code == 200
 
 
-def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "clearance serve exited early"
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("clearance serve did not become ready")
-
-
 @pytest.mark.slow
 def test_clearance_serve_runs_logs_json_and_stops_on_sigterm(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path / "home")
     load_store(settings).close()
     keys = make_keys(settings)
-    port = free_port()
-    env = {**os.environ, "CLEARANCE_HOME": str(settings.home)}
-    command = [sys.executable, "-m", "clearance", "serve", "--port", str(port)]
-    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
+    server = serve(settings.home, wait=60)
     try:
-        _wait_ready(base, process)
         headers = {"Authorization": f"ApiKey {keys['screener']}"}
-        response = httpx.post(f"{base}/match/default", json=YENTE_EXAMPLE, headers=headers)
+        response = httpx.post(f"{server.base}/match/default", json=YENTE_EXAMPLE, headers=headers)
         assert response.status_code == 200
         assert response.json()["responses"]["q1"]["results"][0]["id"] == "test-a:9647"
     finally:
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=30)
+        returncode = server.stop(30)
+    stderr = server.log.read_bytes()
     # uvicorn shuts down gracefully, then re-raises SIGTERM so the exit status reports it
-    assert process.returncode in (0, -signal.SIGTERM)
+    assert returncode in (0, -signal.SIGTERM)
     lines: list[dict[str, Any]] = [orjson.loads(line) for line in stderr.splitlines() if line]
     assert any("Finished server process" in line["message"] for line in lines)
     access = [line for line in lines if line.get("path") == "/match/default"]

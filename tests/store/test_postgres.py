@@ -15,8 +15,8 @@ from clearance.cli import main
 from clearance.errors import StoreError
 from clearance.settings import Settings
 from clearance.store import Store, postgres
-from tests.api.test_server import free_port
 from tests.conftest import ROOT
+from tests.serving import free_port
 from tests.store.fakesource import FAKE_ID, FakeSource, fake_source, sample_rows, write_fake
 
 __all__ = ["fake_source"]

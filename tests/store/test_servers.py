@@ -8,10 +8,6 @@ several hosts have; with SQLite both open the one file in their shared home.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -27,8 +23,8 @@ from clearance.settings import Settings
 from clearance.store import open_database
 from clearance.store.chain import HTTP_SCREENING, ChainQuery, read_chain, verify
 from tests.api.conftest import load_store, make_keys
-from tests.api.test_server import free_port
 from tests.conftest import ROOT
+from tests.serving import Served, serve
 from tests.store.httpserver import FileServer, file_server
 
 __all__ = ["file_server"]
@@ -61,45 +57,10 @@ def _auth(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
-class Server:
-    def __init__(self, settings: Settings, env: dict[str, str]) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        command = [sys.executable, "-m", "clearance"]
-        if settings.database_url:
-            command += ["--database", settings.database_url]
-        command += ["serve", "--port", str(self.port), "--log-level", "warning"]
-        env = {**os.environ, **env, "CLEARANCE_HOME": str(settings.home)}
-        env.pop("CLEARANCE_DATABASE_URL", None)
-        self.log = settings.home.parent / f"server-{self.port}.log"
-        settings.home.mkdir(parents=True, exist_ok=True)
-        with self.log.open("wb") as log:  # the child keeps its own descriptor
-            self.process = subprocess.Popen(command, env=env, cwd=ROOT, stderr=log)
-
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log.read_text()[-3000:]
-            try:
-                if httpx.get(f"{self.base}/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.3)
-        raise AssertionError(f"clearance serve did not become ready: {self.log.read_text()}")
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(60)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-
-
 @pytest.fixture
 def two_servers(
     store_settings: Settings, file_server: FileServer, tmp_path: Path
-) -> Iterator[tuple[Settings, dict[str, str], list[Server]]]:
+) -> Iterator[tuple[Settings, dict[str, str], list[Served]]]:
     settings = replace(store_settings, home=tmp_path / "home-0")
     load_store(settings).close()
     keys = make_keys(settings)
@@ -108,7 +69,9 @@ def two_servers(
     homes = [tmp_path / "home-1", tmp_path / "home-2"]
     if not settings.database_url:  # SQLite: the one file, in the one home
         homes = [settings.home, settings.home]
-    servers = [Server(replace(settings, home=home), env) for home in homes]
+    options = ("--log-level", "warning")
+    database = settings.database_url
+    servers = [serve(h, *options, env=env, database=database, cwd=ROOT, wait=None) for h in homes]
     try:
         for server in servers:
             server.wait_ready()
@@ -120,7 +83,7 @@ def two_servers(
 
 @pytest.mark.slow
 def test_several_servers_share_one_store(
-    two_servers: tuple[Settings, dict[str, str], list[Server]],
+    two_servers: tuple[Settings, dict[str, str], list[Served]],
     file_server: FileServer,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,

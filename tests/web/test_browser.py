@@ -12,15 +12,13 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 
-from tests.api.test_server import free_port
+from tests.serving import serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [
@@ -71,33 +69,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     book = home.parent / "book.csv"
     book.write_text(BOOK, encoding="utf-8")
     clearance(home, "book", "import", str(book), "--workers", "1")
-    port = free_port()
-    env = {**os.environ, "CLEARANCE_HOME": str(home), "CLEARANCE_API_RATE_PER_MINUTE": "0",
-           "CLEARANCE_FOUR_EYES": "1"}  # fmt: skip
-    process = subprocess.Popen(
-        [sys.executable, "-m", "clearance", "serve", "--port", str(port), "--log-level", "warning"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline, "the server did not become ready"
-        time.sleep(0.2)
-    yield base
-    process.terminate()
-    try:
-        process.wait(30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-        if process.stderr:
-            process.stderr.close()
+    env = {"CLEARANCE_API_RATE_PER_MINUTE": "0", "CLEARANCE_FOUR_EYES": "1"}
+    server = serve(home, "--log-level", "warning", env=env, wait=120)
+    yield server.base
+    server.stop(30)
 
 
 @pytest.fixture(scope="module")
