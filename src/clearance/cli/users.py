@@ -8,6 +8,8 @@ command line.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
@@ -16,10 +18,19 @@ from clearance.store import open_database
 from clearance.store.users import USER_ROLES, UserStore
 
 
-def _users() -> UserStore:
+@contextmanager
+def _users() -> Iterator[UserStore]:
     conf = settings()
     conf.home.mkdir(parents=True, exist_ok=True)
-    return UserStore(open_database(conf.database_location))
+    store = UserStore(open_database(conf.database_location))
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _actor() -> str:
+    return f"cli:{cli_user()}"
 
 
 def _password() -> str:
@@ -40,11 +51,8 @@ def users() -> None:
 @click.option("--role", type=click.Choice(USER_ROLES), default="screener", show_default=True)
 def create(name: str, role: str) -> None:
     """Create a user; the password is asked for (or read from standard input)."""
-    store = _users()
-    try:
-        user = store.create(name, role, _password(), actor=f"cli:{cli_user()}")
-    finally:
-        store.close()
+    with _users() as store:
+        user = store.create(name, role, _password(), actor=_actor())
     click.echo(f"Created user {user.name} ({user.id}, role {user.role}).")
 
 
@@ -52,11 +60,8 @@ def create(name: str, role: str) -> None:
 @click.argument("name")
 def password(name: str) -> None:
     """Set a new password (asked for, or read from standard input); their sessions end."""
-    store = _users()
-    try:
-        user = store.set_password(name, _password(), actor=f"cli:{cli_user()}")
-    finally:
-        store.close()
+    with _users() as store:
+        user = store.set_password(name, _password(), actor=_actor())
     click.echo(f"New password set for {user.name}; their sessions have ended.")
 
 
@@ -65,11 +70,8 @@ def password(name: str) -> None:
 @click.argument("role", type=click.Choice(USER_ROLES))
 def role(name: str, role: str) -> None:
     """Give a user another role."""
-    store = _users()
-    try:
-        user = store.set_role(name, role, actor=f"cli:{cli_user()}")
-    finally:
-        store.close()
+    with _users() as store:
+        user = store.set_role(name, role, actor=_actor())
     click.echo(f"{user.name} now has the {user.role} role.")
 
 
@@ -77,11 +79,8 @@ def role(name: str, role: str) -> None:
 @click.argument("name")
 def disable(name: str) -> None:
     """Stop a user from signing in; their sessions end."""
-    store = _users()
-    try:
-        user = store.disable(name, actor=f"cli:{cli_user()}")
-    finally:
-        store.close()
+    with _users() as store:
+        user = store.disable(name, actor=_actor())
     click.echo(f"Disabled {user.name}; their sessions have ended.")
 
 
@@ -89,11 +88,8 @@ def disable(name: str) -> None:
 @click.argument("name")
 def enable(name: str) -> None:
     """Let a disabled user sign in again."""
-    store = _users()
-    try:
-        user = store.enable(name, actor=f"cli:{cli_user()}")
-    finally:
-        store.close()
+    with _users() as store:
+        user = store.enable(name, actor=_actor())
     click.echo(f"Enabled {user.name}.")
 
 
@@ -101,11 +97,8 @@ def enable(name: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def list_users(as_json: bool) -> None:
     """Every user, with their role and state (never a password)."""
-    store = _users()
-    try:
+    with _users() as store:
         found = store.list()
-    finally:
-        store.close()
     if as_json:
         echo_json([u.to_dict() for u in found])
         return
