@@ -230,7 +230,7 @@ def test_consolidated_lists_by_program(ofac: Path) -> None:
         "Executive Order 13662 Directive Determination - Subject to Directive 2"
     )
     assert lists("2003") == [
-        ("FSE", "blocking", ("FSE-SY",)),
+        ("FSE", "fse-transaction-ban", ("FSE-SY",)),
         ("OFAC-CONS", "non-sdn-restrictions", ("SYRIA",)),
     ]
     assert lists("2004") == [("PLC", "non-sdn-restrictions", ("NS-PLC",))]
