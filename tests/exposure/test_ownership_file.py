@@ -11,12 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clearance.errors import InputError
-from clearance.exposure.ownership_file import (
-    OwnershipRow,
-    RowProblem,
-    parse_rows,
-    read_ownership_file,
-)
+from clearance.exposure.ownership_file import RowProblem, parse_rows, read_ownership_file
 from clearance.exposure.resolve import party_slug, unlisted_party
 from clearance.settings import Settings
 from clearance.store import Store
@@ -44,7 +39,7 @@ def test_any_written_file_reads_back(rows: list[tuple[str, str, float | None, st
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["owner", "owned", "share", "as_of", "source"])
-    expected: list[OwnershipRow | str] = []
+    expected: list[OwnershipLink | str] = []
     for number, (owner, owned, share, as_of) in enumerate(rows, 1):
         text = "" if share is None else f"{share:.4f}"
         writer.writerow([owner, owned, text, as_of, "note"])
@@ -53,9 +48,9 @@ def test_any_written_file_reads_back(rows: list[tuple[str, str, float | None, st
             expected.append("problem")
         else:
             value = None if share is None else float(text)
-            expected.append(OwnershipRow(number, owner_v, owned_v, value, as_of, "note"))
+            expected.append(OwnershipLink(number, owner_v, owned_v, value, as_of, "note"))
     good, problems = parse_rows(csv.DictReader(io.StringIO(out.getvalue())))
-    merged: dict[int, OwnershipRow | str] = {r.row: r for r in good}
+    merged: dict[int, OwnershipLink | str] = {r.row: r for r in good}
     merged.update({p.row: "problem" for p in problems})
     assert [merged[i] for i in range(1, len(rows) + 1)] == expected
 
@@ -89,7 +84,7 @@ def test_other_formats_and_headers_in_any_case(tmp_path: Path) -> None:
     path = tmp_path / "links.jsonl"
     path.write_text('{"Owner": "A Holding", "OWNED": "B Ltd", "share": 51}\n')
     good, problems = read_ownership_file(path)
-    assert good == [OwnershipRow(1, "A Holding", "B Ltd", 51.0)] and not problems
+    assert good == [OwnershipLink(1, "A Holding", "B Ltd", 51.0)] and not problems
 
 
 def test_party_ids() -> None:

@@ -3,13 +3,13 @@ around one party."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from clearance.errors import InputError
 from clearance.exposure.graph import OwnershipGraph
-from clearance.exposure.ownership_file import OwnershipRow, RowProblem, read_ownership_file
+from clearance.exposure.ownership_file import RowProblem, read_ownership_file
 from clearance.exposure.resolve import Resolution, Resolver
 from clearance.exposure.service import Exposure
 from clearance.model import Entity
@@ -44,13 +44,13 @@ class ImportReport:
         }
 
 
-def _link(row: OwnershipRow, owner: Resolution, owned: Resolution) -> OwnershipLink | RowProblem:
+def _link(row: OwnershipLink, owner: Resolution, owned: Resolution) -> OwnershipLink | RowProblem:
     for side, found in (("owner", owner), ("owned", owned)):
         if found.problem:
             return RowProblem(row.row, f"{side}: {found.problem}", found.candidates)
     if owner.ids[0] == owned.ids[0]:
         return RowProblem(row.row, f"owner and owned are the same party ({owner.ids[0]})")
-    return OwnershipLink(row.row, owner.ids[0], owned.ids[0], row.share, row.as_of, row.source)
+    return replace(row, owner=owner.ids[0], owned=owned.ids[0])
 
 
 def import_ownership(store: Store, resolver: Resolver, path: Path, name: str = "") -> ImportReport:

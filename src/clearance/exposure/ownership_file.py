@@ -5,10 +5,13 @@ them works. Reading is pure and lenient: a row that cannot be a link becomes a
 :class:`RowProblem` and the others are read on; the file as a whole is refused only when it
 lacks the ``owner`` and ``owned`` columns or is larger than ``MAX_ROWS``.
 
-``owner`` and ``owned`` are a listed entity id (``us-ofac-sdn:12345``), a party of an earlier
-ownership file (``ownership:...``), a name to resolve with the matcher, or ``name:TEXT`` for a
-party that is on no list whatever the matcher says. ``share`` is a percentage (``60``,
-``60%``, ``33.5``), empty when not known; ``as_of`` the ISO day from which the share is known.
+Each row is read as an :class:`OwnershipLink` whose ``owner`` and ``owned`` are still the
+references as written; resolving them to entity ids (``exposure/ownership.py``) gives the
+link the store keeps. ``owner`` and ``owned`` are a listed entity id (``us-ofac-sdn:12345``),
+a party of an earlier ownership file (``ownership:...``), a name to resolve with the matcher,
+or ``name:TEXT`` for a party that is on no list whatever the matcher says. ``share`` is a
+percentage (``60``, ``60%``, ``33.5``), empty when not known; ``as_of`` the ISO day from which
+the share is known.
 """
 
 from __future__ import annotations
@@ -21,23 +24,12 @@ from pathlib import Path
 from clearance.errors import InputError
 from clearance.exposure.edges import parse_share
 from clearance.screen_io import detect_format, read_rows
+from clearance.store.ownership import OwnershipLink
 
 COLUMNS = ("owner", "owned", "share", "as_of", "source")
 #: rows read from one file at most, and the longest value kept
 MAX_ROWS = 1_000_000
 MAX_VALUE = 500
-
-
-@dataclass(frozen=True, slots=True)
-class OwnershipRow:
-    """One row as written: party references still to resolve."""
-
-    row: int
-    owner: str
-    owned: str
-    share: float | None
-    as_of: str = ""
-    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +52,7 @@ def _value(row: dict[str, str], column: str) -> str:
     return " ".join(row.get(column, "").split())
 
 
-def parse_row(number: int, row: dict[str, str]) -> OwnershipRow | RowProblem:
+def parse_row(number: int, row: dict[str, str]) -> OwnershipLink | RowProblem:
     """One row of the file, or what is wrong with it."""
     if "__error__" in row:
         return RowProblem(number, row["__error__"])
@@ -82,12 +74,12 @@ def parse_row(number: int, row: dict[str, str]) -> OwnershipRow | RowProblem:
         except ValueError:
             return RowProblem(number, f"as_of {as_of!r} is not a date (YYYY-MM-DD)")
     source = _value(row, "source")[:MAX_VALUE]
-    return OwnershipRow(number, owner, owned, share, as_of, source)
+    return OwnershipLink(number, owner, owned, share, as_of, source)
 
 
-def parse_rows(rows: Iterable[dict[str, str]]) -> tuple[list[OwnershipRow], list[RowProblem]]:
+def parse_rows(rows: Iterable[dict[str, str]]) -> tuple[list[OwnershipLink], list[RowProblem]]:
     """Rows numbered from 1 (the header is not counted), read into links and problems."""
-    good: list[OwnershipRow] = []
+    good: list[OwnershipLink] = []
     problems: list[RowProblem] = []
     checked = False
     for number, row in enumerate(rows, 1):
@@ -109,7 +101,7 @@ def parse_rows(rows: Iterable[dict[str, str]]) -> tuple[list[OwnershipRow], list
     return good, problems
 
 
-def read_ownership_file(path: Path) -> tuple[list[OwnershipRow], list[RowProblem]]:
+def read_ownership_file(path: Path) -> tuple[list[OwnershipLink], list[RowProblem]]:
     """Read an ownership file in any format screening reads."""
     fmt = detect_format(path)
     rows = ({k.strip().lower(): v for k, v in row.items()} for row in read_rows(path, fmt))

@@ -62,7 +62,8 @@ DDL: tuple[str, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class OwnershipLink:
-    """One row of an ownership file, its parties resolved to entity ids."""
+    """One row of an ownership file: its parties as written when read, resolved to entity ids
+    when stored."""
 
     row: int
     owner: str
