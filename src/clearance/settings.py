@@ -43,6 +43,18 @@ def is_postgres(location: str) -> bool:
     return location.startswith(POSTGRES_SCHEMES)
 
 
+def redact(location: str) -> str:
+    """A location fit for a message: a URL without its password."""
+    if not is_postgres(location):
+        return location
+    scheme, _, rest = location.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not at:
+        return location
+    user = credentials.partition(":")[0]
+    return f"{scheme}://{user}:***@{host}" if user else f"{scheme}://{host}"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable about a clearance installation."""

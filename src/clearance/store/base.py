@@ -93,15 +93,3 @@ def hold(location: str, name: str) -> AbstractContextManager[bool]:
     from clearance.store.sqlite import hold as hold_sqlite
 
     return hold_sqlite(location, name)
-
-
-def redact(location: str) -> str:
-    """A location fit for a message: a URL without its password."""
-    if not is_postgres(location):
-        return location
-    scheme, _, rest = location.partition("://")
-    credentials, at, host = rest.rpartition("@")
-    if not at:
-        return location
-    user = credentials.partition(":")[0]
-    return f"{scheme}://{user}:***@{host}" if user else f"{scheme}://{host}"

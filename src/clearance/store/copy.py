@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clearance.errors import StoreError
-from clearance.settings import is_postgres
+from clearance.settings import is_postgres, redact
 from clearance.store import chain
-from clearance.store.base import Connection, redact
+from clearance.store.base import Connection
 from clearance.store.schema import TABLES, open_database
 
 #: rows read and written per statement

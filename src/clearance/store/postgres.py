@@ -29,7 +29,7 @@ import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from clearance.errors import StoreError
-from clearance.store.base import redact
+from clearance.settings import redact
 
 #: the advisory lock every write transaction of a store takes ("clearanc" as a number)
 WRITE_LOCK = int.from_bytes(b"clearanc", "big") >> 1

@@ -29,9 +29,9 @@ from clearance.dataset import Dataset, Gates, check_gates
 from clearance.diff import Diff, diff_entities, entity_change
 from clearance.errors import InputError, NotFoundError, StoreError
 from clearance.model import Entity
-from clearance.settings import Settings
+from clearance.settings import Settings, redact
 from clearance.store import codec
-from clearance.store.base import Connection, connect, redact
+from clearance.store.base import Connection, connect
 from clearance.store.chain import ChainRecord, append
 from clearance.store.info import (
     VERSION_COLUMNS,
