@@ -556,3 +556,41 @@ def test_uflpa_effect_is_an_import_presumption_not_a_block() -> None:
     assert "presumption" in effect.label.lower()
     assert "Not a blocking" in effect.description
     assert lists()["UFLPA"].effect == "uflpa-import-presumption"
+
+
+def test_uflpa_additions_of_october_2024_close_the_counts_gap() -> None:
+    """DHS counted 73 entities on 2024-08-09, 75 on 2024-10-03 and 78 on 2024-11-01: the two of
+    2024-10-03 are held, each with its section, and the technical correction of that notice
+    (Hefei Meiling renamed Changhong Meiling) keeps the initial listing date and the former name."""
+    path = _source("us-dhs-uflpa").default_files()[0]
+    header = load_file(path, "us-dhs-uflpa")
+    counts = {edition.date: (edition.count, held) for edition, held in edition_counts(header)}
+    added = {date: held for date, (_, held) in counts.items()}
+    # the file adds exactly as many entities between the editions as DHS's counts do
+    assert added["2024-10-03"] - added["2024-08-09"] == 75 - 73
+    assert added["2024-11-01"] - added["2024-10-03"] == 78 - 75
+    entities = {e.source_id: e for e in _bundled("us-dhs-uflpa").entities}
+    bayi = entities["baowu-group-xinjiang-bayi-iron-and-steel"]
+    guanghui = entities["changzhou-guanghui-food-ingredients"]
+    assert [bayi.listings[0].start, guanghui.listings[0].start] == ["2024-10-03"] * 2
+    assert bayi.listings[0].programs[-1] == "2(d)(2)(B)(ii)"
+    assert guanghui.listings[0].programs[-1] == "2(d)(2)(B)(v)"
+    assert "GSweet" in guanghui.names_of("alias")
+    meiling = entities["changhong-meiling"]
+    assert meiling.listings[0].start == "2022-06-21"
+    assert "Hefei Meiling Co., Ltd." in meiling.names_of("previousName")
+
+
+def test_uflpa_zijin_subsidiaries_name_their_listed_parent() -> None:
+    path = _source("us-dhs-uflpa").default_files()[0]
+    header = load_file(path, "us-dhs-uflpa")
+    zijin = {p.id for p in header.parties if p.parent == "Zijin Mining Group Co., Ltd."}
+    assert zijin == {
+        "xinjiang-zijin-nonferrous-metal",
+        "xinjiang-zijin-zinc-industry",
+        "xinjiang-jinbao-mining",
+    }
+    parties = {p.id: p for p in header.parties}
+    assert parties["zijin-mining-group"].periods[0].start == "2025-01-15"
+    # Ashele Copper, a Zijin subsidiary, was listed on its own before its parent
+    assert parties["xinjiang-habahe-ashele-copper"].periods[0].start == "2024-08-09"
