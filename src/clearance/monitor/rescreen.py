@@ -16,9 +16,11 @@ through:
    score reaches the threshold is re-screened; one whose bound is within the certified band
    below the cut keeps a budget no larger than that distance;
 2. what a party's search looks up: a key that appeared or vanished near a long token of the
-   party (the fuzzy lookup keeps the best few), or equal to one of its tokens, a token whose
-   frequency crossed the exact-only line, a token of its own whose weight moved more than the
-   common drift: re-screened;
+   party and made its fuzzy lookup (which keeps the best few) keep or drop another token
+   (:func:`drift.keeps_others`: the new or vanished key itself reaches only rows of changed
+   entities, which 1. scores), a key equal to one of its tokens, a token whose frequency
+   crossed the exact-only line, a token of its own whose weight moved more than the common
+   drift: re-screened;
 3. the drift of the index's weights: every other rank moves within a factor the step bounds
    (``drift.py``), more for parties reaching keys or rows that moved more (their budget is
    charged the difference); a party is re-screened when the accumulated drift since its
@@ -333,7 +335,7 @@ class Delta:
             self.touched.add(self._refs(book.with_token(key)), "lookup")
         for key in [*step.appeared, *step.vanished]:
             self.touched.add(self._refs(book.with_token(key)), "lookup")
-            self.touched.add(self._refs(book.near_long(key)), "lookup")
+        self.touched.add(self._refs(book.parties_of(self._fuzzy_moved())), "lookup")
         # a party's own part whose weight fell further than the band: its lightest form may
         # weigh less than the floor says (the rank bound divides by it), by that much more
         for key, factor in step.shifted.items():
@@ -345,6 +347,20 @@ class Delta:
         for reference, scale in self.touched.floors.items():
             budget, floor = self.parties.get(reference, (0.0, 0.0))
             self.parties[reference] = (budget, floor * scale)
+
+    def _fuzzy_moved(self) -> list[int]:
+        """Long lookup strings of the book whose fuzzy lookup keeps other tokens than before,
+        beside the keys that appeared or vanished (:func:`drift.keeps_others`)."""
+        book, step = self.book, self.step
+        appeared, vanished = set(step.appeared), set(step.vanished)
+        shapes: set[tuple[int, int]] = set()
+        for key in [*step.appeared, *step.vanished]:
+            shapes.update((sid, len(key)) for sid in book.near_long_strings(key))
+        return sorted({
+            sid for sid, length in shapes
+            if drift.keeps_others(self.old, self.new, book.strings[sid], length, MONITOR_PARAMS,
+                                  appeared, vanished)
+        })  # fmt: skip
 
     def _pairs(self) -> None:
         """Parties a new or changed entity could become a candidate of (see the docstring)."""
@@ -411,33 +427,31 @@ class Delta:
     def _charges(self) -> None:
         """The extra drift of parties whose search uses a shifted key or reaches a moved row."""
         book, step = self.book, self.step
-        low: dict[int, float] = {}
-        high: dict[int, float] = {}
-        norm_low: dict[int, float] = {}
-        norm_high: dict[int, float] = {}
+        # per party, the lowest and highest factor of the weights and norms it reaches
+        low = np.full(book.size, step.low)
+        high = np.full(book.size, step.high)
+        norm_low = np.full(book.size, step.low)
+        norm_high = np.full(book.size, step.high)
+        reached = np.zeros(book.size, dtype=bool)
         for key, factor in step.shifted.items():
             parties, _ = book.gains(book.token_weights({key: 1.0}))
-            for position in parties.tolist():
-                low[position] = min(low.get(position, step.low), factor)
-                high[position] = max(high.get(position, step.high), factor)
+            reached[parties] = True
+            np.minimum.at(low, parties, factor)
+            np.maximum.at(high, parties, factor)
         for row, factor in step.moved.items():
             parties, _ = book.gains(book.token_weights(drift.row_keys(self.new, row)))
-            for position in parties.tolist():
-                norm_low[position] = min(norm_low.get(position, step.low), factor)
-                norm_high[position] = max(norm_high.get(position, step.high), factor)
+            reached[parties] = True
+            np.minimum.at(norm_low, parties, factor)
+            np.maximum.at(norm_high, parties, factor)
         power = MONITOR_PARAMS.name_norm_power
         base = math.log(step.bound)
-        for position in low.keys() | norm_low.keys():
-            bound = step.party_bound(
-                low.get(position, step.low),
-                high.get(position, step.high),
-                norm_low.get(position, step.low),
-                norm_high.get(position, step.high),
-                power,
-            )
-            extra = math.log(bound) - base
-            if extra > 0:
-                self.touched.charges[book.references[position]] = extra
+        # as :meth:`drift.Step.party_bound`, for every party at once
+        low, high = np.minimum(low, step.low), np.maximum(high, step.high)
+        norm_low, norm_high = np.minimum(norm_low, low), np.maximum(norm_high, high)
+        bound = (high / low) * (norm_high / norm_low) ** power * (1 + drift.ROUNDING)
+        extra = np.log(bound) - base
+        for position in np.flatnonzero(reached & (extra > 0)).tolist():
+            self.touched.charges[book.references[position]] = float(extra[position])
 
 
 def identifiers_of(data: IndexData, index: int) -> list[str]:
