@@ -18,9 +18,11 @@ through:
 2. what a party's search looks up: a key that appeared or vanished near a long token of the
    party and made its fuzzy lookup (which keeps the best few) keep or drop another token
    (:func:`drift.keeps_others`: the new or vanished key itself reaches only rows of changed
-   entities, which 1. scores), a key equal to one of its tokens, a token whose frequency
-   crossed the exact-only line, a token of its own whose weight moved more than the common
-   drift: re-screened;
+   entities, which 1. scores), a key equal to one of its tokens (unless the key is held by
+   one row and the party neither writes it together from two of its tokens nor looked up
+   what remains of it without a glued legal form: it then weighs what an unknown token
+   weighs, up to the common drift), a token whose frequency crossed the exact-only line, a
+   token of its own whose weight moved more than the common drift: re-screened;
 3. the drift of the index's weights: every other rank moves within a factor the step bounds
    (``drift.py``), more for parties reaching keys or rows that moved more (their budget is
    charged the difference); a party is re-screened when the accumulated drift since its
@@ -57,6 +59,7 @@ from clearance.index.build import MIN_IDENTIFIER_LEN, IndexData
 from clearance.index.facets import Filters
 from clearance.index.keys import identifier_key
 from clearance.index.persist import index_path
+from clearance.index.search import query_lookups
 from clearance.model import IDENTIFIER_PROPS
 from clearance.monitor import changes as entity_changes
 from clearance.monitor import drift, reach
@@ -334,7 +337,7 @@ class Delta:
         for key in step.flips:
             self.touched.add(self._refs(book.with_token(key)), "lookup")
         for key in [*step.appeared, *step.vanished]:
-            self.touched.add(self._refs(book.with_token(key)), "lookup")
+            self.touched.add(self._own_lookup_changed(key), "lookup")
         self.touched.add(self._refs(book.parties_of(self._fuzzy_moved())), "lookup")
         # a party's own part whose weight fell further than the band: its lightest form may
         # weigh less than the floor says (the rank bound divides by it), by that much more
@@ -347,6 +350,31 @@ class Delta:
         for reference, scale in self.touched.floors.items():
             budget, floor = self.parties.get(reference, (0.0, 0.0))
             self.parties[reference] = (budget, floor * scale)
+
+    def _own_lookup_changed(self, key: str) -> list[str]:
+        """Parties a key that appeared or vanished is a token of, whose search it changes
+        beyond what the delta bounds otherwise. A key held by one row weighs what an unknown
+        token weighs (as rare as a rare token), up to the drift every weight of that
+        frequency moves by: for a party that looks it up as a token of its own, only the rows
+        holding it change (rows of changed entities, scored on their own), unless the search
+        looked up what remains of it without a glued legal form while it was unknown. A key
+        the party writes together from two of its tokens changes what its form weighs."""
+        parties = self._refs(self.book.with_token(key))
+        if not parties:
+            return []
+        data = self.new if key in self.new.vocab else self.old
+        kid = data.vocab[key]
+        if data.offsets[kid + 1] - data.offsets[kid] != 1 or reach.remainders(key, MONITOR_PARAMS):
+            return parties
+        out: list[str] = []
+        for reference in parties:
+            query = self._query(reference)
+            if query is None:
+                continue
+            _forms, lookups = query_lookups([query.name, *query.aliases], query.schema)
+            if any(token == key and mode == "joined" for _form, token, mode in lookups):
+                out.append(reference)
+        return out
 
     def _fuzzy_moved(self) -> list[int]:
         """Long lookup strings of the book whose fuzzy lookup keeps other tokens than before,
