@@ -44,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_screen import _tree_pss_mb
+from clearance.catalog import import_dataset
 from clearance.exposure import refresh
 from clearance.model import Entity
 from clearance.monitor.rescreen import Monitor, Monitored, book_index, cycle
@@ -178,7 +179,7 @@ def replay(
               flush=True)  # fmt: skip
         for number, path in enumerate(files[1:], start=2):
             dataset: Dataset = source.read(path)
-            monitor.store.import_dataset(dataset, source=source, force=True)
+            import_dataset(monitor.store, dataset, source=source, force=True)
             refresh(monitor.store, settings)
             wall, cpu = time.perf_counter(), cpu_now()
             report = cycle(monitor, "bench")
@@ -246,7 +247,7 @@ def main() -> int:
     print(f"book: {args.parties:,} generated parties + {len(plants)} planted; "
           f"{len(files)} SDN versions; {args.workers} workers", flush=True)  # fmt: skip
     with Store.open(settings) as store:
-        store.import_dataset(SdnSource().read(files[0]), source=SdnSource(), force=True)
+        import_dataset(store, SdnSource().read(files[0]), source=SdnSource(), force=True)
         refresh(store, settings)
 
     screened = run_cli(work, "screen", str(book), "--out", str(work / "screened.jsonl"),

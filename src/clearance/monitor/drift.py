@@ -25,6 +25,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
+from rapidfuzz import fuzz, process
 
 from clearance.index.build import IndexData
 from clearance.index.keys import name_keys
@@ -97,6 +98,36 @@ def row_keys(data: IndexData, row: int) -> dict[str, float]:
         if kid is not None:
             out[key] = float(data.idf[kid])
     return out
+
+
+def fuzzy_kept(data: IndexData, token: str, length: int, params: SearchParams) -> dict[str, float]:
+    """The tokens of ``length`` letters a search's fuzzy lookup of the long token ``token`` keeps
+    in ``data`` (the best ``fuzzy_limit`` at the cutoff or above), each with its ratio: as
+    :meth:`clearance.index.IndexSearcher._similar_tokens` finds them."""
+    bucket = data.buckets.get((token[0], length)) if token else None
+    if bucket is None:
+        return {}
+    return {
+        other: score
+        for other, score, _ in process.extract(
+            token, bucket[0], scorer=fuzz.ratio, score_cutoff=params.fuzzy_cutoff,
+            limit=params.fuzzy_limit,
+        )
+    }  # fmt: skip
+
+
+def keeps_others(old: IndexData, new: IndexData, token: str, length: int, params: SearchParams,
+                 appeared: Collection[str], vanished: Collection[str]) -> bool:  # fmt: skip
+    """Whether the fuzzy lookup of ``token`` among tokens of ``length`` letters keeps, in
+    ``new``, a token it did not keep in ``old`` or drops one it kept, other than tokens that
+    appeared or vanished between them. Those only reach rows of entities that changed (an
+    unchanged entity's rows hold the same keys in both indexes), which the delta scores on
+    their own; a token kept or dropped beside them (a new token pushed a weaker one out of the
+    best few, or a vanished one let it in) changes the weight of rows of unchanged entities."""
+    before = fuzzy_kept(old, token, length, params)
+    after = fuzzy_kept(new, token, length, params)
+    gained = any(k not in before and k not in appeared for k in after)
+    return gained or any(k not in after and k not in vanished for k in before)
 
 
 def analyse(old: IndexData, new: IndexData, changed: Collection[str], params: SearchParams) -> Step:

@@ -181,10 +181,14 @@ class BookIndex:
         """Parties with a long plain token whose fuzzy lookup considers ``key`` (same first
         letter, length within the window, ratio at the cutoff or above): a new or vanished key
         there can change which similar tokens the lookup keeps."""
+        return self.parties_of(self.near_long_strings(key))
+
+    def near_long_strings(self, key: str) -> list[int]:
+        """The long plain lookup strings (ids) of :meth:`near_long`."""
         if not key or key.startswith(PREFIXES):
-            return np.empty(0, dtype=np.int32)
+            return []
         params = self.params
-        tids: set[int] = set()
+        out: set[int] = set()
         for length in range(len(key) - params.length_window, len(key) + params.length_window + 1):
             bucket = self.long.get((key[0], length))
             if bucket is None:
@@ -192,10 +196,15 @@ class BookIndex:
             for _text, _sim, pos in process.extract(
                 key, bucket[0], scorer=fuzz.ratio, score_cutoff=params.fuzzy_cutoff, limit=None
             ):
-                tids.update(self.string_tokens[int(bucket[1][pos])])
+                out.add(int(bucket[1][pos]))
+        return sorted(out)
+
+    def parties_of(self, strings: Iterable[int]) -> IntArray:
+        """Parties whose search looks up any of the lookup strings ``strings`` (ids)."""
+        tids = sorted({tid for sid in strings for tid in self.string_tokens[sid]})
         if not tids:
             return np.empty(0, dtype=np.int32)
-        parts = [self.parties[self.offsets[t] : self.offsets[t + 1]] for t in sorted(tids)]
+        parts = [self.parties[self.offsets[t] : self.offsets[t + 1]] for t in tids]
         return np.unique(np.concatenate(parts))
 
     def with_identifier(self, key: str) -> list[int]:

@@ -16,9 +16,13 @@ through:
    score reaches the threshold is re-screened; one whose bound is within the certified band
    below the cut keeps a budget no larger than that distance;
 2. what a party's search looks up: a key that appeared or vanished near a long token of the
-   party (the fuzzy lookup keeps the best few), or equal to one of its tokens, a token whose
-   frequency crossed the exact-only line, a token of its own whose weight moved more than the
-   common drift: re-screened;
+   party and made its fuzzy lookup (which keeps the best few) keep or drop another token
+   (:func:`drift.keeps_others`: the new or vanished key itself reaches only rows of changed
+   entities, which 1. scores), a key equal to one of its tokens (unless the key is held by
+   one row and the party neither writes it together from two of its tokens nor looked up
+   what remains of it without a glued legal form: it then weighs what an unknown token
+   weighs, up to the common drift), a token whose frequency crossed the exact-only line, a
+   token of its own whose weight moved more than the common drift: re-screened;
 3. the drift of the index's weights: every other rank moves within a factor the step bounds
    (``drift.py``), more for parties reaching keys or rows that moved more (their budget is
    charged the difference); a party is re-screened when the accumulated drift since its
@@ -55,6 +59,7 @@ from clearance.index.build import MIN_IDENTIFIER_LEN, IndexData
 from clearance.index.facets import Filters
 from clearance.index.keys import identifier_key
 from clearance.index.persist import index_path
+from clearance.index.search import query_lookups
 from clearance.model import IDENTIFIER_PROPS
 from clearance.monitor import changes as entity_changes
 from clearance.monitor import drift, reach
@@ -332,8 +337,8 @@ class Delta:
         for key in step.flips:
             self.touched.add(self._refs(book.with_token(key)), "lookup")
         for key in [*step.appeared, *step.vanished]:
-            self.touched.add(self._refs(book.with_token(key)), "lookup")
-            self.touched.add(self._refs(book.near_long(key)), "lookup")
+            self.touched.add(self._own_lookup_changed(key), "lookup")
+        self.touched.add(self._refs(book.parties_of(self._fuzzy_moved())), "lookup")
         # a party's own part whose weight fell further than the band: its lightest form may
         # weigh less than the floor says (the rank bound divides by it), by that much more
         for key, factor in step.shifted.items():
@@ -345,6 +350,45 @@ class Delta:
         for reference, scale in self.touched.floors.items():
             budget, floor = self.parties.get(reference, (0.0, 0.0))
             self.parties[reference] = (budget, floor * scale)
+
+    def _own_lookup_changed(self, key: str) -> list[str]:
+        """Parties a key that appeared or vanished is a token of, whose search it changes
+        beyond what the delta bounds otherwise. A key held by one row weighs what an unknown
+        token weighs (as rare as a rare token), up to the drift every weight of that
+        frequency moves by: for a party that looks it up as a token of its own, only the rows
+        holding it change (rows of changed entities, scored on their own), unless the search
+        looked up what remains of it without a glued legal form while it was unknown. A key
+        the party writes together from two of its tokens changes what its form weighs."""
+        parties = self._refs(self.book.with_token(key))
+        if not parties:
+            return []
+        data = self.new if key in self.new.vocab else self.old
+        kid = data.vocab[key]
+        if data.offsets[kid + 1] - data.offsets[kid] != 1 or reach.remainders(key, MONITOR_PARAMS):
+            return parties
+        out: list[str] = []
+        for reference in parties:
+            query = self._query(reference)
+            if query is None:
+                continue
+            _forms, lookups = query_lookups([query.name, *query.aliases], query.schema)
+            if any(token == key and mode == "joined" for _form, token, mode in lookups):
+                out.append(reference)
+        return out
+
+    def _fuzzy_moved(self) -> list[int]:
+        """Long lookup strings of the book whose fuzzy lookup keeps other tokens than before,
+        beside the keys that appeared or vanished (:func:`drift.keeps_others`)."""
+        book, step = self.book, self.step
+        appeared, vanished = set(step.appeared), set(step.vanished)
+        shapes: set[tuple[int, int]] = set()
+        for key in [*step.appeared, *step.vanished]:
+            shapes.update((sid, len(key)) for sid in book.near_long_strings(key))
+        return sorted({
+            sid for sid, length in shapes
+            if drift.keeps_others(self.old, self.new, book.strings[sid], length, MONITOR_PARAMS,
+                                  appeared, vanished)
+        })  # fmt: skip
 
     def _pairs(self) -> None:
         """Parties a new or changed entity could become a candidate of (see the docstring)."""
@@ -411,33 +455,31 @@ class Delta:
     def _charges(self) -> None:
         """The extra drift of parties whose search uses a shifted key or reaches a moved row."""
         book, step = self.book, self.step
-        low: dict[int, float] = {}
-        high: dict[int, float] = {}
-        norm_low: dict[int, float] = {}
-        norm_high: dict[int, float] = {}
+        # per party, the lowest and highest factor of the weights and norms it reaches
+        low = np.full(book.size, step.low)
+        high = np.full(book.size, step.high)
+        norm_low = np.full(book.size, step.low)
+        norm_high = np.full(book.size, step.high)
+        reached = np.zeros(book.size, dtype=bool)
         for key, factor in step.shifted.items():
             parties, _ = book.gains(book.token_weights({key: 1.0}))
-            for position in parties.tolist():
-                low[position] = min(low.get(position, step.low), factor)
-                high[position] = max(high.get(position, step.high), factor)
+            reached[parties] = True
+            np.minimum.at(low, parties, factor)
+            np.maximum.at(high, parties, factor)
         for row, factor in step.moved.items():
             parties, _ = book.gains(book.token_weights(drift.row_keys(self.new, row)))
-            for position in parties.tolist():
-                norm_low[position] = min(norm_low.get(position, step.low), factor)
-                norm_high[position] = max(norm_high.get(position, step.high), factor)
+            reached[parties] = True
+            np.minimum.at(norm_low, parties, factor)
+            np.maximum.at(norm_high, parties, factor)
         power = MONITOR_PARAMS.name_norm_power
         base = math.log(step.bound)
-        for position in low.keys() | norm_low.keys():
-            bound = step.party_bound(
-                low.get(position, step.low),
-                high.get(position, step.high),
-                norm_low.get(position, step.low),
-                norm_high.get(position, step.high),
-                power,
-            )
-            extra = math.log(bound) - base
-            if extra > 0:
-                self.touched.charges[book.references[position]] = extra
+        # as :meth:`drift.Step.party_bound`, for every party at once
+        low, high = np.minimum(low, step.low), np.maximum(high, step.high)
+        norm_low, norm_high = np.minimum(norm_low, low), np.maximum(norm_high, high)
+        bound = (high / low) * (norm_high / norm_low) ** power * (1 + drift.ROUNDING)
+        extra = np.log(bound) - base
+        for position in np.flatnonzero(reached & (extra > 0)).tolist():
+            self.touched.charges[book.references[position]] = float(extra[position])
 
 
 def identifiers_of(data: IndexData, index: int) -> list[str]:
