@@ -365,6 +365,12 @@ def _compile(
         tokens, found = _org_tokens(tokens, kind)
         legal = legal + found
     numbers: tuple[str, ...] = ()
+    if kind != "person":
+        ordinals = vocabulary().ordinals
+        if not ordinals.keys().isdisjoint(tokens):
+            # an ordinal word is its number ("first" / "1st" / 第一)
+            tokens = tuple(ordinals.get(t, t) for t in tokens)
+            latin = " ".join(tokens)
     if _NUMBERISH.search(latin) if kind != "person" else _DIGIT.search(latin):
         numbers = tuple(t for t in tokens if _is_number(t, kind))
     if numbers:

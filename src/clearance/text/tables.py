@@ -47,6 +47,8 @@ class Vocabulary:
     series: frozenset[str] = frozenset()
     #: particles that start an Arabic family or tribal name
     family_particles: frozenset[str] = frozenset()
+    #: English ordinal words of organisation names, each to its number ("first": "1")
+    ordinals: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +193,7 @@ def vocabulary() -> Vocabulary:
         activity=frozenset(str(w) for w in stop.get("activity", [])),
         series=frozenset(str(w) for w in stop.get("series_words", [])),
         family_particles=frozenset(str(w) for w in stop.get("family_particles", [])),
+        ordinals={str(k): str(v) for k, v in stop.get("ordinal_words", {}).items()},
         geographic_cjk=_with_suffixes(
             stop.get("geographic_cjk", {}), stop.get("geographic_cjk_suffixes", [])
         ),
