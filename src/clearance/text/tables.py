@@ -90,9 +90,14 @@ class BusinessTerms:
     cyrillic: tuple[tuple[str, tuple[str, ...]], ...]
     #: (ending, nominative ending) of Cyrillic adjectives in the genitive, longest first
     cyrillic_endings: tuple[tuple[str, str], ...]
+    #: Arabic-script words (folded by ``arabic_folding``) -> renderings (also the names of
+    #: ``arabic_names``, which are not generic ``words``)
     arabic: dict[str, tuple[str, ...]]
     #: the Arabic article and prepositions written together with a word, longest first
     arabic_prefixes: tuple[str, ...]
+    #: letters written several ways in Arabic-script names (Persian kaf and yeh, hamza
+    #: seats, taa marbuta), each to one, as a ``str.translate`` table
+    arabic_folding: dict[int, str]
     #: words that mark a name in kanji as Japanese
     japanese_markers: tuple[str, ...]
     ordinal_prefix: str
@@ -122,6 +127,7 @@ def business_terms() -> BusinessTerms:
     cjk.update(terms[0])
     hangul = terms[1]
     numerals = data["cjk_numerals"]
+    folding = str.maketrans({str(k): str(v) for k, v in data["arabic_letters"].items()})
     return BusinessTerms(
         cjk=cjk,
         hangul=hangul,
@@ -134,8 +140,13 @@ def business_terms() -> BusinessTerms:
                 key=lambda i: -len(i[0]),
             )
         ),
-        arabic=_renderings(data["arabic"]),
+        arabic={
+            k.translate(folding): v
+            for table in (terms[4], _renderings(data["arabic_names"]))
+            for k, v in table.items()
+        },
         arabic_prefixes=tuple(sorted((str(p) for p in data["arabic_prefixes"]), key=len)[::-1]),
+        arabic_folding=folding,
         japanese_markers=tuple(str(w) for w in data["japanese_markers"]),
         ordinal_prefix=str(numerals["ordinal_prefix"]),
         digits={str(k): int(v) for k, v in numerals["digits"].items()},
