@@ -280,6 +280,13 @@ def arabic_alternatives() -> dict[str, str]:
 
 
 @cache
+def hebrew_initial_stops() -> dict[str, str]:
+    """Hebrew letters read as stops at the start of a word, with their Latin letter."""
+    stops = load_data("romanisation.yaml")["hebrew_initial_stops"]
+    return {str(k): str(v) for k, v in stops.items()}
+
+
+@cache
 def abjad_initial_vowels() -> frozenset[str]:
     """Letters that start an Arabic or Hebrew word with a vowel, written "a" there."""
     return frozenset(str(load_data("romanisation.yaml")["abjad_initial_vowels"]))
