@@ -22,7 +22,7 @@ from clearance.match.syllables import (
 from clearance.match.tokens import shape
 from clearance.text.keys import NameForm
 from clearance.text.spelling import loose_key, skeleton
-from clearance.text.tables import syllabic_map
+from clearance.text.tables import skeleton_map, syllabic_map, transcription_vowels
 from clearance.text.translit import SYLLABARIES
 
 #: a consonant-class agreement is weaker evidence than a spelled-out one: a whole name of
@@ -58,6 +58,57 @@ def _onsets(joined: str) -> str:
     return f"-{classes}" if joined[:1] in _INITIAL_VOWELS else classes
 
 
+_VOWEL_LETTERS = frozenset("aeiouy")
+
+
+def _syllables(joined: str) -> list[tuple[str, str, str]]:
+    """(consonant class, consonants, first vowel) of each run of consonants followed by a
+    vowel in a name written without spaces ("dansimute": d-a, ns-i, m-u, t-e); the class is
+    the run's last consonant's (the one the vowel follows), folded like a skeleton."""
+    out: list[tuple[str, str, str]] = []
+    folding = {**skeleton_map(), **syllabic_map()}
+    i = 0
+    while i < len(joined):
+        start = i
+        while i < len(joined) and joined[i] not in _VOWEL_LETTERS:
+            i += 1
+        run = joined[start:i]
+        if run and i < len(joined):
+            last = run.rstrip("h")[-1:] or run[-1]
+            out.append((last.translate(folding), run, joined[i]))
+        while i < len(joined) and joined[i] in _VOWEL_LETTERS:
+            i += 1
+    return out
+
+
+def _vowel_kind(run: str, vowel: str, pinyin: bool) -> str:
+    table = transcription_vowels()
+    if pinyin and (
+        (vowel == "i" and run.endswith(table.neutral_i_after))
+        or (vowel == "u" and run.endswith(table.neutral_u_after))
+    ):
+        return ""
+    return "front" if vowel in table.front else "back" if vowel in table.back else ""
+
+
+def vowels_conflict(pinyin: str, latin: str) -> bool:
+    """A Latin name's vowel after a consonant is front where the transcription's after the
+    same consonant is back, or the other way round (``transcription_vowels``): consonants
+    matched in order."""
+    theirs = _syllables(pinyin)
+    start = 0
+    for cls, run, vowel in _syllables(latin):
+        kind = _vowel_kind(run, vowel, False)
+        for k in range(start, len(theirs)):
+            if theirs[k][0] == cls:
+                start = k + 1
+                other = _vowel_kind(theirs[k][1], theirs[k][2], True)
+                if kind and other and kind != other:
+                    return True
+                break
+    return False
+
+
 def cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
     """Whole-name comparison of a transliterated name with a Latin one, ignoring spacing."""
     a, b = left.joined, right.joined
@@ -87,7 +138,11 @@ def cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
         and not japanese
     ):
         sa, sb = _onsets(a), _onsets(b)
-        if min(len(sa.lstrip("-")), len(sb.lstrip("-"))) >= 2:
+        han = a if left.script == "Hani" else b if right.script == "Hani" else ""
+        latin = b if han is a else a
+        if min(len(sa.lstrip("-")), len(sb.lstrip("-"))) >= 2 and not (
+            han and vowels_conflict(han, latin)
+        ):
             sk = shape(ratio(sa, sb)) * SYLLABIC_DISCOUNT
             if sk > best:
                 best, how = sk, "consonants"

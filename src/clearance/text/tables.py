@@ -259,6 +259,27 @@ def skeleton_map() -> dict[int, str]:
     return str.maketrans(dict(load_data("romanisation.yaml")["skeleton_map"]))
 
 
+@dataclass(frozen=True, slots=True)
+class TranscriptionVowels:
+    """The vowel classes a transcription in Chinese characters keeps (``romanisation.yaml``)."""
+
+    front: frozenset[str]
+    back: frozenset[str]
+    neutral_i_after: tuple[str, ...]
+    neutral_u_after: tuple[str, ...]
+
+
+@cache
+def transcription_vowels() -> TranscriptionVowels:
+    data = load_data("romanisation.yaml")["transcription_vowels"]
+    return TranscriptionVowels(
+        front=frozenset(str(data["front"])),
+        back=frozenset(str(data["back"])),
+        neutral_i_after=tuple(str(c) for c in data["neutral_i_after"]),
+        neutral_u_after=tuple(str(c) for c in data["neutral_u_after"]),
+    )
+
+
 @cache
 def syllabic_map() -> dict[int, str]:
     return str.maketrans(dict(load_data("romanisation.yaml")["syllabic_map"]))
