@@ -7,6 +7,8 @@ consonant classes, which is how such names are transcribed in syllables.
 
 from __future__ import annotations
 
+from functools import cache
+
 from rapidfuzz.distance import OSA
 
 from clearance.match.syllables import (
@@ -61,12 +63,17 @@ def _onsets(joined: str) -> str:
 _VOWEL_LETTERS = frozenset("aeiouy")
 
 
+@cache
+def _consonant_classes() -> dict[int, str]:
+    return {**skeleton_map(), **syllabic_map()}
+
+
 def _syllables(joined: str) -> list[tuple[str, str, str]]:
     """(consonant class, consonants, first vowel) of each run of consonants followed by a
     vowel in a name written without spaces ("dansimute": d-a, ns-i, m-u, t-e); the class is
     the run's last consonant's (the one the vowel follows), folded like a skeleton."""
     out: list[tuple[str, str, str]] = []
-    folding = {**skeleton_map(), **syllabic_map()}
+    folding = _consonant_classes()
     i = 0
     while i < len(joined):
         start = i

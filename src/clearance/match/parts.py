@@ -143,9 +143,11 @@ def parts_score(
         extra += [_unaligned_weight(b[j], wb[j], vocab) for j in free_b]
         # another activity counts on its own, outside the capped share of missing parts
         # (at its own rate when a distinctive word agrees: see ``named_activity_extra``)
-        named = any(wa[i] >= 1.0 and wb[j] >= 1.0 and sim >= 1.0 for i, j, sim, _ in pairs)
-        rate = weights.named_activity_extra if named else weights.activity_extra
-        den += rate * sum(1 for w in extra if w is None)
+        activities = sum(1 for w in extra if w is None)
+        if activities:
+            named = any(wa[i] >= 1.0 and wb[j] >= 1.0 and sim >= 1.0 for i, j, sim, _ in pairs)
+            rate = weights.named_activity_extra if named else weights.activity_extra
+            den += rate * activities
         left, right = sum((w for w in extra if w is not None), 0.0), 0.0
     if (given[0] or given[1]) and (
         _given_missing(a, free_a, given[0]) or _given_missing(b, free_b, given[1])

@@ -9,6 +9,7 @@ compared with it, and the long vowels the abjad writes must be spelled in the La
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from itertools import groupby, pairwise
 
 from rapidfuzz.distance import OSA, Levenshtein, Opcodes
@@ -216,6 +217,7 @@ def _two_sounds(original: str) -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=1 << 12)
 def _split_kh(original: str) -> frozenset[str]:
     """Latin forms of the words of ``original`` (an abjad name) whose "kh" is two letters, a
     k and an h (כהן "khn", Kohen), not one (خ, the kh of Khan): told apart letter by letter."""
@@ -223,9 +225,12 @@ def _split_kh(original: str) -> frozenset[str]:
     for word in original.split():
         if word.isascii():
             continue
+        tokens = [t for t in clean_latin(latinize(word)).split() if "kh" in t]
+        if not tokens:
+            continue
         letters = [latinize(c).lower() for c in word]
         if any(a.endswith("k") and b.startswith("h") for a, b in pairwise(letters)):
-            out.update(t for t in clean_latin(latinize(word)).split() if "kh" in t)
+            out.update(tokens)
     return frozenset(out)
 
 
