@@ -68,11 +68,12 @@ def _consonant_classes() -> dict[int, str]:
     return {**skeleton_map(), **syllabic_map()}
 
 
-def _syllables(joined: str) -> list[tuple[str, str, str]]:
-    """(consonant class, consonants, first vowel) of each run of consonants followed by a
-    vowel in a name written without spaces ("dansimute": d-a, ns-i, m-u, t-e); the class is
-    the run's last consonant's (the one the vowel follows), folded like a skeleton."""
-    out: list[tuple[str, str, str]] = []
+def _syllables(joined: str) -> list[tuple[str, str, str, str]]:
+    """(consonant class, consonants, first vowel, the letter after it) of each run of
+    consonants followed by a vowel in a name written without spaces ("dansimute": d-a, ns-i,
+    m-u, t-e); the class is the run's last consonant's (the one the vowel follows), folded
+    like a skeleton."""
+    out: list[tuple[str, str, str, str]] = []
     folding = _consonant_classes()
     i = 0
     while i < len(joined):
@@ -82,18 +83,25 @@ def _syllables(joined: str) -> list[tuple[str, str, str]]:
         run = joined[start:i]
         if run and i < len(joined):
             last = run.rstrip("h")[-1:] or run[-1]
-            out.append((last.translate(folding), run, joined[i]))
+            out.append((last.translate(folding), run, joined[i], joined[i + 1 : i + 2]))
         while i < len(joined) and joined[i] in _VOWEL_LETTERS:
             i += 1
     return out
 
 
-def _vowel_kind(run: str, vowel: str, pinyin: bool) -> str:
+def _vowel_kind(run: str, vowel: str, after: str, pinyin: bool) -> str:
+    """Front, back or neither: the vowel ``vowel`` after the consonants ``run``, ``after``
+    the letter that follows it. A pinyin vowel followed by another ("rui", "guo": a glide and
+    a nucleus) is neither, and so is a Latin vowel before an r that ends its syllable (the
+    "ir" of Birkhoff)."""
     table = transcription_vowels()
     if pinyin and (
-        (vowel == "i" and run.endswith(table.neutral_i_after))
+        after in _VOWEL_LETTERS
+        or (vowel == "i" and run.endswith(table.neutral_i_after))
         or (vowel == "u" and run.endswith(table.neutral_u_after))
     ):
+        return ""
+    if not pinyin and after == "r":
         return ""
     return "front" if vowel in table.front else "back" if vowel in table.back else ""
 
@@ -104,12 +112,12 @@ def vowels_conflict(pinyin: str, latin: str) -> bool:
     matched in order."""
     theirs = _syllables(pinyin)
     start = 0
-    for cls, run, vowel in _syllables(latin):
-        kind = _vowel_kind(run, vowel, False)
+    for cls, run, vowel, after in _syllables(latin):
+        kind = _vowel_kind(run, vowel, after, False)
         for k in range(start, len(theirs)):
             if theirs[k][0] == cls:
                 start = k + 1
-                other = _vowel_kind(theirs[k][1], theirs[k][2], True)
+                other = _vowel_kind(theirs[k][1], theirs[k][2], theirs[k][3], True)
                 if kind and other and kind != other:
                     return True
                 break

@@ -365,12 +365,6 @@ def _compile(
         tokens, found = _org_tokens(tokens, kind)
         legal = legal + found
     numbers: tuple[str, ...] = ()
-    if kind != "person":
-        ordinals = vocabulary().ordinals
-        if not ordinals.keys().isdisjoint(tokens):
-            # an ordinal word is its number ("first" / "1st" / 第一)
-            tokens = tuple(ordinals.get(t, t) for t in tokens)
-            latin = " ".join(tokens)
     if _NUMBERISH.search(latin) if kind != "person" else _DIGIT.search(latin):
         numbers = tuple(t for t in tokens if _is_number(t, kind))
     if numbers:
@@ -421,6 +415,19 @@ def _wade_giles_pinyin(text: str) -> str | None:
         text,
     )
     return " ".join(table.get(t, t) for t in clean_latin(joined).split())
+
+
+def _with_ordinals(spellings: tuple[str, ...]) -> tuple[str, ...]:
+    """The spellings, and each with its English ordinal words written as their numbers
+    ("first" / 第一 / "1st"): a second form, so that a typo in the word ("nanth") still reads
+    as a spelling of it."""
+    ordinals = vocabulary().ordinals
+    out = list(spellings)
+    for spelling in spellings:
+        words = spelling.split()
+        if not ordinals.keys().isdisjoint(words):
+            out.append(" ".join(ordinals.get(w, w) for w in words))
+    return tuple(out) if len(out) > len(spellings) else spellings
 
 
 #: compiled names kept: a query's forms are reused for each of its candidates, and prepared
@@ -479,6 +486,8 @@ def _kind_forms(name: str, kind: str) -> tuple[NameForm, ...]:
         pinyin = _wade_giles_pinyin(latinize(text).lower())
         if pinyin is not None:
             spellings = (*spellings, pinyin)
+    if kind != "person":
+        spellings = _with_ordinals(spellings)
     if len(spellings) == 1 and not english:
         return (_compile(name, text, spellings[0], kind, script, native_forms),)
     forms = [_compile(name, text, latin, kind, script, native_forms) for latin in spellings]
