@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from clearance.text.business import english_readings, japanese_name
 from clearance.text.keys import name_forms
 from clearance.text.normalize import prepare
+from clearance.text.tables import business_terms
 
 DIGITS = "〇一二三四五六七八九"
 
@@ -91,3 +92,24 @@ def test_brands_read_as_the_english_name_the_company_uses() -> None:
     readings = english_readings(prepare("中国电子科技集团公司第十四研究所"), "Hani")
     assert readings[0].startswith("cetc")
     assert any(r.startswith("china electronics technology group") for r in readings)
+
+
+def test_arabic_words_found_whichever_way_their_letters_are_written() -> None:
+    # Persian kaf and yeh, a hamza seat, taa marbuta written as heh: one word each
+    assert english_readings(prepare("شبکه حقانی"), "Arab")[0].split()[0] == "network"
+    assert english_readings(prepare("شبكة حقاني"), "Arab")[0].split()[0] == "network"
+    assert "islamic" in english_readings(prepare("الدولة الإسلامية"), "Arab")[0].split()
+
+
+def test_arabic_places_and_names_weigh_as_names() -> None:
+    form = next(f for f in name_forms("جيش المهاجرين", "Organization") if f.translated)
+    assert form.tokens == ("army", "emigrants")
+    # ("army" is a generic word of organisation names in English too)
+    assert form.weights == (0.3, 1.0)
+    assert not {"emigrants", "iraq", "levant"} & business_terms().words
+
+
+@given(st.text(alphabet="شبکهحقانیصرافيالإسلامية في و", max_size=20))
+def test_arabic_readings_are_latin_words(text: str) -> None:
+    for reading in english_readings(prepare(text), "Arab"):
+        assert reading.isascii()

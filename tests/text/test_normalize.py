@@ -228,3 +228,10 @@ def test_words_in_brackets_weigh_as_qualifiers(outside: list[str], inside: list[
             assert after == min(before, part_weights().geographic)
         else:
             assert after == before
+
+
+def test_a_legal_form_class_code_is_no_name_word() -> None:
+    # (a class's code is read as its form: no code may be a word names use)
+    form = name_keys("Civil Aviation Administration of China", "Organization")
+    assert form.tokens[0] == "civil" and not form.legal_forms
+    assert name_keys("Sociedad Civil Los Pinos", "Company").legal_forms

@@ -7,6 +7,8 @@ consonant classes, which is how such names are transcribed in syllables.
 
 from __future__ import annotations
 
+from functools import cache
+
 from rapidfuzz.distance import OSA
 
 from clearance.match.syllables import (
@@ -22,7 +24,7 @@ from clearance.match.syllables import (
 from clearance.match.tokens import shape
 from clearance.text.keys import NameForm
 from clearance.text.spelling import loose_key, skeleton
-from clearance.text.tables import syllabic_map
+from clearance.text.tables import skeleton_map, syllabic_map, transcription_vowels
 from clearance.text.translit import SYLLABARIES
 
 #: a consonant-class agreement is weaker evidence than a spelled-out one: a whole name of
@@ -58,6 +60,70 @@ def _onsets(joined: str) -> str:
     return f"-{classes}" if joined[:1] in _INITIAL_VOWELS else classes
 
 
+_VOWEL_LETTERS = frozenset("aeiouy")
+
+
+@cache
+def _consonant_classes() -> dict[int, str]:
+    return {**skeleton_map(), **syllabic_map()}
+
+
+def _syllables(joined: str) -> list[tuple[str, str, str, str]]:
+    """(consonant class, consonants, first vowel, the letter after it) of each run of
+    consonants followed by a vowel in a name written without spaces ("dansimute": d-a, ns-i,
+    m-u, t-e); the class is the run's last consonant's (the one the vowel follows), folded
+    like a skeleton."""
+    out: list[tuple[str, str, str, str]] = []
+    folding = _consonant_classes()
+    i = 0
+    while i < len(joined):
+        start = i
+        while i < len(joined) and joined[i] not in _VOWEL_LETTERS:
+            i += 1
+        run = joined[start:i]
+        if run and i < len(joined):
+            last = run.rstrip("h")[-1:] or run[-1]
+            out.append((last.translate(folding), run, joined[i], joined[i + 1 : i + 2]))
+        while i < len(joined) and joined[i] in _VOWEL_LETTERS:
+            i += 1
+    return out
+
+
+def _vowel_kind(run: str, vowel: str, after: str, pinyin: bool) -> str:
+    """Front, back or neither: the vowel ``vowel`` after the consonants ``run``, ``after``
+    the letter that follows it. A pinyin vowel followed by another ("rui", "guo": a glide and
+    a nucleus) is neither, and so is a Latin vowel before an r that ends its syllable (the
+    "ir" of Birkhoff)."""
+    table = transcription_vowels()
+    if pinyin and (
+        after in _VOWEL_LETTERS
+        or (vowel == "i" and run.endswith(table.neutral_i_after))
+        or (vowel == "u" and run.endswith(table.neutral_u_after))
+    ):
+        return ""
+    if not pinyin and after == "r":
+        return ""
+    return "front" if vowel in table.front else "back" if vowel in table.back else ""
+
+
+def vowels_conflict(pinyin: str, latin: str) -> bool:
+    """A Latin name's vowel after a consonant is front where the transcription's after the
+    same consonant is back, or the other way round (``transcription_vowels``): consonants
+    matched in order."""
+    theirs = _syllables(pinyin)
+    start = 0
+    for cls, run, vowel, after in _syllables(latin):
+        kind = _vowel_kind(run, vowel, after, False)
+        for k in range(start, len(theirs)):
+            if theirs[k][0] == cls:
+                start = k + 1
+                other = _vowel_kind(theirs[k][1], theirs[k][2], theirs[k][3], True)
+                if kind and other and kind != other:
+                    return True
+                break
+    return False
+
+
 def cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
     """Whole-name comparison of a transliterated name with a Latin one, ignoring spacing."""
     a, b = left.joined, right.joined
@@ -87,7 +153,11 @@ def cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
         and not japanese
     ):
         sa, sb = _onsets(a), _onsets(b)
-        if min(len(sa.lstrip("-")), len(sb.lstrip("-"))) >= 2:
+        han = a if left.script == "Hani" else b if right.script == "Hani" else ""
+        latin = b if han is a else a
+        if min(len(sa.lstrip("-")), len(sb.lstrip("-"))) >= 2 and not (
+            han and vowels_conflict(han, latin)
+        ):
             sk = shape(ratio(sa, sb)) * SYLLABIC_DISCOUNT
             if sk > best:
                 best, how = sk, "consonants"

@@ -90,6 +90,8 @@ def _weights_of(left: NameForm, right: NameForm, skeletons: bool) -> Weights:
         return kind_weights("syllabic_person")
     if right.kind == "person" and skeletons:
         return kind_weights("skeleton_person")
+    if right.kind == "org" and (left.translated or right.translated):
+        return kind_weights("translated_org")
     return kind_weights(right.kind)
 
 

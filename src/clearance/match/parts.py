@@ -142,7 +142,12 @@ def parts_score(
         extra = [_unaligned_weight(a[i], wa[i], vocab) for i in free_a]
         extra += [_unaligned_weight(b[j], wb[j], vocab) for j in free_b]
         # another activity counts on its own, outside the capped share of missing parts
-        den += weights.activity_extra * sum(1 for w in extra if w is None)
+        # (at its own rate when a distinctive word agrees: see ``named_activity_extra``)
+        activities = sum(1 for w in extra if w is None)
+        if activities:
+            named = any(wa[i] >= 1.0 and wb[j] >= 1.0 and sim >= 1.0 for i, j, sim, _ in pairs)
+            rate = weights.named_activity_extra if named else weights.activity_extra
+            den += rate * activities
         left, right = sum((w for w in extra if w is not None), 0.0), 0.0
     if (given[0] or given[1]) and (
         _given_missing(a, free_a, given[0]) or _given_missing(b, free_b, given[1])
@@ -180,7 +185,7 @@ def least_charge(weights: Weights) -> float:
     if weights.share:
         rates.append(weights.distinct_extra)
     if weights.qualified:
-        rates.append(weights.activity_extra)
+        rates.extend((weights.activity_extra, weights.named_activity_extra))
     return min(rates)
 
 

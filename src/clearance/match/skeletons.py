@@ -9,6 +9,7 @@ compared with it, and the long vowels the abjad writes must be spelled in the La
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from itertools import groupby, pairwise
 
 from rapidfuzz.distance import OSA, Levenshtein, Opcodes
@@ -103,6 +104,7 @@ class LongVowels:
         "_final",
         "_latin",
         "_spelled",
+        "_split_kh",
         "_two_sounds",
         "joined_agree",
     )
@@ -121,10 +123,11 @@ class LongVowels:
         self._abjad_left = abjad_left
         self._final = _final_yeh(abjad.original)
         self._two_sounds = _two_sounds(abjad.original)
+        self._split_kh = _split_kh(abjad.original)
         #: the long vowels agree between the names written without spaces
         self.joined_agree = _long_vowels_agree(
             abjad.joined, latin.joined, bool(abjad.tokens) and abjad.tokens[-1] in self._final
-        ) and _consonants_agree(abjad.joined, latin.joined)
+        ) and _consonants_agree(abjad.joined, latin.joined, split_kh=bool(self._split_kh))
 
     def __call__(self, a: str, b: str) -> tuple[float, str]:
         x, y = (a, b) if self._abjad_left else (b, a)
@@ -143,8 +146,13 @@ class LongVowels:
             sim > LONG_VOWEL_SIM
             and written
             and spelled
-            and not _consonants_agree(written, spelled, written in self._two_sounds)
+            and not _consonants_agree(
+                written, spelled, written in self._two_sounds, written in self._split_kh
+            )
         ):
+            if written in self._split_kh:
+                # (the Latin kh is one sound, against the abjad's two letters)
+                spelled = spelled.replace("kh", "x")
             cw, cs = consonants(written, False), consonants(spelled, False)
             return min(sim, 1.0 - OSA.distance(cw, cs) / max(len(cw), len(cs))), "spelling"
         return sim, how
@@ -164,20 +172,27 @@ class LongVowels:
                 written
                 and spelled
                 and written not in self._spelled
-                and not _consonants_agree(written, spelled, written in self._two_sounds)
+                and not _consonants_agree(
+                    written, spelled, written in self._two_sounds, written in self._split_kh
+                )
             ):
                 return False
         return True
 
 
-def _consonants_agree(written: str, spelled: str, two_sounds: bool = False) -> bool:
+def _consonants_agree(
+    written: str, spelled: str, two_sounds: bool = False, split_kh: bool = False
+) -> bool:
     """An abjad writes every consonant: one the Latin spelling has twice, a vowel between,
     and the abjad once, is another name ("nando" / נדב). With ``two_sounds`` (the abjad
     writes a consonant twice with a letter between that its transliteration drops, an ayin
     or an alef), one the Latin spelling writes once is another name too (عبدالعلی, Abdolali,
     is not "Abdoulaye"); a consonant written twice in a row is one doubled sound, which Latin
     spellings often write once (عبدالله, "Abdulah"). Arguments: the abjad word's and the
-    Latin word's letters, as transliterated and as spelled."""
+    Latin word's letters, as transliterated and as spelled. With ``split_kh`` (the abjad
+    writes k and h as two letters, כהן), a Latin "kh" (one sound, خ: Khan) is another name."""
+    if split_kh and "kh" in spelled:
+        return False
     cw = consonants(written, False)
     cs = consonants(spelled, True)
     if len(cs) > len(cw) and _runs(cs) == _runs(cw):
@@ -200,6 +215,23 @@ def _two_sounds(original: str) -> frozenset[str]:
         and all(a != b for a, b in pairwise(word))
         for token in clean_latin(latinize(word)).split()
     )
+
+
+@lru_cache(maxsize=1 << 12)
+def _split_kh(original: str) -> frozenset[str]:
+    """Latin forms of the words of ``original`` (an abjad name) whose "kh" is two letters, a
+    k and an h (כהן "khn", Kohen), not one (خ, the kh of Khan): told apart letter by letter."""
+    out: set[str] = set()
+    for word in original.split():
+        if word.isascii():
+            continue
+        tokens = [t for t in clean_latin(latinize(word)).split() if "kh" in t]
+        if not tokens:
+            continue
+        letters = [latinize(c).lower() for c in word]
+        if any(a.endswith("k") and b.startswith("h") for a, b in pairwise(letters)):
+            out.update(tokens)
+    return frozenset(out)
 
 
 def _runs(letters: str) -> str:

@@ -65,7 +65,7 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
             return TRANSPOSE_SIM, "transposition"
         if la > 3 and inner_vowel_swap(a, b) and not _two_syllables(a, b):
             return VOWEL_SIM, "vowel"
-    if sim >= 0.9 or sim < LOOSE_FLOOR or _two_syllables(a, b):
+    if sim >= 0.9 or sim < LOOSE_FLOOR or _two_syllables(a, b) or _other_syllables(ra, rb, a, b):
         return sim, "spelling"
     ka, kb = loose_key(a), loose_key(b)
     if ka == kb:
@@ -78,6 +78,16 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
         if len(key) >= 3 and key == phonetic_key(b):
             return max(sim, PHONETIC_SIM), "phonetic"
     return sim, "spelling"
+
+
+def _other_syllables(ra: frozenset[int] | None, rb: frozenset[int] | None, a: str, b: str) -> bool:
+    """Two East Asian syllables, one a romanisation of a known syllable and the other not
+    among its spellings ("jang", 장, and "yang", 杨 or 양): other syllables, however the
+    spellings of other languages fold them (a Slavic "ja" is "ya")."""
+    if ra is None and rb is None:
+        return False
+    syllables = pinyin_syllables()
+    return (ra is not None or a in syllables) and (rb is not None or b in syllables)
 
 
 #: a name this many letters shorter than the full name of its group is a short form of it

@@ -31,6 +31,9 @@ class Weights:
     qualified: bool
     #: weight of each activity word only one organisation name has ("X" / "X Oil")
     activity_extra: float
+    #: the same when the names agree on a distinctive word (a brand): ``activity_extra`` unless
+    #: the kind says otherwise (``translated_org``)
+    named_activity_extra: float
     #: organisation names: a distinctive part only one name has counts against fully
     share: bool
     #: weight of each distinctive word only one organisation name has (``share`` only)
@@ -42,7 +45,8 @@ class Weights:
 @cache
 def name_weights() -> dict[str, Weights]:
     """The weights of each kind of name: ``person``, ``org``, ``object`` (the kinds of
-    :func:`clearance.text.keys.name_kind`), ``syllabic_person`` and ``skeleton_person``."""
+    :func:`clearance.text.keys.name_kind`), ``syllabic_person``, ``skeleton_person`` and
+    ``translated_org``."""
     kinds = load_data("name_weights.yaml")["kinds"]
     return {kind: _weights(spec) for kind, spec in kinds.items()}
 
@@ -72,6 +76,7 @@ def _weights(spec: dict[str, object]) -> Weights:
         single_word_floor=values["single_word_floor"],
         qualified=switches["qualified"],
         activity_extra=values["activity_extra"],
+        named_activity_extra=values.get("named_activity_extra", values["activity_extra"]),
         share=switches["share"],
         distinct_extra=values["distinct_extra"],
         extra_cap=values["extra_cap"],

@@ -165,11 +165,13 @@ def _arabic(text: str) -> tuple[list[Segment], bool]:
     segments: list[Segment] = []
     found = False
     for word in text.split():
-        renderings = terms.arabic.get(word)
+        # (looked up with its letters folded: Persian names write ک and ی for ك and ي)
+        folded = word.translate(terms.arabic_folding)
+        renderings = terms.arabic.get(folded)
         if renderings is None:
             for prefix in terms.arabic_prefixes:
-                if word.startswith(prefix) and len(word) - len(prefix) >= 3:
-                    renderings = terms.arabic.get(word[len(prefix) :])
+                if folded.startswith(prefix) and len(folded) - len(prefix) >= 3:
+                    renderings = terms.arabic.get(folded[len(prefix) :])
                     if renderings is not None:
                         break
         if renderings is not None:

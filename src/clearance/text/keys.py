@@ -417,6 +417,19 @@ def _wade_giles_pinyin(text: str) -> str | None:
     return " ".join(table.get(t, t) for t in clean_latin(joined).split())
 
 
+def _with_ordinals(spellings: tuple[str, ...]) -> tuple[str, ...]:
+    """The spellings, and each with its English ordinal words written as their numbers
+    ("first" / 第一 / "1st"): a second form, so that a typo in the word ("nanth") still reads
+    as a spelling of it."""
+    ordinals = vocabulary().ordinals
+    out = list(spellings)
+    for spelling in spellings:
+        words = spelling.split()
+        if not ordinals.keys().isdisjoint(words):
+            out.append(" ".join(ordinals.get(w, w) for w in words))
+    return tuple(out) if len(out) > len(spellings) else spellings
+
+
 #: compiled names kept: a query's forms are reused for each of its candidates, and prepared
 #: entities keep their own; a larger cache only grows a long-lived screening worker by ~1.5 kB
 #: per distinct name (96,000 names after 24,000 rows with the former 262,144)
@@ -473,6 +486,8 @@ def _kind_forms(name: str, kind: str) -> tuple[NameForm, ...]:
         pinyin = _wade_giles_pinyin(latinize(text).lower())
         if pinyin is not None:
             spellings = (*spellings, pinyin)
+    if kind != "person":
+        spellings = _with_ordinals(spellings)
     if len(spellings) == 1 and not english:
         return (_compile(name, text, spellings[0], kind, script, native_forms),)
     forms = [_compile(name, text, latin, kind, script, native_forms) for latin in spellings]

@@ -47,6 +47,8 @@ class Vocabulary:
     series: frozenset[str] = frozenset()
     #: particles that start an Arabic family or tribal name
     family_particles: frozenset[str] = frozenset()
+    #: English ordinal words of organisation names, each to its number ("first": "1")
+    ordinals: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +90,14 @@ class BusinessTerms:
     cyrillic: tuple[tuple[str, tuple[str, ...]], ...]
     #: (ending, nominative ending) of Cyrillic adjectives in the genitive, longest first
     cyrillic_endings: tuple[tuple[str, str], ...]
+    #: Arabic-script words (folded by ``arabic_folding``) -> renderings (also the names of
+    #: ``arabic_names``, which are not generic ``words``)
     arabic: dict[str, tuple[str, ...]]
     #: the Arabic article and prepositions written together with a word, longest first
     arabic_prefixes: tuple[str, ...]
+    #: letters written several ways in Arabic-script names (Persian kaf and yeh, hamza
+    #: seats, taa marbuta), each to one, as a ``str.translate`` table
+    arabic_folding: dict[int, str]
     #: words that mark a name in kanji as Japanese
     japanese_markers: tuple[str, ...]
     ordinal_prefix: str
@@ -120,6 +127,7 @@ def business_terms() -> BusinessTerms:
     cjk.update(terms[0])
     hangul = terms[1]
     numerals = data["cjk_numerals"]
+    folding = str.maketrans({str(k): str(v) for k, v in data["arabic_letters"].items()})
     return BusinessTerms(
         cjk=cjk,
         hangul=hangul,
@@ -132,8 +140,13 @@ def business_terms() -> BusinessTerms:
                 key=lambda i: -len(i[0]),
             )
         ),
-        arabic=_renderings(data["arabic"]),
+        arabic={
+            k.translate(folding): v
+            for table in (terms[4], _renderings(data["arabic_names"]))
+            for k, v in table.items()
+        },
         arabic_prefixes=tuple(sorted((str(p) for p in data["arabic_prefixes"]), key=len)[::-1]),
+        arabic_folding=folding,
         japanese_markers=tuple(str(w) for w in data["japanese_markers"]),
         ordinal_prefix=str(numerals["ordinal_prefix"]),
         digits={str(k): int(v) for k, v in numerals["digits"].items()},
@@ -191,6 +204,7 @@ def vocabulary() -> Vocabulary:
         activity=frozenset(str(w) for w in stop.get("activity", [])),
         series=frozenset(str(w) for w in stop.get("series_words", [])),
         family_particles=frozenset(str(w) for w in stop.get("family_particles", [])),
+        ordinals={str(k): str(v) for k, v in stop.get("ordinal_words", {}).items()},
         geographic_cjk=_with_suffixes(
             stop.get("geographic_cjk", {}), stop.get("geographic_cjk_suffixes", [])
         ),
@@ -245,6 +259,27 @@ def skeleton_map() -> dict[int, str]:
     return str.maketrans(dict(load_data("romanisation.yaml")["skeleton_map"]))
 
 
+@dataclass(frozen=True, slots=True)
+class TranscriptionVowels:
+    """The vowel classes a transcription in Chinese characters keeps (``romanisation.yaml``)."""
+
+    front: frozenset[str]
+    back: frozenset[str]
+    neutral_i_after: tuple[str, ...]
+    neutral_u_after: tuple[str, ...]
+
+
+@cache
+def transcription_vowels() -> TranscriptionVowels:
+    data = load_data("romanisation.yaml")["transcription_vowels"]
+    return TranscriptionVowels(
+        front=frozenset(str(data["front"])),
+        back=frozenset(str(data["back"])),
+        neutral_i_after=tuple(str(c) for c in data["neutral_i_after"]),
+        neutral_u_after=tuple(str(c) for c in data["neutral_u_after"]),
+    )
+
+
 @cache
 def syllabic_map() -> dict[int, str]:
     return str.maketrans(dict(load_data("romanisation.yaml")["syllabic_map"]))
@@ -263,6 +298,13 @@ def arabic_alternatives() -> dict[str, str]:
     return {
         str(k): str(v) for k, v in load_data("romanisation.yaml")["arabic_alternatives"].items()
     }
+
+
+@cache
+def hebrew_initial_stops() -> dict[str, str]:
+    """Hebrew letters read as stops at the start of a word, with their Latin letter."""
+    stops = load_data("romanisation.yaml")["hebrew_initial_stops"]
+    return {str(k): str(v) for k, v in stops.items()}
 
 
 @cache

@@ -26,6 +26,7 @@ from clearance.text.tables import (
     arabic_alternatives,
     arabic_article,
     chinese_markers,
+    hebrew_initial_stops,
     japanese_rules,
     ukrainian_letters,
 )
@@ -97,6 +98,9 @@ def _abjad_word(word: str) -> str:
     ayin) written "a" (anyascii writes an apostrophe or nothing: "عمر" -> "`mr")."""
     if len(word) > 1 and word[0] in abjad_initial_vowels():
         return "a" + anyascii(word[1:])
+    stop = hebrew_initial_stops().get(word[:1])
+    if stop is not None:
+        return stop + anyascii(word[1:])
     return anyascii(word)
 
 
