@@ -177,14 +177,11 @@ class BookIndex:
                 out.append(self.parties[self.offsets[tid] : self.offsets[tid + 1]])
         return np.unique(np.concatenate(out)) if out else np.empty(0, dtype=np.int32)
 
-    def near_long(self, key: str) -> IntArray:
-        """Parties with a long plain token whose fuzzy lookup considers ``key`` (same first
-        letter, length within the window, ratio at the cutoff or above): a new or vanished key
-        there can change which similar tokens the lookup keeps."""
-        return self.parties_of(self.near_long_strings(key))
-
     def near_long_strings(self, key: str) -> list[int]:
-        """The long plain lookup strings (ids) of :meth:`near_long`."""
+        """The long plain lookup strings (ids) whose fuzzy lookup considers ``key`` (same first
+        letter, length within the window, ratio at the cutoff or above): a new or vanished key
+        there can change which similar tokens the lookup keeps (``parties_of`` gives their
+        parties)."""
         if not key or key.startswith(PREFIXES):
             return []
         params = self.params
