@@ -31,7 +31,7 @@ from clearance.errors import InputError, NotFoundError, StoreError
 from clearance.model import Entity
 from clearance.settings import Settings, redact
 from clearance.store import codec
-from clearance.store.base import Connection, connect
+from clearance.store.base import Connection
 from clearance.store.chain import ChainRecord, append
 from clearance.store.info import (
     VERSION_COLUMNS,
@@ -42,7 +42,7 @@ from clearance.store.info import (
 )
 from clearance.store.ownership import SOURCE as OWNERSHIP_SOURCE
 from clearance.store.ownership import OwnershipStore
-from clearance.store.schema import ensure_schema
+from clearance.store.schema import open_database
 
 
 class Store:
@@ -65,13 +65,7 @@ class Store:
     @classmethod
     def at(cls, location: str) -> Store:
         """Open the store at ``location``: a ``postgresql://`` URL or a SQLite file path."""
-        conn = connect(location)
-        try:
-            ensure_schema(conn)
-        except BaseException:
-            conn.close()
-            raise
-        return cls(conn, location)
+        return cls(open_database(location), location)
 
     def close(self) -> None:
         self.connection.close()
