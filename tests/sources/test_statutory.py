@@ -666,6 +666,11 @@ def test_uflpa_zijin_subsidiaries_name_their_listed_parent() -> None:
         "xinjiang-jinbao-mining",
     }
     parties = {p.id: p for p in header.parties}
+    # each carries its Chinese legal name, so a search in Han script finds it
+    entities = {e.source_id: e for e in _bundled("us-dhs-uflpa").entities}
+    for key in zijin:
+        natives = [n for n in entities[key].names if n.lang == "zho"]
+        assert natives and all(n.script == "Hani" and n.value.startswith("新疆") for n in natives)
     assert parties["zijin-mining-group"].periods[0].start == "2025-01-15"
     # Ashele Copper, a Zijin subsidiary, was listed on its own before its parent
     assert parties["xinjiang-habahe-ashele-copper"].periods[0].start == "2024-08-09"
