@@ -182,10 +182,7 @@ class IndexSearcher:
         self.params = params or SearchParams()
         self._unknown = unknown_weight(data)
         self._common_df = max(int(len(data.name_entity) * self.params.common_fraction), 50)
-        #: remembered matches of query tokens in two generations: a token looked up again is
-        #: kept, and the older generation is dropped when the newer one fills half the size
         self._cache: dict[str, list[tuple[int, float]]] = {}
-        self._cache_old: dict[str, list[tuple[int, float]]] = {}
         p = self.params
         self._derived_sim = {
             "phonetic": p.phonetic_weight,
@@ -262,12 +259,9 @@ class IndexSearcher:
         key = f"{mode}:{token}"
         matches = self._cache.get(key)
         if matches is None:
-            matches = self._cache_old.get(key)
-            if matches is None:
-                matches = self._key_matches(token, mode)
-            if len(self._cache) >= self.params.cache_size // 2:
-                self._cache_old, self._cache = self._cache, {}
-            self._cache[key] = matches
+            if len(self._cache) >= self.params.cache_size:
+                self._cache.clear()
+            matches = self._cache[key] = self._key_matches(token, mode)
         return matches
 
     def _gather(
