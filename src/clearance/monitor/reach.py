@@ -204,6 +204,11 @@ class BookIndex:
         parts = [self.parties[self.offsets[t] : self.offsets[t + 1]] for t in tids]
         return np.unique(np.concatenate(parts))
 
+    def reached_by(self, key: str) -> IntArray:
+        """Parties with a group a search could gain weight for from ``key`` (the parties of
+        :meth:`gains` for ``key`` alone)."""
+        return self.parties_of(sid for sid, _sim in self._similar(key))
+
     def with_identifier(self, key: str) -> list[int]:
         return self.identifiers.get(key, [])
 
