@@ -363,7 +363,7 @@ class Delta:
         for key, factor in step.shifted.items():
             if factor >= step.low:
                 continue
-            for reference in self._refs(book.with_token(key)):
+            for reference in self._refs(book.owned_by(key)):
                 scale = min(self.touched.floors.get(reference, 1.0), factor / step.low)
                 self.touched.floors[reference] = scale
         for reference, scale in self.touched.floors.items():
@@ -531,21 +531,27 @@ class Delta:
     def _charges(self) -> None:
         """The extra drift of parties whose search uses a shifted key or reaches a moved row.
 
-        A row reaches the parties its keys reach: a moved row's factor is spread over its
-        keys (each keeps the lowest and highest factor of the moved rows holding it), so
-        each key is looked up once."""
+        A shifted key moves what a party gains from the rows holding it; it moves the weight
+        of the party's forms too only when it is one of the party's own parts
+        (:meth:`reach.BookIndex.owned_by`, :func:`drift.rank_factor`). A row
+        reaches the parties its keys reach: a moved row's factor is spread over its keys
+        (each keeps the lowest and highest factor of the moved rows holding it), so each key
+        is looked up once."""
         book, step = self.book, self.step
-        # per party, the lowest and highest factor of the weights and norms it reaches
-        low = np.full(book.size, step.low)
-        high = np.full(book.size, step.high)
-        norm_low = np.full(book.size, step.low)
-        norm_high = np.full(book.size, step.high)
+        # per party, the lowest and highest factor of the weights it gains, of its own parts'
+        # weights and of the norms of the rows it reaches
+        names = ("gained", "form", "norm")
+        ranges = {f"{name}_{end}": np.full(book.size, bound) for name in names
+                  for end, bound in (("low", step.low), ("high", step.high))}  # fmt: skip
         reached = np.zeros(book.size, dtype=bool)
         for key, factor in step.shifted.items():
             parties = book.reached_by(key)
             reached[parties] = True
-            np.minimum.at(low, parties, factor)
-            np.maximum.at(high, parties, factor)
+            np.minimum.at(ranges["gained_low"], parties, factor)
+            np.maximum.at(ranges["gained_high"], parties, factor)
+            own = book.owned_by(key)
+            np.minimum.at(ranges["form_low"], own, factor)
+            np.maximum.at(ranges["form_high"], own, factor)
         spread: dict[str, tuple[float, float]] = {}
         for row, factor in step.moved.items():
             for key in drift.row_keys(self.new, row):
@@ -554,15 +560,10 @@ class Delta:
         for key, (least, most) in spread.items():
             parties = book.reached_by(key)
             reached[parties] = True
-            np.minimum.at(norm_low, parties, least)
-            np.maximum.at(norm_high, parties, most)
-        power = MONITOR_PARAMS.name_norm_power
-        base = math.log(step.bound)
-        # as :meth:`drift.Step.party_bound`, for every party at once
-        low, high = np.minimum(low, step.low), np.maximum(high, step.high)
-        norm_low, norm_high = np.minimum(norm_low, low), np.maximum(norm_high, high)
-        bound = (high / low) * (norm_high / norm_low) ** power * (1 + drift.ROUNDING)
-        extra = np.log(bound) - base
+            np.minimum.at(ranges["norm_low"], parties, least)
+            np.maximum.at(ranges["norm_high"], parties, most)
+        bound = drift.rank_factor(**ranges, power=MONITOR_PARAMS.name_norm_power)
+        extra = np.log(bound) - math.log(step.bound)
         for position in np.flatnonzero(reached & (extra > 0)).tolist():
             self.touched.charges[book.references[position]] = float(extra[position])
 
