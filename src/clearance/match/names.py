@@ -54,7 +54,7 @@ from clearance.match.tokens import (
 )
 from clearance.match.weights import Weights, kind_weights
 from clearance.text.keys import NameForm
-from clearance.text.spelling import join_parts, loose_key, skeleton_letters
+from clearance.text.spelling import consonants, join_parts, loose_key, skeleton_letters
 from clearance.text.tables import part_weights, vocabulary
 from clearance.text.translit import SYLLABARIES
 
@@ -141,11 +141,14 @@ def _merge(toks: tuple[str, ...], other: frozenset[str]) -> tuple[str, ...]:
 def _side(form: NameForm, skeletons: bool) -> tuple[tuple[str, ...], tuple[float, ...]]:
     if not skeletons:
         return form.tokens, form.weights
-    # a word reduced to a single consonant ("ali" -> "l", "taha" -> "t") says little
+    # a word reduced to a single consonant ("ali" -> "l") says little; one that writes it
+    # twice with a vowel between (דוד "dvd", David) has two
     toks = form.skeleton
     short = part_weights().short_skeleton
     return toks, tuple(
-        min(w, short) if skeleton_letters(s) == 1 and len(t) > 1 else w
+        min(w, short)
+        if skeleton_letters(s) == 1 and len(t) > 1 and len(consonants(t, False)) < 2
+        else w
         for s, t, w in zip(toks, form.tokens, form.weights, strict=True)
     )
 

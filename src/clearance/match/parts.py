@@ -108,6 +108,28 @@ def _given_missing(toks: tuple[str, ...], free: set[int], given: frozenset[str])
     return bool(given) and given <= {toks[i] for i in free}
 
 
+def _primary_missing(toks: tuple[str, ...], free: set[int], given: frozenset[str]) -> int:
+    """In a name written "SURNAME, Given", the index of its first family word or its first
+    given name when that part is unaligned while another part of the name is too, or when
+    every family word is unaligned (-1 otherwise). A name that agrees only with the second
+    given name and the second surname ("Antonio Garcia" / "VALDEZ GARCIA, Bernardo Antonio"),
+    or only with the given names ("Alexander Henry" / "GRANKO ARTEAGA, Alexander Enrique"), is
+    another person's: such a part counts as much as one that agrees. A family name that
+    follows a particle ("AL-TIKRITI": a tribal name, often left out) is not read as one."""
+    if not given or not free:
+        return -1
+    family = [i for i, t in enumerate(toks) if t not in given]
+    firsts = family[:1] + [i for i, t in enumerate(toks) if t in given][:1]
+    if family and family[0] > 0 and toks[family[0] - 1] in vocabulary().particles:
+        firsts = firsts[1:]
+    if family and toks[family[0]] in vocabulary().particles:
+        return -1
+    missing = [i for i in firsts if i in free]
+    if missing and (len(free) >= 2 or all(i in free for i in family)):
+        return missing[0]
+    return -1
+
+
 def parts_score(
     a: tuple[str, ...],
     wa: tuple[float, ...],
@@ -155,7 +177,16 @@ def parts_score(
         # a surname alone against "SURNAME, Given": every given name is missing, not a middle
         # one, and counts as much as a name part that agrees
         den += left + right
-    elif weights.share and (left or right):
+        return (num / den if den else 0.0), pairs, free_a, free_b
+    if given[0] or given[1]:
+        i, j = _primary_missing(a, free_a, given[0]), _primary_missing(b, free_b, given[1])
+        primary = (wa[i] if i >= 0 else 0.0) + (wb[j] if j >= 0 else 0.0)
+        if primary > 0.0:
+            # the first family word or given name of "SURNAME, Given" is missing: it counts
+            # fully, the other missing parts as usual
+            den += primary
+            left, right = left + right - primary, 0.0
+    if weights.share and (left or right):
         # a distinctive word only one organisation name has counts as much as one both have
         # (the score is the share of distinctive words that agree); generic and geographic
         # words, single letters, count a little, once however many there are

@@ -91,6 +91,7 @@ LONG_VOWEL_SIM = 0.75
 #: long vowels an abjad writes (their Latin letters after transliteration) and the Latin
 #: letters that can spell each (j: the glide of Germanic spellings, "bjorklund")
 _LONG_VOWELS = {"y": frozenset("ieyj"), "w": frozenset("uow")}
+_HEBREW_LONG_VOWELS = {**_LONG_VOWELS, "v": frozenset("uowv")}
 
 
 class LongVowels:
@@ -102,6 +103,7 @@ class LongVowels:
         "_abjad",
         "_abjad_left",
         "_final",
+        "_hebrew",
         "_latin",
         "_spelled",
         "_split_kh",
@@ -121,12 +123,16 @@ class LongVowels:
             for t in clean_latin(word).split()
         )
         self._abjad_left = abjad_left
+        self._hebrew = abjad.script == "Hebr"
         self._final = _final_yeh(abjad.original)
         self._two_sounds = _two_sounds(abjad.original)
         self._split_kh = _split_kh(abjad.original)
         #: the long vowels agree between the names written without spaces
         self.joined_agree = _long_vowels_agree(
-            abjad.joined, latin.joined, bool(abjad.tokens) and abjad.tokens[-1] in self._final
+            abjad.joined,
+            latin.joined,
+            bool(abjad.tokens) and abjad.tokens[-1] in self._final,
+            self._hebrew,
         ) and _consonants_agree(abjad.joined, latin.joined, split_kh=bool(self._split_kh))
 
     def __call__(self, a: str, b: str) -> tuple[float, str]:
@@ -139,7 +145,9 @@ class LongVowels:
             sim > LONG_VOWEL_SIM
             and written
             and spelled
-            and not _long_vowels_agree(written, spelled, written.endswith(tuple(self._final)))
+            and not _long_vowels_agree(
+                written, spelled, written.endswith(tuple(self._final)), self._hebrew
+            )
         ):
             return LONG_VOWEL_SIM, "vowel"
         if (
@@ -264,14 +272,64 @@ def _final_yeh(original: str) -> frozenset[str]:
     )
 
 
-def _long_vowels_agree(written: str, spelled: str, final_yeh: bool) -> bool:
+#: letters that are no consonant of a Latin spelling where an abjad's long vowel may stand
+_LATIN_VOWELS = frozenset("aeiouyw")
+#: letters of a transliterated abjad word that are no consonant (an alef, the long vowels)
+_ABJAD_VOWELS = frozenset("awy")
+
+
+def _gaps(word: str, vowels: frozenset[str], doubled_once: bool) -> list[str]:
+    """The letters before, between and after the consonants of a word (``vowels``: the
+    letters that are not consonants; ``doubled_once``: a consonant written twice in a row is
+    one)."""
+    gaps = [""]
+    last = ""
+    for char in word:
+        if char in vowels:
+            gaps[-1] += char
+            last = ""
+        elif doubled_once and char == last and not gaps[-1]:
+            continue
+        else:
+            gaps.append("")
+            last = char
+    return gaps
+
+
+def _long_vowels_in_place(
+    written: str, spelled: str, long_vowels: dict[str, frozenset[str]]
+) -> bool:
+    """Each long vowel the abjad writes after its first letter is spelled between the same
+    two consonants in the Latin word, when both words have as many consonants (one skeleton
+    spells Mahmoud and Mohammed, but only Mahmoud writes the long u of محمود after the second
+    m; עילאי writes a long i before its l, which "Ali" does not)."""
+    ours = _gaps(written, _ABJAD_VOWELS | frozenset(long_vowels), False)
+    theirs = _gaps(spelled, _LATIN_VOWELS, True)
+    if len(ours) != len(theirs):
+        return True
+    # (the first letter of the abjad word is never read as a long vowel)
+    start = 1 if written[:1] in long_vowels else 0
+    for k, gap in enumerate(ours):
+        for letter in gap[start if k == 0 else 0 :]:
+            vowels = long_vowels.get(letter)
+            if vowels is not None and vowels.isdisjoint(theirs[k]):
+                return False
+    return True
+
+
+def _long_vowels_agree(written: str, spelled: str, final_yeh: bool, hebrew: bool = False) -> bool:
     """The long vowels written after the first letter are spelled somewhere after the first
-    letter, and a final long i after a consonant (the -i of Husseini, Abbasi) ends the
-    Latin spelling too."""
+    letter, in place when both words have as many consonants (``_long_vowels_in_place``),
+    and a final long i after a consonant (the -i of Husseini, Abbasi) ends the Latin
+    spelling too. A Hebrew vav after the first letter (transliterated v) is a long o or u,
+    or a v (David)."""
+    long_vowels = _HEBREW_LONG_VOWELS if hebrew else _LONG_VOWELS
     rest = set(spelled[1:])
     if any(
-        letter in written[1:] and rest.isdisjoint(vowels) for letter, vowels in _LONG_VOWELS.items()
+        letter in written[1:] and rest.isdisjoint(vowels) for letter, vowels in long_vowels.items()
     ):
+        return False
+    if not _long_vowels_in_place(written, spelled, long_vowels):
         return False
     final_i = final_yeh and len(written) > 2 and written[-1] == "y" and written[-2] not in "aeiouwy"
     return not final_i or spelled[-1] in _LONG_VOWELS["y"]
