@@ -299,37 +299,41 @@ def _gaps(word: str, vowels: frozenset[str], doubled_once: bool) -> list[str]:
 def _long_vowels_in_place(
     written: str, spelled: str, long_vowels: dict[str, frozenset[str]]
 ) -> bool:
-    """Each long vowel the abjad writes after its first letter is spelled between the same
-    two consonants in the Latin word, when both words have as many consonants (one skeleton
-    spells Mahmoud and Mohammed, but only Mahmoud writes the long u of محمود after the second
-    m; עילאי writes a long i before its l, which "Ali" does not)."""
+    """The long vowels the abjad writes between two consonants (after its first letter) are
+    not spelled as another vowel between the same two consonants of the Latin word, when
+    both words have as many consonants: one skeleton spells Mahmoud and Mohammed, but
+    Mohammed spells an e where محمود writes a long u; עילאי writes a long i before its l,
+    where "Ali" spells an a. (A Latin word with no vowel there may be a foreign name that
+    the abjad writes with a vowel letter between two consonants: هيرتيزفيلد, Hertzfeld.)"""
     ours = _gaps(written, _ABJAD_VOWELS | frozenset(long_vowels), False)
     theirs = _gaps(spelled, _LATIN_VOWELS, True)
     if len(ours) != len(theirs):
         return True
-    # (the first letter of the abjad word is never read as a long vowel)
-    start = 1 if written[:1] in long_vowels else 0
-    for k, gap in enumerate(ours):
-        for letter in gap[start if k == 0 else 0 :]:
-            vowels = long_vowels.get(letter)
-            if vowels is not None and vowels.isdisjoint(theirs[k]):
-                return False
+    for k, (gap, latin) in enumerate(zip(ours, theirs, strict=True)):
+        # (the first letter of the abjad word is never read as a long vowel)
+        letters = gap[1:] if k == 0 and written[:1] in long_vowels else gap
+        allowed = frozenset().union(*(long_vowels.get(c, frozenset()) for c in letters))
+        if allowed and latin and allowed.isdisjoint(latin):
+            return False
     return True
 
 
 def _long_vowels_agree(written: str, spelled: str, final_yeh: bool, hebrew: bool = False) -> bool:
     """The long vowels written after the first letter are spelled somewhere after the first
-    letter, in place when both words have as many consonants (``_long_vowels_in_place``),
-    and a final long i after a consonant (the -i of Husseini, Abbasi) ends the Latin
-    spelling too. A Hebrew vav after the first letter (transliterated v) is a long o or u,
-    or a v (David)."""
-    long_vowels = _HEBREW_LONG_VOWELS if hebrew else _LONG_VOWELS
+    letter, and not as another vowel in their place (``_long_vowels_in_place``), and a
+    final long i after a consonant (the -i of Husseini, Abbasi) ends the Latin spelling
+    too. A single Hebrew vav between consonants (transliterated v, as bet is) is a long o or
+    u, or a v (David): it is checked in its place only; a double one is a v."""
     rest = set(spelled[1:])
     if any(
-        letter in written[1:] and rest.isdisjoint(vowels) for letter, vowels in long_vowels.items()
+        letter in written[1:] and rest.isdisjoint(vowels) for letter, vowels in _LONG_VOWELS.items()
     ):
         return False
-    if not _long_vowels_in_place(written, spelled, long_vowels):
+    if hebrew and not _long_vowels_in_place(
+        written.replace("vv", "b"), spelled, _HEBREW_LONG_VOWELS
+    ):
+        return False
+    if not hebrew and not _long_vowels_in_place(written, spelled, _LONG_VOWELS):
         return False
     final_i = final_yeh and len(written) > 2 and written[-1] == "y" and written[-2] not in "aeiouwy"
     return not final_i or spelled[-1] in _LONG_VOWELS["y"]
