@@ -17,7 +17,13 @@ from rapidfuzz.distance import OSA, Levenshtein, Opcodes
 from clearance.match.tokens import MIN_SIM, token_similarity
 from clearance.text.keys import NameForm
 from clearance.text.normalize import clean_latin
-from clearance.text.spelling import VOWEL_START, consonants, join_parts, skeleton_letters
+from clearance.text.spelling import (
+    PARTICLE_START,
+    VOWEL_START,
+    consonants,
+    join_parts,
+    skeleton_letters,
+)
 from clearance.text.translit import SYLLABARIES, latinize
 
 Similarity = Callable[[str, str], tuple[float, str]]
@@ -94,6 +100,25 @@ _LONG_VOWELS = {"y": frozenset("ieyj"), "w": frozenset("uow")}
 _HEBREW_LONG_VOWELS = {**_LONG_VOWELS, "v": frozenset("uowv")}
 
 
+#: a word whose first letter is a consonant its skeleton drops (y, w, j, v) against a Latin
+#: word that spells another first consonant: no agreement ("yrdn", Yarden, is not Radwan)
+INITIAL_GLIDE_SIM = 0.5
+#: those first letters of a transliterated abjad word, and the Latin letters that can spell
+#: each (ج: Jamal, Gamal, Djamel; و: Walid, Oualid, Vered)
+_INITIAL_GLIDES = {
+    "y": frozenset("yjie"),
+    "w": frozenset("wvou"),
+    "v": frozenset("vwbou"),
+    "j": frozenset("jgdyz"),
+}
+
+
+def _initial_agrees(written: str, spelled: str) -> bool:
+    """A first letter that the skeleton drops is spelled at the start of the Latin word."""
+    letters = _INITIAL_GLIDES.get(written[0])
+    return letters is None or spelled[0] in letters
+
+
 class LongVowels:
     """Consonant skeletons of an abjad name against a Latin one, with the long vowels the
     abjad writes (y for i/e, w for u/o, after the first letter) required in the Latin spelling:
@@ -141,6 +166,13 @@ class LongVowels:
         if written in self._spelled and spelled:
             return token_similarity(written, spelled)
         sim, how = skeleton_similarity(a, b)
+        if (
+            sim > INITIAL_GLIDE_SIM
+            and written
+            and spelled
+            and not _initial_agrees(written, spelled)
+        ):
+            return INITIAL_GLIDE_SIM, "spelling"
         if (
             sim > LONG_VOWEL_SIM
             and written
@@ -198,11 +230,15 @@ def _consonants_agree(
     is not "Abdoulaye"); a consonant written twice in a row is one doubled sound, which Latin
     spellings often write once (عبدالله, "Abdulah"). Arguments: the abjad word's and the
     Latin word's letters, as transliterated and as spelled. With ``split_kh`` (the abjad
-    writes k and h as two letters, כהן), a Latin "kh" (one sound, خ: Khan) is another name."""
+    writes k and h as two letters, כהן), a Latin "kh" (one sound, خ: Khan) is another name,
+    and so is one without a k (Hani)."""
     if split_kh and "kh" in spelled:
         return False
     cw = consonants(written, False)
     cs = consonants(spelled, True)
+    if split_kh and "k" not in spelled and "c" not in spelled and "q" not in spelled:
+        # (nor is a name without the k: כהן is not Hani)
+        return False
     if len(cs) > len(cw) and _runs(cs) == _runs(cw):
         return False
     if not two_sounds:
@@ -376,7 +412,7 @@ def _splits_within(a: tuple[str, ...], b: tuple[str, ...], opcodes: Opcodes) -> 
 
 
 def _unmarked(parts: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(p.removeprefix(VOWEL_START) for p in parts)
+    return tuple(p.removeprefix(VOWEL_START).removeprefix(PARTICLE_START) for p in parts)
 
 
 def same_split(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
