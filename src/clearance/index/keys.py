@@ -122,11 +122,6 @@ def name_keys(toks: tuple[str, ...]) -> list[str]:
     return list(keys)
 
 
-def skeleton_text(toks: tuple[str, ...]) -> str:
-    """The consonant skeletons of a name's tokens, joined by spaces."""
-    return " ".join(skeleton(t) or t for t in toks)
-
-
 def sound_text(toks: tuple[str, ...]) -> str:
     """The phonetic keys of a name's tokens, joined by spaces (a token without one stays)."""
     return " ".join(phonetic_key(t) or t for t in toks)

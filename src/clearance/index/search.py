@@ -26,7 +26,6 @@ from clearance.index.keys import (
     concatenations,
     derived_keys,
     identifier_key,
-    skeleton_text,
     sound_text,
     token_forms,
 )
@@ -159,14 +158,6 @@ class _QueryTexts:
         self.sounds = [sound_text(t) for t in forms]
         self.joined = ["".join(t) for t in forms]
         self.syllabic = any(detect_script(n) in SYLLABIC_SCRIPTS for n in names)
-        #: the consonant skeletons of the names in Arabic or Hebrew script: their words are
-        #: consonants already, and a Latin row spells vowels their text and sound lack
-        self.skeletons = [
-            skeleton_text(t)
-            for n in names
-            if detect_script(n) in ABJADS
-            for t in query_forms(n, schema)
-        ]
 
 
 class IndexSearcher:
@@ -532,9 +523,6 @@ class IndexSearcher:
             )
         if syllabic:
             readings.append((query.joined, row_joined, fuzz.partial_ratio, 0, syllabic))
-        if query.skeletons:
-            row_skeletons = [skeleton_text(tuple(t.split())) for t in row_texts]
-            readings.append((query.skeletons, row_skeletons, fuzz.token_set_ratio, 0, None))
         open_rows = list(range(len(ids)))
         for texts, choices, scorer, score_cutoff, only in readings:
             if not open_rows:
