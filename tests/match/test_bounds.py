@@ -18,6 +18,13 @@ from hypothesis import strategies as st
 
 from clearance.match.names import compare_forms, name_bound
 from clearance.match.scorer import Matcher
+from clearance.match.tokens import (
+    MIN_SIM,
+    org_token_similarity,
+    spelling_may_align,
+    spelling_profile,
+    token_similarity,
+)
 from clearance.model import Entity, Query
 from clearance.text.keys import name_forms
 
@@ -145,3 +152,55 @@ def test_qualifiers_alone_rule_out_without_comparing_names() -> None:
     # a reachable floor compiles them and gives score's result
     assert matcher.score_above(query, prepared, 0.3) == full
     assert prepared._names is not None
+
+
+#: tokens as the aligner sees them: Latin letters, digits, other scripts' letters, initials
+token_text = st.text(
+    alphabet=st.sampled_from("abcdeghiklmnorstuyz0123456789éøжд"), min_size=1, max_size=12
+)
+#: and the words of the nickname and romanisation groups, which skip the letter test
+group_words = st.sampled_from(
+    ["bob", "robert", "rob", "bill", "william", "liz", "elizabeth", "kang", "gang", "lee", "yi"]
+)
+
+
+@st.composite
+def near_token(draw: st.DrawFn) -> tuple[str, str]:
+    """A token and a spelling of it a few edits away (the pairs the test must never skip)."""
+    a = draw(token_text)
+    b = list(a)
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, len(b)))
+        letter = draw(st.sampled_from("aeiouhkyz"))
+        match draw(st.sampled_from(["swap", "drop", "add"])):
+            case "swap" if at < len(b):
+                b[at] = letter
+            case "drop" if at < len(b) and len(b) > 1:
+                del b[at]
+            case _:
+                b.insert(at, letter)
+    return a, "".join(b)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.one_of(
+        st.tuples(st.one_of(token_text, group_words), st.one_of(token_text, group_words)),
+        near_token(),
+    )
+)
+def test_spelling_prefilter_never_skips_an_alignable_pair(pair: tuple[str, str]) -> None:
+    """Screening skips a pair of parts the letter test rejects: their similarity must then be
+    at most MIN_SIM, under both spelling similarities."""
+    a, b = pair
+    if a == b or spelling_may_align(spelling_profile(a), spelling_profile(b)):
+        return
+    assert token_similarity(a, b)[0] <= MIN_SIM, (a, b)
+    assert org_token_similarity(a, b)[0] <= MIN_SIM, (a, b)
+
+
+def test_spelling_prefilter_rejects_unrelated_words() -> None:
+    """The test is worth having: parts of two unrelated names are mostly told apart by letters."""
+    pairs = [("trading", "bank"), ("mohammed", "kurt"), ("shipping", "oil"), ("wei", "kumar")]
+    assert not any(spelling_may_align(spelling_profile(a), spelling_profile(b)) for a, b in pairs)
+    assert spelling_may_align(spelling_profile("mohammed"), spelling_profile("muhammad"))

@@ -18,7 +18,13 @@ from clearance.reference import effects, lists
 from clearance.sources import get_source
 from clearance.sources.base import Dataset
 from clearance.sources.common import iso_date
-from clearance.sources.statutory import StatutorySource, edition_counts, load_file
+from clearance.sources.statutory import (
+    StatutorySource,
+    edition_additions,
+    edition_counts,
+    load_file,
+)
+from clearance.sources.statutory.listfile import edition_count
 from tests.helpers import assert_ftm_valid
 
 SOURCES = {
@@ -299,6 +305,15 @@ MALFORMED = {
     "no-published-date": (_set(("published",), None), "top level"),
     "entries-not-a-list": (_set(("entries",), {"id": "x"}), "top level"),
     "entry-not-a-mapping": (_set(("entries", 1), "Example Video Company"), "#2"),
+    "bad-added": (
+        _set(("editions",), [{"date": "2018-08-13", "url": "https://example.gov/a", "added": "2"}]),
+        "top level",
+    ),
+    # both entries came on the list on 2018-08-13: a notice of that date adding one is wrong
+    "more-held-than-added": (
+        _set(("editions",), [{"date": "2018-08-13", "url": "https://example.gov/a", "added": 1}]),
+        "top level",
+    ),
 }
 
 
@@ -417,6 +432,66 @@ def test_edition_count_counts_entries_in_force_without_subsidiaries(tmp_path: Pa
     doc["editions"][0]["count"] = -1
     with pytest.raises(ParseError, match="number of entries"):
         load_file(_write(tmp_path, doc), "us-ndaa-889")
+
+
+def test_edition_additions_count_entries_by_the_date_they_first_came_on_the_list(
+    tmp_path: Path,
+) -> None:
+    doc = _valid_doc()
+    doc["entries"][1]["listed"] = [
+        {"start": "2018-08-13", "end": "2019-01-01"},
+        {"start": "2020-06-01"},
+    ]
+    doc["entries"] += [
+        {
+            "id": "example-newcomer",
+            "schema": "Company",
+            "name": "Example Newcomer Ltd",
+            "listed": [{"start": "2020-06-01"}],
+            "source_url": "https://example.org/law.pdf",
+        },
+        {
+            "id": "example-subsidiary",
+            "schema": "Company",
+            "name": "Example Subsidiary Ltd",
+            "listed_with": "example-newcomer",
+            "listed": [{"start": "2020-06-01"}],
+            "source_url": "https://example.org/law.pdf",
+        },
+    ]
+    doc["editions"] = [
+        {"date": "2018-08-13", "url": "https://example.gov/a", "added": 2},
+        {"date": "2019-06-01", "url": "https://example.gov/b"},
+        {"date": "2020-06-01", "url": "https://example.gov/c", "added": 3, "complete": False},
+    ]
+    header = load_file(_write(tmp_path, doc), "us-ndaa-889")
+    # the video company's relisting is no addition, the subsidiary counts with its parent,
+    # and the edition that states no number is left out
+    assert [(e.date, e.added, held) for e, held in edition_additions(header)] == [
+        ("2018-08-13", 2, 2),
+        ("2020-06-01", 3, 1),
+    ]
+
+
+def test_uflpa_additions_add_up_to_the_stated_counts_and_locate_what_is_missing() -> None:
+    """Every notice states how many entities it added; the additions sum to each count DHS
+    states, and the notices the file does not hold entirely account for every missing entry
+    (the file lists no removal, so what is in force is what was added less what is missing)."""
+    header = load_file(_source("us-dhs-uflpa").default_files()[0], "us-dhs-uflpa")
+    additions = edition_additions(header)
+    assert [e.date for e, _ in additions] == [e.date for e in header.editions]
+    stated = missing = 0
+    for edition, held in additions:
+        assert edition.added is not None and held <= edition.added, edition.date
+        stated += edition.added
+        missing += edition.added - held
+        if edition.count is not None:
+            assert stated == edition.count, edition.date
+        assert edition_count(header, edition.date) == stated - missing, edition.date
+        assert edition.complete == (missing == 0), edition.date
+    stats = _bundled("us-dhs-uflpa").stats
+    assert stats["stated"] == stated
+    assert stats.get("missing", 0) == missing == stats["stated"] - stats["entities"]
 
 
 def _groups(entities: list[Entity]) -> list[list[Entity]]:
@@ -591,6 +666,11 @@ def test_uflpa_zijin_subsidiaries_name_their_listed_parent() -> None:
         "xinjiang-jinbao-mining",
     }
     parties = {p.id: p for p in header.parties}
+    # each carries its Chinese legal name, so a search in Han script finds it
+    entities = {e.source_id: e for e in _bundled("us-dhs-uflpa").entities}
+    for key in zijin:
+        natives = [n for n in entities[key].names if n.lang == "zho"]
+        assert natives and all(n.script == "Hani" and n.value.startswith("新疆") for n in natives)
     assert parties["zijin-mining-group"].periods[0].start == "2025-01-15"
     # Ashele Copper, a Zijin subsidiary, was listed on its own before its parent
     assert parties["xinjiang-habahe-ashele-copper"].periods[0].start == "2024-08-09"

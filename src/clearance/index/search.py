@@ -92,11 +92,30 @@ class SearchParams:
     cache_size: int = 50_000
 
 
-@dataclass(frozen=True, slots=True)
 class Candidate:
-    index: int
-    entity_id: str
-    rank: float
+    """An entity retrieval hands the matcher, with its rank. Immutable by convention; a
+    hand-written class rather than a frozen dataclass: compiled, its constructor runs as native
+    code (a dozen are made for every query)."""
+
+    __slots__ = ("entity_id", "index", "rank")
+
+    def __init__(self, index: int, entity_id: str, rank: float) -> None:
+        self.index = index
+        self.entity_id = entity_id
+        self.rank = rank
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Candidate) and (self.index, self.entity_id, self.rank) == (
+            other.index,
+            other.entity_id,
+            other.rank,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.index, self.entity_id, self.rank))
+
+    def __repr__(self) -> str:
+        return f"Candidate(index={self.index!r}, entity_id={self.entity_id!r}, rank={self.rank!r})"
 
 
 class RetrievalTrace:

@@ -123,22 +123,39 @@ def _merge(toks: tuple[str, ...], other: frozenset[str]) -> tuple[str, ...]:
         if len(toks) > len(other)
         else set()
     )
+    # a run is joined only when written together it starts as a token of the other name does
+    # and has a length one has (or one near it): a skeleton's vowel marks after the first are
+    # dropped, one letter less a part at most; most runs fail these before they are joined
+    starts = {t[:1] for t in other}
+    reach = {len(t) for t in other} | near
+    count = len(toks)
     out: list[str] = []
     i = 0
-    while i < len(toks):
-        for size in (3, 2):
-            if i + size <= len(toks):
-                parts = toks[i : i + size]
-                joined = join_parts(parts)
-                if joined in other or (
-                    len(joined) in near
-                    and all(len(t) > 1 and t not in other for t in parts)
-                    and _near(joined, other)
+    while i < count:
+        joined = False
+        if toks[i][:1] in starts or not toks[i]:
+            for size in (3, 2):
+                if i + size > count:
+                    continue
+                total = sum(len(t) for t in toks[i : i + size])
+                if (
+                    total not in reach
+                    and total - 1 not in reach
+                    and (size == 2 or total - 2 not in reach)
                 ):
-                    out.append(joined)
+                    continue
+                parts = toks[i : i + size]
+                candidate = join_parts(parts)
+                if candidate in other or (
+                    len(candidate) in near
+                    and all(len(t) > 1 and t not in other for t in parts)
+                    and _near(candidate, other)
+                ):
+                    out.append(candidate)
+                    joined = True
                     i += size
                     break
-        else:
+        if not joined:
             out.append(toks[i])
             i += 1
     return tuple(out)

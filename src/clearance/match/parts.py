@@ -27,7 +27,14 @@ from functools import lru_cache
 from clearance.match.align import align, drop_stranded_initials
 from clearance.match.skeletons import Similarity
 from clearance.match.syllables import given_order
-from clearance.match.tokens import MIN_SIM, shape, token_similarity
+from clearance.match.tokens import (
+    MIN_SIM,
+    org_token_similarity,
+    shape,
+    spelling_may_align,
+    spelling_profile,
+    token_similarity,
+)
 from clearance.match.weights import Weights
 from clearance.text.legal import legal_word
 from clearance.text.spelling import marked_skeleton
@@ -253,10 +260,17 @@ def _best_shapes(
     above ``MIN_SIM``, the part cannot be aligned)."""
     best_a = [-1.0] * len(a)
     best_b = [-1.0] * len(b)
+    # spellings are compared only when their letters allow a similarity above MIN_SIM (most
+    # pairs of parts of two names do not)
+    spelled = similarity is org_token_similarity or similarity is token_similarity
+    profiles_b = [spelling_profile(y) for y in b] if spelled else []
     for i, x in enumerate(a):
+        profile_a = spelling_profile(x) if spelled else None
         for j, y in enumerate(b):
             if x == y:
                 best_a[i] = best_b[j] = 1.0
+                continue
+            if profile_a is not None and not spelling_may_align(profile_a, profiles_b[j]):
                 continue
             sim = similarity(x, y)[0]
             if sim > MIN_SIM:

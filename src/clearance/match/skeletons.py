@@ -141,12 +141,7 @@ class LongVowels:
         self._latin = _originals(latin)
         #: words the abjad name writes in Latin letters ("هناء Cain"): spelled out, they are
         #: compared as spelled, not reduced to their consonants ("cain" is not "cano")
-        self._spelled = frozenset(
-            t
-            for word in abjad.original.split()
-            if word.isascii()
-            for t in clean_latin(word).split()
-        )
+        self._spelled = _spelled_words(abjad.original)
         self._abjad_left = abjad_left
         self._hebrew = abjad.script == "Hebr"
         self._final = _final_yeh(abjad.original)
@@ -247,6 +242,15 @@ def _consonants_agree(
     return len(cw) <= len(whole) or _runs(cw) != _runs(whole)
 
 
+@lru_cache(maxsize=1 << 12)
+def _spelled_words(original: str) -> frozenset[str]:
+    """The words an abjad name writes in Latin letters, as spelled."""
+    return frozenset(
+        t for word in original.split() if word.isascii() for t in clean_latin(word).split()
+    )
+
+
+@lru_cache(maxsize=1 << 12)
 def _two_sounds(original: str) -> frozenset[str]:
     """Latin forms of the words of ``original`` (an abjad name) that write a letter twice, a
     letter between, and none twice in a row: a consonant their transliteration doubles is
@@ -286,7 +290,13 @@ def _runs(letters: str) -> str:
 def _originals(form: NameForm) -> dict[str, str]:
     """Skeleton -> spelling of each part, and of 2-3 adjacent parts joined (the aligner joins
     parts that spell one part of the other name)."""
-    skel, toks = form.skeleton, form.tokens
+    return _originals_of(form.skeleton, form.tokens)
+
+
+@lru_cache(maxsize=1 << 12)
+def _originals_of(skel: tuple[str, ...], toks: tuple[str, ...]) -> dict[str, str]:
+    """(Remembered: a query name meets every candidate's name, a listed name every query; the
+    dictionary is only read.)"""
     out = dict(zip(skel, toks, strict=True))
     for size in (2, 3):
         for i in range(len(toks) - size + 1):
@@ -299,6 +309,7 @@ def _originals(form: NameForm) -> dict[str, str]:
 _YEH = frozenset("\u064a\u06cc\u05d9")
 
 
+@lru_cache(maxsize=1 << 12)
 def _final_yeh(original: str) -> frozenset[str]:
     """Latin forms of the words of ``original`` that end with a yeh."""
     return frozenset(

@@ -80,6 +80,32 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
     return sim, "spelling"
 
 
+@lru_cache(maxsize=1 << 16)
+def spelling_profile(token: str) -> tuple[int, int, bool]:
+    """What :func:`spelling_may_align` reads of a token: a mask of its letters (one bit a
+    letter, letters beyond the 62 first sharing bits), its length, and whether a nickname or
+    romanisation group holds it."""
+    mask = 0
+    for char in token:
+        mask |= 1 << (ord(char) % 62)
+    return mask, len(token), token in nicknames() or token in romanisations()
+
+
+def spelling_may_align(a: tuple[int, int, bool], b: tuple[int, int, bool]) -> bool:
+    """False only when ``token_similarity`` (and ``org_token_similarity``) of the two
+    (different) tokens is surely at most ``MIN_SIM``: neither is an initial, no group holds
+    both, and the letters one has and the other lacks cost more edits than a spelling within
+    ``LOOSE_FLOOR`` allows (each such letter is at least one edit; folded spellings are only
+    tried above that floor). The bound of the similarity, beside it: screening skips the pair
+    without computing it."""
+    mask_a, len_a, grouped_a = a
+    mask_b, len_b, grouped_b = b
+    if len_a <= 1 or len_b <= 1 or (grouped_a and grouped_b):
+        return True
+    edits = max((mask_a & ~mask_b).bit_count(), (mask_b & ~mask_a).bit_count())
+    return 1.0 - edits / max(len_a, len_b) >= LOOSE_FLOOR
+
+
 def _other_syllables(ra: frozenset[int] | None, rb: frozenset[int] | None, a: str, b: str) -> bool:
     """Two East Asian syllables, one a romanisation of a known syllable and the other not
     among its spellings ("jang", 장, and "yang", 杨 or 양): other syllables, however the

@@ -55,6 +55,7 @@ class NameForm:
     compiled for every new query and candidate name)."""
 
     __slots__ = (
+        "_skeleton",
         "acronym",
         "given",
         "kind",
@@ -110,6 +111,7 @@ class NameForm:
         self.acronym = acronym
         self.given = given
         self.translated = translated
+        self._skeleton: tuple[str, ...] | None = None
 
     def _key(self) -> tuple[object, ...]:
         return (
@@ -148,7 +150,11 @@ class NameForm:
     def skeleton(self) -> tuple[str, ...]:
         """Consonant skeleton of each token, marked when it starts with a vowel (compared for
         names from Arabic or Hebrew script, see :func:`marked_skeleton`)."""
-        return tuple(marked_skeleton(t) for t in self.tokens)
+        # computed once: the skeleton reading asks for it in every comparison of the name
+        skel = self._skeleton
+        if skel is None:
+            skel = self._skeleton = tuple(marked_skeleton(t) for t in self.tokens)
+        return skel
 
     @property
     def loose(self) -> tuple[str, ...]:

@@ -12,7 +12,9 @@ validates a file into typed records (:class:`ListFile`, :class:`Party`); :func:`
 maps a party to the common model. Each edition may state how many entries the publication
 counts (``count``): :func:`edition_counts` counts what the file holds in force on that date, so
 a test holds the data to the documents it cites, and an edition the file does not hold
-completely (``complete: false``) says how many entries are missing in the version's stats. A
+completely (``complete: false``) says how many entries are missing in the version's stats.
+An edition may also state how many entries it added (``added``): :func:`edition_additions`
+says how many of those the file holds, so what is missing is known notice by notice. A
 file that breaks the structure raises :class:`ParseError` naming the file and the entry, so a
 bad edit never reaches a store.
 """
@@ -33,11 +35,12 @@ from clearance.sources.statutory.listfile import (
     FORMAT,
     ListFile,
     Party,
+    edition_additions,
     edition_counts,
     load_file,
 )
 
-__all__ = ["StatutorySource", "edition_counts", "load_file", "to_entity"]
+__all__ = ["StatutorySource", "edition_additions", "edition_counts", "load_file", "to_entity"]
 
 # -- map ------------------------------------------------------------------------------------
 

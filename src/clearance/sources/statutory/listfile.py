@@ -103,6 +103,8 @@ class Edition:
     count: int | None
     #: whether the file holds every entry of this edition
     complete: bool
+    #: entries the publication states it added to the list (None: it states no number)
+    added: int | None = None
 
 
 @dataclass(frozen=True)
@@ -342,15 +344,22 @@ def _editions(check: _Checker, value: Any) -> tuple[Edition, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        raise check.fail("'editions' must be a list of {date, url, document, count, complete}")
+        raise check.fail(
+            "'editions' must be a list of {date, url, document, count, complete, added}"
+        )
     out: list[Edition] = []
     for edition in value:
-        edition = check.mapping(edition, ("date", "url"), ("document", "count", "complete"))
-        count = edition.get("count")
-        if count is not None and (
-            not isinstance(count, int) or isinstance(count, bool) or count < 0
-        ):
-            raise check.fail(f"an edition's 'count' must be a number of entries, found {count!r}")
+        edition = check.mapping(
+            edition, ("date", "url"), ("document", "count", "complete", "added")
+        )
+        count, added = edition.get("count"), edition.get("added")
+        for name, number in (("count", count), ("added", added)):
+            if number is not None and (
+                not isinstance(number, int) or isinstance(number, bool) or number < 0
+            ):
+                raise check.fail(
+                    f"an edition's {name!r} must be a number of entries, found {number!r}"
+                )
         complete = edition.get("complete", True)
         if not isinstance(complete, bool):
             raise check.fail(f"an edition's 'complete' must be true or false, found {complete!r}")
@@ -361,6 +370,7 @@ def _editions(check: _Checker, value: Any) -> tuple[Edition, ...]:
                 document=check.text(edition.get("document"), "document"),
                 count=count,
                 complete=complete,
+                added=added,
             )
         )
     if [e.date for e in out] != sorted(e.date for e in out):
@@ -419,6 +429,13 @@ def load_file(path: Path, source_id: str) -> ListFile:
                 _where(index, entries[index]),
                 f"'listed_with' names {party.listed_with!r}, which is no entry of this file",
             )
+    for edition in editions:
+        held = _first_listed_on(parties, edition.date)
+        if edition.added is not None and held > edition.added:
+            raise check.fail(
+                f"{held} entries first came on the list on {edition.date}, but the edition "
+                f"of that date states that it added {edition.added}"
+            )
     return ListFile(
         path=path,
         source=source_id,
@@ -452,3 +469,23 @@ def edition_count(header: ListFile, day: str) -> int:
 def edition_counts(header: ListFile) -> list[tuple[Edition, int]]:
     """Each edition that states a count, with the count the file holds for its date."""
     return [(e, edition_count(header, e.date)) for e in header.editions if e.count is not None]
+
+
+def _first_listed_on(parties: Sequence[Party], day: str) -> int:
+    """Entries (counted as :func:`edition_count` counts them) whose first listing began on
+    ``day``: the entries a publication of that date added, as far as the file holds them."""
+    return sum(
+        1
+        for p in parties
+        if not p.listed_with and p.periods and min(x.start for x in p.periods) == day
+    )
+
+
+def edition_additions(header: ListFile) -> list[tuple[Edition, int]]:
+    """Each edition that states how many entries it added, with how many of them the file
+    holds: an edition with fewer held than added names entries this file still lacks."""
+    return [
+        (e, _first_listed_on(header.parties, e.date))
+        for e in header.editions
+        if e.added is not None
+    ]
