@@ -98,19 +98,22 @@ def marked_skeleton(token: str) -> str:
     return VOWEL_START + bare if token[:1] in _START_VOWELS else bare
 
 
-#: the mark of the skeleton of a particle that starts a family name ("al" -> "=l"): the
-#: article of al-Maraziq is not the name Ali, however alike their skeletons ("-l")
+#: the mark of the skeleton of a particle that starts a family name, after its vowel mark
+#: ("al" -> "-=l"): the article of al-Maraziq is not the name Ali, however alike their
+#: skeletons ("-l")
 PARTICLE_START = "="
 
 
 def particle_skeleton(token: str) -> str:
-    """The marked skeleton of a family-name particle ("al" -> "=l")."""
-    return PARTICLE_START + marked_skeleton(token).removeprefix(VOWEL_START)
+    """The marked skeleton of a family-name particle ("al" -> "-=l")."""
+    bare = marked_skeleton(token).removeprefix(VOWEL_START)
+    return VOWEL_START + PARTICLE_START + bare
 
 
 def skeleton_letters(value: str) -> int:
     """The consonants of a (marked) skeleton."""
-    return len(value) - (value[:1] in (VOWEL_START, PARTICLE_START))
+    marks = value.startswith(VOWEL_START)
+    return len(value) - marks - value.startswith(PARTICLE_START, marks)
 
 
 def join_parts(parts: tuple[str, ...]) -> str:
@@ -118,10 +121,8 @@ def join_parts(parts: tuple[str, ...]) -> str:
     dropped (the skeletons of "abd allah" joined are those of "abdallah": "-bdl")."""
     joined = "".join(parts)
     if PARTICLE_START in joined:
-        # (a particle written together with its word is the start of the word: "=l" "hsn" ->
-        # "-lhsn", as "alhasan" is)
-        if joined[:1] == PARTICLE_START:
-            joined = VOWEL_START + joined[1:]
+        # (a particle written together with its word is the start of the word: "-=l" "hsn"
+        # -> "-lhsn", as "alhasan" is)
         joined = joined.replace(PARTICLE_START, "")
     if VOWEL_START not in joined[1:]:
         return joined
