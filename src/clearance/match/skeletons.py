@@ -130,6 +130,7 @@ class LongVowels:
         "_final",
         "_hebrew",
         "_latin",
+        "_no_kh",
         "_spelled",
         "_split_kh",
         "_two_sounds",
@@ -147,6 +148,7 @@ class LongVowels:
         self._final = _final_yeh(abjad.original)
         self._two_sounds = _two_sounds(abjad.original)
         self._split_kh = _split_kh(abjad.original)
+        self._no_kh = _no_kh(abjad.original)
         #: the long vowels agree between the names written without spaces
         self.joined_agree = _long_vowels_agree(
             abjad.joined,
@@ -167,6 +169,8 @@ class LongVowels:
             and spelled
             and not _initial_agrees(written, spelled)
         ):
+            return INITIAL_GLIDE_SIM, "spelling"
+        if sim > INITIAL_GLIDE_SIM and written in self._no_kh and spelled and "kh" in spelled:
             return INITIAL_GLIDE_SIM, "spelling"
         if (
             sim > LONG_VOWEL_SIM
@@ -280,6 +284,23 @@ def _split_kh(original: str) -> frozenset[str]:
         if any(a.endswith("k") and b.startswith("h") for a, b in pairwise(letters)):
             out.update(tokens)
     return frozenset(out)
+
+
+#: the letters of an abjad that a Latin spelling may write "kh": خ, and ح as Russian
+#: spellings write it (Akhmed); Hebrew het and kaf (Khaim, Mikhail)
+_KH_LETTERS = frozenset("\u062e\u062d\u05d7\u05db\u05da")
+
+
+@lru_cache(maxsize=1 << 12)
+def _no_kh(original: str) -> frozenset[str]:
+    """Latin forms of the words of ``original`` (an abjad name) with no letter a Latin "kh"
+    can spell: their h is a he (הלל, Hillel, is not Khalil)."""
+    return frozenset(
+        token
+        for word in original.split()
+        if not word.isascii() and _KH_LETTERS.isdisjoint(word)
+        for token in clean_latin(latinize(word)).split()
+    )
 
 
 def _runs(letters: str) -> str:
