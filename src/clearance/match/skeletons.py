@@ -287,8 +287,9 @@ def _split_kh(original: str) -> frozenset[str]:
 
 
 #: the letters of an abjad that a Latin spelling may write "kh": خ, and ح as Russian
-#: spellings write it (Akhmed); Hebrew het and kaf (Khaim, Mikhail)
-_KH_LETTERS = frozenset("\u062e\u062d\u05d7\u05db\u05da")
+#: spellings write it (Akhmed), ك and ک as some spellings do (مكتب, the UN's "Makhtab");
+#: Hebrew het and kaf (Khaim, Mikhail)
+_KH_LETTERS = frozenset("\u062e\u062d\u0643\u06a9\u05d7\u05db\u05da")
 
 
 @lru_cache(maxsize=1 << 12)
