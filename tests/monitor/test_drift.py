@@ -81,3 +81,54 @@ def test_a_new_token_that_pushes_a_weaker_one_out_is_found() -> None:
     assert not drift.keeps_others(
         _index(few), _index([*few, STEM]), token, len(token), MONITOR_PARAMS, {STEM}, set()
     )
+
+
+def _rank(gained: float, form: float, norm: float, power: float) -> float:
+    """A row's rank as the search computes it (``IndexSearcher.rank_rows``)."""
+    return min(gained / form, 1.0) * (form / max(norm, form)) ** power
+
+
+#: a weight that moves, or one that does not (each factor's bound is then met on its own)
+factors = st.just(1.0) | st.floats(0.7, 1.4)
+widening = st.just(0.0) | st.floats(0.0, 0.3)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    gained=st.floats(0.01, 50.0),
+    form=st.floats(0.01, 50.0),
+    norm=st.floats(0.01, 50.0),
+    moves=st.tuples(factors, factors, factors),
+    ranges=st.tuples(*[widening] * 6),
+)
+def test_a_rank_moves_within_the_rank_factor(
+    gained: float,
+    form: float,
+    norm: float,
+    moves: tuple[float, float, float],
+    ranges: tuple[float, ...],
+) -> None:
+    """Whatever the gained weight, the form weight and the row's norm move by within their
+    ranges (each holding 1 and the move), the rank moves within the bound either way; the
+    form weight's range may be narrower than the gained weight's (a key reached, not owned)."""
+    g, w, n = moves
+    g_low, g_high = min(g, 1.0) * (1 - ranges[0]), max(g, 1.0) * (1 + ranges[1])
+    w_low, w_high = min(w, 1.0) * (1 - ranges[2]), max(w, 1.0) * (1 + ranges[3])
+    n_low, n_high = min(n, 1.0) * (1 - ranges[4]), max(n, 1.0) * (1 + ranges[5])
+    power = MONITOR_PARAMS.name_norm_power
+    bound = drift.rank_factor(g_low, g_high, w_low, w_high, n_low, n_high, power)
+    before = _rank(gained, form, norm, power)
+    after = _rank(gained * g, form * w, norm * n, power)
+    assert before / bound <= after <= before * bound
+
+
+def test_a_key_reached_but_not_owned_moves_ranks_less() -> None:
+    """A shifted key a party only reaches (a spelling of its token) moves its ranks less than
+    one of its own parts, which moves the form weight too; with nothing shifted, the bound is
+    the step's common one."""
+    low, high, shifted, power = 0.999, 1.001, 0.93, MONITOR_PARAMS.name_norm_power
+    common = drift.rank_factor(low, high, low, high, low, high, power)
+    reached = drift.rank_factor(shifted, high, low, high, low, high, power)
+    owned = drift.rank_factor(shifted, high, shifted, high, low, high, power)
+    assert common < reached < owned
+    assert abs(common - (high / low) ** (1 + power) * (1 + drift.ROUNDING)) < 1e-12

@@ -168,8 +168,9 @@ def query_lookups(
     return forms, out
 
 
-class _QueryTexts:
-    """A query's names as the text check reads them, computed once per query."""
+class QueryTexts:
+    """A query's names as the text check reads them, computed once per query (and kept by a
+    caller that checks the same query against rows of several indexes)."""
 
     def __init__(self, names: list[str], schema: str) -> None:
         forms = list(dict.fromkeys(t for n in names for t in query_forms(n, schema)))
@@ -446,7 +447,7 @@ class IndexSearcher:
             rows, rank, entities = rows[keep], rank[keep], entities[keep]
         if not len(rows):
             return {}
-        passed = self._text_similar(_QueryTexts(names, schema), rows)
+        passed = self._text_similar(QueryTexts(names, schema), rows)
         out: dict[int, float] = {}
         for entity, value in zip(entities[passed].tolist(), rank[passed].tolist(), strict=True):
             if value > out.get(entity, -1.0):
@@ -455,7 +456,11 @@ class IndexSearcher:
 
     def passes_text(self, names: list[str], schema: str, rows: IntArray) -> npt.NDArray[np.bool_]:
         """Which of ``rows`` pass the text check for the query names (as in a search)."""
-        return self._text_similar(_QueryTexts(names, schema), rows)
+        return self._text_similar(QueryTexts(names, schema), rows)
+
+    def passes_texts(self, texts: QueryTexts, rows: IntArray) -> npt.NDArray[np.bool_]:
+        """:meth:`passes_text` for query names already read (:class:`QueryTexts`)."""
+        return self._text_similar(texts, rows)
 
     def form_weights(self, names: list[str], schema: str) -> list[float]:
         """The weight of each form of each query name, as :meth:`rank_rows` divides by."""
@@ -476,7 +481,7 @@ class IndexSearcher:
         Rows are text-checked a slice at a time: most queries fill their candidates from the
         first rows, and the rest need no check."""
         entities = self.data.name_entity[rows]
-        texts = _QueryTexts(names, schema)
+        texts = QueryTexts(names, schema)
         lowered = -rank
         best = -1.0
         start, step = 0, TEXT_CHECK_SLICE
@@ -503,7 +508,7 @@ class IndexSearcher:
                 out.setdefault(int(entities[pos]), value)
             start, step = end, step * 2
 
-    def _text_similar(self, query: _QueryTexts, rows: IntArray) -> npt.NDArray[np.bool_]:
+    def _text_similar(self, query: QueryTexts, rows: IntArray) -> npt.NDArray[np.bool_]:
         """Rows whose normalised text, the phonetic keys of their tokens, or their text without
         spaces are close enough to a query name's (rapidfuzz, in C): spares the scorer most
         rows that share a word or two only. Where either side is in a syllabic script (one

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -64,8 +65,26 @@ class Step:
         """The rank bound of a search whose weights moved within ``[low, high]`` and whose rows'
         norms within ``[norm_low, norm_high]`` (each at least the band)."""
         low, high = min(low, self.low), max(high, self.high)
-        norm_low, norm_high = min(norm_low, low), max(norm_high, high)
-        return float((high / low) * (norm_high / norm_low) ** power * (1 + ROUNDING))
+        return float(rank_factor(low, high, low, high, norm_low, norm_high, power))
+
+
+def rank_factor(gained_low: Any, gained_high: Any, form_low: Any, form_high: Any,
+                norm_low: Any, norm_high: Any, power: float) -> Any:  # fmt: skip
+    """The factor within which a rank ``min(gained / w, 1) * (w / max(norm, w)) ** power`` moves
+    either way when ``gained`` moves within ``[gained_low, gained_high]``, the form weight
+    ``w`` within ``[form_low, form_high]`` and the row's norm within ``[norm_low,
+    norm_high]`` (each range holding 1; floats or arrays of them, one per search).
+
+    ``gained`` sums the weights of the keys a search reaches, ``w`` those of the query's own
+    parts only: a key a party reaches only as a spelling, sound or derived key of its tokens
+    moves its ranks through ``gained`` alone. Each factor is bounded on its own: ``gained /
+    w`` (capped at 1, which only narrows the move) moves within ``[gained_low / form_high,
+    gained_high / form_low]``; ``w / max(norm, w)`` by ``w'/w * max(norm, w) / max(norm',
+    w')``, at most ``max(form_high / norm_low, 1)`` and at least ``min(form_low / norm_high,
+    1)``."""
+    up = np.maximum(gained_high / form_low, 1.0) * np.maximum(form_high / norm_low, 1.0) ** power
+    down = np.maximum(form_high / gained_low, 1.0) * np.maximum(norm_high / form_low, 1.0) ** power
+    return np.maximum(up, down) * (1 + ROUNDING)
 
 
 def _df(data: IndexData) -> np.ndarray:

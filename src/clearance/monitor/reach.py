@@ -38,7 +38,13 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from clearance.index.build import MIN_IDENTIFIER_LEN, deletions, variant_hash
-from clearance.index.keys import PREFIXES, abjad_skeleton_keys, derived_keys, identifier_key
+from clearance.index.keys import (
+    PREFIXES,
+    SKELETON,
+    abjad_skeleton_keys,
+    derived_keys,
+    identifier_key,
+)
 from clearance.index.search import SearchParams, query_lookups
 from clearance.model import Query
 from clearance.text.legal import unglued
@@ -205,6 +211,18 @@ class BookIndex:
             return np.empty(0, dtype=np.int32)
         parts = [self.parties[self.offsets[t] : self.offsets[t + 1]] for t in tids]
         return np.unique(np.concatenate(parts))
+
+    def reached_by(self, key: str) -> IntArray:
+        """Parties with a group a search could gain weight for from ``key`` (the parties of
+        :meth:`gains` for ``key`` alone)."""
+        return self.parties_of(sid for sid, _sim in self._similar(key))
+
+    def owned_by(self, key: str) -> IntArray:
+        """Parties whose forms can weigh ``key`` as one of their own parts (the weight a rank
+        is divided by): those that look it up as a group token of their own, and for a derived
+        skeleton (what a token of a name in Arabic or Hebrew script weighs) every party
+        reaching it."""
+        return self.reached_by(key) if key.startswith(SKELETON) else self.with_token(key)
 
     def with_identifier(self, key: str) -> list[int]:
         return self.identifiers.get(key, [])

@@ -52,15 +52,14 @@ from typing import Any
 import numpy as np
 
 from clearance.catalog import open_store
-from clearance.errors import NotFoundError
 from clearance.exposure import Exposure, screener_from_store
 from clearance.exposure.rules import rules as ownership_rules
 from clearance.index.build import MIN_IDENTIFIER_LEN, IndexData
 from clearance.index.facets import Filters
 from clearance.index.keys import identifier_key
 from clearance.index.persist import index_path
-from clearance.index.search import query_lookups
-from clearance.model import IDENTIFIER_PROPS
+from clearance.index.search import QueryTexts, query_lookups
+from clearance.model import IDENTIFIER_PROPS, Query
 from clearance.monitor import changes as entity_changes
 from clearance.monitor import drift, reach
 from clearance.monitor.alerts import StepChanges
@@ -76,6 +75,18 @@ from clearance.store.monitor import MonitorStore
 #: files the monitor keeps beside the store (``$CLEARANCE_HOME/monitor``)
 INDEX_PREFIX = "index-"
 BOOK_PREFIX = "book-"
+#: parties whose query and text-check form a monitor keeps between cycles (a delta reads the
+#: same parties again and again: those near the names that change)
+READS_KEPT = 50_000
+
+
+@dataclass
+class Reads:
+    """Parties of one book version as a delta reads them: the query, and its names as the
+    text check reads them (``None``: no longer in the book)."""
+
+    version: int
+    parties: dict[str, tuple[Query, QueryTexts] | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -92,6 +103,7 @@ class Monitor:
     #: the index the book was last screened against, and the book index, kept between cycles
     _kept: IndexData | None = field(default=None, repr=False)
     _book: tuple[int, reach.BookIndex] | None = field(default=None, repr=False)
+    _reads: Reads | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, settings: Settings, workers: int = 1) -> Monitor:
@@ -253,6 +265,13 @@ def book_index(monitor: Monitor, version: int) -> reach.BookIndex:
     return found
 
 
+def party_reads(monitor: Monitor, version: int) -> Reads:
+    """The parties read so far of the book's current version."""
+    if monitor._reads is None or monitor._reads.version != version:
+        monitor._reads = Reads(version)
+    return monitor._reads
+
+
 def _book_index(monitor: Monitor, version: int) -> reach.BookIndex:
     target = monitor.directory / f"{BOOK_PREFIX}{version}.pkl"
     try:
@@ -318,15 +337,15 @@ class Delta:
     day: str
     #: reference -> (drift budget, weight floor at this step)
     parties: dict[str, tuple[float, float]]
+    reads: Reads
     touched: Touched = field(default_factory=Touched)
-    _queries: dict[str, Any] = field(default_factory=dict)
 
     def find(self) -> Touched:
         touched = self.touched
         touched.add(sorted(self.monitor.book.parties_alerting_on(self.changed.all)), "alert")
         self._lookups()
+        self._charges()  # before the pairs: a party its charge re-screens needs no pair checked
         self._pairs()
-        self._charges()
         return touched
 
     def _refs(self, positions: Iterable[int]) -> list[str]:
@@ -344,7 +363,7 @@ class Delta:
         for key, factor in step.shifted.items():
             if factor >= step.low:
                 continue
-            for reference in self._refs(book.with_token(key)):
+            for reference in self._refs(book.owned_by(key)):
                 scale = min(self.touched.floors.get(reference, 1.0), factor / step.low)
                 self.touched.floors[reference] = scale
         for reference, scale in self.touched.floors.items():
@@ -391,12 +410,20 @@ class Delta:
         })  # fmt: skip
 
     def _pairs(self) -> None:
-        """Parties a new or changed entity could become a candidate of (see the docstring)."""
+        """Parties a new or changed entity could become a candidate of (see the docstring).
+
+        The pairs are gathered first and then checked party by party: one read of the party,
+        one text check of all its rows. A pair is left unchecked when its outcome cannot
+        change what the step does to the party: the party is re-screened for its drift
+        whatever the pair gives (its budget, less its charge, is used up), or the pair's
+        ceiling is no lower than the budget it would lower."""
         new, screener = self.new, self.screener
         cover = MONITOR_PARAMS.min_coverage
         allowed = screener.filter_mask(Filters(as_of=self.day))
         positions = {e: i for i, e in enumerate(new.entity_ids)}
         rows_of = drift.entity_rows(new)
+        #: party position -> (bound, entity index, first row, end row) of each pair to check
+        wanted: dict[int, list[tuple[float, int, int, int]]] = {}
         for entity_id in sorted(self.changed.new_or_changed()):
             index = positions.get(entity_id)
             if index is None or (allowed is not None and not allowed[index]):
@@ -416,68 +443,127 @@ class Delta:
             self.touched.pairs += len(best)
             for position, bound in best.items():
                 if bound >= cover / BAND:
-                    self._pair(position, index, start, end, bound)
+                    wanted.setdefault(position, []).append((bound, index, start, end))
+        checked = {
+            position: pairs
+            for position, items in wanted.items()
+            if (pairs := self._worth_checking(self.book.references[position], items))
+        }
+        self._load_queries(self.book.references[p] for p in checked)
+        for position, pairs in checked.items():
+            self._check_party(self.book.references[position], pairs)
 
-    def _pair(self, position: int, index: int, start: int, end: int, bound: float) -> None:
-        reference = self.book.references[position]
+    def _worth_checking(
+        self, reference: str, pairs: list[tuple[float, int, int, int]]
+    ) -> list[tuple[float, int, int, int]]:
+        """The pairs of a party whose outcome can change what the step does to it, strongest
+        first (a pair at the cut re-screens the party, and the rest no longer matter)."""
         if reference in self.touched.why:
-            return
+            return []
+        known = self.parties.get(reference)
+        if known is None:  # never screened: no budget to compare with
+            return sorted(pairs, reverse=True)
+        budget = known[0]
+        if budget - self.touched.charges.get(reference, 0.0) <= self.drift:
+            return []  # re-screened for its drift, whatever the pairs give
         cover = MONITOR_PARAMS.min_coverage
-        party = self._query(reference)
-        if party is None:
+        kept = [
+            pair
+            for pair in pairs
+            if pair[0] >= cover or self.drift + math.log(cover / pair[0]) < budget
+        ]
+        return sorted(kept, reverse=True)
+
+    def _check_party(self, reference: str, pairs: list[tuple[float, int, int, int]]) -> None:
+        """Text check and score a party's pairs: at the cut, the party is re-screened; in the
+        band below it, its budget is capped by the pair's distance to the cut."""
+        found = self._read(reference)
+        if found is None:
             return
-        names = [party.name, *party.aliases]
-        rows = np.arange(start, end, dtype=np.int32)
-        if bound != math.inf and not self.screener.searcher.passes_text(names, party.schema,
-                                                                       rows).any():  # fmt: skip
-            return
-        self.touched.scored += 1
-        if self.screener.score_entity(party, index, self.screener.scorer.threshold) is None:
-            return
-        if bound >= cover:
-            self.touched.add([reference], "pair")
-        else:
+        party, texts = found
+        finite = [(start, end) for bound, _i, start, end in pairs if bound != math.inf]
+        passed: dict[tuple[int, int], bool] = {}
+        if finite:
+            spans = sorted(set(finite))
+            rows = np.concatenate([np.arange(a, b, dtype=np.int32) for a, b in spans])
+            passes = self.screener.searcher.passes_texts(texts, rows)
+            at = 0
+            for a, b in spans:
+                passed[a, b] = bool(passes[at : at + b - a].any())
+                at += b - a
+        cover = MONITOR_PARAMS.min_coverage
+        for bound, index, start, end in pairs:
+            if bound != math.inf and not passed[start, end]:
+                continue
+            self.touched.scored += 1
+            if self.screener.score_entity(party, index, self.screener.scorer.threshold) is None:
+                continue
+            if bound >= cover:
+                self.touched.add([reference], "pair")
+                return
             ceiling = self.drift + math.log(cover / bound)
             self.touched.ceilings[reference] = min(
                 self.touched.ceilings.get(reference, math.inf), ceiling
             )
 
-    def _query(self, reference: str) -> Any:
-        if reference not in self._queries:
-            try:
-                row = self.monitor.book.party(reference)
-            except NotFoundError:  # removed meanwhile: nothing to screen
-                self._queries[reference] = None
-            else:
-                self._queries[reference] = from_row(screening_row(row.reference, row.data)).query
-        return self._queries[reference]
+    def _load_queries(self, references: Iterable[str]) -> None:
+        """Read the parties not read yet, in one pass."""
+        kept = self.reads.parties
+        wanted = {r for r in references if r not in kept}
+        if not wanted:
+            return
+        if len(kept) + len(wanted) > READS_KEPT:
+            kept.clear()
+        for row in self.monitor.book.parties(wanted):
+            query = from_row(screening_row(row.reference, row.data)).query
+            kept[row.reference] = (query, QueryTexts([query.name, *query.aliases], query.schema))
+        for reference in wanted - kept.keys():  # removed meanwhile: nothing to screen
+            kept[reference] = None
+
+    def _read(self, reference: str) -> tuple[Query, QueryTexts] | None:
+        self._load_queries([reference])
+        return self.reads.parties.get(reference)
+
+    def _query(self, reference: str) -> Query | None:
+        found = self._read(reference)
+        return found[0] if found is not None else None
 
     def _charges(self) -> None:
-        """The extra drift of parties whose search uses a shifted key or reaches a moved row."""
+        """The extra drift of parties whose search uses a shifted key or reaches a moved row.
+
+        A shifted key moves what a party gains from the rows holding it; it moves the weight
+        of the party's forms too only when it is one of the party's own parts
+        (:meth:`reach.BookIndex.owned_by`, :func:`drift.rank_factor`). A row
+        reaches the parties its keys reach: a moved row's factor is spread over its keys
+        (each keeps the lowest and highest factor of the moved rows holding it), so each key
+        is looked up once."""
         book, step = self.book, self.step
-        # per party, the lowest and highest factor of the weights and norms it reaches
-        low = np.full(book.size, step.low)
-        high = np.full(book.size, step.high)
-        norm_low = np.full(book.size, step.low)
-        norm_high = np.full(book.size, step.high)
+        # per party, the lowest and highest factor of the weights it gains, of its own parts'
+        # weights and of the norms of the rows it reaches
+        names = ("gained", "form", "norm")
+        ranges = {f"{name}_{end}": np.full(book.size, bound) for name in names
+                  for end, bound in (("low", step.low), ("high", step.high))}  # fmt: skip
         reached = np.zeros(book.size, dtype=bool)
         for key, factor in step.shifted.items():
-            parties, _ = book.gains(book.token_weights({key: 1.0}))
+            parties = book.reached_by(key)
             reached[parties] = True
-            np.minimum.at(low, parties, factor)
-            np.maximum.at(high, parties, factor)
+            np.minimum.at(ranges["gained_low"], parties, factor)
+            np.maximum.at(ranges["gained_high"], parties, factor)
+            own = book.owned_by(key)
+            np.minimum.at(ranges["form_low"], own, factor)
+            np.maximum.at(ranges["form_high"], own, factor)
+        spread: dict[str, tuple[float, float]] = {}
         for row, factor in step.moved.items():
-            parties, _ = book.gains(book.token_weights(drift.row_keys(self.new, row)))
+            for key in drift.row_keys(self.new, row):
+                least, most = spread.get(key, (factor, factor))
+                spread[key] = (min(least, factor), max(most, factor))
+        for key, (least, most) in spread.items():
+            parties = book.reached_by(key)
             reached[parties] = True
-            np.minimum.at(norm_low, parties, factor)
-            np.maximum.at(norm_high, parties, factor)
-        power = MONITOR_PARAMS.name_norm_power
-        base = math.log(step.bound)
-        # as :meth:`drift.Step.party_bound`, for every party at once
-        low, high = np.minimum(low, step.low), np.maximum(high, step.high)
-        norm_low, norm_high = np.minimum(norm_low, low), np.maximum(norm_high, high)
-        bound = (high / low) * (norm_high / norm_low) ** power * (1 + drift.ROUNDING)
-        extra = np.log(bound) - base
+            np.minimum.at(ranges["norm_low"], parties, least)
+            np.maximum.at(ranges["norm_high"], parties, most)
+        bound = drift.rank_factor(**ranges, power=MONITOR_PARAMS.name_norm_power)
+        extra = np.log(bound) - math.log(step.bound)
         for position in np.flatnonzero(reached & (extra > 0)).tolist():
             self.touched.charges[book.references[position]] = float(extra[position])
 
@@ -560,6 +646,7 @@ def advance(monitor: Monitor, actor: str, full: bool, day: str) -> CycleReport:
         monitor, screener, old, new, changed, step,
         book_index(monitor, state.book_version), total_drift, total_floor, day,
         {r: (b, w * math.exp(-total_floor)) for r, (b, w) in known.items()},
+        party_reads(monitor, state.book_version),
     )  # fmt: skip
     touched = delta.find()
     budgets = _new_budgets({r: b for r, (b, _w) in known.items()}, touched)
