@@ -66,6 +66,34 @@ def derived_keys(token: str) -> tuple[Derived, ...]:
     return tuple(out)
 
 
+#: the Arabic article as transliterated, written together with the word it defines
+ABJAD_ARTICLE = "al"
+#: the Hebrew tsadi as transliterated: in a name of Arabic origin it writes the s of ص
+#: (מנצור, Mansour)
+HEBREW_TSADI = "ts"
+#: the Hebrew bet without its dot as transliterated (an Arabic-script name writes no v):
+#: אבראהים, Ibrahim
+HEBREW_BET = "v"
+
+
+def abjad_skeleton_keys(token: str) -> tuple[str, ...]:
+    """Skeleton keys a word of a name in Arabic or Hebrew script is also looked up by, beyond
+    its ``derived_keys``: a transliterated abjad word is consonants already, so a short one is
+    a whole word ("gl", گل: Gul), and a word with the article written on it (الحق "alhq") is
+    the word without it too ("hq": Haq, listed as "HAQ, Abdul"), and a tsadi may be an s."""
+    out: list[str] = []
+    if 2 <= len(token) < MIN_DERIVED_LEN and token.isalpha() and len(bare := skeleton(token)) >= 2:
+        out.append(SKELETON + bare)
+    if token.startswith(ABJAD_ARTICLE) and len(token) > len(ABJAD_ARTICLE) + 1:
+        rest = skeleton(token[len(ABJAD_ARTICLE) :])
+        if len(rest) >= 2:
+            out.append(SKELETON + rest)
+    for letters, other in ((HEBREW_TSADI, "s"), (HEBREW_BET, "b")):
+        if letters in token and len(bare := skeleton(token.replace(letters, other))) >= 2:
+            out.append(SKELETON + bare)
+    return tuple(dict.fromkeys(out))
+
+
 def concatenations(toks: tuple[str, ...]) -> list[str]:
     """Each pair of adjacent tokens written together, and the whole name if it is short."""
     out = [a + b for a, b in pairwise(toks)]

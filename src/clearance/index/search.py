@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 from clearance.index.build import IndexData, deletions, unknown_weight, variant_hash
 from clearance.index.keys import (
     SYLLABIC_SCRIPTS,
+    abjad_skeleton_keys,
     concatenations,
     derived_keys,
     identifier_key,
@@ -80,6 +81,10 @@ class SearchParams:
     #: similarity credited to a phonetic, skeleton, nickname or romanisation key match
     phonetic_weight: float = 0.8
     skeleton_weight: float = 0.6
+    #: similarity credited to a skeleton key match of a name in Arabic or Hebrew script (its
+    #: words are skeletons: a Latin row sharing them agrees as fully as a row in its script,
+    #: and must not be ranked below the native-script rows of other entities that share them)
+    abjad_skeleton_weight: float = 1.0
     group_weight: float = 0.92
     #: query tokens in more than this fraction of rows are looked up exactly only
     common_fraction: float = 0.01
@@ -220,8 +225,17 @@ class IndexSearcher:
             if derived.kind == "skeleton" and mode != "abjad":
                 continue  # Latin tokens meet Arabic-script names through their phonetic keys
             if (did := data.vocab.get(derived.key)) is not None:
-                sim = self._derived_sim[derived.kind]
+                sim = (
+                    self.params.abjad_skeleton_weight
+                    if mode == "abjad" and derived.kind == "skeleton"
+                    else self._derived_sim[derived.kind]
+                )
                 out[did] = max(out.get(did, 0.0), sim)
+        if mode == "abjad":
+            for key in abjad_skeleton_keys(token):
+                if (did := data.vocab.get(key)) is not None:
+                    sim = self.params.abjad_skeleton_weight
+                    out[did] = max(out.get(did, 0.0), sim)
         return list(out.items())
 
     def _similar_tokens(self, token: str, long: bool = True) -> list[tuple[str, float]]:

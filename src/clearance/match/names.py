@@ -54,7 +54,13 @@ from clearance.match.tokens import (
 )
 from clearance.match.weights import Weights, kind_weights
 from clearance.text.keys import NameForm
-from clearance.text.spelling import join_parts, loose_key, skeleton_letters
+from clearance.text.spelling import (
+    consonants,
+    join_parts,
+    loose_key,
+    particle_skeleton,
+    skeleton_letters,
+)
 from clearance.text.tables import part_weights, vocabulary
 from clearance.text.translit import SYLLABARIES
 
@@ -155,14 +161,28 @@ def _merge(toks: tuple[str, ...], other: frozenset[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _doubled(letters: str) -> bool:
+    """A word's consonants are one consonant written twice or more ("dd": דוד, David)."""
+    return len(letters) >= 2 and len(set(letters)) == 1
+
+
 def _side(form: NameForm, skeletons: bool) -> tuple[tuple[str, ...], tuple[float, ...]]:
     if not skeletons:
         return form.tokens, form.weights
-    # a word reduced to a single consonant ("ali" -> "l", "taha" -> "t") says little
-    toks = form.skeleton
+    # a word reduced to a single consonant ("ali" -> "l") says little; one that writes it
+    # twice with a vowel between (דוד "dvd", David) has two
+    particles = vocabulary().family_particles
+    # (a particle followed by the word it belongs to: not the last word)
+    last = len(form.tokens) - 1
+    toks = tuple(
+        particle_skeleton(t) if t in particles and i < last else s
+        for i, (s, t) in enumerate(zip(form.skeleton, form.tokens, strict=True))
+    )
     short = part_weights().short_skeleton
     return toks, tuple(
-        min(w, short) if skeleton_letters(s) == 1 and len(t) > 1 else w
+        min(w, short)
+        if skeleton_letters(s) == 1 and len(t) > 1 and not _doubled(consonants(t, False))
+        else w
         for s, t, w in zip(toks, form.tokens, form.weights, strict=True)
     )
 

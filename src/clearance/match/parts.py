@@ -115,6 +115,29 @@ def _given_missing(toks: tuple[str, ...], free: set[int], given: frozenset[str])
     return bool(given) and given <= {toks[i] for i in free}
 
 
+def _primary_missing(toks: tuple[str, ...], free: set[int], given: frozenset[str]) -> int:
+    """In a name written "SURNAME, Given", the index of its first family word when neither
+    it nor the first given name is aligned, or when no family word is (-1 otherwise): a name
+    that agrees only with the second given name and the second surname ("Antonio Garcia" /
+    "VALDEZ GARCIA, Bernardo Antonio"), or only with the given names ("Alexander Henry" /
+    "GRANKO ARTEAGA, Alexander Enrique"), is another person's, and that family word counts as
+    much as a part that agrees. A family name after a particle ("AL-TIKRITI", a tribal name
+    often left out) is not read as one."""
+    if not given or not free:
+        return -1
+    family = [i for i, t in enumerate(toks) if t not in given]
+    first_given = next((i for i, t in enumerate(toks) if t in given), -1)
+    if not family or first_given < 0:
+        return -1
+    first = family[0]
+    particles = vocabulary().particles
+    if toks[first] in particles or (first > 0 and toks[first - 1] in particles):
+        return -1
+    if first in free and (first_given in free or all(i in free for i in family)):
+        return first
+    return -1
+
+
 def parts_score(
     a: tuple[str, ...],
     wa: tuple[float, ...],
@@ -162,7 +185,19 @@ def parts_score(
         # a surname alone against "SURNAME, Given": every given name is missing, not a middle
         # one, and counts as much as a name part that agrees
         den += left + right
-    elif weights.share and (left or right):
+        return (num / den if den else 0.0), pairs, free_a, free_b
+    if bool(given[0]) != bool(given[1]):
+        # (one name written "SURNAME, Given", the other not: two such names of one person
+        # often put other words before the comma, "KARIMI, Farzin" / "MAZLGHANCHAY, Farzin
+        # Karimi")
+        i, j = _primary_missing(a, free_a, given[0]), _primary_missing(b, free_b, given[1])
+        primary = (wa[i] if i >= 0 else 0.0) + (wb[j] if j >= 0 else 0.0)
+        if primary > 0.0:
+            # the first family word of "SURNAME, Given" is missing with the first given
+            # name: it counts fully, the other missing parts as usual
+            den += primary
+            left, right = left + right - primary, 0.0
+    if weights.share and (left or right):
         # a distinctive word only one organisation name has counts as much as one both have
         # (the score is the share of distinctive words that agree); generic and geographic
         # words, single letters, count a little, once however many there are

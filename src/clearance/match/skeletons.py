@@ -17,7 +17,13 @@ from rapidfuzz.distance import OSA, Levenshtein, Opcodes
 from clearance.match.tokens import MIN_SIM, token_similarity
 from clearance.text.keys import NameForm
 from clearance.text.normalize import clean_latin
-from clearance.text.spelling import VOWEL_START, consonants, join_parts, skeleton_letters
+from clearance.text.spelling import (
+    PARTICLE_START,
+    VOWEL_START,
+    consonants,
+    join_parts,
+    skeleton_letters,
+)
 from clearance.text.translit import SYLLABARIES, latinize
 
 Similarity = Callable[[str, str], tuple[float, str]]
@@ -91,6 +97,26 @@ LONG_VOWEL_SIM = 0.75
 #: long vowels an abjad writes (their Latin letters after transliteration) and the Latin
 #: letters that can spell each (j: the glide of Germanic spellings, "bjorklund")
 _LONG_VOWELS = {"y": frozenset("ieyj"), "w": frozenset("uow")}
+_HEBREW_LONG_VOWELS = {**_LONG_VOWELS, "v": frozenset("uowv")}
+
+
+#: a word whose first letter is a consonant its skeleton drops (y, w, j, v) against a Latin
+#: word that spells another first consonant: no agreement ("yrdn", Yarden, is not Radwan)
+INITIAL_GLIDE_SIM = 0.5
+#: those first letters of a transliterated abjad word, and the Latin letters that can spell
+#: each (ج: Jamal, Gamal, Djamel; و: Walid, Oualid, Vered)
+_INITIAL_GLIDES = {
+    "y": frozenset("yjie"),
+    "w": frozenset("wvou"),
+    "v": frozenset("vwbou"),
+    "j": frozenset("jgdyz"),
+}
+
+
+def _initial_agrees(written: str, spelled: str) -> bool:
+    """A first letter that the skeleton drops is spelled at the start of the Latin word."""
+    letters = _INITIAL_GLIDES.get(written[0])
+    return letters is None or spelled[0] in letters
 
 
 class LongVowels:
@@ -102,7 +128,9 @@ class LongVowels:
         "_abjad",
         "_abjad_left",
         "_final",
+        "_hebrew",
         "_latin",
+        "_no_kh",
         "_spelled",
         "_split_kh",
         "_two_sounds",
@@ -116,12 +144,17 @@ class LongVowels:
         #: compared as spelled, not reduced to their consonants ("cain" is not "cano")
         self._spelled = _spelled_words(abjad.original)
         self._abjad_left = abjad_left
+        self._hebrew = abjad.script == "Hebr"
         self._final = _final_yeh(abjad.original)
         self._two_sounds = _two_sounds(abjad.original)
         self._split_kh = _split_kh(abjad.original)
+        self._no_kh = _no_kh(abjad.original)
         #: the long vowels agree between the names written without spaces
         self.joined_agree = _long_vowels_agree(
-            abjad.joined, latin.joined, bool(abjad.tokens) and abjad.tokens[-1] in self._final
+            abjad.joined,
+            latin.joined,
+            bool(abjad.tokens) and abjad.tokens[-1] in self._final,
+            self._hebrew,
         ) and _consonants_agree(abjad.joined, latin.joined, split_kh=bool(self._split_kh))
 
     def __call__(self, a: str, b: str) -> tuple[float, str]:
@@ -131,10 +164,21 @@ class LongVowels:
             return token_similarity(written, spelled)
         sim, how = skeleton_similarity(a, b)
         if (
+            sim > INITIAL_GLIDE_SIM
+            and written
+            and spelled
+            and not _initial_agrees(written, spelled)
+        ):
+            return INITIAL_GLIDE_SIM, "spelling"
+        if sim > INITIAL_GLIDE_SIM and written in self._no_kh and spelled and "kh" in spelled:
+            return INITIAL_GLIDE_SIM, "spelling"
+        if (
             sim > LONG_VOWEL_SIM
             and written
             and spelled
-            and not _long_vowels_agree(written, spelled, written.endswith(tuple(self._final)))
+            and not _long_vowels_agree(
+                written, spelled, written.endswith(tuple(self._final)), self._hebrew
+            )
         ):
             return LONG_VOWEL_SIM, "vowel"
         if (
@@ -185,11 +229,15 @@ def _consonants_agree(
     is not "Abdoulaye"); a consonant written twice in a row is one doubled sound, which Latin
     spellings often write once (عبدالله, "Abdulah"). Arguments: the abjad word's and the
     Latin word's letters, as transliterated and as spelled. With ``split_kh`` (the abjad
-    writes k and h as two letters, כהן), a Latin "kh" (one sound, خ: Khan) is another name."""
+    writes k and h as two letters, כהן), a Latin "kh" (one sound, خ: Khan) is another name,
+    and so is one without a k (Hani)."""
     if split_kh and "kh" in spelled:
         return False
     cw = consonants(written, False)
     cs = consonants(spelled, True)
+    if split_kh and "k" not in spelled and "c" not in spelled and "q" not in spelled:
+        # (nor is a name without the k: כהן is not Hani)
+        return False
     if len(cs) > len(cw) and _runs(cs) == _runs(cw):
         return False
     if not two_sounds:
@@ -238,6 +286,24 @@ def _split_kh(original: str) -> frozenset[str]:
     return frozenset(out)
 
 
+#: the letters of an abjad that a Latin spelling may write "kh": خ, and ح as Russian
+#: spellings write it (Akhmed), ك and ک as some spellings do (مكتب, the UN's "Makhtab");
+#: Hebrew het and kaf (Khaim, Mikhail)
+_KH_LETTERS = frozenset("\u062e\u062d\u0643\u06a9\u05d7\u05db\u05da")
+
+
+@lru_cache(maxsize=1 << 12)
+def _no_kh(original: str) -> frozenset[str]:
+    """Latin forms of the words of ``original`` (an abjad name) with no letter a Latin "kh"
+    can spell: their h is a he (הלל, Hillel, is not Khalil)."""
+    return frozenset(
+        token
+        for word in original.split()
+        if not word.isascii() and _KH_LETTERS.isdisjoint(word)
+        for token in clean_latin(latinize(word)).split()
+    )
+
+
 def _runs(letters: str) -> str:
     """Letters with each run written once."""
     return "".join(char for char, _ in groupby(letters))
@@ -275,14 +341,68 @@ def _final_yeh(original: str) -> frozenset[str]:
     )
 
 
-def _long_vowels_agree(written: str, spelled: str, final_yeh: bool) -> bool:
+#: letters that are no consonant of a Latin spelling where an abjad's long vowel may stand
+_LATIN_VOWELS = frozenset("aeiouyw")
+#: letters of a transliterated abjad word that are no consonant (an alef, the long vowels)
+_ABJAD_VOWELS = frozenset("awy")
+
+
+def _gaps(word: str, vowels: frozenset[str], doubled_once: bool) -> list[str]:
+    """The letters before, between and after the consonants of a word (``vowels``: the
+    letters that are not consonants; ``doubled_once``: a consonant written twice in a row is
+    one)."""
+    gaps = [""]
+    last = ""
+    for char in word:
+        if char in vowels:
+            gaps[-1] += char
+            last = ""
+        elif doubled_once and char == last and not gaps[-1]:
+            continue
+        else:
+            gaps.append("")
+            last = char
+    return gaps
+
+
+def _long_vowels_in_place(
+    written: str, spelled: str, long_vowels: dict[str, frozenset[str]]
+) -> bool:
+    """The long vowels the abjad writes between two consonants (after its first letter) are
+    not spelled as another vowel between the same two consonants of the Latin word, when
+    both words have as many consonants: one skeleton spells Mahmoud and Mohammed, but
+    Mohammed spells an e where محمود writes a long u; עילאי writes a long i before its l,
+    where "Ali" spells an a. (A Latin word with no vowel there may be a foreign name that
+    the abjad writes with a vowel letter between two consonants: هيرتيزفيلد, Hertzfeld.)"""
+    ours = _gaps(written, _ABJAD_VOWELS | frozenset(long_vowels), False)
+    theirs = _gaps(spelled, _LATIN_VOWELS, True)
+    if len(ours) != len(theirs):
+        return True
+    for k, (gap, latin) in enumerate(zip(ours, theirs, strict=True)):
+        # (the first letter of the abjad word is never read as a long vowel)
+        letters = gap[1:] if k == 0 and written[:1] in long_vowels else gap
+        allowed = frozenset().union(*(long_vowels.get(c, frozenset()) for c in letters))
+        if allowed and latin and allowed.isdisjoint(latin):
+            return False
+    return True
+
+
+def _long_vowels_agree(written: str, spelled: str, final_yeh: bool, hebrew: bool = False) -> bool:
     """The long vowels written after the first letter are spelled somewhere after the first
-    letter, and a final long i after a consonant (the -i of Husseini, Abbasi) ends the
-    Latin spelling too."""
+    letter, and not as another vowel in their place (``_long_vowels_in_place``), and a
+    final long i after a consonant (the -i of Husseini, Abbasi) ends the Latin spelling
+    too. A single Hebrew vav between consonants (transliterated v, as bet is) is a long o or
+    u, or a v (David): it is checked in its place only; a double one is a v."""
     rest = set(spelled[1:])
     if any(
         letter in written[1:] and rest.isdisjoint(vowels) for letter, vowels in _LONG_VOWELS.items()
     ):
+        return False
+    if hebrew and not _long_vowels_in_place(
+        written.replace("vv", "b"), spelled, _HEBREW_LONG_VOWELS
+    ):
+        return False
+    if not hebrew and not _long_vowels_in_place(written, spelled, _LONG_VOWELS):
         return False
     final_i = final_yeh and len(written) > 2 and written[-1] == "y" and written[-2] not in "aeiouwy"
     return not final_i or spelled[-1] in _LONG_VOWELS["y"]
@@ -325,7 +445,7 @@ def _splits_within(a: tuple[str, ...], b: tuple[str, ...], opcodes: Opcodes) -> 
 
 
 def _unmarked(parts: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(p.removeprefix(VOWEL_START) for p in parts)
+    return tuple(p.removeprefix(VOWEL_START).removeprefix(PARTICLE_START) for p in parts)
 
 
 def same_split(a: tuple[str, ...], b: tuple[str, ...]) -> bool:

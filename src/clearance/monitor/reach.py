@@ -19,7 +19,9 @@ search can give a (token, key) pair is at most the one given here, and the rank 
   rapidfuzz finds with the same first letter): its ratio, when at least ``fuzzy_cutoff``, with
   at most ``length_window`` letters more or fewer; here: every key within that window and
   ratio, whichever way it is found;
-* a derived key: the weight of its kind (here: whatever the mode, and for common tokens too);
+* a derived key: the weight of its kind (here: whatever the mode, and for common tokens too),
+  and for a token of a name in Arabic or Hebrew script its skeleton keys (``abjad`` mode, with
+  :func:`clearance.index.keys.abjad_skeleton_keys`) at ``abjad_skeleton_weight``;
 * the remainders of a glued legal form, as tokens of their own.
 
 A test holds the bound against ``rank_rows`` on real names (``tests/monitor/test_reach.py``).
@@ -36,7 +38,13 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from clearance.index.build import MIN_IDENTIFIER_LEN, deletions, variant_hash
-from clearance.index.keys import PREFIXES, SKELETON, derived_keys, identifier_key
+from clearance.index.keys import (
+    PREFIXES,
+    SKELETON,
+    abjad_skeleton_keys,
+    derived_keys,
+    identifier_key,
+)
 from clearance.index.search import SearchParams, query_lookups
 from clearance.model import Query
 from clearance.text.legal import unglued
@@ -228,16 +236,20 @@ def build(parties: Iterable[tuple[str, Query]], params: SearchParams) -> BookInd
     string_ids: dict[str, int] = {}
     string_tokens: list[set[int]] = []
     plain: list[bool] = []
+    #: the lookup strings some party looks up as a word of a name in Arabic or Hebrew script
+    abjad: list[bool] = []
     identifiers: dict[str, list[int]] = {}
 
-    def string(text: str, tid: int, looked_up: bool) -> None:
+    def string(text: str, tid: int, looked_up: bool, in_abjad: bool) -> None:
         sid = string_ids.get(text)
         if sid is None:
             sid = string_ids[text] = len(string_tokens)
             string_tokens.append(set())
             plain.append(False)
+            abjad.append(False)
         string_tokens[sid].add(tid)
         plain[sid] = plain[sid] or looked_up
+        abjad[sid] = abjad[sid] or in_abjad
 
     for reference, query in parties:
         position = len(references)
@@ -245,18 +257,22 @@ def build(parties: Iterable[tuple[str, Query]], params: SearchParams) -> BookInd
         _forms, lookups = query_lookups([query.name, *query.aliases], query.schema)
         counts = Counter(token for _form, token, _mode in lookups)
         modes: dict[str, bool] = {}
+        abjad_tokens: set[str] = set()
         for _form, token, mode in lookups:
             modes[token] = modes.get(token, False) or mode != "joined"
+            if mode == "abjad":
+                abjad_tokens.add(token)
         for token, count in counts.items():
             tid = token_ids.get(token)
             if tid is None:
                 tid = token_ids[token] = len(postings)
                 postings.append([])
             postings[tid].append((position, count))
-            string(token, tid, modes[token])
+            in_abjad = token in abjad_tokens
+            string(token, tid, modes[token], in_abjad)
             if modes[token]:
                 for rest in remainders(token, params):
-                    string(rest, tid, True)
+                    string(rest, tid, True, in_abjad)
         for value in query.identifiers:
             key = identifier_key(value)
             if len(key) >= MIN_IDENTIFIER_LEN:
@@ -279,7 +295,7 @@ def build(parties: Iterable[tuple[str, Query]], params: SearchParams) -> BookInd
         string_ids=string_ids,
         string_tokens=[tuple(sorted(t)) for t in string_tokens],
         plain=np.array(plain, dtype=bool),
-        derived=_derived(strings, plain, params),
+        derived=_derived(strings, plain, abjad, params),
         delete_hash=delete_hash,
         delete_string=delete_string,
         long=_long(strings, plain, params),
@@ -289,7 +305,7 @@ def build(parties: Iterable[tuple[str, Query]], params: SearchParams) -> BookInd
 
 
 def _derived(
-    strings: Sequence[str], plain: Sequence[bool], params: SearchParams
+    strings: Sequence[str], plain: Sequence[bool], abjad: Sequence[bool], params: SearchParams
 ) -> dict[str, list[tuple[int, float]]]:
     weights = {
         "phonetic": params.phonetic_weight,
@@ -297,12 +313,20 @@ def _derived(
         "nickname": params.group_weight,
         "romanisation": params.group_weight,
     }
+    # (a string some party looks up in an abjad name: the most either mode gives)
+    abjad_skeleton = max(params.skeleton_weight, params.abjad_skeleton_weight)
     out: dict[str, list[tuple[int, float]]] = {}
     for sid, text in enumerate(strings):
         if not plain[sid]:
             continue  # written together: the search looks up no derived key for it
         for item in derived_keys(text):
-            out.setdefault(item.key, []).append((sid, weights[item.kind]))
+            weight = weights[item.kind]
+            if abjad[sid] and item.kind == "skeleton":
+                weight = abjad_skeleton
+            out.setdefault(item.key, []).append((sid, weight))
+        if abjad[sid]:
+            for key in abjad_skeleton_keys(text):
+                out.setdefault(key, []).append((sid, params.abjad_skeleton_weight))
     return out
 
 

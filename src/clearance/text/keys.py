@@ -464,6 +464,22 @@ def name_forms(name: str, schema: str = "LegalEntity") -> tuple[NameForm, ...]:
     return _kind_forms(name, name_kind(schema))
 
 
+@lru_cache(maxsize=1)
+def _native_titles() -> frozenset[str]:
+    return frozenset(prepare(t) for t in vocabulary().native_titles)
+
+
+def _without_native_titles(text: str) -> str:
+    """A person's name in its own script without the honorifics it starts with ("السيد
+    شجاع صيام" -> "شجاع صيام"); a name of honorifics alone is kept."""
+    words = text.split()
+    titles = _native_titles()
+    start = 0
+    while start < len(words) - 1 and words[start] in titles:
+        start += 1
+    return " ".join(words[start:]) if start else text
+
+
 @lru_cache(maxsize=NAME_FORMS_CACHE)
 def _kind_forms(name: str, kind: str) -> tuple[NameForm, ...]:
     # cached by kind of name, not schema: a query is read as a Company, an Organization and
@@ -478,6 +494,8 @@ def _kind_forms(name: str, kind: str) -> tuple[NameForm, ...]:
         spellings: tuple[str, ...] = (clean_latin(text),)
     else:
         text = prepare(name)
+        if kind == "person":
+            text = _without_native_titles(text)
         script = detect_script(text)
         # a legal form stripped below may be what tells a Chinese name from a Japanese one
         japanese = not chinese_name(text)

@@ -98,15 +98,32 @@ def marked_skeleton(token: str) -> str:
     return VOWEL_START + bare if token[:1] in _START_VOWELS else bare
 
 
+#: the mark of the skeleton of a particle that starts a family name, after its vowel mark
+#: ("al" -> "-=l"): the article of al-Maraziq is not the name Ali, however alike their
+#: skeletons ("-l")
+PARTICLE_START = "="
+
+
+def particle_skeleton(token: str) -> str:
+    """The marked skeleton of a family-name particle ("al" -> "-=l")."""
+    bare = marked_skeleton(token).removeprefix(VOWEL_START)
+    return VOWEL_START + PARTICLE_START + bare
+
+
 def skeleton_letters(value: str) -> int:
     """The consonants of a (marked) skeleton."""
-    return len(value) - value.startswith(VOWEL_START)
+    marks = value.startswith(VOWEL_START)
+    return len(value) - marks - value.startswith(PARTICLE_START, marks)
 
 
 def join_parts(parts: tuple[str, ...]) -> str:
-    """Name parts written together; the vowel marks of skeletons after the first dropped (the
-    skeletons of "abd allah" joined are those of "abdallah": "-bdl")."""
+    """Name parts written together; the vowel and particle marks of skeletons after the first
+    dropped (the skeletons of "abd allah" joined are those of "abdallah": "-bdl")."""
     joined = "".join(parts)
+    if PARTICLE_START in joined:
+        # (a particle written together with its word is the start of the word: "-=l" "hsn"
+        # -> "-lhsn", as "alhasan" is)
+        joined = joined.replace(PARTICLE_START, "")
     if VOWEL_START not in joined[1:]:
         return joined
     return joined[:1] + joined[1:].replace(VOWEL_START, "")

@@ -49,6 +49,8 @@ class Vocabulary:
     family_particles: frozenset[str] = frozenset()
     #: English ordinal words of organisation names, each to its number ("first": "1")
     ordinals: dict[str, str] = field(default_factory=dict)
+    #: honorifics written in other scripts before a person's name (as written in the data)
+    native_titles: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +207,7 @@ def vocabulary() -> Vocabulary:
         series=frozenset(str(w) for w in stop.get("series_words", [])),
         family_particles=frozenset(str(w) for w in stop.get("family_particles", [])),
         ordinals={str(k): str(v) for k, v in stop.get("ordinal_words", {}).items()},
+        native_titles=frozenset(str(t) for t in titles.get("native_titles", [])),
         geographic_cjk=_with_suffixes(
             stop.get("geographic_cjk", {}), stop.get("geographic_cjk_suffixes", [])
         ),
