@@ -16,7 +16,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clearance.match.names import compare_forms, name_bound
+from clearance.match.names import _merge, compare_forms, name_bound
 from clearance.match.scorer import Matcher
 from clearance.match.tokens import (
     MIN_SIM,
@@ -204,3 +204,23 @@ def test_spelling_prefilter_rejects_unrelated_words() -> None:
     pairs = [("trading", "bank"), ("mohammed", "kurt"), ("shipping", "oil"), ("wei", "kumar")]
     assert not any(spelling_may_align(spelling_profile(a), spelling_profile(b)) for a, b in pairs)
     assert spelling_may_align(spelling_profile("mohammed"), spelling_profile("muhammad"))
+
+
+@pytest.mark.parametrize(
+    ("toks", "other", "merged"),
+    [
+        (("abd", "allah"), {"abdallah"}, ("abdallah",)),
+        (("zhong", "xing", "tong", "xun"), {"zhongxing", "telecom"}, ("zhongxing", "tong", "xun")),
+        # skeletons: a vowel mark after the first is dropped when joined
+        (("-bd", "-lh"), {"-bdlh"}, ("-bdlh",)),
+        # and a particle's mark too: two letters fewer than the parts written out
+        (("-=l", "-bd"), {"-lbd"}, ("-lbd",)),
+        (("-=l", "hsn", "-bd"), {"-lhsn", "bd"}, ("-lhsn", "-bd")),
+    ],
+)
+def test_merge_joins_runs_that_spell_a_part(
+    toks: tuple[str, ...], other: set[str], merged: tuple[str, ...]
+) -> None:
+    """The first-letter and length tests that spare most runs their join never spare a run
+    that, written together, is a part of the other name."""
+    assert _merge(toks, frozenset(other)) == merged

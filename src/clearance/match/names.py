@@ -55,6 +55,8 @@ from clearance.match.tokens import (
 from clearance.match.weights import Weights, kind_weights
 from clearance.text.keys import NameForm
 from clearance.text.spelling import (
+    PARTICLE_START,
+    VOWEL_START,
     consonants,
     join_parts,
     loose_key,
@@ -124,8 +126,7 @@ def _merge(toks: tuple[str, ...], other: frozenset[str]) -> tuple[str, ...]:
         else set()
     )
     # a run is joined only when written together it starts as a token of the other name does
-    # and has a length one has (or one near it): a skeleton's vowel marks after the first are
-    # dropped, one letter less a part at most; most runs fail these before they are joined
+    # and has a length one has (or one near it): most runs fail these before they are joined
     starts = {t[:1] for t in other}
     reach = {len(t) for t in other} | near
     count = len(toks)
@@ -137,14 +138,13 @@ def _merge(toks: tuple[str, ...], other: frozenset[str]) -> tuple[str, ...]:
             for size in (3, 2):
                 if i + size > count:
                     continue
-                total = sum(len(t) for t in toks[i : i + size])
-                if (
-                    total not in reach
-                    and total - 1 not in reach
-                    and (size == 2 or total - 2 not in reach)
-                ):
-                    continue
                 parts = toks[i : i + size]
+                total = sum(len(t) for t in parts)
+                # joined, a skeleton's vowel and particle marks may be dropped: at most as many
+                # letters fewer as the parts have marks
+                marks = sum(t.count(VOWEL_START) + t.count(PARTICLE_START) for t in parts)
+                if not any(n in reach for n in range(total - marks, total + 1)):
+                    continue
                 candidate = join_parts(parts)
                 if candidate in other or (
                     len(candidate) in near
