@@ -53,7 +53,7 @@ def test_terms_translated_and_proper_names_romanised() -> None:
 
 def test_a_final_character_is_a_term_only_at_the_end() -> None:
     assert english_readings(prepare("西南电子所"), "Hani")[0].endswith("institute")
-    assert english_readings(prepare("所罗门"), "Hani") == ()
+    assert not any("institute" in r for r in english_readings(prepare("所罗门"), "Hani"))
 
 
 def test_no_reading_without_a_term() -> None:

@@ -24,6 +24,7 @@ from clearance.index.build import FORMAT_VERSION, IndexData, build_index
 from clearance.index.facets import entity_dates
 from clearance.model import Entity
 from clearance.sources import REFERENCE_SOURCE_IDS
+from clearance.text.dictionary import dictionary_version
 
 PREFIX = "names-"
 SUFFIX = ".pkl"
@@ -49,8 +50,9 @@ class EntityStore(Protocol):
 @lru_cache(maxsize=4)
 def normaliser_fingerprint(root: Path) -> str:
     """A hash of the normalisation code and reference tables under package ``root`` (read once
-    per process: about 300 kB)."""
-    digest = hashlib.sha256()
+    per process: about 300 kB), and of the optional dictionary's version (the readings of
+    Chinese company names change when it is installed)."""
+    digest = hashlib.sha256(dictionary_version().encode())
     for sub, pattern in NORMALISER_FILES:
         for path in sorted((root / sub).glob(pattern)):
             digest.update(f"{sub}/{path.name}\0".encode())

