@@ -160,26 +160,50 @@ def dictionary_version() -> str:
         return "none"
 
 
+def _matching(run: str, words: Mapping[str, str], longest: int, backward: bool) -> list[str]:
+    """``run`` cut into the longest words of ``words`` taken from one end (maximum matching),
+    single characters where no word fits."""
+    out: list[str] = []
+    end = len(run)
+    start = 0
+    while start < end:
+        for size in range(min(longest, end - start), 0, -1):
+            piece = run[end - size : end] if backward else run[start : start + size]
+            if size == 1 or piece in words:
+                out.append(piece)
+                if backward:
+                    end -= size
+                else:
+                    start += size
+                break
+    return out[::-1] if backward else out
+
+
 def split(run: str, words: Mapping[str, str], longest: int) -> list[tuple[str, ...]]:
-    """A run of Chinese characters split into the longest words of ``words`` from the left:
-    each piece as (its characters, *its glosses); characters no word starts with are pieces
-    without glosses (consecutive ones joined)."""
+    """A run of Chinese characters split into words of ``words``: each piece as (its
+    characters, *its glosses); the characters no word covers are pieces without glosses
+    (consecutive ones joined). The longest words are taken from both ends (bidirectional
+    maximum matching, a classic segmentation of Chinese): the cut with fewer pieces wins, then
+    the one with fewer single characters, then the one from the right, which is more often
+    right (红色六方案: 红色 六 方案, not 红色 六方 案)."""
+    forward = _matching(run, words, longest, False)
+    backward = _matching(run, words, longest, True)
+
+    def cost(cut: list[str]) -> tuple[int, int]:
+        return len(cut), sum(len(piece) == 1 for piece in cut)
+
+    cut = forward if cost(forward) < cost(backward) else backward
     out: list[tuple[str, ...]] = []
     loose: list[str] = []
-    i = 0
-    while i < len(run):
-        for size in range(min(longest, len(run) - i), 1, -1):
-            glosses = words.get(run[i : i + size])
-            if glosses is not None:
-                if loose:
-                    out.append(("".join(loose),))
-                    loose.clear()
-                out.append((run[i : i + size], *glosses.split("\t")))
-                i += size
-                break
-        else:
-            loose.append(run[i])
-            i += 1
+    for piece in cut:
+        glosses = words.get(piece) if len(piece) > 1 else None
+        if glosses is None:
+            loose.append(piece)
+            continue
+        if loose:
+            out.append(("".join(loose),))
+            loose.clear()
+        out.append((piece, *glosses.split("\t")))
     if loose:
         out.append(("".join(loose),))
     return out
