@@ -38,6 +38,7 @@ def _sample() -> dict[str, tuple[str, ...]]:
         ("surname Yun", None),
         ("a long explanation of what the word means here", None),
         ("Ångström", None),
+        ("Green or Greene (name)", "green"),
     ],
 )
 def test_a_sense_is_a_short_reading_or_none(sense: str, reading: str | None) -> None:

@@ -93,12 +93,19 @@ def _glossed(run: str) -> Glossed:
     if words is None:
         return ()
     pieces = split(run, words, gloss_rules().longest)
-    layers = max(len(piece) for piece in pieces) - 1
+    romanised = [_romanise(piece[0], False) for piece in pieces]
+    # a gloss that is the word's pinyin ("haikang" for 海康) says nothing the pinyin reading
+    # does not: a reading of such glosses alone would only cost a form
+    read = [
+        tuple(g for g in piece[1:] if g.replace(" ", "") != roman)
+        for piece, roman in zip(pieces, romanised, strict=True)
+    ]
+    layers = max(len(glosses) for glosses in read)
     out: list[str] = []
     for layer in range(layers):
         reading = " ".join(
-            piece[min(layer + 1, len(piece) - 1)] if len(piece) > 1 else _romanise(piece[0], False)
-            for piece in pieces
+            glosses[min(layer, len(glosses) - 1)] if glosses else roman
+            for glosses, roman in zip(read, romanised, strict=True)
         )
         if reading not in out:
             out.append(reading)

@@ -79,7 +79,8 @@ def gloss(sense: str, rules: GlossRules) -> str | None:
             text = text[marker.end() :]
     if not text or text.casefold().startswith(rules.skip):
         return None
-    text = text.split(",", 1)[0].split(":", 1)[0]
+    # the first of several readings ("Yangtze River, or Chang Jiang"; "Green or Greene")
+    text = text.split(",", 1)[0].split(":", 1)[0].split(" or ", 1)[0]
     if "(" in text:
         text = _PARENS.sub(" ", text)
     if "|" in text or "[" in text:
