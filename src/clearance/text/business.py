@@ -9,7 +9,10 @@ Group Corporation 13th Research Institute". :func:`english_readings` finds the t
 spaces; by word stem in Cyrillic; after the article in Arabic), writes each in English and
 every other run of the name romanised (pinyin joined as one word, Japanese readings, Hangul
 syllables, the Cyrillic and Arabic transliterations), and returns these readings. The matcher
-compiles each like a Latin name (:func:`clearance.text.keys.name_forms`).
+compiles each like a Latin name (:func:`clearance.text.keys.name_forms`). With the optional
+Chinese-English dictionary installed (:mod:`clearance.text.dictionary`), a run of a Chinese
+name that no term covers is also read with the glosses of its words: "天亮医疗" is "tianliang
+medical" and "dawn medical"; the tables' readings stay first.
 
 Pure functions of the text and the tables.
 """
@@ -259,8 +262,9 @@ def japanese_name(text: str) -> bool:
 def english_readings(text: str, script: str, japanese: bool = False) -> tuple[str, ...]:
     """The English readings of an organisation name (``text`` prepared: NFKC, case folded,
     legal forms written in CJK scripts taken out) in ``script``; none when no term of the
-    tables occurs in it. ``japanese``: romanise kanji with Japanese readings (see
-    :func:`japanese_name`, asked of the name before its legal form was taken out)."""
+    tables or word of the dictionary occurs in it. ``japanese``: romanise kanji with Japanese
+    readings (see :func:`japanese_name`, asked of the name before its legal form was taken
+    out)."""
     glossed: dict[int, Glossed] = {}
     if script in ("Hani", "Jpan", "Hang"):
         segments, glossed, found = _unspaced(text, japanese or script == "Jpan")
