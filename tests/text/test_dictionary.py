@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +13,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clearance.text.business import english_readings
-from clearance.text.dictionary import chinese_dictionary, gloss, gloss_rules, parse, split
+from clearance.text.dictionary import (
+    cache_file,
+    chinese_dictionary,
+    gloss,
+    gloss_rules,
+    parse,
+    read_dictionary,
+    split,
+)
 from clearance.text.normalize import prepare
 
 SAMPLE = Path(__file__).parent.parent / "fixtures" / "cedict" / "sample.u8"
@@ -125,3 +135,22 @@ def test_a_name_without_a_term_is_read_with_the_dictionary() -> None:
 def test_japanese_names_are_not_read_with_a_chinese_dictionary() -> None:
     readings = english_readings(prepare("天亮"), "Jpan", japanese=True)
     assert not any("dawn" in reading for reading in readings)
+
+
+def test_the_parsed_dictionary_is_kept_for_the_next_process(tmp_path: Path) -> None:
+    if chinese_dictionary() is None:
+        pytest.skip("the dictionary is an extra: pip install 'clearance[cjk]'")
+    cache = tmp_path / "cache" / "dictionary.pickle"
+    first = read_dictionary(RULES, cache)
+    assert cache.is_file() and first is not None
+    cache.write_bytes(pickle.dumps({"测试": "kept"}))
+    assert read_dictionary(RULES, cache) == {"测试": "kept"}
+    # a damaged file is read again from the package, and written anew
+    cache.write_bytes(b"not a pickle")
+    assert read_dictionary(RULES, cache) == first
+    assert pickle.loads(cache.read_bytes()) == first
+
+
+def test_the_cache_file_changes_with_the_rules() -> None:
+    other = dataclasses.replace(RULES, drop=frozenset({"of"}))
+    assert cache_file(RULES) == cache_file(RULES) != cache_file(other)
