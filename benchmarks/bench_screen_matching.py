@@ -2,6 +2,7 @@
 
     python benchmarks/bench_screen_matching.py HOME --baseline /path/to/base/src
                                                [--queries 3000] [--rounds 3] [--script Hani]
+                                               [--baseline-home HOME2]
 
 HOME is a store with the lists loaded (``bench_screen_data.py HOME``). Each tree screens the
 same queries (generated counterparties, people and companies of many locales with birth dates
@@ -88,15 +89,22 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("home", type=Path)
     parser.add_argument("--baseline", type=Path, required=True, help="the baseline's src")
+    parser.add_argument(
+        "--baseline-home",
+        type=Path,
+        help="a copy of HOME for the baseline: one store keeps one persisted index, so two trees "
+        "sharing HOME rebuild theirs at every start (default: HOME)",
+    )
     parser.add_argument("--queries", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--script", default="", help="only organisations written in it (Hani)")
     args = parser.parse_args()
     trees = {"this": ROOT / "src", "baseline": args.baseline}
+    homes = {"this": args.home, "baseline": args.baseline_home or args.home}
     best: dict[str, dict[str, float | str]] = {}
     for n in range(args.rounds):
         for name, src in trees.items():
-            result = run(src, args.home, args.queries, args.script)
+            result = run(src, homes[name], args.queries, args.script)
             print(
                 f"round {n + 1} {name}: {float(result['cpu']):.2f} s CPU "
                 f"(warm-up {float(result['warm']):.2f} s)",
