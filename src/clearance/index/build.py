@@ -16,7 +16,6 @@ Layout (all numpy arrays, so the index pickles and loads in milliseconds):
 from __future__ import annotations
 
 import math
-import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,10 +27,12 @@ import orjson
 from clearance.index.facets import EntityFacets, FacetsBuilder
 from clearance.index.keys import (
     SYLLABIC_SCRIPTS,
+    deletions,
     identifier_key,
     name_keys,
     sound_text,
     token_forms,
+    variant_hash,
 )
 from clearance.model import IDENTIFIER_PROPS, Entity
 from clearance.text.keys import listed_names
@@ -188,11 +189,6 @@ def build_index(
     )
 
 
-def deletions(token: str) -> list[str]:
-    """``token`` with each one of its letters deleted."""
-    return [token[:i] + token[i + 1 :] for i in range(len(token))]
-
-
 def _buckets(
     vocab: dict[str, int], base: list[str]
 ) -> dict[tuple[str, int], tuple[list[str], npt.NDArray[np.int32]]]:
@@ -204,11 +200,6 @@ def _buckets(
         shape: (tokens, np.array([vocab[t] for t in tokens], dtype=np.int32))
         for shape, tokens in grouped.items()
     }
-
-
-def variant_hash(value: str) -> int:
-    """A hash of a token variant that is the same in every process (unlike ``hash``)."""
-    return zlib.crc32(value.encode())
 
 
 def _deletes(base: list[str]) -> dict[str, Any]:

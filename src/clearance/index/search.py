@@ -19,15 +19,17 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from clearance.index.build import IndexData, deletions, unknown_weight, variant_hash
+from clearance.index.build import IndexData, unknown_weight
 from clearance.index.keys import (
     SYLLABIC_SCRIPTS,
     abjad_skeleton_keys,
     concatenations,
+    deletions,
     derived_keys,
     identifier_key,
     sound_text,
     token_forms,
+    variant_hash,
 )
 from clearance.text.keys import name_forms, name_kind
 from clearance.text.legal import unglued
@@ -47,6 +49,10 @@ MIN_CONTAINED_LEN = 6
 CONTAINED_SIMILARITY = 90
 #: rows text-checked at once before looking at the results (doubled for each next slice)
 TEXT_CHECK_SLICE = 32
+#: bits of a variant's hash that address the filter of hashes the index knows (2 MB), and
+#: the shift that leaves them
+HASH_FILTER_BITS = 24
+_SLOT = 32 - HASH_FILTER_BITS
 
 
 @dataclass(frozen=True)
@@ -189,6 +195,7 @@ class IndexSearcher:
         self._unknown = unknown_weight(data)
         self._common_df = max(int(len(data.name_entity) * self.params.common_fraction), 50)
         self._cache: dict[str, list[tuple[int, float]]] = {}
+        self._known = known_hashes(data)
         p = self.params
         self._derived_sim = {
             "phonetic": p.phonetic_weight,
@@ -242,19 +249,25 @@ class IndexSearcher:
         """Name tokens one edit away (deletion neighbourhood, exact dictionary lookups), and
         for long tokens those rapidfuzz finds among tokens of the same first letter and a
         similar length (two or more edits)."""
-        data, params = self.data, self.params
+        data, params, known = self.data, self.params, self._known
         variants = deletions(token)
-        hashes = np.array([variant_hash(v) for v in (token, *variants)], dtype=np.uint32)
-        # array methods, not numpy's module functions: those are Python-level wrappers, whose
-        # calls cost more than the work on these few values (also below)
-        lo = data.delete_hash.searchsorted(hashes, side="left").tolist()
-        hi = data.delete_hash.searchsorted(hashes, side="right").tolist()
-        tokens, owners = data.tokens, data.delete_token
+        hashes = [variant_hash(v) for v in (token, *variants)]
+        # most variants are no token's nor key's: the filter of known hashes rules them out
+        # without a search of the hashes or the vocabulary
+        maybe = [i for i, h in enumerate(hashes) if known[h >> (_SLOT + 3)] >> (h >> _SLOT & 7) & 1]
         found: set[str] = set()
-        for a, b in zip(lo, hi, strict=True):
-            if a < b:  # most variants are no token's
-                found.update(tokens[i] for i in owners[a:b].tolist())
-        found.update(v for v in variants if v in data.vocab)  # the token with a letter too many
+        if maybe:
+            wanted = np.array([hashes[i] for i in maybe], dtype=np.uint32)
+            # array methods, not numpy's module functions: those are Python-level wrappers,
+            # whose calls cost more than the work on these few values (also below)
+            lo = data.delete_hash.searchsorted(wanted, side="left").tolist()
+            hi = data.delete_hash.searchsorted(wanted, side="right").tolist()
+            tokens, owners = data.tokens, data.delete_token
+            for a, b in zip(lo, hi, strict=True):
+                if a < b:
+                    found.update(tokens[i] for i in owners[a:b].tolist())
+            # the token with a letter too many
+            found.update(variants[i - 1] for i in maybe if i and variants[i - 1] in data.vocab)
         found.discard(token)
         out = {t: fuzz.ratio(token, t) / 100.0 for t in found}
         if long and len(token) >= params.long_token_len:
@@ -608,3 +621,14 @@ def _unique_inverse(values: LongArray) -> tuple[LongArray, LongArray]:
     inverse = np.empty(len(values), dtype=np.int64)
     inverse[order] = new.cumsum() - 1
     return ordered[new], inverse
+
+
+def known_hashes(data: IndexData) -> bytes:
+    """A filter of the hashes of the one-edit lookup (``data.delete_hash``) and of every key
+    of the vocabulary: bit ``h >> 8`` is set for each such hash ``h`` (one bit per 256
+    hashes, 2 MB). A variant whose bit is clear is neither a token's variant nor a key."""
+    keys = np.array([variant_hash(k) for k in data.vocab], dtype=np.uint32)
+    slots = np.concatenate([data.delete_hash.astype(np.uint32), keys]) >> _SLOT
+    bits = np.zeros(1 << (HASH_FILTER_BITS - 3), dtype=np.uint8)
+    np.bitwise_or.at(bits, slots >> 3, np.left_shift(1, slots & 7).astype(np.uint8))
+    return bits.tobytes()
