@@ -10,6 +10,7 @@ of their own weight, entities by their best row, and the top ones go to the scor
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
@@ -502,32 +503,33 @@ class IndexSearcher:
 
         Rows are text-checked a slice at a time: most queries fill their candidates from the
         first rows, and the rest need no check."""
-        entities = self.data.name_entity[rows]
+        # plain lists: the loop reads single values, which numpy would box one by one
+        entities: list[int] = self.data.name_entity[rows].tolist()
+        ranks: list[float] = rank.tolist()
+        lowered = [-value for value in ranks]
         texts = QueryTexts(names, schema)
-        lowered = -rank
+        cutoff = self.params.relative_cutoff
         best = -1.0
         start, step = 0, TEXT_CHECK_SLICE
-        while start < len(rows) and len(out) < limit:
-            end = min(start + step, len(rows))
+        while start < len(ranks) and len(out) < limit:
+            end = min(start + step, len(ranks))
             if best >= 0:
                 # rows ranked below the cutoff are never taken: they need no check
-                end = min(
-                    end, int(lowered.searchsorted(-best * self.params.relative_cutoff, "right"))
-                )
+                end = min(end, bisect_right(lowered, -best * cutoff))
                 if end <= start:
                     return
-            positions = np.arange(start, end)
-            if out:
-                # nor do the other names of an entity already taken
-                positions = positions[[int(e) not in out for e in entities[start:end]]]
-            passed = self._text_similar(texts, rows[positions])
-            for pos in positions[passed]:
-                value = float(rank[pos])
+            # nor do the other names of an entity already taken
+            positions = [p for p in range(start, end) if entities[p] not in out]
+            passed = self._text_similar(texts, rows[np.array(positions, dtype=np.int64)])
+            for pos, ok in zip(positions, passed.tolist(), strict=True):
+                if not ok:
+                    continue
+                value = ranks[pos]
                 if best < 0:
                     best = value
-                if len(out) >= limit or value < best * self.params.relative_cutoff:
+                if len(out) >= limit or value < best * cutoff:
                     return
-                out.setdefault(int(entities[pos]), value)
+                out.setdefault(entities[pos], value)
             start, step = end, step * 2
 
     def _text_similar(self, query: QueryTexts, rows: IntArray) -> npt.NDArray[np.bool_]:
