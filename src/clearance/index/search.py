@@ -179,8 +179,13 @@ class QueryTexts:
     """A query's names as the text check reads them, computed once per query (and kept by a
     caller that checks the same query against rows of several indexes)."""
 
-    def __init__(self, names: list[str], schema: str) -> None:
-        forms = list(dict.fromkeys(t for n in names for t in query_forms(n, schema)))
+    def __init__(
+        self, names: list[str], schema: str, forms: list[tuple[str, ...]] | None = None
+    ) -> None:
+        """``forms``: the names' :func:`query_forms` in order, when the caller has them."""
+        if forms is None:
+            forms = [t for n in names for t in query_forms(n, schema)]
+        forms = list(dict.fromkeys(forms))
         self.texts = [" ".join(t) for t in forms]
         self.sounds = [sound_text(t) for t in forms]
         self.joined = ["".join(t) for t in forms]
@@ -367,12 +372,19 @@ class IndexSearcher:
         self, names: Iterable[str], schema: str = "LegalEntity"
     ) -> tuple[IntArray, FloatArray]:
         """Name rows sharing keys with any query name, with their rank (higher is better)."""
+        return self._rank(*query_lookups(names, schema))
+
+    def _rank(
+        self,
+        name_forms: list[tuple[tuple[str, ...], str]],
+        lookups: list[tuple[int, str, str]],
+    ) -> tuple[IntArray, FloatArray]:
+        """:meth:`rank_rows` of the query's :func:`query_lookups`."""
         kids: list[int] = []
         sims: list[float] = []
         #: one group per looked-up token of each form: a row gains once per group
         groups: list[int] = []
         #: the weight of each form, and the form of each group
-        name_forms, lookups = query_lookups(names, schema)
         form_weights = [self._form_weight(toks, mode) for toks, mode in name_forms]
         group_forms: list[int] = []
         for group, (form, token, token_mode) in enumerate(lookups):
@@ -430,7 +442,8 @@ class IndexSearcher:
             for idx in data.identifiers.get(identifier_key(value), ()):
                 if allowed is None or allowed[idx]:
                     out[idx] = float("inf")
-        rows, rank = self.rank_rows(names, schema)
+        name_forms, lookups = query_lookups(names, schema)
+        rows, rank = self._rank(name_forms, lookups)
         if trace is not None:
             trace.rows, trace.rank, trace.allowed = rows, rank, allowed
         if len(rows):
@@ -439,7 +452,8 @@ class IndexSearcher:
                 keep &= allowed[data.name_entity[rows]]
             rows, rank = rows[keep], rank[keep]
             order = (-rank).argsort(kind="stable")
-            self._take_ranked(names, schema, rows[order], rank[order], limit, out)
+            texts = QueryTexts(names, schema, [toks for toks, _ in name_forms])
+            self._take_ranked(texts, rows[order], rank[order], limit, out)
         if trace is not None:
             trace.capped = len(out) >= limit
         return [Candidate(i, data.entity_ids[i], r) for i, r in out.items()]
@@ -491,8 +505,7 @@ class IndexSearcher:
 
     def _take_ranked(
         self,
-        names: list[str],
-        schema: str,
+        texts: QueryTexts,
         rows: IntArray,
         rank: FloatArray,
         limit: int,
@@ -507,7 +520,6 @@ class IndexSearcher:
         entities: list[int] = self.data.name_entity[rows].tolist()
         ranks: list[float] = rank.tolist()
         lowered = [-value for value in ranks]
-        texts = QueryTexts(names, schema)
         cutoff = self.params.relative_cutoff
         best = -1.0
         start, step = 0, TEXT_CHECK_SLICE
