@@ -20,11 +20,11 @@ from typing import Any
 import orjson
 import pytest
 
-from clearance.api import create_app
 from clearance.catalog import import_dataset, open_store
 from clearance.cli import main
 from clearance.exposure import open_screener, refresh
 from clearance.screen_batch import BatchOptions, run_batch
+from clearance.server import create_app
 from clearance.settings import Settings
 from clearance.sources.base import Dataset
 from tests.api.conftest import ListA, ListB, TestClient, list_a, list_b, make_keys

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
-from clearance.api import create_app
 from clearance.catalog import import_dataset
 from clearance.index import ensure_index
 from clearance.match.scorer import Matcher
 from clearance.model import Entity, Listing
 from clearance.screen import Screener
+from clearance.server import create_app
 from clearance.settings import Settings
 from clearance.sources.base import Dataset, Source
 from clearance.store import Store, open_database

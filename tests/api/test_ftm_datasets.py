@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from clearance.api import create_app
 from clearance.catalog import load
+from clearance.server import create_app
 from clearance.settings import Settings
 from clearance.store import Store
 from tests.api.conftest import ApiEnv, TestClient, make_keys, open_screener

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from clearance.api import create_app
 from clearance.model import Query
+from clearance.server import create_app
 from clearance.settings import Settings
 from tests.api.conftest import TestClient, build_env, load_store, make_keys, open_screener
 

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from clearance.api import create_app
 from clearance.exposure import screener_from_store
 from clearance.exposure.resolve import unlisted_party
+from clearance.server import create_app
 from clearance.settings import Settings
 from clearance.store.ownership import OwnershipImport, OwnershipLink
 from tests.api.conftest import ApiEnv, TestClient, load_store, make_keys

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from clearance.api import create_app
 from clearance.catalog import import_dataset
+from clearance.server import create_app
 from clearance.settings import Settings
 from clearance.sources import get_source
 from clearance.store import Store

@@ -15,7 +15,7 @@ import orjson
 import pytest
 import uvicorn
 
-from clearance.api import create_app
+from clearance.server import create_app
 from clearance.settings import Settings
 from tests.api.conftest import load_store, make_keys, open_screener
 from tests.api.test_match import YENTE_EXAMPLE

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from clearance.api import create_app, state
+from clearance.api import state
 from clearance.catalog import import_dataset
 from clearance.index import ensure_index
+from clearance.server import create_app
 from clearance.settings import Settings
 from clearance.sources.base import Dataset
 from clearance.store import Store, open_database

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from clearance.api import create_app
 from clearance.catalog import import_dataset
 from clearance.model import Listing
+from clearance.server import create_app
 from clearance.settings import Settings
 from clearance.sources.base import Dataset
 from tests.api.conftest import ListB, _entity, load_store, open_screener

@@ -1,8 +1,5 @@
-"""The HTTP API (FastAPI): imported only by ``clearance serve`` and tests.
+"""The HTTP API (FastAPI): its routes, services and models, imported only by the service and tests.
 
-``create_app(settings)`` in :mod:`clearance.api.app` is the composition root.
+The composition root that assembles the API, the analyst's web pages and the background work
+into one app is :func:`clearance.server.create_app`, a layer above both.
 """
-
-from clearance.api.app import create_app
-
-__all__ = ["create_app"]

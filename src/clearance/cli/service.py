@@ -103,7 +103,7 @@ def serve(
     _keystore().close()  # create the key table before workers start
     try:
         uvicorn.run(
-            "clearance.api.app:create_app_from_env",
+            "clearance.server:create_app_from_env",
             factory=True,
             http="clearance.api.protocol:NoDelayHTTPProtocol",
             host=host,

@@ -1,4 +1,5 @@
-"""The composition root of the HTTP service: settings -> store -> services -> routes.
+"""The composition root of the HTTP service: settings -> store -> services -> the API routes and
+the analyst's web pages (`web`), which sit on the API's services; this module is above both.
 
 ``create_app(settings)`` opens the store and the screener itself; tests pass their own
 (``store=``, ``screener=``) to run the app over fixture data or fakes.
