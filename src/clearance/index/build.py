@@ -27,13 +27,16 @@ import orjson
 from clearance.index.facets import EntityFacets, FacetsBuilder
 from clearance.index.keys import (
     SYLLABIC_SCRIPTS,
-    deletions,
     identifier_key,
     name_keys,
     sound_text,
     token_forms,
-    variant_hash,
 )
+
+# the one-edit lookup's variants, defined beside the other keys (compiled), and named here too
+# for the readers of the arrays this module builds
+from clearance.index.keys import deletions as deletions
+from clearance.index.keys import variant_hash as variant_hash
 from clearance.model import IDENTIFIER_PROPS, Entity
 from clearance.text.keys import listed_names
 from clearance.text.scripts import detect_script
