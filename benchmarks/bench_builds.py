@@ -7,7 +7,9 @@ compiled build unless it was installed pure); each HOME a store made by that tre
 (``bench_screen_data.py`` run with its Python: a store's schema belongs to the tree that wrote
 it). The builds take turns (old, new, old, new...) so that a machine slowing down in the run
 weighs on both. Peak memory is the proportional set size of the whole process tree, sampled
-every 0.25 s. The rows each build matched and flagged are counted from its JSON lines.
+every 0.25 s. The rows each build matched and flagged are counted from its JSON lines, and
+the two builds' JSON lines are compared row by row (every match, score and explanation): a
+change meant to make screening faster must leave them identical.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import resource
 import subprocess
 import sys
 import time
+from itertools import zip_longest
 from pathlib import Path
 
 import orjson
@@ -56,6 +59,21 @@ def run(tree: Path, home: Path, rows: Path, out: Path, workers: int) -> dict[str
             "warned": warned}  # fmt: skip
 
 
+def differing_rows(old: Path, new: Path) -> tuple[int, int, list[str]]:
+    """Rows compared, rows whose JSON lines differ, and the references of the first few."""
+    rows = differing = 0
+    first: list[str] = []
+    with old.open("rb") as fh_old, new.open("rb") as fh_new:
+        for line_old, line_new in zip_longest(fh_old, fh_new, fillvalue=b""):
+            rows += 1
+            if line_old != line_new:
+                differing += 1
+                if len(first) < 5:
+                    data = orjson.loads(line_old or line_new)
+                    first.append(str(data.get("reference") or data.get("row")))
+    return rows, differing, first
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("rows", type=Path)
@@ -75,6 +93,11 @@ def main() -> None:
                   f"{figures['cpu']:.1f} s, peak PSS {figures['pss']:.0f} MB, rows matched "
                   f"{figures['matched']:,}, errors {figures['errors']:,}, warned "
                   f"{figures['warned']:,}", flush=True)  # fmt: skip
+        rows, differing, first = differing_rows(
+            args.old[1] / "bench-builds-old.jsonl", args.new[1] / "bench-builds-new.jsonl"
+        )
+        print(f"round {number + 1}: {differing:,} of {rows:,} rows differ between the builds"
+              + (f" (first: {', '.join(first)})" if first else ""), flush=True)  # fmt: skip
     for key in ("wall", "cpu", "pss"):
         old = min(r[key] for r in results["old"])
         new = min(r[key] for r in results["new"])

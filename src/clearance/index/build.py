@@ -16,7 +16,6 @@ Layout (all numpy arrays, so the index pickles and loads in milliseconds):
 from __future__ import annotations
 
 import math
-import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +32,11 @@ from clearance.index.keys import (
     sound_text,
     token_forms,
 )
+
+# the one-edit lookup's variants, defined beside the other keys (compiled), and named here too
+# for the readers of the arrays this module builds
+from clearance.index.keys import deletions as deletions
+from clearance.index.keys import variant_hash as variant_hash
 from clearance.model import IDENTIFIER_PROPS, Entity
 from clearance.text.keys import listed_names
 from clearance.text.scripts import detect_script
@@ -188,11 +192,6 @@ def build_index(
     )
 
 
-def deletions(token: str) -> list[str]:
-    """``token`` with each one of its letters deleted."""
-    return [token[:i] + token[i + 1 :] for i in range(len(token))]
-
-
 def _buckets(
     vocab: dict[str, int], base: list[str]
 ) -> dict[tuple[str, int], tuple[list[str], npt.NDArray[np.int32]]]:
@@ -204,11 +203,6 @@ def _buckets(
         shape: (tokens, np.array([vocab[t] for t in tokens], dtype=np.int32))
         for shape, tokens in grouped.items()
     }
-
-
-def variant_hash(value: str) -> int:
-    """A hash of a token variant that is the same in every process (unlike ``hash``)."""
-    return zlib.crc32(value.encode())
 
 
 def _deletes(base: list[str]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ Misspelt tokens are found at query time by fuzzy lookup over the token vocabular
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -125,6 +126,16 @@ def name_keys(toks: tuple[str, ...]) -> list[str]:
 def sound_text(toks: tuple[str, ...]) -> str:
     """The phonetic keys of a name's tokens, joined by spaces (a token without one stays)."""
     return " ".join(phonetic_key(t) or t for t in toks)
+
+
+def deletions(token: str) -> list[str]:
+    """``token`` with each one of its letters deleted (the one-edit lookup of the index)."""
+    return [token[:i] + token[i + 1 :] for i in range(len(token))]
+
+
+def variant_hash(value: str) -> int:
+    """A hash of a token variant that is the same in every process (unlike ``hash``)."""
+    return zlib.crc32(value.encode())
 
 
 def is_plain(key: str) -> bool:

@@ -10,6 +10,7 @@ of their own weight, entities by their best row, and the top ones go to the scor
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
@@ -19,15 +20,17 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from clearance.index.build import IndexData, deletions, unknown_weight, variant_hash
+from clearance.index.build import IndexData, unknown_weight
 from clearance.index.keys import (
     SYLLABIC_SCRIPTS,
     abjad_skeleton_keys,
     concatenations,
+    deletions,
     derived_keys,
     identifier_key,
     sound_text,
     token_forms,
+    variant_hash,
 )
 from clearance.text.keys import name_forms, name_kind
 from clearance.text.legal import unglued
@@ -47,6 +50,10 @@ MIN_CONTAINED_LEN = 6
 CONTAINED_SIMILARITY = 90
 #: rows text-checked at once before looking at the results (doubled for each next slice)
 TEXT_CHECK_SLICE = 32
+#: bits of a variant's hash that address the filter of hashes the index knows (2 MB), and
+#: the shift that leaves them
+HASH_FILTER_BITS = 24
+_SLOT = 32 - HASH_FILTER_BITS
 
 
 @dataclass(frozen=True)
@@ -172,8 +179,13 @@ class QueryTexts:
     """A query's names as the text check reads them, computed once per query (and kept by a
     caller that checks the same query against rows of several indexes)."""
 
-    def __init__(self, names: list[str], schema: str) -> None:
-        forms = list(dict.fromkeys(t for n in names for t in query_forms(n, schema)))
+    def __init__(
+        self, names: list[str], schema: str, forms: list[tuple[str, ...]] | None = None
+    ) -> None:
+        """``forms``: the names' :func:`query_forms` in order, when the caller has them."""
+        if forms is None:
+            forms = [t for n in names for t in query_forms(n, schema)]
+        forms = list(dict.fromkeys(forms))
         self.texts = [" ".join(t) for t in forms]
         self.sounds = [sound_text(t) for t in forms]
         self.joined = ["".join(t) for t in forms]
@@ -189,6 +201,7 @@ class IndexSearcher:
         self._unknown = unknown_weight(data)
         self._common_df = max(int(len(data.name_entity) * self.params.common_fraction), 50)
         self._cache: dict[str, list[tuple[int, float]]] = {}
+        self._known = known_hashes(data)
         p = self.params
         self._derived_sim = {
             "phonetic": p.phonetic_weight,
@@ -242,17 +255,25 @@ class IndexSearcher:
         """Name tokens one edit away (deletion neighbourhood, exact dictionary lookups), and
         for long tokens those rapidfuzz finds among tokens of the same first letter and a
         similar length (two or more edits)."""
-        data, params = self.data, self.params
+        data, params, known = self.data, self.params, self._known
         variants = deletions(token)
-        hashes = np.array([variant_hash(v) for v in (token, *variants)], dtype=np.uint32)
-        lo = np.searchsorted(data.delete_hash, hashes, side="left").tolist()
-        hi = np.searchsorted(data.delete_hash, hashes, side="right").tolist()
-        tokens, owners = data.tokens, data.delete_token
+        hashes = [variant_hash(v) for v in (token, *variants)]
+        # most variants are no token's nor key's: the filter of known hashes rules them out
+        # without a search of the hashes or the vocabulary
+        maybe = [i for i, h in enumerate(hashes) if known[h >> (_SLOT + 3)] >> (h >> _SLOT & 7) & 1]
         found: set[str] = set()
-        for a, b in zip(lo, hi, strict=True):
-            if a < b:  # most variants are no token's
-                found.update(tokens[i] for i in owners[a:b].tolist())
-        found.update(v for v in variants if v in data.vocab)  # the token with a letter too many
+        if maybe:
+            wanted = np.array([hashes[i] for i in maybe], dtype=np.uint32)
+            # array methods, not numpy's module functions: those are Python-level wrappers,
+            # whose calls cost more than the work on these few values (also below)
+            lo = data.delete_hash.searchsorted(wanted, side="left").tolist()
+            hi = data.delete_hash.searchsorted(wanted, side="right").tolist()
+            tokens, owners = data.tokens, data.delete_token
+            for a, b in zip(lo, hi, strict=True):
+                if a < b:
+                    found.update(tokens[i] for i in owners[a:b].tolist())
+            # the token with a letter too many
+            found.update(variants[i - 1] for i in maybe if i and variants[i - 1] in data.vocab)
         found.discard(token)
         out = {t: fuzz.ratio(token, t) / 100.0 for t in found}
         if long and len(token) >= params.long_token_len:
@@ -270,7 +291,12 @@ class IndexSearcher:
 
     def _token_matches(self, token: str, mode: str = "plain") -> list[tuple[int, float]]:
         """``_key_matches``, remembered: tokens recur across queries, and finding similar
-        tokens is the costly step (the cache holds key ids only, so its memory stays small)."""
+        tokens is the costly step (the cache holds key ids only, so its memory stays small).
+        Adjacent tokens written together are not remembered: they are one name's ("johnsmith"),
+        and 16,753 of 16,753 met in 8,000 generated rows came once, while they filled two
+        thirds of the cache and had it cleared of the tokens that do recur."""
+        if mode == "joined":
+            return self._key_matches(token, mode)
         key = f"{mode}:{token}"
         matches = self._cache.get(key)
         if matches is None:
@@ -291,28 +317,30 @@ class IndexSearcher:
         kid_arr = np.array(kids, dtype=np.int64)
         starts, ends = data.offsets[kid_arr], data.offsets[kid_arr + 1]
         lengths = ends - starts
-        # positions of every posting of every key, without a Python loop over the keys
-        first = np.cumsum(lengths) - lengths
-        positions = np.repeat(starts - first, lengths) + np.arange(int(lengths.sum()))
+        # positions of every posting of every key, without a Python loop over the keys (array
+        # methods and ufuncs only: numpy's module functions are Python-level wrappers, whose
+        # calls cost more than the work on a query's thousand postings)
+        ends_at = lengths.cumsum()
+        positions = (starts - (ends_at - lengths)).repeat(lengths) + np.arange(int(ends_at[-1]))
         idf = data.idf[kid_arr].astype(np.float64)
-        weights = np.repeat(idf * np.array(sims, dtype=np.float64), lengths)
+        weights = (idf * np.array(sims, dtype=np.float64)).repeat(lengths)
         size = groups[-1] + 1
-        pair = data.postings[positions].astype(np.int64) * size + np.repeat(
-            np.array(groups, dtype=np.int64), lengths
-        )
-        order = np.argsort(pair)
+        pair = data.postings[positions].astype(np.int64) * size + np.array(
+            groups, dtype=np.int64
+        ).repeat(lengths)
+        order = pair.argsort()
         pair, weights = pair[order], weights[order]
         new = np.empty(len(pair), dtype=bool)
         new[0] = True
         np.not_equal(pair[1:], pair[:-1], out=new[1:])
-        bounds = np.flatnonzero(new)
+        bounds = new.nonzero()[0]
         best = np.maximum.reduceat(weights, bounds)
         pair = pair[bounds]
         rows, group = np.divmod(pair, size)
         new_row = np.empty(len(rows), dtype=bool)
         new_row[0] = True
         np.not_equal(rows[1:], rows[:-1], out=new_row[1:])
-        inverse = np.cumsum(new_row) - 1
+        inverse = new_row.cumsum() - 1
         return rows[new_row].astype(np.int32), inverse, best, group
 
     def _form_weight(self, toks: tuple[str, ...], mode: str = "plain") -> float:
@@ -344,12 +372,19 @@ class IndexSearcher:
         self, names: Iterable[str], schema: str = "LegalEntity"
     ) -> tuple[IntArray, FloatArray]:
         """Name rows sharing keys with any query name, with their rank (higher is better)."""
+        return self._rank(*query_lookups(names, schema))
+
+    def _rank(
+        self,
+        name_forms: list[tuple[tuple[str, ...], str]],
+        lookups: list[tuple[int, str, str]],
+    ) -> tuple[IntArray, FloatArray]:
+        """:meth:`rank_rows` of the query's :func:`query_lookups`."""
         kids: list[int] = []
         sims: list[float] = []
         #: one group per looked-up token of each form: a row gains once per group
         groups: list[int] = []
         #: the weight of each form, and the form of each group
-        name_forms, lookups = query_lookups(names, schema)
         form_weights = [self._form_weight(toks, mode) for toks, mode in name_forms]
         group_forms: list[int] = []
         for group, (form, token, token_mode) in enumerate(lookups):
@@ -372,7 +407,7 @@ class IndexSearcher:
             fw = np.maximum(np.array(form_weights, dtype=np.float64), 1e-6)
             forms = np.array(group_forms, dtype=np.int64)[row_groups]
             pair = forms * len(unique) + inverse
-            pairs, pair_inverse = np.unique(pair, return_inverse=True)
+            pairs, pair_inverse = _unique_inverse(pair)
             share = np.bincount(pair_inverse, weights=weights / fw[forms])
             pair_rows, pair_fw = pairs % len(unique), fw[pairs // len(unique)]
             by_form = (
@@ -407,7 +442,8 @@ class IndexSearcher:
             for idx in data.identifiers.get(identifier_key(value), ()):
                 if allowed is None or allowed[idx]:
                     out[idx] = float("inf")
-        rows, rank = self.rank_rows(names, schema)
+        name_forms, lookups = query_lookups(names, schema)
+        rows, rank = self._rank(name_forms, lookups)
         if trace is not None:
             trace.rows, trace.rank, trace.allowed = rows, rank, allowed
         if len(rows):
@@ -415,8 +451,9 @@ class IndexSearcher:
             if allowed is not None:
                 keep &= allowed[data.name_entity[rows]]
             rows, rank = rows[keep], rank[keep]
-            order = np.argsort(-rank, kind="stable")
-            self._take_ranked(names, schema, rows[order], rank[order], limit, out)
+            order = (-rank).argsort(kind="stable")
+            texts = QueryTexts(names, schema, [toks for toks, _ in name_forms])
+            self._take_ranked(texts, rows[order], rank[order], limit, out)
         if trace is not None:
             trace.capped = len(out) >= limit
         return [Candidate(i, data.entity_ids[i], r) for i, r in out.items()]
@@ -468,8 +505,7 @@ class IndexSearcher:
 
     def _take_ranked(
         self,
-        names: list[str],
-        schema: str,
+        texts: QueryTexts,
         rows: IntArray,
         rank: FloatArray,
         limit: int,
@@ -480,32 +516,32 @@ class IndexSearcher:
 
         Rows are text-checked a slice at a time: most queries fill their candidates from the
         first rows, and the rest need no check."""
-        entities = self.data.name_entity[rows]
-        texts = QueryTexts(names, schema)
-        lowered = -rank
+        # plain lists: the loop reads single values, which numpy would box one by one
+        entities: list[int] = self.data.name_entity[rows].tolist()
+        ranks: list[float] = rank.tolist()
+        lowered = [-value for value in ranks]
+        cutoff = self.params.relative_cutoff
         best = -1.0
         start, step = 0, TEXT_CHECK_SLICE
-        while start < len(rows) and len(out) < limit:
-            end = min(start + step, len(rows))
+        while start < len(ranks) and len(out) < limit:
+            end = min(start + step, len(ranks))
             if best >= 0:
                 # rows ranked below the cutoff are never taken: they need no check
-                end = min(
-                    end, int(np.searchsorted(lowered, -best * self.params.relative_cutoff, "right"))
-                )
+                end = min(end, bisect_right(lowered, -best * cutoff))
                 if end <= start:
                     return
-            positions = np.arange(start, end)
-            if out:
-                # nor do the other names of an entity already taken
-                positions = positions[[int(e) not in out for e in entities[start:end]]]
-            passed = self._text_similar(texts, rows[positions])
-            for pos in positions[passed]:
-                value = float(rank[pos])
+            # nor do the other names of an entity already taken
+            positions = [p for p in range(start, end) if entities[p] not in out]
+            passed = self._text_similar(texts, rows[np.array(positions, dtype=np.int64)])
+            for pos, ok in zip(positions, passed.tolist(), strict=True):
+                if not ok:
+                    continue
+                value = ranks[pos]
                 if best < 0:
                     best = value
-                if len(out) >= limit or value < best * self.params.relative_cutoff:
+                if len(out) >= limit or value < best * cutoff:
                     return
-                out.setdefault(int(entities[pos]), value)
+                out.setdefault(entities[pos], value)
             start, step = end, step * 2
 
     def _text_similar(self, query: QueryTexts, rows: IntArray) -> npt.NDArray[np.bool_]:
@@ -519,58 +555,36 @@ class IndexSearcher:
         data, cutoff = self.data, self.params.min_text_similarity
         if not len(rows) or cutoff <= 0:
             return np.ones(len(rows), dtype=bool)
-        # plain lists: a few dozen rows, where numpy's per-call cost would dominate
+        # plain lists: a few dozen rows, where numpy's per-call cost would dominate. Scores
+        # are compared after rounding to whole numbers, so only containment has a rapidfuzz
+        # score cutoff of its own
         ids: list[int] = rows.tolist()
         passed = [False] * len(ids)
-        row_texts = [data.name_text[r] for r in ids]
-        row_joined = [t.replace(" ", "") for t in row_texts]
-        # (query texts, row texts, scorer, rapidfuzz's score cutoff, the only rows it reads
-        # or None for all): scores are compared after rounding to whole numbers, so only
-        # containment has a cutoff of its own
-        readings: list[tuple[list[str], list[str], TextScorer, float, set[int] | None]] = [
-            (query.sounds, [data.name_sound[r] for r in ids], fuzz.token_set_ratio, 0, None),
-            (query.texts, row_texts, fuzz.token_set_ratio, 0, None),
-            # text without spaces ("bluestar" / "blue star trading")
-            (query.joined, row_joined, fuzz.ratio, 0, None),
-        ]
-        if query.syllabic:
-            syllabic = set(range(len(ids)))
-        else:
-            syllabic = set(np.flatnonzero(data.name_syllabic[rows]).tolist())
+        still = _reading(query.sounds, range(len(ids)), [data.name_sound[r] for r in ids],
+                         fuzz.token_set_ratio, 0, cutoff, passed)  # fmt: skip
+        still = _reading(query.texts, still, [data.name_text[ids[i]] for i in still],
+                         fuzz.token_set_ratio, 0, cutoff, passed)  # fmt: skip
+        # text without spaces ("bluestar" / "blue star trading")
+        joined = {i: data.name_text[ids[i]].replace(" ", "") for i in still}
+        still = _reading(query.joined, still, list(joined.values()), fuzz.ratio, 0, cutoff,
+                         passed)  # fmt: skip
+        if not still:
+            return np.array(passed, dtype=bool)
+        syllabic: list[bool] = (
+            [True] * len(still)
+            if query.syllabic
+            else data.name_syllabic[np.array([ids[i] for i in still], dtype=np.int64)].tolist()
+        )
         if max(map(len, query.joined), default=0) >= MIN_CONTAINED_LEN:
             # a query written together that a longer name contains ("blue star" in "shenzhen
             # bluestar digital technology"): near-containment counts. Not for syllabic rows:
             # their own, looser containment check below passes whatever this one passes
-            others = set(range(len(ids))) - syllabic
-            readings.append(
-                (query.joined, row_joined, fuzz.partial_ratio, CONTAINED_SIMILARITY, others)
-            )
-        if syllabic:
-            readings.append((query.joined, row_joined, fuzz.partial_ratio, 0, syllabic))
-        open_rows = list(range(len(ids)))
-        for texts, choices, scorer, score_cutoff, only in readings:
-            if not open_rows:
-                break
-            checked, rest = open_rows, []
-            if only is not None:
-                checked = [i for i in open_rows if i in only]
-                rest = [i for i in open_rows if i not in only]
-            if not checked:
-                continue
-            found = process.cdist(
-                texts,
-                [choices[i] for i in checked],
-                scorer=scorer,
-                score_cutoff=score_cutoff or None,
-                dtype=np.uint8,
-            )
-            still: list[int] = rest
-            for i, value in zip(checked, found.max(axis=0).tolist(), strict=True):
-                if value >= cutoff:
-                    passed[i] = True
-                else:
-                    still.append(i)
-            open_rows = still
+            others = [i for i, y in zip(still, syllabic, strict=True) if not y]
+            _reading(query.joined, others, [joined[i] for i in others], fuzz.partial_ratio,
+                     CONTAINED_SIMILARITY, cutoff, passed)  # fmt: skip
+        written = [i for i, y in zip(still, syllabic, strict=True) if y]
+        _reading(query.joined, written, [joined[i] for i in written], fuzz.partial_ratio, 0,
+                 cutoff, passed)  # fmt: skip
         return np.array(passed, dtype=bool)
 
     def _source_mask(self, sources: Collection[str] | None) -> npt.NDArray[np.bool_] | None:
@@ -578,3 +592,57 @@ class IndexSearcher:
             return None
         wanted = set(sources)
         return np.array([s in wanted for s in self.data.sources] or [False], dtype=bool)
+
+
+def _reading(
+    texts: list[str],
+    rows: Iterable[int],
+    choices: list[str],
+    scorer: TextScorer,
+    score_cutoff: float,
+    cutoff: float,
+    passed: list[bool],
+) -> list[int]:
+    """One reading of the text check: ``choices`` (the texts of ``rows``, positions into
+    ``passed``) scored against the query's ``texts`` (rapidfuzz, in C; ``score_cutoff`` 0 for
+    none); the rows whose best score reaches ``cutoff`` are marked passed, the others are
+    returned."""
+    if not choices:
+        return []
+    found = process.cdist(
+        texts, choices, scorer=scorer, score_cutoff=score_cutoff or None, dtype=np.uint8
+    )
+    # the ufunc, not the array's ``max``: that one is a Python-level wrapper
+    best: list[int] = (found[0] if len(found) == 1 else np.maximum.reduce(found)).tolist()
+    still: list[int] = []
+    for i, value in zip(rows, best, strict=True):
+        if value >= cutoff:
+            passed[i] = True
+        else:
+            still.append(i)
+    return still
+
+
+def _unique_inverse(values: LongArray) -> tuple[LongArray, LongArray]:
+    """``np.unique(values, return_inverse=True)`` (the distinct values, sorted, and the
+    position of each value among them) with array methods: numpy's function is Python-level,
+    and costs more than the sort on a query's few hundred values."""
+    order = values.argsort()
+    ordered = values[order]
+    new = np.empty(len(ordered), dtype=bool)
+    new[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    inverse = np.empty(len(values), dtype=np.int64)
+    inverse[order] = new.cumsum() - 1
+    return ordered[new], inverse
+
+
+def known_hashes(data: IndexData) -> bytes:
+    """A filter of the hashes of the one-edit lookup (``data.delete_hash``) and of every key
+    of the vocabulary: bit ``h >> 8`` is set for each such hash ``h`` (one bit per 256
+    hashes, 2 MB). A variant whose bit is clear is neither a token's variant nor a key."""
+    keys = np.array([variant_hash(k) for k in data.vocab], dtype=np.uint32)
+    slots = np.concatenate([data.delete_hash.astype(np.uint32), keys]) >> _SLOT
+    bits = np.zeros(1 << (HASH_FILTER_BITS - 3), dtype=np.uint8)
+    np.bitwise_or.at(bits, slots >> 3, np.left_shift(1, slots & 7).astype(np.uint8))
+    return bits.tobytes()
