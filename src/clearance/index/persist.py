@@ -11,14 +11,13 @@ file in milliseconds; a stale or missing file is rebuilt from the store on first
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from clearance.atomic import write_pickle
 from clearance.errors import StoreError
 from clearance.index.build import FORMAT_VERSION, IndexData, build_index
 from clearance.index.facets import entity_dates
@@ -71,17 +70,8 @@ def save_pickle(value: object, target: Path, stale: str) -> Path:
     """Write ``value`` to ``target`` atomically (a temporary file renamed into place: readers
     never see half a file, concurrent writers do not collide), then remove the other files of
     ``target``'s folder that match the glob ``stale`` (those of other states)."""
-    directory = target.parent
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    for old in directory.glob(stale):
+    write_pickle(value, target)
+    for old in target.parent.glob(stale):
         if old != target:
             old.unlink(missing_ok=True)
     return target

@@ -57,7 +57,7 @@ from clearance.exposure.rules import rules as ownership_rules
 from clearance.index.build import MIN_IDENTIFIER_LEN, IndexData
 from clearance.index.facets import Filters
 from clearance.index.keys import identifier_key
-from clearance.index.persist import index_path
+from clearance.index.persist import index_path, save_pickle
 from clearance.index.search import QueryTexts, query_lookups
 from clearance.model import IDENTIFIER_PROPS, Query
 from clearance.monitor import changes as entity_changes
@@ -287,13 +287,7 @@ def _book_index(monitor: Monitor, version: int) -> reach.BookIndex:
         if not p.error
     )
     built = reach.build(parties, MONITOR_PARAMS)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=monitor.directory)
-    with os.fdopen(fd, "wb") as fh:
-        pickle.dump(built, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, target)
-    for old in monitor.directory.glob(f"{BOOK_PREFIX}*.pkl"):
-        if old != target:
-            old.unlink(missing_ok=True)
+    save_pickle(built, target, f"{BOOK_PREFIX}*.pkl")
     return built
 
 

@@ -18,13 +18,12 @@ a screening worker reads it in 0.1 s instead of parsing the dictionary again.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
-import os
 import pickle
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -33,6 +32,7 @@ from pathlib import Path
 
 from platformdirs import user_cache_dir
 
+from clearance.atomic import write_pickle
 from clearance.datafiles import load_data
 
 #: a CC-CEDICT line: traditional, simplified, [pinyin], /sense/sense/.../
@@ -182,18 +182,8 @@ def read_dictionary(rules: GlossRules, cache: Path) -> dict[str, str] | None:
     words = _read_package(rules)
     if words is None:
         return None
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=cache.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(words, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cache)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):  # a cache directory that cannot be written: parse again
+        write_pickle(words, cache)
     return words
 
 

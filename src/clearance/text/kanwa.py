@@ -18,16 +18,16 @@ from __future__ import annotations
 
 import importlib.metadata
 import mmap
-import os
 import pickle
 import struct
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_cache_dir
+
+from clearance.atomic import replacing
 
 #: the file's footer: the length of the pickled offsets table that precedes it
 FOOTER = struct.Struct("<Q")
@@ -73,24 +73,17 @@ def split_file(source: Path, target: Path) -> None:
     """Write pykakasi's dictionary ``source`` as a split file ``target`` (atomically)."""
     with source.open("rb") as fh:
         tables: dict[int, Any] = pickle.load(fh)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            spans: dict[int, tuple[int, int]] = {}
-            position = 0
-            for key, table in tables.items():
-                blob = pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL)
-                out.write(blob)
-                spans[key] = (position, len(blob))
-                position += len(blob)
-            index = pickle.dumps(spans, protocol=pickle.HIGHEST_PROTOCOL)
-            out.write(index)
-            out.write(FOOTER.pack(len(index)))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with replacing(target) as out:
+        spans: dict[int, tuple[int, int]] = {}
+        position = 0
+        for key, table in tables.items():
+            blob = pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL)
+            out.write(blob)
+            spans[key] = (position, len(blob))
+            position += len(blob)
+        index = pickle.dumps(spans, protocol=pickle.HIGHEST_PROTOCOL)
+        out.write(index)
+        out.write(FOOTER.pack(len(index)))
 
 
 def split_path(source: Path, version: str, directory: Path) -> Path:
