@@ -560,14 +560,15 @@ class IndexSearcher:
         # score cutoff of its own
         ids: list[int] = rows.tolist()
         passed = [False] * len(ids)
-        still = _reading(query.sounds, range(len(ids)), [data.name_sound[r] for r in ids],
-                         fuzz.token_set_ratio, 0, cutoff, passed)  # fmt: skip
-        still = _reading(query.texts, still, [data.name_text[ids[i]] for i in still],
-                         fuzz.token_set_ratio, 0, cutoff, passed)  # fmt: skip
+        sounds = [data.name_sound[r] for r in ids]
+        still = _reading(
+            query.sounds, range(len(ids)), sounds, fuzz.token_set_ratio, 0, cutoff, passed
+        )
+        texts = [data.name_text[ids[i]] for i in still]
+        still = _reading(query.texts, still, texts, fuzz.token_set_ratio, 0, cutoff, passed)
         # text without spaces ("bluestar" / "blue star trading")
         joined = {i: data.name_text[ids[i]].replace(" ", "") for i in still}
-        still = _reading(query.joined, still, list(joined.values()), fuzz.ratio, 0, cutoff,
-                         passed)  # fmt: skip
+        still = _reading(query.joined, still, list(joined.values()), fuzz.ratio, 0, cutoff, passed)
         if not still:
             return np.array(passed, dtype=bool)
         syllabic: list[bool] = (
@@ -580,11 +581,12 @@ class IndexSearcher:
             # bluestar digital technology"): near-containment counts. Not for syllabic rows:
             # their own, looser containment check below passes whatever this one passes
             others = [i for i, y in zip(still, syllabic, strict=True) if not y]
-            _reading(query.joined, others, [joined[i] for i in others], fuzz.partial_ratio,
-                     CONTAINED_SIMILARITY, cutoff, passed)  # fmt: skip
+            contained = [joined[i] for i in others]
+            similar = CONTAINED_SIMILARITY
+            _reading(query.joined, others, contained, fuzz.partial_ratio, similar, cutoff, passed)
         written = [i for i, y in zip(still, syllabic, strict=True) if y]
-        _reading(query.joined, written, [joined[i] for i in written], fuzz.partial_ratio, 0,
-                 cutoff, passed)  # fmt: skip
+        contained = [joined[i] for i in written]
+        _reading(query.joined, written, contained, fuzz.partial_ratio, 0, cutoff, passed)
         return np.array(passed, dtype=bool)
 
     def _source_mask(self, sources: Collection[str] | None) -> npt.NDArray[np.bool_] | None:

@@ -97,22 +97,25 @@ def _glossed(run: str) -> Glossed:
         return ()
     pieces = split(run, words, gloss_rules().longest)
     romanised = [_romanise(piece[0], False) for piece in pieces]
-    # a gloss that is the word's pinyin ("haikang" for 海康) says nothing the pinyin reading
-    # does not: a reading of such glosses alone would only cost a form
+    # a gloss that is only the word's own pinyin (a place or brand the dictionary transcribes)
+    # says nothing the pinyin reading does not: a reading of such glosses would only cost a form
     read = [
         tuple(g for g in piece[1:] if g.replace(" ", "") != roman)
         for piece, roman in zip(pieces, romanised, strict=True)
     ]
-    layers = max(len(glosses) for glosses in read)
-    out: list[str] = []
-    for layer in range(layers):
-        reading = " ".join(
-            glosses[min(layer, len(glosses) - 1)] if glosses else roman
-            for glosses, roman in zip(read, romanised, strict=True)
+    return tuple(dict.fromkeys(_layers(read, romanised)))
+
+
+def _layers(options: list[tuple[str, ...]], plain: list[str]) -> list[str]:
+    """The words read with the first of their ``options``, then with the second, and so on (a
+    word with fewer options keeps its last one, a word without any its ``plain`` reading)."""
+    return [
+        " ".join(
+            choices[min(layer, len(choices) - 1)] if choices else word
+            for choices, word in zip(options, plain, strict=True)
         )
-        if reading not in out:
-            out.append(reading)
-    return tuple(out)
+        for layer in range(max((len(choices) for choices in options), default=0))
+    ]
 
 
 def _unspaced(text: str, japanese: bool) -> tuple[list[Segment], dict[int, Glossed], bool]:
@@ -233,15 +236,7 @@ def _readings(segments: list[Segment], glossed: dict[int, Glossed]) -> tuple[str
     the runs with their words' second glosses, up to ``MAX_READINGS``."""
     first = [segment[0] for segment in segments]
     out = [" ".join(first)]
-    layers = [
-        " ".join(
-            [
-                glossed[i][min(layer, len(glossed[i]) - 1)] if i in glossed else word
-                for i, word in enumerate(first)
-            ]
-        )
-        for layer in range(max((len(g) for g in glossed.values()), default=0))
-    ]
+    layers = _layers([glossed.get(i, ()) for i in range(len(first))], first)
     out.extend(layers[:1])
     for index, segment in enumerate(segments):
         for other in segment[1:]:
