@@ -9,7 +9,6 @@ import pytest
 import yaml
 
 from clearance.match.scorer import Matcher
-from clearance.text.dictionary import chinese_dictionary
 
 CASES: list[dict[str, Any]] = yaml.safe_load(
     (Path(__file__).parent / "cases.yaml").read_text(encoding="utf-8")
@@ -23,8 +22,6 @@ def matcher() -> Matcher:
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c['a']}|{c['b']}" for c in CASES])
 def test_case(case: dict[str, Any], matcher: Matcher) -> None:
-    if case.get("needs") == "cjk" and chinese_dictionary() is None:
-        pytest.skip("needs the optional dictionary: pip install 'clearance[cjk]'")
     result = matcher.compare(case["a"], case["b"], case.get("schema", "LegalEntity"))
     assert result.match is case["match"], f"{case['why']}: score {result.score:.3f}; " + "; ".join(
         f.reason for f in result.features

