@@ -143,7 +143,6 @@ def _one_word_forms() -> frozenset[str]:
     )
 
 
-@lru_cache(maxsize=1 << 14)
 def unglued(token: str) -> tuple[str, ...]:
     """What remains of ``token`` when a one-word legal form written together with the name
     starts or ends it ("ooonordvektor" -> "nordvektor"; "acmegmbh" -> "acme" is too short):

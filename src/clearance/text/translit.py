@@ -174,7 +174,6 @@ def _japanese_writable(text: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=1 << 12)
 def latin_variants(text: str, japanese: bool = True) -> tuple[str, ...]:
     """All Latin spellings worth trying for ``text``: the default one first.
 
