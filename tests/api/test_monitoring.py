@@ -3,6 +3,7 @@ chain, evidence pages, webhooks, a bulk import as a background job."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 
@@ -97,6 +98,26 @@ def test_the_audit_chain_and_evidence(menv: ApiEnv) -> None:
     assert "Rotenberg" in page.text and "<script" not in page.text and "http" not in page.text
     data = menv.client.get("/evidence/V-1.json", headers=menv.auth("analyst")).json()
     assert data["alerts"][0]["entity"]["id"] == "test-a:9647"
+
+
+def test_evidence_is_read_while_the_book_is_being_screened(menv: ApiEnv) -> None:
+    """A book import holds the monitor for as long as it screens; reading a party's evidence
+    must not wait for it."""
+    put(menv, "V-1", {"name": "Arkadii Rotenberg", "schema": "Person"})
+    answers: list[int] = []
+
+    def read() -> None:
+        for path in ("/evidence/V-1.json", "/evidence/V-1"):
+            answers.append(menv.client.get(path, headers=menv.auth("analyst")).status_code)
+
+    reader = threading.Thread(target=read, daemon=True)
+    with menv.app.state.monitoring.monitor():  # as an import running in the server does
+        reader.start()
+        reader.join(timeout=30)
+        waited = reader.is_alive()
+    reader.join()
+    assert not waited, "the evidence waited for the monitor"
+    assert answers == [200, 200]
 
 
 def test_webhooks_are_an_admins(menv: ApiEnv) -> None:

@@ -7,7 +7,8 @@ read the audit chain and manage webhooks and cycles.
 
 What screens the book (an import, a party put, a cycle) runs under one lock per process (the
 monitor's file lock orders processes); what only reads or decides uses a connection of its
-own.
+own, or the service's list store under its lock (evidence): reading never waits for an
+import of the book.
 """
 
 from __future__ import annotations
@@ -46,13 +47,14 @@ from clearance.api.models_monitor import (
     WebhookCreate,
     WebhookCreated,
 )
-from clearance.api.routes import ERRORS
+from clearance.api.routes import ERRORS, services
 from clearance.api.security import require
-from clearance.errors import ClearanceError, InputError, NotFoundError
+from clearance.api.state import ScreenerState
+from clearance.errors import ClearanceError, InputError, NotFoundError, StoreError
 from clearance.monitor import evidence, service
 from clearance.monitor.rescreen import Monitor
 from clearance.settings import Settings
-from clearance.store import open_database
+from clearance.store import Store, open_database
 from clearance.store.keys import ApiKey
 from clearance.store.monitor import MonitorStore
 
@@ -324,11 +326,25 @@ def audit_head(request: Request, key: AuditKey) -> Any:
     return JsonResponse(service.chain_head(api(request).book))
 
 
+def party_evidence(state: ScreenerState, book: MonitorStore, reference: str) -> dict[str, Any]:
+    """The evidence of a party (:func:`clearance.monitor.evidence.gather`), read from the
+    service's list store under its lock: never behind the monitor's lock, which a book import
+    holds for as long as it screens."""
+    store = state.store
+    if not isinstance(store, Store):
+        raise StoreError("This server's store keeps no list versions to show.")
+    with state.lock:
+        return evidence.gather(store, book, reference)
+
+
+def _evidence(request: Request, reference: str) -> dict[str, Any]:
+    return party_evidence(services(request).state, api(request).book, reference)
+
+
 @router.get("/evidence/{reference}.json", tags=["Monitoring"])
 def evidence_json(request: Request, key: EvidenceKey, reference: Reference) -> Any:
     """The evidence page's data."""
-    with api(request).monitor() as monitor:
-        return JsonResponse(evidence.gather(monitor.store, monitor.book, reference))
+    return JsonResponse(_evidence(request, reference))
 
 
 @router.get(
@@ -338,9 +354,7 @@ def evidence_json(request: Request, key: EvidenceKey, reference: Reference) -> A
 )
 def evidence_page(request: Request, key: EvidenceKey, reference: Reference) -> Any:
     """The evidence page of a party: self-contained, printable HTML."""
-    with api(request).monitor() as monitor:
-        data = evidence.gather(monitor.store, monitor.book, reference)
-    return HTMLResponse(evidence.render(data))
+    return HTMLResponse(evidence.render(_evidence(request, reference)))
 
 
 # -- webhooks and cycles --------------------------------------------------------------------

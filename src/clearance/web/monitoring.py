@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from clearance.api.errors import JsonResponse
+from clearance.api.monitoring import party_evidence
 from clearance.errors import InputError, StoreError
 from clearance.monitor import evidence, service
 from clearance.store import Store
@@ -217,9 +218,7 @@ def party(request: Request, session: SignedIn, reference: str) -> Page:
 def _evidence(request: Request, reference: str) -> dict[str, Any]:
     if len(reference) > 200:
         raise InputError("A party reference has at most 200 characters.")
-    web = context_of(request)
-    with web.services.state.lock:
-        return evidence.gather(store_of(request), book_of(request), reference)
+    return party_evidence(context_of(request).services.state, book_of(request), reference)
 
 
 @router.get("/evidence/{reference:path}.json", name="evidence_json")
