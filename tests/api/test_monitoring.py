@@ -6,9 +6,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
+import orjson
 import pytest
 
+from clearance.api.models_monitor import ImportStatus
+from clearance.api.monitoring import BookImports
+from clearance.monitor import service
 from tests.api.conftest import ApiEnv, build_env
 
 
@@ -151,3 +156,40 @@ def test_a_book_file_is_imported_in_the_background(menv: ApiEnv) -> None:
     assert status["report"]["added"] == 2 and status["report"]["alerts"]["opened"] >= 2
     cycle = menv.client.post("/monitor/cycle", headers=menv.auth("admin")).json()
     assert cycle["status"] == "unchanged"
+
+
+def test_a_book_import_whose_process_died_reports_interrupted(tmp_path: Path) -> None:
+    """An import is background work like a screening job: a server killed while it ran leaves
+    a status that says so, not one running for ever."""
+    imports = BookImports(tmp_path / "imports")
+    folder = tmp_path / "imports" / "imp_dead0001"
+    folder.mkdir(parents=True)
+    no_such_pid = 2**22 + 12345  # above Linux's largest pid
+    status = {"id": "imp_dead0001", "state": "running", "created_at": "2026-12-07T00:00:00+00:00",
+              "pid": no_such_pid}  # fmt: skip
+    (folder / "status.json").write_bytes(orjson.dumps(status))
+    reported = imports.status("imp_dead0001")
+    assert reported["state"] == "failed" and reported["error"]["code"] == "interrupted"
+    assert ImportStatus.model_validate(reported)
+    imports.shutdown()
+
+
+def test_shutdown_ends_queued_book_imports_as_cancelled(tmp_path: Path) -> None:
+    release, started = threading.Event(), threading.Event()
+
+    def runner(path: Path, fmt: str, replace: bool, who: object) -> dict[str, object]:
+        started.set()
+        assert release.wait(30)
+        return {"added": 1}
+
+    imports = BookImports(tmp_path / "imports", runner)
+    who = service.Actor("ana", "analyst", "key")
+    running = imports.submit(b"reference,name\nA,B\n", "csv", False, who)
+    queued = imports.submit(b"reference,name\nA,B\n", "csv", False, who)
+    assert started.wait(10)
+    stopping = threading.Thread(target=imports.shutdown)
+    stopping.start()
+    release.set()
+    stopping.join(30)
+    assert imports.status(running["id"])["state"] == "done"
+    assert imports.status(queued["id"])["state"] == "cancelled"

@@ -7,7 +7,8 @@ one line per input row, exactly as ``clearance screen`` writes JSON lines
 (``{"row", "reference", "name", "matches", "warnings"}``, and ``"error"`` for a row without a
 usable name). Rows are screened by the one batch engine. Status lives in files, so any server
 process can answer for any job. On shutdown running jobs stop between chunks and are marked
-``cancelled``.
+``cancelled``. Jobs run on :class:`WorkQueue`, the one queue of background work, which book
+imports (:mod:`clearance.api.monitoring`) use too.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 import orjson
 from starlette.concurrency import run_in_threadpool
 
+from clearance.atomic import replacing
 from clearance.errors import ClearanceError, InputError, NotFoundError
 from clearance.queries import Columns
 from clearance.screen_batch import RowResult
@@ -129,10 +131,8 @@ def work_dir(home: Path, prefix: str, work_id: str, noun: str) -> Path:
 
 def write_status(folder: Path, status: dict[str, Any]) -> None:
     """Replace the work's ``status.json`` at once (a reader sees the old or the new one)."""
-    path = folder / "status.json"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(orjson.dumps(status))
-    os.replace(tmp, path)
+    with replacing(folder / "status.json") as out:
+        out.write(orjson.dumps(status))
 
 
 def save_upload(data: BinaryIO | bytes, path: Path) -> None:
@@ -187,58 +187,134 @@ def format_for(filename: str | None, content_type: str | None, explicit: str | N
 
 
 @dataclass
+class WorkQueue:
+    """Work run in the background: the one queue behind screening jobs and book imports.
+
+    Each piece of work has a folder of its own under ``home`` (``<prefix><hex>``) with its
+    status in ``status.json``, so any process of the server answers for any piece. A piece whose
+    process died (a crash or kill -9, not a graceful shutdown) is reported ``failed`` with the
+    error code ``interrupted``. On shutdown, queued pieces end ``cancelled`` and running ones
+    stop where their work calls :meth:`stopping`."""
+
+    home: Path
+    prefix: str
+    noun: str
+    workers: int = 1
+
+    def __post_init__(self) -> None:
+        self.home.mkdir(parents=True, exist_ok=True)
+        self._pool = ThreadPoolExecutor(
+            max_workers=max(1, self.workers), thread_name_prefix=self.noun
+        )
+        self._stop = threading.Event()
+
+    def folder(self, work_id: str) -> Path:
+        return work_dir(self.home, self.prefix, work_id, self.noun)
+
+    def write(self, work_id: str, status: dict[str, Any]) -> None:
+        write_status(self.folder(work_id), status)
+
+    def read(self, work_id: str) -> dict[str, Any]:
+        """The status of a piece (NotFoundError for an unknown id)."""
+        path = self.folder(work_id) / "status.json"
+        try:
+            status: dict[str, Any] = orjson.loads(path.read_bytes())
+        except (FileNotFoundError, orjson.JSONDecodeError):
+            raise NotFoundError(f"No such {self.noun}: {work_id!r}.") from None
+        if status["state"] in ("queued", "running") and not _alive(status.get("pid")):
+            status["error"] = {
+                "code": "interrupted",
+                "message": f"The server process running this {self.noun} stopped; submit it again.",
+            }
+            self._finish(work_id, status, "failed")
+        return status
+
+    def new(self) -> tuple[str, Path]:
+        """A fresh id and its (created) folder."""
+        work_id = self.prefix + secrets.token_hex(8)
+        folder = self.folder(work_id)
+        folder.mkdir(parents=True)
+        return work_id, folder
+
+    def queue(self, work_id: str, status: dict[str, Any], run: Callable[[dict[str, Any]], None]
+              ) -> dict[str, Any]:  # fmt: skip
+        """Record ``status`` as queued and run ``run(status)`` in the background: it may add to
+        the status and raise a ClearanceError to fail the piece with its message."""
+        status = {"id": work_id, "state": "queued", "created_at": _now(), "finished_at": None,
+                  "error": None, **status, "pid": os.getpid()}  # fmt: skip
+        self.write(work_id, status)
+        self._pool.submit(self._run, work_id, run)
+        return status
+
+    def stopping(self) -> None:
+        """Raise when the server is shutting down (work calls it between steps)."""
+        if self._stop.is_set():
+            raise _Cancelled
+
+    def _run(self, work_id: str, run: Callable[[dict[str, Any]], None]) -> None:
+        status = self.read(work_id)
+        if self._stop.is_set():
+            self._finish(work_id, status, "cancelled")
+            return
+        status["state"] = "running"
+        self.write(work_id, status)
+        try:
+            run(status)
+        except _Cancelled:
+            self._finish(work_id, status, "cancelled")
+            return
+        except ClearanceError as exc:
+            status["error"] = {"code": exc.code, "message": exc.message}
+            self._finish(work_id, status, "failed")
+            return
+        except Exception:  # recorded on the piece; the server keeps running
+            status["error"] = {
+                "code": "internal",
+                "message": f"The {self.noun} failed unexpectedly.",
+            }
+            self._finish(work_id, status, "failed")
+            raise
+        self._finish(work_id, status, "done")
+
+    def _finish(self, work_id: str, status: dict[str, Any], state: str) -> None:
+        status["state"] = state
+        status["finished_at"] = _now()
+        self.write(work_id, status)
+
+    def shutdown(self) -> None:
+        """Queued pieces end cancelled; running ones stop at their next :meth:`stopping`."""
+        self._stop.set()
+        self._pool.shutdown(wait=True, cancel_futures=False)
+
+
+@dataclass
 class JobManager:
     home: Path
     runner: JobRunner
     workers: int = 1
 
     def __post_init__(self) -> None:
-        self.home.mkdir(parents=True, exist_ok=True)
-        self._pool = ThreadPoolExecutor(max_workers=max(1, self.workers), thread_name_prefix="job")
-        self._stop = threading.Event()
-
-    # -- files ----------------------------------------------------------------------------
-
-    def _dir(self, job_id: str) -> Path:
-        return work_dir(self.home, "job_", job_id, "job")
-
-    def _write_status(self, job_id: str, status: dict[str, Any]) -> None:
-        write_status(self._dir(job_id), status)
+        self.work = WorkQueue(self.home, "job_", "job", self.workers)
 
     def status(self, job_id: str, key_id: str | None) -> dict[str, Any]:
         """A job's status; ``key_id`` None means any job (admin)."""
-        path = self._dir(job_id) / "status.json"
-        try:
-            status: dict[str, Any] = orjson.loads(path.read_bytes())
-        except (FileNotFoundError, orjson.JSONDecodeError):
-            raise NotFoundError(f"No such job: {job_id!r}.") from None
+        status = self.work.read(job_id)
         if key_id is not None and status.get("key_id") != key_id:
             raise NotFoundError(f"No such job: {job_id!r}.")
-        if status["state"] in ("queued", "running") and not _alive(status.get("pid")):
-            # the process running it died (a crash or kill -9, not a graceful shutdown)
-            status["error"] = {
-                "code": "interrupted",
-                "message": "The server process running this job stopped; submit it again.",
-            }
-            self._finish(job_id, status, "failed")
         return status
 
     def result_path(self, job_id: str, key_id: str | None) -> Path:
         status = self.status(job_id, key_id)
         if status["state"] != "done":
             raise NotFoundError(f"Job {job_id} has no result yet (state: {status['state']}).")
-        return self._dir(job_id) / "result.jsonl"
-
-    # -- running --------------------------------------------------------------------------
+        return self.work.folder(job_id) / "result.jsonl"
 
     def submit(
         self, data: BinaryIO | bytes, fmt: str, spec: JobSpec, encoding: str | None = None
     ) -> dict[str, Any]:
         """Store an upload and queue it. The file is opened and its header checked first: an
         upload that cannot be read (encoding, format, no name column) is refused now."""
-        job_id = "job_" + secrets.token_hex(8)
-        folder = self._dir(job_id)
-        folder.mkdir(parents=True)
+        job_id, folder = self.work.new()
         path = folder / f"input.{fmt}"
         try:
             save_upload(data, path)
@@ -249,80 +325,43 @@ class JobManager:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         status: dict[str, Any] = {
-            "id": job_id,
-            "state": "queued",
-            "created_at": _now(),
-            "finished_at": None,
             "rows_total": None,
             "rows_done": 0,
             "rows_matched": 0,
             "rows_failed": 0,
             "rows_warned": 0,
-            "error": None,
             "key_id": spec.key_id,
             "key_name": spec.key_name,
-            "pid": os.getpid(),
             "format": fmt,
             "encoding": encoding,
             "options": spec.to_dict(),
         }
-        self._write_status(job_id, status)
-        self._pool.submit(self._run, job_id)
-        return status
+        return self.work.queue(job_id, status, lambda status: self._run(job_id, status))
 
-    def _run(self, job_id: str) -> None:
-        status = self.status(job_id, None)
-        if self._stop.is_set():
-            self._finish(job_id, status, "cancelled")
-            return
-        status["state"] = "running"
-        self._write_status(job_id, status)
-        folder = self._dir(job_id)
+    def _run(self, job_id: str, status: dict[str, Any]) -> None:
+        folder = self.work.folder(job_id)
         spec = JobSpec.of(job_id, status["key_id"], status.get("key_name", ""), status["options"])
-        try:
-            with (folder / "result.part").open("wb") as out:
-                self._screen_file(folder / f"input.{status['format']}", status, spec, out)
-        except _Cancelled:
-            self._finish(job_id, status, "cancelled")
-            return
-        except ClearanceError as exc:
-            status["error"] = {"code": exc.code, "message": exc.message}
-            self._finish(job_id, status, "failed")
-            return
-        except Exception:  # recorded on the job; the server keeps running
-            status["error"] = {"code": "internal", "message": "The job failed unexpectedly."}
-            self._finish(job_id, status, "failed")
-            raise
+        with (folder / "result.part").open("wb") as out:
+            self._screen_file(folder / f"input.{status['format']}", status, spec, out)
         os.replace(folder / "result.part", folder / "result.jsonl")
-        self._finish(job_id, status, "done")
-
-    def _stopping(self) -> None:
-        if self._stop.is_set():
-            raise _Cancelled
 
     def _screen_file(
         self, path: Path, status: dict[str, Any], spec: JobSpec, out: BinaryIO
     ) -> None:
         source = open_rows(path, status["format"], status.get("encoding"))
         try:
-            for result in self.runner(source, spec, self._stopping):
+            for result in self.runner(source, spec, self.work.stopping):
                 out.write(orjson.dumps(result.to_dict()) + b"\n")
                 status["rows_done"] += 1
                 status["rows_matched"] += bool(result.matches)
                 status["rows_failed"] += bool(result.error)
                 status["rows_warned"] += bool(result.warnings)
                 if status["rows_done"] % STATUS_EVERY == 0:
-                    self._write_status(spec.job_id, status)
+                    self.work.write(spec.job_id, status)
         finally:
             source.close()
         status["rows_total"] = status["rows_done"]
 
-    def _finish(self, job_id: str, status: dict[str, Any], state: str) -> None:
-        status["state"] = state
-        status["finished_at"] = _now()
-        self._write_status(job_id, status)
-
     def shutdown(self) -> None:
         """Stop between chunks: running and queued jobs end as ``cancelled``."""
-        self._stop.set()
-        self._pool.shutdown(wait=True, cancel_futures=False)
+        self.work.shutdown()

@@ -129,7 +129,7 @@ class ImportReport(BaseModel):
 
 class ImportStatus(BaseModel):
     id: str
-    state: Literal["queued", "running", "done", "failed"]
+    state: Literal["queued", "running", "done", "failed", "cancelled"]
     created_at: str
     finished_at: str | None = None
     replace: bool = False

@@ -13,23 +13,19 @@ import of the book.
 
 from __future__ import annotations
 
-import secrets
 import shutil
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path as FilePath
 from typing import Annotated, Any, BinaryIO
 
-import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from clearance.api.errors import JsonResponse
-from clearance.api.jobs import save_upload, submit_upload, work_dir, write_status
+from clearance.api.jobs import WorkQueue, save_upload, submit_upload
 from clearance.api.models_monitor import (
     Alert,
     BookPage,
@@ -50,7 +46,7 @@ from clearance.api.models_monitor import (
 from clearance.api.routes import ERRORS, services
 from clearance.api.security import require
 from clearance.api.state import ScreenerState
-from clearance.errors import ClearanceError, InputError, NotFoundError, StoreError
+from clearance.errors import InputError, StoreError
 from clearance.monitor import evidence, service
 from clearance.monitor.rescreen import Monitor
 from clearance.settings import Settings
@@ -127,68 +123,37 @@ Runner = Any
 
 @dataclass
 class BookImports:
-    """Book files imported in the background, one at a time; status in files (any process of
-    the server answers for any import)."""
+    """Book files imported in the background, one at a time, on the queue screening jobs use
+    (status in files: any process of the server answers for any import)."""
 
     home: FilePath
     runner: Runner = None
 
     def __post_init__(self) -> None:
-        self.home.mkdir(parents=True, exist_ok=True)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="book-import")
-
-    def _dir(self, import_id: str) -> FilePath:
-        return work_dir(self.home, "imp_", import_id, "import")
-
-    def _write(self, import_id: str, status: dict[str, Any]) -> None:
-        write_status(self._dir(import_id), status)
+        self.work = WorkQueue(self.home, "imp_", "import")
 
     def status(self, import_id: str) -> dict[str, Any]:
-        try:
-            found: dict[str, Any] = orjson.loads(
-                (self._dir(import_id) / "status.json").read_bytes()
-            )
-        except (FileNotFoundError, orjson.JSONDecodeError):
-            raise NotFoundError(f"No such import: {import_id!r}.") from None
+        found = self.work.read(import_id)
         return {k: v for k, v in found.items() if k in ImportStatus.model_fields}
 
     def submit(self, data: BinaryIO | bytes, fmt: str, replace: bool,
                who: service.Actor) -> dict[str, Any]:  # fmt: skip
-        import_id = "imp_" + secrets.token_hex(8)
-        folder = self._dir(import_id)
-        folder.mkdir(parents=True)
+        import_id, folder = self.work.new()
         path = folder / f"input.{fmt}"
         try:
             save_upload(data, path)
         except InputError:
             shutil.rmtree(folder, ignore_errors=True)
             raise
-        status = {"id": import_id, "state": "queued", "replace": replace,
-                  "created_at": datetime.now(UTC).isoformat(timespec="seconds")}  # fmt: skip
-        self._write(import_id, status)
-        self._pool.submit(self._run, import_id, path, fmt, replace, who)
-        return status
 
-    def _run(self, import_id: str, path: FilePath, fmt: str, replace: bool,
-             who: service.Actor) -> None:  # fmt: skip
-        status = self.status(import_id)
-        status["state"] = "running"
-        self._write(import_id, status)
-        try:
+        def run(status: dict[str, Any]) -> None:
             status["report"] = self.runner(path, fmt, replace, who)
-            status["state"] = "done"
-        except ClearanceError as exc:
-            status["state"], status["error"] = "failed", {"code": exc.code, "message": exc.message}
-        except Exception:  # recorded on the import; the server keeps running
-            status["state"] = "failed"
-            status["error"] = {"code": "internal", "message": "The import failed unexpectedly."}
-            raise
-        finally:
-            status["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-            self._write(import_id, status)
+
+        status = self.work.queue(import_id, {"replace": replace}, run)
+        return {k: v for k, v in status.items() if k in ImportStatus.model_fields}
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self.work.shutdown()
 
 
 def api(request: Request) -> MonitorApi:
