@@ -47,12 +47,15 @@ from clearance.store.keys import KeyStore
 LEVELS = (1, 8, 32)
 
 
-def varied_names(settings_home: Path, count: int, seed: int = 7) -> list[tuple[str, str]]:
-    """(schema, name) pairs: half listed names with one spelling change, half unlisted people."""
+def varied_names(
+    settings: Settings, count: int, seed: int = 7, sources: list[str] | None = None
+) -> list[tuple[str, str]]:
+    """(schema, name) pairs: half listed names (of ``sources``, default all) with two letters
+    swapped, half unlisted people."""
     rng = random.Random(seed)
     listed: list[tuple[str, str]] = []
-    with Store.open(Settings(home=settings_home)) as store:
-        for entity in store.iter_entities():
+    with Store.open(settings) as store:
+        for entity in store.iter_entities(sources):
             if entity.names and entity.schema in ("Person", "Company", "Organization"):
                 listed.append((entity.schema, entity.caption))
     rng.shuffle(listed)
@@ -101,15 +104,17 @@ class Run:
 
 
 async def load(
-    base: str,
+    base: str | list[str],
     key: str,
     clients: int,
     names: list[tuple[str, str]],
     limit: int,
-    seconds: float,
+    seconds: float = float("inf"),
     path: str = "/match/default",
 ) -> Run:
-    """``clients`` concurrent clients, each on its own kept-alive connection.
+    """``clients`` concurrent clients, each on its own kept-alive connection, until ``limit``
+    requests or ``seconds``; with several servers (``base`` a list), client ``i`` asks server
+    ``i % len(base)``.
 
     One AsyncClient per client: a single pool shared by 32 tasks spends more time in its own
     bookkeeping than the server spends answering (GET /healthz fell from 1,300 to 330 req/s).
@@ -118,10 +123,12 @@ async def load(
     headers = {"Authorization": f"Bearer {key}"}
     counter = iter(range(limit))
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    bases = [base] if isinstance(base, str) else base
     pool = [
-        httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=30)
-        for _ in range(clients)
-    ]
+        httpx.AsyncClient(base_url=bases[i % len(bases)], headers=headers, limits=limits,
+                          timeout=60)
+        for i in range(clients)
+    ]  # fmt: skip
     started = time.perf_counter()
     stop_at = started + seconds
 
@@ -177,7 +184,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = load_all(args.home, quiet=True)
     screener = Screener.open(settings)  # builds and persists the index the server loads
-    names = varied_names(settings.home, args.names)
+    names = varied_names(settings, args.names)
     key = KeyStore(open_database(settings.database_location)).create(
         f"bench-{int(time.time())}", "screener"
     )[1]

@@ -23,15 +23,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import os
-import random
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import httpx
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +38,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from tests import pgserver  # noqa: E402
 from tests.serving import serve  # noqa: E402
 
-from bench_api import Run, body  # noqa: E402
+from bench_api import Run, load, varied_names  # noqa: E402
 from clearance.catalog import import_dataset, open_store  # noqa: E402
 from clearance.settings import Settings  # noqa: E402
 from clearance.sources.base import Dataset  # noqa: E402
@@ -68,61 +65,6 @@ def import_all(settings: Settings, datasets: list[Dataset]) -> float:
         for dataset in datasets:
             import_dataset(store, dataset, force=True)
         return time.perf_counter() - started
-
-
-def query_names(settings: Settings, count: int, seed: int = 11) -> list[tuple[str, str]]:
-    rng = random.Random(seed)
-    with Store.open(settings) as store:
-        listed = [
-            (e.schema, e.caption)
-            for e in store.iter_entities(["us-ofac-sdn"])
-            if e.schema in ("Person", "Company", "Organization") and len(e.caption) > 6
-        ]
-    rng.shuffle(listed)
-    out: list[tuple[str, str]] = []
-    for schema, name in listed[: count // 2]:
-        i = rng.randrange(1, len(name) - 1)
-        out.append((schema, name[:i] + name[i + 1] + name[i] + name[i + 2 :]))
-    with (SHARED / "eval" / "negatives_global_1k.csv").open(encoding="utf-8") as handle:
-        people = [("Person", row["full_name"]) for row in csv.DictReader(handle)]
-    rng.shuffle(people)
-    out.extend(people[: count - len(out)])
-    rng.shuffle(out)
-    return out
-
-
-async def load(
-    bases: list[str], key: str, clients: int, names: list[tuple[str, str]], limit: int
-) -> Run:
-    """``clients`` clients, client ``i`` on server ``i % len(bases)``, until ``limit``."""
-    run = Run(clients)
-    counter = iter(range(limit))
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    headers = {"Authorization": f"Bearer {key}"}
-    pool = [
-        httpx.AsyncClient(base_url=bases[i % len(bases)], headers=headers, limits=limits,
-                          timeout=60)
-        for i in range(clients)
-    ]  # fmt: skip
-    started = time.perf_counter()
-
-    async def client(http: httpx.AsyncClient) -> None:
-        for n in counter:
-            schema, name = names[n % len(names)]
-            t0 = time.perf_counter()
-            response = await http.post("/match/default", json=body(schema, name))
-            run.latencies.append(time.perf_counter() - t0)
-            if response.status_code != 200:
-                run.errors += 1
-                run.failures[response.status_code] = run.failures.get(response.status_code, 0) + 1
-
-    try:
-        await asyncio.gather(*(client(http) for http in pool))
-        run.seconds = time.perf_counter() - started
-    finally:
-        for http in pool:
-            await http.aclose()
-    return run
 
 
 def serve_and_load(
@@ -188,7 +130,7 @@ def main() -> None:
                 per = seconds / len(datasets)
                 print(f"import, {label + ':':<11} {seconds:6.1f} s ({per:.2f} s/version)")
             print(f"ratio PostgreSQL / SQLite, import: {postgres_s / sqlite_s:.2f}x")
-            names = query_names(sqlite, args.names)
+            names = varied_names(sqlite, args.names, seed=11, sources=["us-ofac-sdn"])
             lite = serve_and_load(sqlite, "SQLite", names, args)
             pg = serve_and_load(postgres, "PostgreSQL", names, args)
             p99 = [float(np.percentile(np.array(r.latencies) * 1e3, 99)) for r in (lite, pg)]
