@@ -269,7 +269,7 @@ class PartsInput:
             and (len(a) != len(b) or not isinstance(check, LongVowels) or check.words_agree(a, b))
         ) or only_numbers
         ma, mb = a, b
-        if not self.equal and len(a) != len(b):
+        if not self.equal:
             ma = _merge(a, frozenset(b))
             mb = _merge(b, frozenset(ma))
         # the given name of a Chinese or Korean person's own name of three syllables keeps its
