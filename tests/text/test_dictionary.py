@@ -75,6 +75,11 @@ def test_the_file_is_read_into_words_with_their_first_glosses() -> None:
     assert "云" not in words and "参见" not in words
     # two entries of one word: the first one's senses first
     assert words["彩虹"][0] == "rainbow"
+    # a word that only refers to another (a company's short name to its full name) takes its
+    # glosses, though the full name is too long to be kept itself; a reference to a word the
+    # file lacks gives nothing
+    assert words["光华"] == words["光華"] == ("guanghua technology",)
+    assert all(len(word) <= RULES.longest for word in words)
 
 
 @given(st.lists(st.text(max_size=40), max_size=20))

@@ -49,8 +49,8 @@ class EntityStore(Protocol):
 @lru_cache(maxsize=4)
 def normaliser_fingerprint(root: Path) -> str:
     """A hash of the normalisation code and reference tables under package ``root`` (read once
-    per process: about 300 kB), and of the optional dictionary's version (the readings of
-    Chinese company names change when it is installed)."""
+    per process: about 300 kB), and of the dictionary package's version (the readings of
+    Chinese company names change with it)."""
     digest = hashlib.sha256(dictionary_version().encode())
     for sub, pattern in NORMALISER_FILES:
         for path in sorted((root / sub).glob(pattern)):

@@ -41,6 +41,9 @@ _LINE = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
 _PARENS = re.compile(r"\([^()]*\)")
 _LEADING_PARENS = re.compile(r"^\(([^()]*)\)\s*")
 _GLOSS = re.compile(r"^[a-z0-9][a-z0-9 '\-]*$")
+#: a cross-reference sense: "see 騰訊控股有限公司|腾讯控股有限公司[Teng2 xun4 ...]" (the
+#: traditional form, then the simplified one when it differs)
+_SEE = re.compile(r"^see ([^\s|\[]+)(?:\|([^\s|\[]+))?\[")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,16 +120,23 @@ def parse(lines: Iterable[str], rules: GlossRules) -> dict[str, str]:
     """CC-CEDICT's lines as (simplified and traditional word -> its first ``rules.glosses``
     glosses, joined by tabs: one string a word keeps the table small), for words of two
     characters or more with at least one gloss. Entries of one word (a common noun and a
-    name) are read in the order of the file."""
+    name) are read in the order of the file. A word whose entries only refer to another word
+    ("腾讯": "see 腾讯控股有限公司", the short name of a company) takes that word's glosses."""
     out: dict[str, str] = {}
     shared: dict[str, str] = {}
+    refers: dict[str, str] = {}
     for line in lines:
         match = _LINE.match(line)
         if match is None:
             continue
         traditional, simplified, senses = match.groups()
-        if not 2 <= len(simplified) <= rules.longest or any(c.isascii() for c in simplified):
+        if len(simplified) < 2 or any(c.isascii() for c in simplified):
             continue
+        see = _SEE.match(senses)
+        if see is not None:
+            target = see[2] or see[1]
+            for word in (simplified, traditional):
+                refers.setdefault(word, target)
         known = out.get(simplified, "")
         found = known.split("\t") if known else []
         if len(found) >= rules.glosses:
@@ -145,7 +155,11 @@ def parse(lines: Iterable[str], rules: GlossRules) -> dict[str, str]:
         out[simplified] = value
         if traditional != simplified and not any(c.isascii() for c in traditional):
             out[traditional] = value
-    return out
+    for word, target in refers.items():
+        if word not in out and target in out and not any(c.isascii() for c in word):
+            out[word] = out[target]
+    # longer words are read for the words that refer to them only: no name is split into them
+    return {word: value for word, value in out.items() if len(word) <= rules.longest}
 
 
 def _read_package(rules: GlossRules) -> dict[str, str] | None:
