@@ -82,11 +82,14 @@ READS_KEPT = 50_000
 
 @dataclass
 class Reads:
-    """Parties of one book version as a delta reads them: the query, and its names as the
-    text check reads them (``None``: no longer in the book)."""
+    """Parties of one book version as a delta reads them: the query (``None``: no longer in
+    the book), and for those a row of whose pairs was text-checked, its names as the text
+    check reads them (a party read for its own lookups, or for a pair on an identifier, never
+    needs them)."""
 
     version: int
-    parties: dict[str, tuple[Query, QueryTexts] | None] = field(default_factory=dict)
+    parties: dict[str, Query | None] = field(default_factory=dict)
+    texts: dict[str, QueryTexts] = field(default_factory=dict)
 
 
 @dataclass
@@ -471,16 +474,15 @@ class Delta:
     def _check_party(self, reference: str, pairs: list[tuple[float, int, int, int]]) -> None:
         """Text check and score a party's pairs: at the cut, the party is re-screened; in the
         band below it, its budget is capped by the pair's distance to the cut."""
-        found = self._read(reference)
-        if found is None:
+        party = self._query(reference)
+        if party is None:
             return
-        party, texts = found
         finite = [(start, end) for bound, _i, start, end in pairs if bound != math.inf]
         passed: dict[tuple[int, int], bool] = {}
         if finite:
             spans = sorted(set(finite))
             rows = np.concatenate([np.arange(a, b, dtype=np.int32) for a, b in spans])
-            passes = self.screener.searcher.passes_texts(texts, rows)
+            passes = self.screener.searcher.passes_texts(self._texts(reference, party), rows)
             at = 0
             for a, b in spans:
                 passed[a, b] = bool(passes[at : at + b - a].any())
@@ -508,19 +510,24 @@ class Delta:
             return
         if len(kept) + len(wanted) > READS_KEPT:
             kept.clear()
+            self.reads.texts.clear()
         for row in self.monitor.book.parties(wanted):
-            query = from_row(screening_row(row.reference, row.data)).query
-            kept[row.reference] = (query, QueryTexts([query.name, *query.aliases], query.schema))
+            kept[row.reference] = from_row(screening_row(row.reference, row.data)).query
         for reference in wanted - kept.keys():  # removed meanwhile: nothing to screen
             kept[reference] = None
 
-    def _read(self, reference: str) -> tuple[Query, QueryTexts] | None:
+    def _query(self, reference: str) -> Query | None:
         self._load_queries([reference])
         return self.reads.parties.get(reference)
 
-    def _query(self, reference: str) -> Query | None:
-        found = self._read(reference)
-        return found[0] if found is not None else None
+    def _texts(self, reference: str, party: Query) -> QueryTexts:
+        """The party's names as the text check reads them, built when first checked."""
+        texts = self.reads.texts.get(reference)
+        if texts is None:
+            texts = self.reads.texts[reference] = QueryTexts(
+                [party.name, *party.aliases], party.schema
+            )
+        return texts
 
     def _charges(self) -> None:
         """The extra drift of parties whose search uses a shifted key or reaches a moved row.
