@@ -333,7 +333,7 @@ class Screener:
         here)."""
         names = [query.name, *query.aliases]
         params = self.searcher.params
-        trace.weight = min(self.searcher.form_weights(names, query.schema), default=0.0)
+        trace.weight = retrieval.weight
         trace.capped = retrieval.capped
         if retrieval.capped or params.relative_cutoff > 0:
             trace.margin = 1.0
