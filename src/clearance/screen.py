@@ -148,20 +148,23 @@ class SearchTrace:
     not reached) finds an entity when one of its rows ranks at or above the coverage cut and
     passes the text check; the text check depends on the two names only, the rank also on the
     index's weights, which move a little with every version of the lists. The search keeps
-    its matches as long as no rank moves by a factor beyond ``margin`` (at most ``band``): no
-    entity that scores at or above the threshold ranks within that factor of the cut, above it
-    or below it. ``margin`` is 1 (nothing certified) when the limit was reached or a relative
-    cutoff applies. ``weight`` is the lightest weight of the query's forms (what the rank of
-    any row is divided by at least)."""
+    its matches as long as no rank rises by a factor beyond ``rise`` (at most ``band``: no
+    entity under the cut that scores at or above the threshold ranks within that factor of
+    it) and none falls by a factor beyond ``fall`` (the least a match ranks above the cut, by
+    that factor; infinite without a match). Both are 1 (nothing certified) when the limit was
+    reached or a relative cutoff applies. ``weight`` is the lightest weight of the query's
+    forms (what the rank of any row is divided by at least)."""
 
     def __init__(self, band: float) -> None:
         self.band = band
-        self.margin = 1.0
+        self.rise = 1.0
+        self.fall = 1.0
         self.capped = False
         self.weight = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"margin": self.margin, "capped": self.capped, "weight": self.weight}
+        return {"rise": self.rise, "fall": self.fall, "capped": self.capped,
+                "weight": self.weight}  # fmt: skip
 
 
 def refresh_index(store: Store, settings: Settings) -> IndexData:
@@ -327,22 +330,23 @@ class Screener:
         retrieval: RetrievalTrace,
         trace: SearchTrace,
     ) -> None:
-        """Fill ``trace``: the factor within which every rank may move and the same entities
-        still match (see :class:`SearchTrace`). The matches near the coverage cut bound it:
-        those above it (already scored) and those whose rows rank just under it (scored
-        here)."""
+        """Fill ``trace``: the factors by which every rank may rise, and fall, and the same
+        entities still match (see :class:`SearchTrace`). The matches near the coverage cut
+        bound them: those above it (already scored) how far ranks may fall, and those whose
+        rows rank just under it (scored here) how far they may rise."""
         names = [query.name, *query.aliases]
         params = self.searcher.params
-        trace.weight = min(self.searcher.form_weights(names, query.schema), default=0.0)
+        trace.weight = retrieval.weight
         trace.capped = retrieval.capped
         if retrieval.capped or params.relative_cutoff > 0:
-            trace.margin = 1.0
+            trace.rise = trace.fall = 1.0
             return
         cover, band = params.min_coverage, trace.band
+        trace.fall = min(
+            (candidate.rank / cover for candidate in found if candidate.index in matched),
+            default=math.inf,
+        )
         logs = [math.log(band)]
-        for candidate in found:
-            if candidate.index in matched and candidate.rank < cover * band:
-                logs.append(math.log(candidate.rank / cover))
         taken = {candidate.index for candidate in found}
         below = self.searcher.band(names, query.schema, retrieval, cover / band, cover, taken)
         above = getattr(self.scorer, "score_above", None)
@@ -351,7 +355,7 @@ class Screener:
             result = above(query, prepared, cut) if above else self.scorer.score(query, prepared)
             if result is not None and result.score >= cut:
                 logs.append(math.log(cover / rank))
-        trace.margin = math.exp(min(logs))
+        trace.rise = math.exp(min(logs))
 
     def screen(
         self, queries: Iterable[Query], threshold: float | None = None, limit: int = 10

@@ -109,17 +109,20 @@ def test_a_rank_moves_within_the_rank_factor(
     ranges: tuple[float, ...],
 ) -> None:
     """Whatever the gained weight, the form weight and the row's norm move by within their
-    ranges (each holding 1 and the move), the rank moves within the bound either way; the
-    form weight's range may be narrower than the gained weight's (a key reached, not owned)."""
+    ranges (each holding 1 and the move), the rank moves within the bound either way, and
+    rises and falls within the bound of its way; the form weight's range may be narrower
+    than the gained weight's (a key reached, not owned)."""
     g, w, n = moves
     g_low, g_high = min(g, 1.0) * (1 - ranges[0]), max(g, 1.0) * (1 + ranges[1])
     w_low, w_high = min(w, 1.0) * (1 - ranges[2]), max(w, 1.0) * (1 + ranges[3])
     n_low, n_high = min(n, 1.0) * (1 - ranges[4]), max(n, 1.0) * (1 + ranges[5])
     power = MONITOR_PARAMS.name_norm_power
     bound = drift.rank_factor(g_low, g_high, w_low, w_high, n_low, n_high, power)
+    up, down = drift.rank_factors(g_low, g_high, w_low, w_high, n_low, n_high, power)
     before = _rank(gained, form, norm, power)
     after = _rank(gained * g, form * w, norm * n, power)
-    assert before / bound <= after <= before * bound
+    assert before / down <= after <= before * up
+    assert max(up, down) == bound
 
 
 def test_a_key_reached_but_not_owned_moves_ranks_less() -> None:
@@ -132,3 +135,16 @@ def test_a_key_reached_but_not_owned_moves_ranks_less() -> None:
     owned = drift.rank_factor(shifted, high, shifted, high, low, high, power)
     assert common < reached < owned
     assert abs(common - (high / low) ** (1 + power) * (1 + drift.ROUNDING)) < 1e-12
+
+
+def test_a_weight_moving_one_way_moves_ranks_further_that_way_only() -> None:
+    """A key a party reaches that became more common (its weight fell) can make the rows
+    holding it fall further than the step's common drift, not rise further; one that became
+    rarer, the other way round."""
+    low, high, power = 0.999, 1.001, MONITOR_PARAMS.name_norm_power
+    up, down = drift.rank_factors(low, high, low, high, low, high, power)
+    assert up == down
+    fell = drift.rank_factors(0.9, high, low, high, low, high, power)
+    assert fell[0] == up and fell[1] > down
+    rose = drift.rank_factors(low, 1.1, low, high, low, high, power)
+    assert rose[0] > up and rose[1] == down

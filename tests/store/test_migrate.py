@@ -17,7 +17,8 @@ from clearance.store.audit import AuditLog
 from clearance.store.base import connect
 from clearance.store.chain import ChainRecord, append, verify
 from clearance.store.keys import KeyStore
-from clearance.store.schema import DDL, SCHEMA_VERSION
+from clearance.store.monitor import MonitorStore
+from clearance.store.schema import DDL, SCHEMA_VERSION, TABLES
 from tests.store.fakesource import FAKE_ID, FakeSource, fake_source, sample_rows, write_fake
 
 __all__ = ["fake_source"]  # the fixture, imported for pytest
@@ -180,7 +181,9 @@ def test_schema_3_store_is_upgraded_in_either_backend(store_settings: Settings) 
 
     with Store.open(store_settings) as store:
         conn = store.connection
-        assert conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == "4"
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == (
+            SCHEMA_VERSION
+        )
         assert all(conn.table_exists(t) for t in ("api_keys", "users", "ownership_files"))
         assert verify(conn).ok and verify(conn).records == 1
         key, _secret = KeyStore(conn).create("after-upgrade", "screener")
@@ -189,3 +192,47 @@ def test_schema_3_store_is_upgraded_in_either_backend(store_settings: Settings) 
     # opening it again finds it current: nothing runs twice
     with Store.open(store_settings) as store:
         assert verify(store.connection).records == 2
+
+
+#: the book's table of schema 4, as it was released (one drift budget per party)
+BOOK_PARTIES_4 = """CREATE TABLE IF NOT EXISTS book_parties (
+    reference TEXT PRIMARY KEY, data TEXT NOT NULL, fingerprint TEXT NOT NULL,
+    added_at TEXT NOT NULL, updated_at TEXT NOT NULL, screened_at TEXT NOT NULL DEFAULT '',
+    screened_step INTEGER NOT NULL DEFAULT 0, budget REAL NOT NULL DEFAULT 0,
+    weight_floor REAL NOT NULL DEFAULT 0, error TEXT NOT NULL DEFAULT '')"""
+
+
+def test_schema_4_store_keeps_each_party_budget_as_both(store_settings: Settings) -> None:
+    """A store of schema 4 (one drift budget per party, charged for ranks moving either way)
+    is upgraded in place on open, in SQLite as in PostgreSQL: each party keeps its budget for
+    ranks rising and gets the same budget for its matches' ranks falling."""
+    location = store_settings.database_location
+    conn = connect(location)
+    with conn.write():
+        for statement in TABLES:
+            if "TABLE IF NOT EXISTS book_parties" in statement:
+                statement = BOOK_PARTIES_4
+            conn.execute(conn.ddl(statement))
+        conn.execute("INSERT INTO meta(key, value) VALUES ('schema', '4')")
+        conn.executemany(
+            "INSERT INTO book_parties (reference, data, fingerprint, added_at, updated_at,"
+            " screened_at, budget, weight_floor) VALUES (?, '{}', 'f', 't', 't', ?, ?, 2.0)",
+            [("screened", "t", 0.25), ("new", "", 0.0)],
+        )
+    assert "fall_budget" not in conn.columns("book_parties")
+    conn.close()
+
+    with Store.open(store_settings) as store:
+        conn = store.connection
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == (
+            SCHEMA_VERSION
+        )
+        book = MonitorStore(conn)
+        assert book.budgets() == {"screened": (0.25, 2.0)}
+        assert book.fall_budgets() == {"screened": 0.25}
+        # a party never screened has no budget
+        assert book.budgets_below(0.2) == ["new"]
+        assert book.budgets_below(0.25) == ["new", "screened"]
+    # opening it again finds it current: nothing runs twice
+    with Store.open(store_settings) as store:
+        assert MonitorStore(store.connection).fall_budgets() == {"screened": 0.25}

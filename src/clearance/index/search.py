@@ -136,6 +136,9 @@ class RetrievalTrace:
         self.rank: FloatArray = np.empty(0)
         self.allowed: npt.NDArray[np.bool_] | None = None
         self.capped = False
+        #: the lightest weight of the query's forms (what the rank of any row is divided by
+        #: at least), as the ranking computed it
+        self.weight = 0.0
 
 
 def query_forms(name: str, schema: str) -> list[tuple[str, ...]]:
@@ -372,20 +375,22 @@ class IndexSearcher:
         self, names: Iterable[str], schema: str = "LegalEntity"
     ) -> tuple[IntArray, FloatArray]:
         """Name rows sharing keys with any query name, with their rank (higher is better)."""
-        return self._rank(*query_lookups(names, schema))
+        name_forms, lookups = query_lookups(names, schema)
+        return self._rank(name_forms, lookups, self._form_weights(name_forms))
 
     def _rank(
         self,
         name_forms: list[tuple[tuple[str, ...], str]],
         lookups: list[tuple[int, str, str]],
+        form_weights: list[float],
     ) -> tuple[IntArray, FloatArray]:
-        """:meth:`rank_rows` of the query's :func:`query_lookups`."""
+        """:meth:`rank_rows` of the query's :func:`query_lookups` (``form_weights``: the
+        weight of each form, :meth:`_form_weights`)."""
         kids: list[int] = []
         sims: list[float] = []
         #: one group per looked-up token of each form: a row gains once per group
         groups: list[int] = []
-        #: the weight of each form, and the form of each group
-        form_weights = [self._form_weight(toks, mode) for toks, mode in name_forms]
+        #: the form of each group
         group_forms: list[int] = []
         for group, (form, token, token_mode) in enumerate(lookups):
             for kid, sim in self._token_matches(token, token_mode):
@@ -443,9 +448,11 @@ class IndexSearcher:
                 if allowed is None or allowed[idx]:
                     out[idx] = float("inf")
         name_forms, lookups = query_lookups(names, schema)
-        rows, rank = self._rank(name_forms, lookups)
+        form_weights = self._form_weights(name_forms)
+        rows, rank = self._rank(name_forms, lookups, form_weights)
         if trace is not None:
             trace.rows, trace.rank, trace.allowed = rows, rank, allowed
+            trace.weight = min(form_weights, default=0.0)
         if len(rows):
             keep = rank >= params.min_coverage
             if allowed is not None:
@@ -501,7 +508,10 @@ class IndexSearcher:
 
     def form_weights(self, names: list[str], schema: str) -> list[float]:
         """The weight of each form of each query name, as :meth:`rank_rows` divides by."""
-        return [self._form_weight(toks, mode) for toks, mode in query_lookups(names, schema)[0]]
+        return self._form_weights(query_lookups(names, schema)[0])
+
+    def _form_weights(self, name_forms: list[tuple[tuple[str, ...], str]]) -> list[float]:
+        return [self._form_weight(toks, mode) for toks, mode in name_forms]
 
     def _take_ranked(
         self,

@@ -82,9 +82,19 @@ def rank_factor(gained_low: Any, gained_high: Any, form_low: Any, form_high: Any
     gained_high / form_low]``; ``w / max(norm, w)`` by ``w'/w * max(norm, w) / max(norm',
     w')``, at most ``max(form_high / norm_low, 1)`` and at least ``min(form_low / norm_high,
     1)``."""
+    up, down = rank_factors(gained_low, gained_high, form_low, form_high, norm_low, norm_high,
+                            power)  # fmt: skip
+    return np.maximum(up, down)
+
+
+def rank_factors(gained_low: Any, gained_high: Any, form_low: Any, form_high: Any,
+                 norm_low: Any, norm_high: Any, power: float) -> tuple[Any, Any]:  # fmt: skip
+    """:func:`rank_factor` one way at a time: the factor a rank may rise by, and the factor it
+    may fall by. A rank under the coverage cut reaches it only by rising, one above it drops
+    under it only by falling, so each is bounded by the moves of its own way alone."""
     up = np.maximum(gained_high / form_low, 1.0) * np.maximum(form_high / norm_low, 1.0) ** power
     down = np.maximum(form_high / gained_low, 1.0) * np.maximum(norm_high / form_low, 1.0) ** power
-    return np.maximum(up, down) * (1 + ROUNDING)
+    return up * (1 + ROUNDING), down * (1 + ROUNDING)
 
 
 def _df(data: IndexData) -> np.ndarray:

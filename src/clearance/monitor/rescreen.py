@@ -27,7 +27,10 @@ through:
    (``drift.py``), more for parties reaching keys or rows that moved more (their budget is
    charged the difference); a party is re-screened when the accumulated drift since its
    screening reaches its budget, the distance of its nearest match to the cut
-   (:class:`clearance.screen.SearchTrace`).
+   (:class:`clearance.screen.SearchTrace`). A rank under the cut reaches it only by rising,
+   a match's rank drops under it only by falling: a party keeps a budget each way, and each
+   is charged only what the step may move ranks its way (a party without a match has
+   nothing to lose by a fall).
 
 Every party left alone therefore has the same matches a full re-screen would give it; the
 tests check it on the 50 real SDN versions (``tests/monitor/test_exactness.py``).
@@ -82,11 +85,14 @@ READS_KEPT = 50_000
 
 @dataclass
 class Reads:
-    """Parties of one book version as a delta reads them: the query, and its names as the
-    text check reads them (``None``: no longer in the book)."""
+    """Parties of one book version as a delta reads them: the query (``None``: no longer in
+    the book), and for those a row of whose pairs was text-checked, its names as the text
+    check reads them (a party read for its own lookups, or for a pair on an identifier, never
+    needs them)."""
 
     version: int
-    parties: dict[str, tuple[Query, QueryTexts] | None] = field(default_factory=dict)
+    parties: dict[str, Query | None] = field(default_factory=dict)
+    texts: dict[str, QueryTexts] = field(default_factory=dict)
 
 
 @dataclass
@@ -299,9 +305,11 @@ class Touched:
     """Parties to re-screen, each with why (the first reason found)."""
 
     why: dict[str, str] = field(default_factory=dict)
-    #: reference -> budget ceiling (band pairs) and extra drift charged
+    #: reference -> budget ceiling (band pairs) and extra drift charged, for ranks rising
+    #: (``charges``) and, of parties with a match, falling (``falls``)
     ceilings: dict[str, float] = field(default_factory=dict)
     charges: dict[str, float] = field(default_factory=dict)
+    falls: dict[str, float] = field(default_factory=dict)
     #: reference -> factor its weight floor falls by (an own part's weight fell further)
     floors: dict[str, float] = field(default_factory=dict)
     pairs: int = 0
@@ -332,6 +340,8 @@ class Delta:
     #: reference -> (drift budget, weight floor at this step)
     parties: dict[str, tuple[float, float]]
     reads: Reads
+    #: reference -> drift budget for its matches' ranks falling, of parties with a match
+    fall_budgets: dict[str, float] = field(default_factory=dict)
     touched: Touched = field(default_factory=Touched)
 
     def find(self) -> Touched:
@@ -458,7 +468,7 @@ class Delta:
         if known is None:  # never screened: no budget to compare with
             return sorted(pairs, reverse=True)
         budget = known[0]
-        if budget - self.touched.charges.get(reference, 0.0) <= self.drift:
+        if self._left(reference) <= self.drift:
             return []  # re-screened for its drift, whatever the pairs give
         cover = MONITOR_PARAMS.min_coverage
         kept = [
@@ -471,16 +481,15 @@ class Delta:
     def _check_party(self, reference: str, pairs: list[tuple[float, int, int, int]]) -> None:
         """Text check and score a party's pairs: at the cut, the party is re-screened; in the
         band below it, its budget is capped by the pair's distance to the cut."""
-        found = self._read(reference)
-        if found is None:
+        party = self._query(reference)
+        if party is None:
             return
-        party, texts = found
         finite = [(start, end) for bound, _i, start, end in pairs if bound != math.inf]
         passed: dict[tuple[int, int], bool] = {}
         if finite:
             spans = sorted(set(finite))
             rows = np.concatenate([np.arange(a, b, dtype=np.int32) for a, b in spans])
-            passes = self.screener.searcher.passes_texts(texts, rows)
+            passes = self.screener.searcher.passes_texts(self._texts(reference, party), rows)
             at = 0
             for a, b in spans:
                 passed[a, b] = bool(passes[at : at + b - a].any())
@@ -508,19 +517,31 @@ class Delta:
             return
         if len(kept) + len(wanted) > READS_KEPT:
             kept.clear()
+            self.reads.texts.clear()
         for row in self.monitor.book.parties(wanted):
-            query = from_row(screening_row(row.reference, row.data)).query
-            kept[row.reference] = (query, QueryTexts([query.name, *query.aliases], query.schema))
+            kept[row.reference] = from_row(screening_row(row.reference, row.data)).query
         for reference in wanted - kept.keys():  # removed meanwhile: nothing to screen
             kept[reference] = None
 
-    def _read(self, reference: str) -> tuple[Query, QueryTexts] | None:
+    def _query(self, reference: str) -> Query | None:
         self._load_queries([reference])
         return self.reads.parties.get(reference)
 
-    def _query(self, reference: str) -> Query | None:
-        found = self._read(reference)
-        return found[0] if found is not None else None
+    def _texts(self, reference: str, party: Query) -> QueryTexts:
+        """The party's names as the text check reads them, built when first checked."""
+        texts = self.reads.texts.get(reference)
+        if texts is None:
+            texts = self.reads.texts[reference] = QueryTexts(
+                [party.name, *party.aliases], party.schema
+            )
+        return texts
+
+    def _left(self, reference: str) -> float:
+        """What this step's charges leave of a party's budgets, the lesser of the two."""
+        touched = self.touched
+        rise = self.parties[reference][0] - touched.charges.get(reference, 0.0)
+        fall = self.fall_budgets.get(reference, math.inf) - touched.falls.get(reference, 0.0)
+        return min(rise, fall)
 
     def _charges(self) -> None:
         """The extra drift of parties whose search uses a shifted key or reaches a moved row.
@@ -556,10 +577,15 @@ class Delta:
             reached[parties] = True
             np.minimum.at(ranges["norm_low"], parties, least)
             np.maximum.at(ranges["norm_high"], parties, most)
-        bound = drift.rank_factor(**ranges, power=MONITOR_PARAMS.name_norm_power)
-        extra = np.log(bound) - math.log(step.bound)
-        for position in np.flatnonzero(reached & (extra > 0)).tolist():
-            self.touched.charges[book.references[position]] = float(extra[position])
+        up, down = drift.rank_factors(**ranges, power=MONITOR_PARAMS.name_norm_power)
+        common = math.log(step.bound)
+        rise, fall = np.log(up) - common, np.log(down) - common
+        references = book.references
+        for position in np.flatnonzero(reached & (rise > 0)).tolist():
+            self.touched.charges[references[position]] = float(rise[position])
+        for position in np.flatnonzero(reached & (fall > 0)).tolist():
+            if references[position] in self.fall_budgets:
+                self.touched.falls[references[position]] = float(fall[position])
 
 
 def identifiers_of(data: IndexData, index: int) -> list[str]:
@@ -635,16 +661,18 @@ def advance(monitor: Monitor, actor: str, full: bool, day: str) -> CycleReport:
     step = drift.analyse(old, new, changed.all, MONITOR_PARAMS)
     total_drift = state.drift + math.log(step.bound)
     total_floor = state.floor - math.log(step.low)
-    known = book.budgets()
+    known, known_falls = book.budgets(), book.fall_budgets()
     delta = Delta(
         monitor, screener, old, new, changed, step,
         book_index(monitor, state.book_version), total_drift, total_floor, day,
         {r: (b, w * math.exp(-total_floor)) for r, (b, w) in known.items()},
-        party_reads(monitor, state.book_version),
+        party_reads(monitor, state.book_version), known_falls,
     )  # fmt: skip
     touched = delta.find()
     budgets = _new_budgets({r: b for r, (b, _w) in known.items()}, touched)
-    expired = [r for r, b in budgets.items() if b <= total_drift and r not in touched.why]
+    falls = {r: f - touched.falls.get(r, 0.0) for r, f in known_falls.items()}
+    expired = {r for r, b in budgets.items() if b <= total_drift and r not in touched.why}
+    expired |= {r for r, f in falls.items() if f <= total_drift and r not in touched.why}
     touched.add(sorted(expired), "drift")
     round_ = Round(state.step + 1, day, versions, total_drift, total_floor,
                    changed.step(set()), actor)  # fmt: skip
@@ -654,7 +682,7 @@ def advance(monitor: Monitor, actor: str, full: bool, day: str) -> CycleReport:
     _record_step(monitor, round_, report, new.state_key)
     lowered = {r: b for r, b in budgets.items() if b != known[r][0]}
     with book.write() as conn:
-        book.set_budgets(conn, lowered)
+        book.set_budgets(conn, lowered, {r: f for r, f in falls.items() if f != known_falls[r]})
         book.scale_floors(conn, touched.floors)
     tasks = [Task(p.reference, p.data, p.fingerprint, "lists")
              for p in book.parties(touched.why)]  # fmt: skip

@@ -9,7 +9,8 @@ a list change look only at what changed and still find exactly what a full re-sc
 (``rescreen.py``). It also finds the matches a relative cutoff drops beside a stronger one.
 
 Each screening keeps, with the party, how far the index's weights may move before its matches
-could change (its budget, from :class:`clearance.screen.SearchTrace`) and the lightest weight
+could change (its budgets, from :class:`clearance.screen.SearchTrace`: one for ranks rising to
+the coverage cut, one for the ranks of its matches falling under it) and the lightest weight
 of its forms (for the rank bound of ``reach.py``).
 """
 
@@ -274,13 +275,15 @@ class Runner:
     @staticmethod
     def _screened(task: Task, result: RowResult, round_: Round, at: str) -> Screened:
         trace = result.trace or {}
-        margin = float(trace.get("margin", 1.0)) if not result.error else 1.0
+        certified = {} if result.error else trace
+        rise, fall = float(certified.get("rise", 1.0)), float(certified.get("fall", 1.0))
         weight = float(trace.get("weight", 0.0))
         return Screened(
             reference=task.reference,
             at=at,
             step=round_.step,
-            budget=round_.drift + math.log(max(margin, 1.0)),
+            budget=round_.drift + math.log(max(rise, 1.0)),
+            fall_budget=round_.drift + math.log(max(fall, 1.0)),
             weight_floor=weight * math.exp(round_.floor),
             error=result.error,
         )

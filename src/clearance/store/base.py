@@ -65,6 +65,10 @@ class Connection(Protocol):
 
     def table_exists(self, name: str) -> bool: ...
 
+    def columns(self, table: str) -> list[str]:
+        """The names of a table's columns (none when it does not exist)."""
+        ...
+
     def ddl(self, statement: str) -> str:
         """A ``CREATE`` statement written for SQLite, in this backend's dialect."""
         ...

@@ -20,6 +20,11 @@ so a failed upgrade leaves the store as it was.
   * the tables of API keys, users and sessions, and ownership files, created until then by
     the objects that used them, are part of the schema (created here when missing).
 
+4 -> 5:
+  * a party of the book keeps two drift budgets, one for ranks rising to the coverage cut
+    (``budget``) and one for its matches' ranks falling under it (``fall_budget``); a party
+    screened before keeps its one budget as both (it was charged for moves either way).
+
 Steps run over the store's :class:`~clearance.store.base.Connection`, so each runs on either
 backend (PostgreSQL stores start at schema 4; later steps are written for both).
 """
@@ -218,9 +223,20 @@ def to_4(conn: Connection) -> None:
     _create(conn, ownership.DDL)
 
 
+def to_5(conn: Connection) -> None:
+    # a store upgraded from schema 2 made its book with this schema's table: nothing to add
+    if "fall_budget" in conn.columns("book_parties"):
+        return
+    conn.execute(
+        conn.ddl("ALTER TABLE book_parties ADD COLUMN fall_budget REAL NOT NULL DEFAULT 0")
+    )
+    conn.execute("UPDATE book_parties SET fall_budget = budget")
+
+
 #: found schema version -> (the version it upgrades to, the step)
 MIGRATIONS: dict[str, tuple[str, Migration]] = {
     "1": ("2", to_2),
     "2": ("3", to_3),
     "3": ("4", to_4),
+    "4": ("5", to_5),
 }

@@ -7,6 +7,7 @@ regulator cares about is written in the same transaction as its audit record
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -41,7 +42,8 @@ DDL: tuple[str, ...] = (
         screened_step INTEGER NOT NULL DEFAULT 0,
         budget REAL NOT NULL DEFAULT 0,
         weight_floor REAL NOT NULL DEFAULT 0,
-        error TEXT NOT NULL DEFAULT ''
+        error TEXT NOT NULL DEFAULT '',
+        fall_budget REAL NOT NULL DEFAULT 0
     )""",
     "CREATE INDEX IF NOT EXISTS book_parties_budget ON book_parties (budget)",
     """CREATE TABLE IF NOT EXISTS alerts (
@@ -129,11 +131,13 @@ class PartyRow:
     updated_at: str
     screened_at: str = ""
     screened_step: int = 0
-    #: the monitor's drift budget of the party's last screening (``monitor/drift.py``)
+    #: the monitor's drift budgets of the party's last screening (``monitor/drift.py``): for
+    #: ranks rising to the coverage cut, and for the ranks of its matches falling under it
     budget: float = 0.0
     weight_floor: float = 0.0
     #: why the party could not be screened (no usable name), else ""
     error: str = ""
+    fall_budget: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -149,7 +153,7 @@ class PartyRow:
 
 _PARTY_COLUMNS = (
     "reference, data, fingerprint, added_at, updated_at, screened_at, screened_step, budget,"
-    " weight_floor, error"
+    " weight_floor, error, fall_budget"
 )
 
 
@@ -164,7 +168,10 @@ class Screened:
     reference: str
     at: str
     step: int
+    #: the drift at which a rank under the coverage cut may reach it, and one of a match's
+    #: ranks fall under it (infinite without a match)
     budget: float
+    fall_budget: float
     weight_floor: float
     error: str = ""
 
@@ -439,7 +446,9 @@ class MonitorStore:
     def budgets_below(self, drift: float) -> list[str]:
         """Parties whose last screening is no longer certified at this accumulated drift."""
         rows = self._rows(
-            "SELECT reference FROM book_parties WHERE budget <= ? ORDER BY reference", (drift,)
+            "SELECT reference FROM book_parties WHERE budget <= ? OR fall_budget <= ?"
+            " ORDER BY reference",
+            (drift, drift),
         )
         return [row[0] for row in rows]
 
@@ -464,8 +473,11 @@ class MonitorStore:
     def mark_screened(conn: Connection, screened: Sequence[Screened]) -> None:
         conn.executemany(
             "UPDATE book_parties SET screened_at = ?, screened_step = ?, budget = ?,"
-            " weight_floor = ?, error = ? WHERE reference = ?",
-            [(s.at, s.step, s.budget, s.weight_floor, s.error, s.reference) for s in screened],
+            " fall_budget = ?, weight_floor = ?, error = ? WHERE reference = ?",
+            [
+                (s.at, s.step, s.budget, s.fall_budget, s.weight_floor, s.error, s.reference)
+                for s in screened
+            ],
         )
 
     def budgets(self) -> dict[str, tuple[float, float]]:
@@ -475,12 +487,29 @@ class MonitorStore:
         )
         return {row[0]: (float(row[1]), float(row[2])) for row in rows}
 
+    def fall_budgets(self) -> dict[str, float]:
+        """reference -> the drift budget for its matches' ranks falling, of every screened
+        party with a match (the others have none to lose)."""
+        rows = self._rows(
+            "SELECT reference, fall_budget FROM book_parties WHERE screened_at <> ''"
+            " AND fall_budget < ?",
+            (math.inf,),
+        )
+        return {row[0]: float(row[1]) for row in rows}
+
     @staticmethod
-    def set_budgets(conn: Connection, budgets: Mapping[str, float]) -> None:
-        """Set the drift budget of parties (lowered where their ranks may move further)."""
+    def set_budgets(
+        conn: Connection, budgets: Mapping[str, float], falls: Mapping[str, float]
+    ) -> None:
+        """Set the drift budgets of parties (lowered where their ranks may move further):
+        ``budgets`` for ranks rising, ``falls`` for ranks falling."""
         conn.executemany(
             "UPDATE book_parties SET budget = ? WHERE reference = ?",
             [(value, ref) for ref, value in budgets.items()],
+        )
+        conn.executemany(
+            "UPDATE book_parties SET fall_budget = ? WHERE reference = ?",
+            [(value, ref) for ref, value in falls.items()],
         )
 
     @staticmethod

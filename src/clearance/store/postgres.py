@@ -167,6 +167,14 @@ class PostgresConnection:
         row = self.execute("SELECT to_regclass(?) IS NOT NULL", (name,)).fetchone()
         return bool(row[0])
 
+    def columns(self, table: str) -> list[str]:
+        rows = self.execute(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
+            (table,),
+        ).fetchall()
+        return [str(row[0]) for row in rows]
+
     def ddl(self, statement: str) -> str:
         for pattern, replacement in _TYPES:
             statement = pattern.sub(replacement, statement)

@@ -35,7 +35,7 @@ from clearance.store import chain, keys, monitor, ownership, users
 from clearance.store.base import Connection, connect
 from clearance.store.migrate import MIGRATIONS
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (

@@ -82,6 +82,10 @@ class SqliteConnection:
         ).fetchone()
         return row is not None
 
+    def columns(self, table: str) -> list[str]:
+        rows = self.execute("SELECT name FROM pragma_table_info(?)", (table,)).fetchall()
+        return [str(row[0]) for row in rows]
+
     def ddl(self, statement: str) -> str:
         return statement
 
