@@ -22,11 +22,13 @@ from rapidfuzz import fuzz, process
 
 from clearance.index.build import IndexData, unknown_weight
 from clearance.index.keys import (
+    SHORT_SKELETON,
     SYLLABIC_SCRIPTS,
     abjad_skeleton_keys,
     concatenations,
     deletions,
     derived_keys,
+    geresh_reading,
     identifier_key,
     sound_text,
     token_forms,
@@ -150,6 +152,10 @@ def query_forms(name: str, schema: str) -> list[tuple[str, ...]]:
         others.remove("Person")
     for other in others:
         forms.update(dict.fromkeys(token_forms(name, other)))
+    # a Hebrew name read with its geresh letters as the Arabic sounds they write (ח'אן: Khan)
+    if (reading := geresh_reading(name)) is not None:
+        for kind in (schema, *others):
+            forms.update(dict.fromkeys(token_forms(reading, kind)))
     return list(forms)
 
 
@@ -246,9 +252,14 @@ class IndexSearcher:
                 out[did] = max(out.get(did, 0.0), sim)
         if mode == "abjad":
             for key in abjad_skeleton_keys(token):
-                if (did := data.vocab.get(key)) is not None:
-                    sim = self.params.abjad_skeleton_weight
-                    out[did] = max(out.get(did, 0.0), sim)
+                if (did := data.vocab.get(key)) is None:
+                    continue
+                if (
+                    key.startswith(SHORT_SKELETON)
+                    and data.offsets[did + 1] - data.offsets[did] > self._common_df
+                ):
+                    continue  # a one-letter skeleton of many words ("al", "ali", "ala"...)
+                out[did] = max(out.get(did, 0.0), self.params.abjad_skeleton_weight)
         return list(out.items())
 
     def _similar_tokens(self, token: str, long: bool = True) -> list[tuple[str, float]]:
