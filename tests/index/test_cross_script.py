@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from clearance.index import IndexSearcher, build_index
 from clearance.index.keys import geresh_reading, short_skeleton_key
-from clearance.index.search import query_forms
+from clearance.index.search import query_forms, query_lookups
 from clearance.match.scorer import Matcher
 from clearance.model import Entity, Listing, Query
 from clearance.sources import get_source
@@ -60,9 +61,15 @@ def test_arabic_script_queries_find_latin_listings(
         ("מח'תאר חאמד שאה", "us-ofac-sdn:23277"),
         ("עלי חסן ח'ליל", "us-ofac-sdn:28572"),
         ("סיד אלחביב אחמד ח'אן", "us-ofac-sdn:27968"),
+        # the same consonant skeletons as the Latin name, and no reading of it in common
+        ("יחיא חקאני", "us-ofac-sdn:16518"),
+        ("סיד וזיר שאה", "us-ofac-sdn:13172"),
+        # foreign names written in Hangul syllable by syllable
+        ("다히야신앟맏", "us-ofac-sdn:20949"),
+        ("반도하지", "us-ofac-sdn:12019"),
     ],
 )
-def test_listed_people_written_in_arabic_or_hebrew_script_are_found(
+def test_listed_people_written_in_other_scripts_are_found(
     sdn_un: IndexSearcher, query: str, expected: str
 ) -> None:
     # (names of the cross-script recall benchmark that the scorer passes and retrieval missed)
@@ -140,3 +147,41 @@ def test_a_name_written_without_its_parenthetical_part_is_found_and_matches() ->
     assert [c.entity_id for c in searcher.candidates([query])][:1] == ["x:1"]
     assert Matcher().score(Query(query, schema="Company"), listed).score == 1.0
     assert "x:1" in [c.entity_id for c in searcher.candidates(["CETC 13"])]
+
+
+def test_an_abjad_name_passes_the_text_check_with_the_same_skeletons_word_for_word() -> None:
+    listed = [
+        _person("yahya", "HAQQANI, Yahya"),
+        _person("siraj", "HAQQANI, Sirajuddin"),
+        _person("wazir", "SHAH, Sayed Wazir"),
+    ]
+    searcher = IndexSearcher(build_index(listed, "skeletons"))
+    rows = np.arange(len(listed), dtype=np.int32)
+    # no reading of the Latin names in common (sounds "yhy KN" / "HKN YY")
+    assert searcher.passes_text(["יחיא חקאני"], "Person", rows).tolist() == [True, False, False]
+    assert searcher.passes_text(["סיד וזיר שאה"], "Person", rows).tolist() == [False, False, True]
+    # ...and a Latin query is not read by skeletons
+    assert searcher.passes_text(["Yhy Hkny"], "Person", rows).tolist() == [False, False, False]
+
+
+def test_a_hangul_name_is_ranked_by_its_syllables_joined_where_they_are_words() -> None:
+    listed = _person("dahi", "DAHI, Yasin Ahmad")
+    # names whose syllables the query shares one by one ("da", "hi", "ya", "sin")
+    others = [_person(f"c{i}", f"{a} {b}") for i, (a, b) in enumerate(
+        [("Da Wei", "Hi"), ("Ya Sin", "Li"), ("Mad Da", "Ah"), ("Hi Ya", "Sin")] * 3
+    )]  # fmt: skip
+    fillers = [_person(f"f{i}", f"Filler{i} Person{i % 7}") for i in range(100)]
+    searcher = IndexSearcher(build_index([listed, *others, *fillers], "hangul"))
+    query = "다히야신앟맏"  # da hi ya sin ah mad
+    forms, lookups = query_lookups([query], "Person")
+    readings = searcher.syllable_readings(forms, lookups)
+    assert len(readings) == 1
+    weight, groups = readings[0]
+    assert sorted(lookups[g][1] for g in groups) == ["ahmad", "dahi", "yasin"]
+    assert weight in searcher.form_weights([query], "Person")  # (the monitor's bound)
+    found = searcher.candidates([query], schema="Person", limit=3)
+    assert found[0].entity_id == "x:dahi"
+    assert found[0].rank > 0.9
+    # a Latin name is not read so, nor a Hangul one whose joined syllables are no word
+    assert searcher.syllable_readings(*query_lookups(["Da Hi Ya Sin"], "Person")) == []
+    assert searcher.syllable_readings(*query_lookups(["김정은"], "Person")) == []
