@@ -207,13 +207,10 @@ class QueryTexts:
         self.texts = [" ".join(t) for t in forms]
         self.sounds = [sound_text(t) for t in forms]
         self.joined = ["".join(t) for t in forms]
-        self.syllabic = any(detect_script(n) in SYLLABIC_SCRIPTS for n in names)
+        scripts = {detect_script(n) for n in names}
+        self.syllabic = not scripts.isdisjoint(SYLLABIC_SCRIPTS)
         #: the forms' consonant skeletons, for a query with a name in Arabic or Hebrew script
-        self.skeletons = (
-            [skeleton_text(t) for t in forms]
-            if any(detect_script(n) in ABJADS for n in names)
-            else []
-        )
+        self.skeletons = [] if scripts.isdisjoint(ABJADS) else [skeleton_text(t) for t in forms]
 
 
 class IndexSearcher:
@@ -558,6 +555,8 @@ class IndexSearcher:
         up. A row with those words covers the reading, where the syllables and their pairs
         together weigh about twice what it gains. Syllables are joined left to right."""
         out: list[tuple[float, list[int]]] = []
+        if all(mode != SYLLABLES for _, mode in name_forms):
+            return out
         group_of: dict[tuple[int, str], int] = {}
         for group, (form, token, _) in enumerate(lookups):
             group_of.setdefault((form, token), group)
