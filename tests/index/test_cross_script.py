@@ -61,6 +61,7 @@ def test_arabic_script_queries_find_latin_listings(
         ("מח'תאר חאמד שאה", "us-ofac-sdn:23277"),
         ("עלי חסן ח'ליל", "us-ofac-sdn:28572"),
         ("סיד אלחביב אחמד ח'אן", "us-ofac-sdn:27968"),
+        ("מחמד אע'א אחמדי", "us-ofac-sdn:38318"),  # (ע' for غ, gh)
         # the same consonant skeletons as the Latin name, and no reading of it in common
         ("יחיא חקאני", "us-ofac-sdn:16518"),
         ("סיד וזיר שאה", "us-ofac-sdn:13172"),
@@ -91,6 +92,11 @@ def test_a_hebrew_geresh_letter_is_read_as_the_arabic_sound_it_writes() -> None:
     assert geresh_reading("ח'אן") == "ך'אן"
     assert query_forms("ח'אן", "Person") == [("hn",), ("khn",)]
     assert query_forms("מח׳תאר", "Person") == [("mhtr",), ("mkhtr",)]
+    # read as the query's kind: as an organisation's, "ag" would be a legal form (AG)
+    assert query_forms("מחמד אע'א אחמדי", "Person") == [
+        ("mhmd", "a", "ahmdy"),
+        ("mhmd", "ag", "ahmdy"),
+    ]
     assert geresh_reading("חאן") is None  # no geresh: a het is an h
     assert geresh_reading("Khan") is None
 

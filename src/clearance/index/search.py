@@ -160,10 +160,11 @@ def query_forms(name: str, schema: str) -> list[tuple[str, ...]]:
         others.remove("Person")
     for other in others:
         forms.update(dict.fromkeys(token_forms(name, other)))
-    # a Hebrew name read with its geresh letters as the Arabic sounds they write (ח'אן: Khan)
+    # a Hebrew name read with its geresh letters as the Arabic sounds they write (ח'אן: Khan),
+    # as the query's kind only: a reading of letters, not a second name, and read as another
+    # kind it may lose a word to a legal form (אע'א, Agha, read "ag": AG)
     if (reading := geresh_reading(name)) is not None:
-        for kind in (schema, *others):
-            forms.update(dict.fromkeys(token_forms(reading, kind)))
+        forms.update(dict.fromkeys(token_forms(reading, schema)))
     return list(forms)
 
 
