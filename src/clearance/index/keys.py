@@ -8,7 +8,9 @@ one pinyin token per syllable); a form's tokens give these keys, in one vocabula
 * the token itself, and each pair of adjacent tokens written together (``blue star`` meets
   ``bluestar``; ``xi jin ping`` meets ``xi jinping``);
 * ``~`` + its phonetic key (``qadhafi`` meets ``gaddafi``);
-* ``^`` + its consonant skeleton (Arabic-script ``mhmd`` meets ``mohammed``);
+* ``^`` + its consonant skeleton (Arabic-script ``mhmd`` meets ``mohammed``), and for a word
+  whose skeleton is one consonant, ``^1`` + that consonant after a mark of how the word starts
+  (Arabic-script ``agh`` meets ``agha`` and ``ag``, Hebrew-script ``yhy`` meets ``yahya``);
 * ``#n``/``#r`` + the nickname and romanisation groups it belongs to (``bill`` meets
   ``william``, ``kim`` meets ``gim``).
 
@@ -26,10 +28,17 @@ from itertools import pairwise
 from anyascii import anyascii
 
 from clearance.text.keys import name_forms, phonetic_key, skeleton
-from clearance.text.tables import nicknames, romanisations
+from clearance.text.tables import (
+    hebrew_geresh_marks,
+    hebrew_geresh_readings,
+    nicknames,
+    romanisations,
+)
 
 PHONETIC = "~"
 SKELETON = "^"
+#: the skeleton key of a word whose skeleton is one consonant (:func:`short_skeleton_key`)
+SHORT_SKELETON = SKELETON + "1"
 NICKNAME = "#n"
 ROMANISATION = "#r"
 #: key prefixes that are not plain tokens (excluded from fuzzy lookup)
@@ -77,12 +86,31 @@ HEBREW_TSADI = "ts"
 HEBREW_BET = "v"
 
 
+#: the letters a word starting with a vowel (``-``) or a glide (``y``) starts with, for
+#: :func:`short_skeleton_key`: the transliteration of an abjad writes an initial alef or ayin
+#: "a", and a yod "y"
+_SHORT_HEADS = {**dict.fromkeys("aeiou", "-"), "y": "y"}
+
+
+def short_skeleton_key(token: str) -> str | None:
+    """The key of a word whose consonant skeleton is one letter ("agha", "ag" and the Arabic
+    آغا "agh": "g"; "yahya" and the Hebrew יחיא "yhy": "h"), which has no skeleton key: that
+    letter, after ``-`` when the word starts with a vowel and ``y`` when with a y, so that
+    "agha" is not "gaga" nor "yahya" "haya"."""
+    if len(token) < 2 or not token.isalpha() or len(bare := skeleton(token)) != 1:
+        return None
+    return SHORT_SKELETON + _SHORT_HEADS.get(token[0], "") + bare
+
+
 def abjad_skeleton_keys(token: str) -> tuple[str, ...]:
     """Skeleton keys a word of a name in Arabic or Hebrew script is also looked up by, beyond
     its ``derived_keys``: a transliterated abjad word is consonants already, so a short one is
     a whole word ("gl", گل: Gul), and a word with the article written on it (الحق "alhq") is
-    the word without it too ("hq": Haq, listed as "HAQ, Abdul"), and a tsadi may be an s."""
+    the word without it too ("hq": Haq, listed as "HAQ, Abdul"), and a tsadi may be an s. A
+    word whose skeleton is one letter has its :func:`short_skeleton_key`."""
     out: list[str] = []
+    if short := short_skeleton_key(token):
+        out.append(short)
     if 2 <= len(token) < MIN_DERIVED_LEN and token.isalpha() and len(bare := skeleton(token)) >= 2:
         out.append(SKELETON + bare)
     if token.startswith(ABJAD_ARTICLE) and len(token) > len(ABJAD_ARTICLE) + 1:
@@ -93,6 +121,26 @@ def abjad_skeleton_keys(token: str) -> tuple[str, ...]:
         if letters in token and len(bare := skeleton(token.replace(letters, other))) >= 2:
             out.append(SKELETON + bare)
     return tuple(dict.fromkeys(out))
+
+
+def geresh_reading(name: str) -> str | None:
+    """A name in Hebrew script with the letters written with a geresh for the Arabic sounds
+    Hebrew lacks replaced by letters the transliteration reads as those sounds (ח'אן "hn" ->
+    ךאן "khn": Khan), or None when it has none (data: ``hebrew_geresh_readings``)."""
+    readings = hebrew_geresh_readings()
+    if not any(char in readings for char in name):
+        return None
+    marks = hebrew_geresh_marks()
+    out: list[str] = []
+    changed = False
+    for pos, char in enumerate(name):
+        reading = readings.get(char)
+        if reading is not None and name[pos + 1 : pos + 2] in tuple(marks):
+            out.append(reading)
+            changed = True
+        else:
+            out.append(char)
+    return "".join(out) if changed else None
 
 
 def concatenations(toks: tuple[str, ...]) -> list[str]:
@@ -120,6 +168,8 @@ def name_keys(toks: tuple[str, ...]) -> list[str]:
     keys.update(dict.fromkeys(concatenations(toks)))
     for tok in toks:
         keys.update(dict.fromkeys(d.key for d in derived_keys(tok)))
+        if short := short_skeleton_key(tok):
+            keys[short] = None
     return list(keys)
 
 

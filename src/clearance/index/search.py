@@ -22,17 +22,19 @@ from rapidfuzz import fuzz, process
 
 from clearance.index.build import IndexData, unknown_weight
 from clearance.index.keys import (
+    SHORT_SKELETON,
     SYLLABIC_SCRIPTS,
     abjad_skeleton_keys,
     concatenations,
     deletions,
     derived_keys,
+    geresh_reading,
     identifier_key,
     sound_text,
     token_forms,
     variant_hash,
 )
-from clearance.text.keys import name_forms, name_kind
+from clearance.text.keys import name_forms, name_kind, skeleton
 from clearance.text.legal import unglued
 from clearance.text.scripts import detect_script
 from clearance.text.translit import ABJADS
@@ -44,10 +46,18 @@ LongArray: TypeAlias = npt.NDArray[np.int64]
 TextScorer: TypeAlias = Callable[..., Any]
 
 
+#: the script whose names are written syllable by syllable, foreign names too ("다히야신": Dahi
+#: Yasin), and the mode of their forms (:func:`query_lookups`)
+HANGUL = "Hang"
+SYLLABLES = "syllables"
 #: a query name this long (without spaces) may pass the text check by being contained in a
 #: longer name, with this partial-ratio similarity
 MIN_CONTAINED_LEN = 6
 CONTAINED_SIMILARITY = 90
+#: a name in Arabic or Hebrew script passes the text check with a row whose words have the same
+#: consonant skeletons, in any order, with this token-sort similarity (its transliteration is
+#: consonants: "yhy hkny", יחיא חקאני, has no reading of Latin "haqqani yahya" in common)
+SKELETON_SIMILARITY = 90
 #: rows text-checked at once before looking at the results (doubled for each next slice)
 TEXT_CHECK_SLICE = 32
 #: bits of a variant's hash that address the filter of hashes the index knows (2 MB), and
@@ -153,6 +163,11 @@ def query_forms(name: str, schema: str) -> list[tuple[str, ...]]:
         others.remove("Person")
     for other in others:
         forms.update(dict.fromkeys(token_forms(name, other)))
+    # a Hebrew name read with its geresh letters as the Arabic sounds they write (ח'אן: Khan),
+    # as the query's kind only: a reading of letters, not a second name, and read as another
+    # kind it may lose a word to a legal form (אע'א, Agha, read "ag": AG)
+    if (reading := geresh_reading(name)) is not None:
+        forms.update(dict.fromkeys(token_forms(reading, schema)))
     return list(forms)
 
 
@@ -163,13 +178,17 @@ def query_lookups(
     name's mode: ``plain``, or ``abjad`` for a name in Arabic or Hebrew script) and what the
     search looks up for them: one group per distinct token of a form (in the name's mode) and
     per adjacent tokens written together (``joined``), as ``(form, token, mode)``. A row
-    gains weight once per group."""
+    gains weight once per group. A name in Hangul has the mode ``syllables`` (its tokens are
+    looked up as ``plain``): :meth:`IndexSearcher.syllable_readings`."""
     forms: list[tuple[tuple[str, ...], str]] = []
     out: list[tuple[int, str, str]] = []
     for name in names:
-        mode = "abjad" if detect_script(name) in ABJADS else "plain"
+        script = detect_script(name)
+        mode = "abjad" if script in ABJADS else "plain"
+        # (a name in Hangul is read as a plain one, and also by its syllables joined)
+        form_mode = SYLLABLES if script == HANGUL else mode
         for toks in query_forms(name, schema):
-            forms.append((toks, mode))
+            forms.append((toks, form_mode))
             lookups = dict.fromkeys(toks, mode)
             for concat in concatenations(toks):
                 lookups.setdefault(concat, "joined")
@@ -192,7 +211,10 @@ class QueryTexts:
         self.texts = [" ".join(t) for t in forms]
         self.sounds = [sound_text(t) for t in forms]
         self.joined = ["".join(t) for t in forms]
-        self.syllabic = any(detect_script(n) in SYLLABIC_SCRIPTS for n in names)
+        scripts = {detect_script(n) for n in names}
+        self.syllabic = not scripts.isdisjoint(SYLLABIC_SCRIPTS)
+        #: the forms' consonant skeletons, for a query with a name in Arabic or Hebrew script
+        self.skeletons = [] if scripts.isdisjoint(ABJADS) else [skeleton_text(t) for t in forms]
 
 
 class IndexSearcher:
@@ -249,9 +271,14 @@ class IndexSearcher:
                 out[did] = max(out.get(did, 0.0), sim)
         if mode == "abjad":
             for key in abjad_skeleton_keys(token):
-                if (did := data.vocab.get(key)) is not None:
-                    sim = self.params.abjad_skeleton_weight
-                    out[did] = max(out.get(did, 0.0), sim)
+                if (did := data.vocab.get(key)) is None:
+                    continue
+                if (
+                    key.startswith(SHORT_SKELETON)
+                    and data.offsets[did + 1] - data.offsets[did] > self._common_df
+                ):
+                    continue  # a one-letter skeleton of many words ("al", "ali", "ala"...)
+                out[did] = max(out.get(did, 0.0), self.params.abjad_skeleton_weight)
         return list(out.items())
 
     def _similar_tokens(self, token: str, long: bool = True) -> list[tuple[str, float]]:
@@ -406,6 +433,17 @@ class IndexSearcher:
         qw = max(max(form_weights), 1e-6)
         norm = self.data.name_norm[unique].astype(np.float64)
         rank = np.minimum(gained / qw, 1.0) * (qw / np.maximum(norm, qw)) ** power
+        for weight, members in self.syllable_readings(name_forms, lookups):
+            # a Hangul name read by its syllables joined: a row ranks by the share of that
+            # reading's weight it covers (the groups of the words and the syllables it keeps)
+            inside = np.zeros(len(lookups), dtype=bool)
+            inside[members] = True
+            read = inside[row_groups]
+            share = np.bincount(inverse[read], weights=weights[read], minlength=len(unique))
+            by_reading = (
+                np.minimum(share / weight, 1.0) * (weight / np.maximum(norm, weight)) ** power
+            )
+            np.maximum(rank, by_reading, out=rank)
         if len(set(form_weights)) > 1:
             # the forms weigh differently ("X.Y.E. Corp" is "xye" as a company, four parts as
             # a person): a row covering a lighter form is ranked by that form too
@@ -452,7 +490,9 @@ class IndexSearcher:
         rows, rank = self._rank(name_forms, lookups, form_weights)
         if trace is not None:
             trace.rows, trace.rank, trace.allowed = rows, rank, allowed
-            trace.weight = min(form_weights, default=0.0)
+            # the lightest weight a row's rank is divided by: the forms' and the readings'
+            weights = form_weights + self._reading_weights(name_forms, lookups)
+            trace.weight = min(weights, default=0.0)
         if len(rows):
             keep = rank >= params.min_coverage
             if allowed is not None:
@@ -507,11 +547,60 @@ class IndexSearcher:
         return self._text_similar(texts, rows)
 
     def form_weights(self, names: list[str], schema: str) -> list[float]:
-        """The weight of each form of each query name, as :meth:`rank_rows` divides by."""
-        return self._form_weights(query_lookups(names, schema)[0])
+        """The weight of each form of each query name, and of each syllable reading, as
+        :meth:`rank_rows` divides by."""
+        forms, lookups = query_lookups(names, schema)
+        return self._form_weights(forms) + self._reading_weights(forms, lookups)
 
     def _form_weights(self, name_forms: list[tuple[tuple[str, ...], str]]) -> list[float]:
         return [self._form_weight(toks, mode) for toks, mode in name_forms]
+
+    def _reading_weights(
+        self, name_forms: list[tuple[tuple[str, ...], str]], lookups: list[tuple[int, str, str]]
+    ) -> list[float]:
+        return [weight for weight, _ in self.syllable_readings(name_forms, lookups)]
+
+    def syllable_readings(
+        self,
+        name_forms: list[tuple[tuple[str, ...], str]],
+        lookups: list[tuple[int, str, str]],
+    ) -> list[tuple[float, list[int]]]:
+        """Each form of a name in Hangul read with its adjacent syllables joined where the
+        joined syllables are a word of the index ("da hi ya sin ah mad" -> "dahi yasin ahmad":
+        a foreign name written syllable by syllable), when any are: the weight of that reading
+        (its words and the syllables left apart) and the groups of ``lookups`` that look them
+        up. A row with those words covers the reading, where the syllables and their pairs
+        together weigh about twice what it gains. Syllables are joined left to right."""
+        out: list[tuple[float, list[int]]] = []
+        if all(mode != SYLLABLES for _, mode in name_forms):
+            return out
+        group_of: dict[tuple[int, str], int] = {}
+        for group, (form, token, _) in enumerate(lookups):
+            group_of.setdefault((form, token), group)
+        for form, (toks, mode) in enumerate(name_forms):
+            if mode != SYLLABLES or len(toks) < 2:
+                continue
+            parts: list[str] = []
+            pos, joined = 0, False
+            while pos < len(toks):
+                pair = toks[pos] + toks[pos + 1] if pos + 1 < len(toks) else ""
+                if pair and self._is_token(pair):
+                    parts.append(pair)
+                    pos, joined = pos + 2, True
+                else:
+                    parts.append(toks[pos])
+                    pos += 1
+            members = [group_of[(form, part)] for part in dict.fromkeys(parts)]
+            if joined:
+                weight = sum((self._query_weight(part) for part in sorted(set(parts))), 0.0)
+                out.append((max(weight, 1e-6), members))
+        return out
+
+    def _is_token(self, value: str) -> bool:
+        """Whether ``value`` is a word of some name of the index (not a key of another kind)."""
+        tokens = self.data.tokens
+        pos = bisect_right(tokens, value) - 1
+        return pos >= 0 and tokens[pos] == value
 
     def _take_ranked(
         self,
@@ -579,6 +668,13 @@ class IndexSearcher:
         # text without spaces ("bluestar" / "blue star trading")
         joined = {i: data.name_text[ids[i]].replace(" ", "") for i in still}
         still = _reading(query.joined, still, list(joined.values()), fuzz.ratio, 0, cutoff, passed)
+        if still and query.skeletons:
+            # a name in an abjad: the same consonant skeletons, word for word
+            bare = [skeleton_text(tuple(data.name_text[ids[i]].split())) for i in still]
+            similar = SKELETON_SIMILARITY
+            still = _reading(
+                query.skeletons, still, bare, fuzz.token_sort_ratio, 0, similar, passed
+            )
         if not still:
             return np.array(passed, dtype=bool)
         syllabic: list[bool] = (
@@ -604,6 +700,11 @@ class IndexSearcher:
             return None
         wanted = set(sources)
         return np.array([s in wanted for s in self.data.sources] or [False], dtype=bool)
+
+
+def skeleton_text(toks: tuple[str, ...]) -> str:
+    """The consonant skeletons of a name's tokens, joined by spaces."""
+    return " ".join(skeleton(t) for t in toks)
 
 
 def _reading(

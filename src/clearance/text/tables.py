@@ -311,6 +311,19 @@ def hebrew_initial_stops() -> dict[str, str]:
 
 
 @cache
+def hebrew_geresh_readings() -> dict[str, str]:
+    """Hebrew letter (written with a geresh) -> the letter that reads as its sound."""
+    readings = load_data("romanisation.yaml")["hebrew_geresh_readings"]
+    return {str(k): str(v) for k, v in readings.items()}
+
+
+@cache
+def hebrew_geresh_marks() -> str:
+    """The characters a geresh is written with (the apostrophe, the Hebrew geresh, a quote)."""
+    return str(load_data("romanisation.yaml")["hebrew_geresh_marks"])
+
+
+@cache
 def abjad_initial_vowels() -> frozenset[str]:
     """Letters that start an Arabic or Hebrew word with a vowel, written "a" there."""
     return frozenset(str(load_data("romanisation.yaml")["abjad_initial_vowels"]))
