@@ -135,7 +135,7 @@ def geresh_reading(name: str) -> str | None:
     changed = False
     for pos, char in enumerate(name):
         reading = readings.get(char)
-        if reading is not None and name[pos + 1 : pos + 2] in tuple(marks):
+        if reading is not None and pos + 1 < len(name) and name[pos + 1] in marks:
             out.append(reading)
             changed = True
         else:
