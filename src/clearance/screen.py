@@ -28,10 +28,10 @@ from clearance.reference import effect_info, lists
 from clearance.settings import Settings
 from clearance.store import Store
 
-#: prepared entities kept per screener (bounded: a prepared entity holds compiled names; a
-#: batch worker meets about 15,000 distinct candidates in its first 12,000 rows, 18,000 in
-#: 60,000, so a smaller cache recompiles many of them)
-ENTITY_CACHE_SIZE = 24_000
+#: prepared entities kept per screener (bounded: a prepared entity holds compiled names, about
+#: 1.4 kB; a batch worker meets about 15,000 distinct candidates in its first 12,000 rows,
+#: 18,000 in 40,000 and 60,000, so a much smaller cache recompiles many of them)
+ENTITY_CACHE_SIZE = 16_000
 #: entity masks of distinct filters kept per screener
 MASKS_KEPT = 64
 

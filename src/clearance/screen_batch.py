@@ -67,13 +67,14 @@ class BatchOptions:
     chunk_size: int = 256
     #: chunks a worker screens before it is replaced by a fresh fork (``None``: never). A
     #: worker gets faster as its caches warm (about twice as slow over its first 2,000 rows as
-    #: after 10,000), but its memory grows slowly as its bounded caches fill and it touches
-    #: more of the parent's pages (up to 400 MB of PSS at 200 chunks late in a 1M-row run,
-    #: when the parent has grown too: the tree peaked at 1,022 MB; 921 MB at 160)
-    chunks_per_worker: int | None = 160
+    #: after 10,000), but its memory keeps growing as its bounded caches fill and it touches
+    #: more of the parent's pages: about 170 MB of PSS over 160 chunks, two thirds of it in
+    #: the first 60. At 100 chunks, with the smaller token and entity caches, 200,000 rows
+    #: peaked at 877 MB against 1,003 MB at 160, for the same CPU (benchmarks/README.md)
+    chunks_per_worker: int | None = 100
     #: distinct queries whose results are kept for rows repeating them (0: none), in the
-    #: parent, about 230 bytes each
-    repeats_kept: int = 300_000
+    #: parent, about 250 bytes each (a 1M-row file fills it)
+    repeats_kept: int = 200_000
     #: which listed entities count (sources, schemata, countries...; default: every entity
     #: with a listing in force)
     filters: Filters | None = None
