@@ -656,6 +656,40 @@ def test_uflpa_additions_of_october_2024_close_the_counts_gap() -> None:
     assert "Hefei Meiling Co., Ltd." in meiling.names_of("previousName")
 
 
+# The names the notice of 2024-10-03 gives each row: (entry, kind, name as the list writes it).
+OCTOBER_2024_NAMES = [
+    ("baowu-group-xinjiang-bayi-iron-and-steel", "alias", "Xinjiang Bayi Iron and Steel Co. Ltd."),
+    (
+        "baowu-group-xinjiang-bayi-iron-and-steel",
+        "alias",
+        "Baosteel Group Xinjiang Bayi Iron and Steel Co., Ltd.",
+    ),
+    ("baowu-group-xinjiang-bayi-iron-and-steel", "alias", "Bayi Iron and Steel"),
+    ("changzhou-guanghui-food-ingredients", "alias", "Changzhou Guanghui Food Additive Co., Ltd."),
+    (
+        "changzhou-guanghui-food-ingredients",
+        "alias",
+        "Changzhou Guanghui Food Technology Co., Ltd.",
+    ),
+    (
+        "changzhou-guanghui-food-ingredients",
+        "previousName",
+        "Changzhou Guanghui Biotechnology Co., Ltd.",
+    ),
+    ("changhong-meiling", "previousName", "Hefei Meiling Group Holdings Limited"),
+]
+
+
+@pytest.mark.parametrize(("key", "kind", "name"), OCTOBER_2024_NAMES)
+def test_uflpa_rows_of_october_2024_carry_every_name_the_list_gives(
+    key: str, kind: str, name: str
+) -> None:
+    """A supplier invoicing under a subsidiary's or a former name the list gives is the listed
+    entity: each such name is carried, with its kind (alias or former name)."""
+    entities = {e.source_id: e for e in _bundled("us-dhs-uflpa").entities}
+    assert name in entities[key].names_of(kind)
+
+
 def test_uflpa_zijin_subsidiaries_name_their_listed_parent() -> None:
     path = _source("us-dhs-uflpa").default_files()[0]
     header = load_file(path, "us-dhs-uflpa")
