@@ -13,7 +13,13 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Levenshtein
 
 from clearance.text.spelling import loose_key, phonetic_key
-from clearance.text.tables import nickname_lengths, nicknames, pinyin_syllables, romanisations
+from clearance.text.tables import (
+    compass_words,
+    nickname_lengths,
+    nicknames,
+    pinyin_syllables,
+    romanisations,
+)
 
 NICKNAME_SIM = 0.92
 ROMANISATION_SIM = 0.95
@@ -136,6 +142,11 @@ def org_token_similarity(a: str, b: str) -> tuple[float, str]:
     initial of "cross"); sound-alike spellings must start with the same letter, and folded
     spellings of words of ``SHORT_ORG_TOKEN`` letters or fewer do not count."""
     if (len(a) == 1) != (len(b) == 1):
+        return 0.0, ""
+    compass = compass_words()
+    way_a, way_b = compass.get(a), compass.get(b)
+    if way_a is not None and way_b is not None and way_a != way_b:
+        # another direction: "northern" and "southern" are two words, not two spellings
         return 0.0, ""
     sim, how = token_similarity(a, b)
     if how == "patronymic":

@@ -247,6 +247,13 @@ def loose_spellings() -> tuple[tuple[str, str, bool], ...]:
 
 
 @cache
+def compass_words() -> dict[str, str]:
+    """Words of the compass ("northern") -> their direction ("n")."""
+    table = load_data("stopwords.yaml")["compass_words"]
+    return {str(k): str(v) for k, v in table.items()}
+
+
+@cache
 def chinese_markers() -> tuple[str, ...]:
     return tuple(str(word) for word in load_data("romanisation.yaml")["chinese_markers"])
 
