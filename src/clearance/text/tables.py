@@ -247,6 +247,20 @@ def loose_spellings() -> tuple[tuple[str, str, bool], ...]:
 
 
 @cache
+def country_adjectives() -> dict[str, str]:
+    """Adjectives and demonyms of countries ("chinese") -> the country's word ("china")."""
+    table = load_data("stopwords.yaml")["country_adjectives"]
+    return {str(k): str(v) for k, v in table.items()}
+
+
+@cache
+def country_words() -> frozenset[str]:
+    """The words of ``country_adjectives``: the adjectives and the countries' names."""
+    table = country_adjectives()
+    return frozenset(table) | frozenset(table.values())
+
+
+@cache
 def compass_words() -> dict[str, str]:
     """Words of the compass ("northern") -> their direction ("n")."""
     table = load_data("stopwords.yaml")["compass_words"]
