@@ -106,6 +106,22 @@ def _glossed(run: str) -> Glossed:
     return tuple(dict.fromkeys(_layers(read, romanised)))
 
 
+#: a run this long at least may start with a word of ``cjk_prefixes`` (the rest is a name)
+PREFIXED_RUN = 3
+
+
+def _run_readings(run: str, roman: str, terms: BusinessTerms) -> Glossed:
+    """The other readings of a run of a Chinese name: the dictionary's (``_glossed``), then the
+    run read with its first character in English where ``cjk_prefixes`` has it ("新国脉": "new
+    guomai"), the rest in pinyin."""
+    readings = [g for g in _glossed(run) if g != roman]
+    prefix = terms.cjk_prefixes.get(run[0]) if len(run) >= PREFIXED_RUN else None
+    if prefix is not None and all(char_script(c) == "Hani" for c in run):
+        rest = _romanise(run[1:], False)
+        readings.extend(f"{word} {rest}" for word in prefix)
+    return tuple(dict.fromkeys(readings))
+
+
 def _layers(options: list[tuple[str, ...]], plain: list[str]) -> list[str]:
     """The words read with the first of their ``options``, then with the second, and so on (a
     word with fewer options keeps its last one, a word without any its ``plain`` reading)."""
@@ -133,7 +149,7 @@ def _unspaced(text: str, japanese: bool) -> tuple[list[Segment], dict[int, Gloss
             piece = "".join(run)
             roman = _romanise(piece, japanese)
             segments.append((roman,))
-            readings = () if japanese else tuple(g for g in _glossed(piece) if g != roman)
+            readings = () if japanese else _run_readings(piece, roman, terms)
             if readings:
                 glossed[len(segments) - 1] = readings
                 found = True

@@ -88,6 +88,8 @@ class BusinessTerms:
     longest: int
     #: single characters that end a Chinese organisation name
     cjk_final: dict[str, tuple[str, ...]]
+    #: single characters that start a run of a Chinese name's own part, read in English there
+    cjk_prefixes: dict[str, tuple[str, ...]]
     #: (stem, renderings) of Cyrillic words, longest stem first
     cyrillic: tuple[tuple[str, tuple[str, ...]], ...]
     #: (ending, nominative ending) of Cyrillic adjectives in the genitive, longest first
@@ -135,6 +137,7 @@ def business_terms() -> BusinessTerms:
         hangul=hangul,
         longest=max(len(term) for term in (*cjk, *hangul)),
         cjk_final=_renderings(data["cjk_final"]),
+        cjk_prefixes=_renderings(data["cjk_prefixes"]),
         cyrillic=tuple(sorted(_renderings(data["cyrillic"]).items(), key=lambda i: -len(i[0]))),
         cyrillic_endings=tuple(
             sorted(
