@@ -277,6 +277,14 @@ _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _ROMAN = re.compile(r"^(?=[ivxlc])c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 
 
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _latin_words(text: str) -> frozenset[str]:
+    """The words a name writes in Latin letters (and digits), lowercased."""
+    return frozenset(_LATIN_WORD.findall(text.lower()))
+
+
 def _is_number(token: str, kind: str) -> bool:
     """Digits, or (outside person names) a Roman numeral of two letters or more ("iii")."""
     if token.isalpha():
@@ -373,6 +381,11 @@ def _compile(
     numbers: tuple[str, ...] = ()
     if _NUMBERISH.search(latin) if kind != "person" else _DIGIT.search(latin):
         numbers = tuple(t for t in tokens if _is_number(t, kind))
+        if numbers and not native_text.isascii():
+            # a Roman numeral is written in Latin letters: in a name read from another script,
+            # "xi" or "li" is a syllable (信息 "xin xi", 网力 "wang li"), not 11 or 51
+            written = _latin_words(native_text)
+            numbers = tuple(t for t in numbers if not t.isalpha() or t in written)
     if numbers:
         tokens = tuple(t for t in tokens if t not in numbers)
         # an ordinal is its number ("13th" / "13", as a name in Chinese characters says 第十三)
