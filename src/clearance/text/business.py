@@ -106,19 +106,27 @@ def _glossed(run: str) -> Glossed:
     return tuple(dict.fromkeys(_layers(read, romanised)))
 
 
-#: a run this long at least may start with a word of ``cjk_prefixes`` (the rest is a name)
-PREFIXED_RUN = 3
+#: a run this long at least may start with a word of ``cjk_prefixes`` or end with one of
+#: ``cjk_suffixes`` (the rest is a name)
+AFFIXED_RUN = 3
 
 
 def _run_readings(run: str, roman: str, terms: BusinessTerms) -> Glossed:
     """The other readings of a run of a Chinese name: the dictionary's (``_glossed``), then the
     run read with its first character in English where ``cjk_prefixes`` has it ("新国脉": "new
-    guomai"), the rest in pinyin."""
+    guomai"), or its last where ``cjk_suffixes`` has it ("天翼云": "tianyi cloud"), the rest in
+    pinyin."""
     readings = [g for g in _glossed(run) if g != roman]
-    prefix = terms.cjk_prefixes.get(run[0]) if len(run) >= PREFIXED_RUN else None
-    if prefix is not None and all(char_script(c) == "Hani" for c in run):
+    if len(run) < AFFIXED_RUN or any(char_script(c) != "Hani" for c in run):
+        return tuple(readings)
+    prefix = terms.cjk_prefixes.get(run[0])
+    if prefix is not None:
         rest = _romanise(run[1:], False)
         readings.extend(f"{word} {rest}" for word in prefix)
+    suffix = terms.cjk_suffixes.get(run[-1])
+    if suffix is not None:
+        rest = _romanise(run[:-1], False)
+        readings.extend(f"{rest} {word}" for word in suffix)
     return tuple(dict.fromkeys(readings))
 
 

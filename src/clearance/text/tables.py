@@ -90,6 +90,8 @@ class BusinessTerms:
     cjk_final: dict[str, tuple[str, ...]]
     #: single characters that start a run of a Chinese name's own part, read in English there
     cjk_prefixes: dict[str, tuple[str, ...]]
+    #: single characters that end a run of a Chinese name's own part, read in English there
+    cjk_suffixes: dict[str, tuple[str, ...]]
     #: (stem, renderings) of Cyrillic words, longest stem first
     cyrillic: tuple[tuple[str, tuple[str, ...]], ...]
     #: (ending, nominative ending) of Cyrillic adjectives in the genitive, longest first
@@ -138,6 +140,7 @@ def business_terms() -> BusinessTerms:
         longest=max(len(term) for term in (*cjk, *hangul)),
         cjk_final=_renderings(data["cjk_final"]),
         cjk_prefixes=_renderings(data["cjk_prefixes"]),
+        cjk_suffixes=_renderings(data["cjk_suffixes"]),
         cyrillic=tuple(sorted(_renderings(data["cyrillic"]).items(), key=lambda i: -len(i[0]))),
         cyrillic_endings=tuple(
             sorted(
