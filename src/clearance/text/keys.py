@@ -233,8 +233,28 @@ def _org_tokens(tokens: tuple[str, ...], kind: str) -> tuple[tuple[str, ...], tu
     if len(rest) > 1:
         rest = _join_letters(rest, tokens)
     expand = vocab.abbreviations
+    pairs = vocab.abbreviated_pairs
+    if len(rest) > 1 and any(pair in pairs for pair in zip(rest, rest[1:], strict=False)):
+        rest = _expand_pairs(rest, pairs)
     kept = tuple(expand.get(t, t) for t in rest if t not in vocab.drop)
     return (kept or rest or tokens), forms
+
+
+def _expand_pairs(
+    tokens: tuple[str, ...], pairs: dict[tuple[str, str], tuple[str, ...]]
+) -> tuple[str, ...]:
+    """Two words that abbreviate others together ("hi tech") written out."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        words = pairs.get((tokens[i], tokens[i + 1])) if i + 1 < len(tokens) else None
+        if words is not None:
+            out.extend(words)
+            i += 2
+        else:
+            out.append(tokens[i])
+            i += 1
+    return tuple(out)
 
 
 def _join_letters(tokens: tuple[str, ...], written: tuple[str, ...]) -> tuple[str, ...]:

@@ -36,6 +36,8 @@ class Vocabulary:
     vessel_prefixes: frozenset[tuple[str, ...]]
     patronymic_endings: tuple[str, ...]
     abbreviations: dict[str, str]
+    #: abbreviations of two words ("hi tech") -> the words they stand for
+    abbreviated_pairs: dict[tuple[str, str], tuple[str, ...]]
     #: organisation-name words that weigh almost nothing when only one name has them
     geographic: frozenset[str] = frozenset()
     #: organisation-name words that count fully when only one name has them
@@ -207,7 +209,14 @@ def vocabulary() -> Vocabulary:
         suffixes=frozenset(titles["suffixes"]),
         vessel_prefixes=frozenset(tuple(str(p).split()) for p in titles["vessel_prefixes"]),
         patronymic_endings=tuple(dict.fromkeys(stop.get("patronymic_endings", []))),
-        abbreviations={str(k): str(v) for k, v in stop.get("abbreviations", {}).items()},
+        abbreviations={
+            str(k): str(v) for k, v in stop.get("abbreviations", {}).items() if " " not in str(k)
+        },
+        abbreviated_pairs={
+            (str(k).split()[0], str(k).split()[1]): tuple(str(v).split())
+            for k, v in stop.get("abbreviations", {}).items()
+            if len(str(k).split()) == 2
+        },
         geographic=frozenset(str(w) for w in stop.get("geographic", [])),
         activity=frozenset(str(w) for w in stop.get("activity", [])),
         series=frozenset(str(w) for w in stop.get("series_words", [])),
