@@ -13,7 +13,15 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Levenshtein
 
 from clearance.text.spelling import loose_key, phonetic_key
-from clearance.text.tables import nickname_lengths, nicknames, pinyin_syllables, romanisations
+from clearance.text.tables import (
+    compass_words,
+    country_adjectives,
+    country_words,
+    nickname_lengths,
+    nicknames,
+    pinyin_syllables,
+    romanisations,
+)
 
 NICKNAME_SIM = 0.92
 ROMANISATION_SIM = 0.95
@@ -34,6 +42,8 @@ TRANSPOSE_SIM = 0.9
 SHORT_ORG_TOKEN = 3
 #: below this similarity two tokens are not considered the same name part at all
 MIN_SIM = 0.65
+#: a country's name against its adjective ("china" / "chinese") in an organisation name
+COUNTRY_ADJECTIVE_SIM = 0.95
 
 
 #: pairs remembered (about 280 bytes each): 58% of a screening worker's lookups hit over its
@@ -88,7 +98,9 @@ def spelling_profile(token: str) -> tuple[int, int, bool]:
     mask = 0
     for char in token:
         mask |= 1 << (ord(char) % 62)
-    return mask, len(token), token in nicknames() or token in romanisations()
+    # (a country and its adjective agree however few letters they share: "netherlands", "dutch")
+    grouped = token in nicknames() or token in romanisations() or token in country_words()
+    return mask, len(token), grouped
 
 
 def spelling_may_align(a: tuple[int, int, bool], b: tuple[int, int, bool]) -> bool:
@@ -137,6 +149,14 @@ def org_token_similarity(a: str, b: str) -> tuple[float, str]:
     spellings of words of ``SHORT_ORG_TOKEN`` letters or fewer do not count."""
     if (len(a) == 1) != (len(b) == 1):
         return 0.0, ""
+    compass = compass_words()
+    way_a, way_b = compass.get(a), compass.get(b)
+    if way_a is not None and way_b is not None and way_a != way_b:
+        # another direction: "northern" and "southern" are two words, not two spellings
+        return 0.0, ""
+    adjectives = country_adjectives()
+    if adjectives.get(a, a) == adjectives.get(b, b):
+        return COUNTRY_ADJECTIVE_SIM, "country adjective"
     sim, how = token_similarity(a, b)
     if how == "patronymic":
         # a plural in an organisation name is the same word ("electronics" / "electronic")

@@ -106,6 +106,30 @@ def _glossed(run: str) -> Glossed:
     return tuple(dict.fromkeys(_layers(read, romanised)))
 
 
+#: a run this long at least may start with a word of ``cjk_prefixes`` or end with one of
+#: ``cjk_suffixes`` (the rest is a name)
+AFFIXED_RUN = 3
+
+
+def _run_readings(run: str, roman: str, terms: BusinessTerms) -> Glossed:
+    """The other readings of a run of a Chinese name: the dictionary's (``_glossed``), then the
+    run read with its first character in English where ``cjk_prefixes`` has it ("新国脉": "new
+    guomai"), or its last where ``cjk_suffixes`` has it ("天翼云": "tianyi cloud"), the rest in
+    pinyin."""
+    readings = [g for g in _glossed(run) if g != roman]
+    if len(run) < AFFIXED_RUN or any(char_script(c) != "Hani" for c in run):
+        return tuple(readings)
+    prefix = terms.cjk_prefixes.get(run[0])
+    if prefix is not None:
+        rest = _romanise(run[1:], False)
+        readings.extend(f"{word} {rest}" for word in prefix)
+    suffix = terms.cjk_suffixes.get(run[-1])
+    if suffix is not None:
+        rest = _romanise(run[:-1], False)
+        readings.extend(f"{rest} {word}" for word in suffix)
+    return tuple(dict.fromkeys(readings))
+
+
 def _layers(options: list[tuple[str, ...]], plain: list[str]) -> list[str]:
     """The words read with the first of their ``options``, then with the second, and so on (a
     word with fewer options keeps its last one, a word without any its ``plain`` reading)."""
@@ -133,7 +157,7 @@ def _unspaced(text: str, japanese: bool) -> tuple[list[Segment], dict[int, Gloss
             piece = "".join(run)
             roman = _romanise(piece, japanese)
             segments.append((roman,))
-            readings = () if japanese else tuple(g for g in _glossed(piece) if g != roman)
+            readings = () if japanese else _run_readings(piece, roman, terms)
             if readings:
                 glossed[len(segments) - 1] = readings
                 found = True

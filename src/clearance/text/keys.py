@@ -233,8 +233,28 @@ def _org_tokens(tokens: tuple[str, ...], kind: str) -> tuple[tuple[str, ...], tu
     if len(rest) > 1:
         rest = _join_letters(rest, tokens)
     expand = vocab.abbreviations
+    pairs = vocab.abbreviated_pairs
+    if len(rest) > 1 and any(pair in pairs for pair in zip(rest, rest[1:], strict=False)):
+        rest = _expand_pairs(rest, pairs)
     kept = tuple(expand.get(t, t) for t in rest if t not in vocab.drop)
     return (kept or rest or tokens), forms
+
+
+def _expand_pairs(
+    tokens: tuple[str, ...], pairs: dict[tuple[str, str], tuple[str, ...]]
+) -> tuple[str, ...]:
+    """Two words that abbreviate others together ("hi tech") written out."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        words = pairs.get((tokens[i], tokens[i + 1])) if i + 1 < len(tokens) else None
+        if words is not None:
+            out.extend(words)
+            i += 2
+        else:
+            out.append(tokens[i])
+            i += 1
+    return tuple(out)
 
 
 def _join_letters(tokens: tuple[str, ...], written: tuple[str, ...]) -> tuple[str, ...]:
@@ -275,6 +295,14 @@ _DIGIT = re.compile(r"\d")
 _NUMBERISH = re.compile(r"\d|\b[ivxlc]{2,}\b")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _ROMAN = re.compile(r"^(?=[ivxlc])c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
+
+
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _latin_words(text: str) -> frozenset[str]:
+    """The words a name writes in Latin letters (and digits), lowercased."""
+    return frozenset(_LATIN_WORD.findall(text.lower()))
 
 
 def _is_number(token: str, kind: str) -> bool:
@@ -373,6 +401,11 @@ def _compile(
     numbers: tuple[str, ...] = ()
     if _NUMBERISH.search(latin) if kind != "person" else _DIGIT.search(latin):
         numbers = tuple(t for t in tokens if _is_number(t, kind))
+        if numbers and not native_text.isascii():
+            # a Roman numeral is written in Latin letters: in a name read from another script,
+            # "xi" or "li" is a syllable (信息 "xin xi", 网力 "wang li"), not 11 or 51
+            written = _latin_words(native_text)
+            numbers = tuple(t for t in numbers if not t.isalpha() or t in written)
     if numbers:
         tokens = tuple(t for t in tokens if t not in numbers)
         # an ordinal is its number ("13th" / "13", as a name in Chinese characters says 第十三)

@@ -36,6 +36,8 @@ class Vocabulary:
     vessel_prefixes: frozenset[tuple[str, ...]]
     patronymic_endings: tuple[str, ...]
     abbreviations: dict[str, str]
+    #: abbreviations of two words ("hi tech") -> the words they stand for
+    abbreviated_pairs: dict[tuple[str, str], tuple[str, ...]]
     #: organisation-name words that weigh almost nothing when only one name has them
     geographic: frozenset[str] = frozenset()
     #: organisation-name words that count fully when only one name has them
@@ -88,6 +90,10 @@ class BusinessTerms:
     longest: int
     #: single characters that end a Chinese organisation name
     cjk_final: dict[str, tuple[str, ...]]
+    #: single characters that start a run of a Chinese name's own part, read in English there
+    cjk_prefixes: dict[str, tuple[str, ...]]
+    #: single characters that end a run of a Chinese name's own part, read in English there
+    cjk_suffixes: dict[str, tuple[str, ...]]
     #: (stem, renderings) of Cyrillic words, longest stem first
     cyrillic: tuple[tuple[str, tuple[str, ...]], ...]
     #: (ending, nominative ending) of Cyrillic adjectives in the genitive, longest first
@@ -135,6 +141,8 @@ def business_terms() -> BusinessTerms:
         hangul=hangul,
         longest=max(len(term) for term in (*cjk, *hangul)),
         cjk_final=_renderings(data["cjk_final"]),
+        cjk_prefixes=_renderings(data["cjk_prefixes"]),
+        cjk_suffixes=_renderings(data["cjk_suffixes"]),
         cyrillic=tuple(sorted(_renderings(data["cyrillic"]).items(), key=lambda i: -len(i[0]))),
         cyrillic_endings=tuple(
             sorted(
@@ -201,7 +209,14 @@ def vocabulary() -> Vocabulary:
         suffixes=frozenset(titles["suffixes"]),
         vessel_prefixes=frozenset(tuple(str(p).split()) for p in titles["vessel_prefixes"]),
         patronymic_endings=tuple(dict.fromkeys(stop.get("patronymic_endings", []))),
-        abbreviations={str(k): str(v) for k, v in stop.get("abbreviations", {}).items()},
+        abbreviations={
+            str(k): str(v) for k, v in stop.get("abbreviations", {}).items() if " " not in str(k)
+        },
+        abbreviated_pairs={
+            (str(k).split()[0], str(k).split()[1]): tuple(str(v).split())
+            for k, v in stop.get("abbreviations", {}).items()
+            if len(str(k).split()) == 2
+        },
         geographic=frozenset(str(w) for w in stop.get("geographic", [])),
         activity=frozenset(str(w) for w in stop.get("activity", [])),
         series=frozenset(str(w) for w in stop.get("series_words", [])),
@@ -244,6 +259,27 @@ def loose_spellings() -> tuple[tuple[str, str, bool], ...]:
     table = {str(k): str(v) for k, v in load_data("romanisation.yaml")["loose_spellings"].items()}
     keys = sorted(table, key=lambda k: (-len(k.lstrip("^")), k))
     return tuple((k.lstrip("^"), table[k], k.startswith("^")) for k in keys)
+
+
+@cache
+def country_adjectives() -> dict[str, str]:
+    """Adjectives and demonyms of countries ("chinese") -> the country's word ("china")."""
+    table = load_data("stopwords.yaml")["country_adjectives"]
+    return {str(k): str(v) for k, v in table.items()}
+
+
+@cache
+def country_words() -> frozenset[str]:
+    """The words of ``country_adjectives``: the adjectives and the countries' names."""
+    table = country_adjectives()
+    return frozenset(table) | frozenset(table.values())
+
+
+@cache
+def compass_words() -> dict[str, str]:
+    """Words of the compass ("northern") -> their direction ("n")."""
+    table = load_data("stopwords.yaml")["compass_words"]
+    return {str(k): str(v) for k, v in table.items()}
 
 
 @cache
