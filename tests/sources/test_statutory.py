@@ -708,3 +708,20 @@ def test_uflpa_zijin_subsidiaries_name_their_listed_parent() -> None:
     assert parties["zijin-mining-group"].periods[0].start == "2025-01-15"
     # Ashele Copper, a Zijin subsidiary, was listed on its own before its parent
     assert parties["xinjiang-habahe-ashele-copper"].periods[0].start == "2024-08-09"
+
+
+@pytest.mark.parametrize("source_id", [*SOURCES, "us-dhs-uflpa"])
+def test_no_bundled_name_carries_the_lists_connecting_words(source_id: str) -> None:
+    """A name is the name alone: "also known as X" written as an alias is a name no counterparty
+    file contains, and it weighs X's words down with four generic ones (the 1260H entry of
+    Hesai Group carried one)."""
+    connective = re.compile(
+        r"^(also|formerly|previously|now)\s+known\s+as\b|^[af]\.?k\.?a\.?\s", re.I
+    )
+    wrong = [
+        (entity.id, name.value)
+        for entity in _bundled(source_id).entities
+        for name in entity.names
+        if connective.search(name.value)
+    ]
+    assert not wrong
