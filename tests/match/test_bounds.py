@@ -16,7 +16,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clearance.match.names import _merge, _merge_runs, compare_forms, name_bound
+from clearance.match.names import _merge, compare_forms, name_bound
 from clearance.match.scorer import Matcher
 from clearance.match.tokens import (
     MIN_SIM,
@@ -224,17 +224,3 @@ def test_merge_joins_runs_that_spell_a_part(
     """The first-letter and length tests that spare most runs their join never spare a run
     that, written together, is a part of the other name."""
     assert _merge(toks, frozenset(other)) == merged
-
-
-# parts as the reading compares them: letters, and the vowel and particle marks of skeletons
-_PART = st.text(alphabet="abdehlnoz-=", min_size=0, max_size=7)
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.lists(_PART, min_size=2, max_size=5), st.frozensets(_PART, max_size=4))
-def test_merge_length_test_spares_no_run_it_would_join(
-    toks: list[str], other: frozenset[str]
-) -> None:
-    """The test of lengths that lets most pairs of names skip :func:`_merge` (every two adjacent
-    parts longer than any part of the other name) never skips a pair whose runs join."""
-    assert _merge(tuple(toks), other) == _merge_runs(tuple(toks), other)

@@ -18,8 +18,6 @@ legal forms only nudge.
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 from rapidfuzz.distance import OSA, Levenshtein
 
 from clearance.match.acronyms import ACRONYM_SCORE, acronym_score
@@ -121,20 +119,6 @@ def _merge(toks: tuple[str, ...], other: frozenset[str]) -> tuple[str, ...]:
     one letter away from one."""
     if len(toks) < 2:
         return toks
-    # no run can be joined when every two adjacent parts, written together without the marks
-    # they may drop, are longer than any part of the other name (or one near it): the common
-    # case, two names of as many parts, decided before any set is built
-    longest = max(map(len, other), default=-1)
-    if len(toks) > len(other) and longest >= 5:
-        longest += 1
-    letters = [len(t) - t.count(VOWEL_START) - t.count(PARTICLE_START) for t in toks]
-    if all(x + y > longest for x, y in pairwise(letters)):
-        return toks
-    return _merge_runs(toks, other)
-
-
-def _merge_runs(toks: tuple[str, ...], other: frozenset[str]) -> tuple[str, ...]:
-    """:func:`_merge` run by run, without its test of lengths first."""
     # near spellings are only worth joining on the side with more parts, at lengths that occur
     near = (
         {n for t in other if len(t) >= 5 for n in (len(t) - 1, len(t), len(t) + 1)}
