@@ -224,3 +224,9 @@ def test_merge_joins_runs_that_spell_a_part(
     """The first-letter and length tests that spare most runs their join never spare a run
     that, written together, is a part of the other name."""
     assert _merge(toks, frozenset(other)) == merged
+
+
+@pytest.mark.parametrize("word", ["china", "chinese", "acme", "northern"])
+def test_an_organisation_word_is_itself_exactly(word: str) -> None:
+    """The same word is an exact match, not one of the country-adjective table's pairs."""
+    assert org_token_similarity(word, word) == (1.0, "exact")

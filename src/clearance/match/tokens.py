@@ -155,7 +155,7 @@ def org_token_similarity(a: str, b: str) -> tuple[float, str]:
         # another direction: "northern" and "southern" are two words, not two spellings
         return 0.0, ""
     adjectives = country_adjectives()
-    if adjectives.get(a, a) == adjectives.get(b, b):
+    if a != b and adjectives.get(a, a) == adjectives.get(b, b):
         return COUNTRY_ADJECTIVE_SIM, "country adjective"
     sim, how = token_similarity(a, b)
     if how == "patronymic":
