@@ -72,3 +72,26 @@ def test_screen_yields_one_list_per_query_in_order(screener: Screener) -> None:
     queries = [Query(name="Muammar Qaddafi"), Query(name="Nobody Here"), Query(name="海康威视")]
     results = list(screener.screen(queries))
     assert [[h.entity.id for h in r][:1] for r in results] == [["test:2"], [], ["test:1"]]
+
+
+def test_a_batch_reads_every_row_for_the_day_it_started(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run that passes midnight does not change the lists it reads halfway: listings that
+    end on the day the run started are in force for every row of it."""
+    from clearance.screen_batch import BatchOptions, run_batch
+
+    days = iter(["2026-12-31"] + ["2027-01-01"] * 100)
+
+    def clock() -> str:
+        return next(days)
+
+    monkeypatch.setattr("clearance.screen.today", clock)
+    monkeypatch.setattr("clearance.screen_batch.today", clock, raising=False)
+    ending = Listing(list="SDN", effect="blocking", programs=("SDGT",), end="2026-12-31")
+    names = ["Alpha Omega", "Bravo Sierra", "Charlie Tango"]
+    ending_entities = [listed(f"e{i}", "Person", [n], [ending]) for i, n in enumerate(names)]
+    index = build_index([*ending_entities, *ENTITIES], "s2")
+    screener = Screener(index, StandInScorer(threshold=0.8))
+    results = list(run_batch(screener, [{"name": n} for n in names], BatchOptions()))
+    assert [[m["entity_id"] for m in r.matches] for r in results] == [
+        [f"test:e{i}"] for i in range(3)
+    ]

@@ -242,7 +242,7 @@ class Screener:
     def filter_mask(self, filters: Filters) -> npt.NDArray[np.bool_] | None:
         """The entities ``filters`` admit, as a mask (``None``: all), for the index to apply
         before ranking. Recent masks are kept: callers repeat their filters."""
-        key = replace(filters, as_of=filters.as_of or today())
+        key = filters if filters.as_of else replace(filters, as_of=today())
         if key in self._masks:
             return self._masks[key]
         facets, data = self.index.facets, self.index
@@ -283,11 +283,15 @@ class Screener:
         matcher (default: the index's setting). ``trace`` is filled with how far the index's
         weights may move before the matches could change (see :class:`SearchTrace`)."""
         if filters is None:
-            filters = Filters(sources=frozenset(sources) if sources is not None else None)
-        elif sources is not None:
-            filters = replace(filters, sources=frozenset(sources))
-        as_of = as_of or filters.as_of or today()
-        filters = replace(filters, as_of=as_of)
+            as_of = as_of or today()
+            filters = Filters(sources=frozenset(sources) if sources is not None else None,
+                              as_of=as_of)  # fmt: skip
+        else:
+            as_of = as_of or filters.as_of or today()
+            if sources is not None:
+                filters = replace(filters, sources=frozenset(sources), as_of=as_of)
+            elif filters.as_of != as_of:  # a batch passes its day in its filters' already
+                filters = replace(filters, as_of=as_of)
         cut = self.scorer.threshold if threshold is None else threshold
         allowed = self.filter_mask(filters)
         retrieval = RetrievalTrace() if trace is not None else None

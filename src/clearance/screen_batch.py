@@ -20,7 +20,7 @@ import hashlib
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from multiprocessing.pool import AsyncResult
 from typing import Any
@@ -29,7 +29,7 @@ from clearance.errors import ClearanceError
 from clearance.index.facets import Filters
 from clearance.index.search import SearchParams
 from clearance.queries import Columns, from_row, row_key
-from clearance.screen import Screener, SearchTrace
+from clearance.screen import Screener, SearchTrace, today
 from clearance.settings import Settings
 
 Row = tuple[int, Mapping[str, Any]]
@@ -245,6 +245,15 @@ def _chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Row]]
         yield chunk
 
 
+def pinned(options: BatchOptions) -> BatchOptions:
+    """``options`` with the day of the run fixed (the options', else their filters', else
+    today) and carried in the filters too: every row of a run is read for one day, even one
+    that runs past midnight, and no search has to work the day out again."""
+    filters = options.filters or Filters()
+    day = options.as_of or filters.as_of or today()
+    return replace(options, as_of=day, filters=replace(filters, as_of=day))
+
+
 def run_batch(
     screener: Screener,
     rows: Iterable[Mapping[str, Any]],
@@ -255,6 +264,7 @@ def run_batch(
 ) -> Iterator[RowResult]:
     """Results of every row, in input order (``settings`` lets spawned workers open stores).
     ``stop`` is called between chunks and may raise to end the run (a deadline, a shutdown)."""
+    options = pinned(options)
     repeats = _Repeats(options)
     if options.workers <= 1:
         for chunk in _chunks(rows, options.chunk_size):
