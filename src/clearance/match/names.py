@@ -316,7 +316,31 @@ def _joined_reading(
     return joined
 
 
-def _aligned_parts(parts_in: PartsInput, skeletons: bool) -> Aligned:
+def _bare_halves(form: NameForm, toks: tuple[str, ...], merged: tuple[str, ...]) -> frozenset[int]:
+    """The parts of ``merged`` (``toks``, a name's parts as aligned, with runs joined) that are
+    a theophoric half written alone (Abd: ``theophoric_halves``), not joined to a word."""
+    halves = vocabulary().theophoric_halves
+    words = form.tokens
+    if form.kind != "person" or len(words) != len(toks) or halves.isdisjoint(words):
+        return frozenset()
+    out: set[int] = set()
+    i = 0
+    for k, tok in enumerate(merged):
+        if i < len(toks) and tok == toks[i]:
+            if words[i] in halves:
+                out.add(k)
+            i += 1
+            continue
+        size = next((n for n in (3, 2) if join_parts(toks[i : i + n]) == tok), 0)
+        if not size:
+            return frozenset()
+        i += size
+    return frozenset(out)
+
+
+def _aligned_parts(
+    left: NameForm, right: NameForm, parts_in: PartsInput, skeletons: bool
+) -> Aligned:
     """Score of the name parts aligned one to one (after joining parts that spell one part of
     the other name)."""
     a, b = parts_in.a, parts_in.b
@@ -337,6 +361,7 @@ def _aligned_parts(parts_in: PartsInput, skeletons: bool) -> Aligned:
         parts_in.given,
         parts_in.similarity,
         parts_in.native,
+        (_bare_halves(left, a, ma), _bare_halves(right, b, mb)),
     )
     if skeletons and pairs and all(skeleton_letters(ma[i]) == 1 for i, _, _, _ in pairs):
         parts *= part_weights().short_skeleton_factor
@@ -468,7 +493,7 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
     """Compare two compiled names (both compiled for the same kind of entity)."""
     same_abjad, skeletons = skeleton_reading(left, right)
     parts_in = PartsInput(left, right, skeletons, same_abjad)
-    aligned = _with_joined(left, right, parts_in, _aligned_parts(parts_in, skeletons))
+    aligned = _with_joined(left, right, parts_in, _aligned_parts(left, right, parts_in, skeletons))
     parts, pairs_out, extra_l, extra_r = _whole_name(left, right, same_abjad, skeletons, aligned)
     score, numbers, legal = _adjusted(parts, left, right)
     return NameComparison(
