@@ -142,6 +142,11 @@ def _primary_missing(toks: tuple[str, ...], free: set[int], given: frozenset[str
     return -1
 
 
+def _stranded(halves: frozenset[int], free: set[int], count: int) -> frozenset[int]:
+    """The unaligned halves whose next part is aligned (see ``parts_score``)."""
+    return frozenset(i for i in halves if i in free and i + 1 < count and i + 1 not in free)
+
+
 def parts_score(
     a: tuple[str, ...],
     wa: tuple[float, ...],
@@ -154,14 +159,18 @@ def parts_score(
     bare: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset()),
 ) -> tuple[float, list[tuple[int, int, float, str]], set[int], set[int]]:
     """``bare``: the parts of each name that are the first half of a theophoric name written
-    alone (Abd): unaligned, each counts as a whole name part, in conflict or alone (a name
-    that leaves out the half names someone else: Abd Ali is not Ali). Charges only grow by
-    it, so ``parts_bound`` stays above."""
+    alone (Abd): unaligned while the part after it is aligned, each counts as a whole name
+    part, in conflict or alone (a name that leaves out the half but keeps the word it
+    qualifies names someone else: Abd Ali is not Ali; a name that leaves out all of "Abd
+    al-Karim" leaves out a middle name). Charges only grow by it, so ``parts_bound`` stays
+    above."""
     pairs, free_a, free_b = align(a, b, similarity)
     if free_a or free_b:
         pairs = drop_stranded_initials(a, b, pairs, free_a, free_b)
     if native:
         pairs = given_order(pairs, native)
+    if bare[0] or bare[1]:
+        bare = (_stranded(bare[0], free_a, len(a)), _stranded(bare[1], free_b, len(b)))
     num = den = 0.0
     floor = weights.single_word_floor if len(a) == len(b) == 1 else weights.floor
     for i, j, sim, _ in pairs:
