@@ -31,6 +31,7 @@ from clearance.text.keys import name_forms, phonetic_key, skeleton
 from clearance.text.tables import (
     hebrew_geresh_marks,
     hebrew_geresh_readings,
+    kana_foreign_readings,
     nicknames,
     romanisations,
 )
@@ -141,6 +142,45 @@ def geresh_reading(name: str) -> str | None:
         else:
             out.append(char)
     return "".join(out) if changed else None
+
+
+_KANA_VOWELS = frozenset("aeiou")
+
+
+def _without_added_vowels(token: str, vowels: dict[str, frozenset[str]]) -> str:
+    out: list[str] = []
+    for pos, char in enumerate(token):
+        after = vowels.get(char)
+        if (
+            after is not None
+            and pos > 1
+            and token[pos - 1] in after
+            and (pos + 1 == len(token) or token[pos + 1] not in _KANA_VOWELS)
+        ):
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+def kana_readings(toks: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The romanised words of a foreign name written in katakana as the Latin spelling it
+    transcribes: without the vowels katakana adds after a consonant (not the vowel of a first
+    syllable: "musutafa" -> "mustafa", "donarudo" -> "donard"), as read and with its r read l
+    ("isumaeru" -> "ismaer", "ismael"); empty when these change nothing (data:
+    ``kana_foreign_readings``)."""
+    vowels, (written, read) = kana_foreign_readings()
+    bare = tuple(_without_added_vowels(t, vowels) for t in toks)
+    out = dict.fromkeys((bare, tuple(t.replace(written, read) for t in bare)))
+    out.pop(toks, None)
+    return list(out)
+
+
+def katakana(name: str) -> bool:
+    """Whether every letter of ``name`` is katakana (a foreign name, as Japanese writes one)."""
+    letters = [c for c in name if c.isalpha()]
+    return bool(letters) and all(
+        "\u30a0" <= c <= "\u30ff" or "\u31f0" <= c <= "\u31ff" for c in letters
+    )
 
 
 def concatenations(toks: tuple[str, ...]) -> list[str]:

@@ -30,6 +30,8 @@ from clearance.index.keys import (
     derived_keys,
     geresh_reading,
     identifier_key,
+    kana_readings,
+    katakana,
     sound_text,
     token_forms,
     variant_hash,
@@ -168,6 +170,11 @@ def query_forms(name: str, schema: str) -> list[tuple[str, ...]]:
     # kind it may lose a word to a legal form (אע'א, Agha, read "ag": AG)
     if (reading := geresh_reading(name)) is not None:
         forms.update(dict.fromkeys(token_forms(reading, schema)))
+    # a foreign name in katakana also without the vowels katakana adds, and with its r read
+    # l (イスマエル "isumaeru": "ismaer", "ismael"); again as the query's kind only
+    if not name.isascii() and detect_script(name) == "Jpan" and katakana(name):
+        for toks in token_forms(name, schema):
+            forms.update(dict.fromkeys(kana_readings(toks)))
     return list(forms)
 
 

@@ -367,6 +367,16 @@ def hebrew_geresh_marks() -> str:
 
 
 @cache
+def kana_foreign_readings() -> tuple[dict[str, frozenset[str]], tuple[str, str]]:
+    """The vowels katakana adds after consonants of a foreign name (vowel -> the consonants it
+    follows), and the letter it writes for another (r, l)."""
+    data = load_data("romanisation.yaml")["kana_foreign_readings"]
+    vowels = {str(k): frozenset(str(v)) for k, v in data["epenthetic"].items()}
+    ((written, read),) = ((str(k), str(v)) for k, v in data.items() if k != "epenthetic")
+    return vowels, (written, read)
+
+
+@cache
 def kaf_letters() -> tuple[frozenset[str], frozenset[str]]:
     """The letter k of Arabic and Hebrew script, and the Latin letters that spell it."""
     data = load_data("romanisation.yaml")
