@@ -63,7 +63,7 @@ from clearance.text.spelling import (
     particle_skeleton,
     skeleton_letters,
 )
-from clearance.text.tables import part_weights, vocabulary
+from clearance.text.tables import part_weights, sun_letters, vocabulary
 from clearance.text.translit import SYLLABARIES
 
 #: joined spellings further apart than this are not tried folded (they never come close)
@@ -114,9 +114,30 @@ def _near(joined: str, other: frozenset[str]) -> bool:
     )
 
 
+#: the skeleton of a family particle ending with the article's l ("al" -> "-=l")
+_ARTICLE = VOWEL_START + PARTICLE_START + "l"
+
+
+def _assimilated(parts: tuple[str, ...]) -> str:
+    """Skeletons written together with the article before a sun letter spoken as that letter
+    ("nr -=l dn" -> "nrdn": Noureddine, as a skeleton writes the doubled d once); "" when no
+    article stands before one."""
+    if _ARTICLE not in parts[:-1]:
+        return ""
+    sun = sun_letters()
+    out = list(parts)
+    found = False
+    for k, part in enumerate(parts[:-1]):
+        if part == _ARTICLE and parts[k + 1].lstrip(VOWEL_START + PARTICLE_START)[:1] in sun:
+            out[k] = VOWEL_START + PARTICLE_START
+            found = True
+    return join_parts(tuple(out)) if found else ""
+
+
 def _merge(toks: tuple[str, ...], other: frozenset[str]) -> tuple[str, ...]:
     """Join runs of 2-3 adjacent tokens whose concatenation is a token of the other name, or
-    one letter away from one."""
+    one letter away from one; a run with the Arabic article also as spoken before a sun
+    letter (``_assimilated``: "nr -=l dn" is "nrdn", Noureddine)."""
     if len(toks) < 2:
         return toks
     # near spellings are only worth joining on the side with more parts, at lengths that occur
@@ -143,9 +164,15 @@ def _merge(toks: tuple[str, ...], other: frozenset[str]) -> tuple[str, ...]:
                 # joined, a skeleton's vowel and particle marks may be dropped: at most as many
                 # letters fewer as the parts have marks
                 marks = sum(t.count(VOWEL_START) + t.count(PARTICLE_START) for t in parts)
+                # (and an article spoken as the next letter one more)
+                marks += _ARTICLE in parts[:-1]
                 if not any(n in reach for n in range(total - marks, total + 1)):
                     continue
                 candidate = join_parts(parts)
+                if candidate not in other:
+                    spoken = _assimilated(parts)
+                    if spoken in other:
+                        candidate = spoken
                 if candidate in other or (
                     len(candidate) in near
                     and all(len(t) > 1 and t not in other for t in parts)

@@ -332,6 +332,12 @@ def syllabic_map() -> dict[int, str]:
 
 
 @cache
+def sun_letters() -> frozenset[str]:
+    """Consonants (of a skeleton) before which the Arabic article's l is spoken as them."""
+    return frozenset(str(load_data("romanisation.yaml")["arabic_article"]["sun_letters"]))
+
+
+@cache
 def arabic_article() -> tuple[str, str]:
     """The Arabic definite article and its Latin spelling, written apart when transliterated."""
     spec = load_data("romanisation.yaml")["arabic_article"]
