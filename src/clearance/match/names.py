@@ -128,7 +128,8 @@ def _assimilated(parts: tuple[str, ...]) -> str:
     out = list(parts)
     found = False
     for k, part in enumerate(parts[:-1]):
-        if part == _ARTICLE and parts[k + 1].lstrip(VOWEL_START + PARTICLE_START)[:1] in sun:
+        # (a word marked as starting with a vowel starts with an alef or an ayin: no sun letter)
+        if part == _ARTICLE and parts[k + 1][:1] in sun:
             out[k] = VOWEL_START + PARTICLE_START
             found = True
     return join_parts(tuple(out)) if found else ""
