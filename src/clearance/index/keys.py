@@ -29,6 +29,7 @@ from anyascii import anyascii
 
 from clearance.text.keys import name_forms, phonetic_key, skeleton
 from clearance.text.tables import (
+    cyrillic_folded_letters,
     hebrew_geresh_marks,
     hebrew_geresh_readings,
     kana_foreign_readings,
@@ -122,6 +123,20 @@ def abjad_skeleton_keys(token: str) -> tuple[str, ...]:
         if letters in token and len(bare := skeleton(token.replace(letters, other))) >= 2:
             out.append(SKELETON + bare)
     return tuple(dict.fromkeys(out))
+
+
+def folded_skeleton_key(token: str) -> str | None:
+    """The skeleton key of a word of a name in Cyrillic script with the letters Russian writes
+    an Arabic sound with read as that sound ("vakhbi" -> "^bhb", as Wahbi and Wehbe), or None
+    when that is its own skeleton key or none (data: ``cyrillic_folded_letters``)."""
+    if len(token) < MIN_DERIVED_LEN or not token.isalpha():
+        return None
+    folded = token
+    for letters, sound in cyrillic_folded_letters():
+        folded = folded.replace(letters, sound)
+    if folded == token or len(bare := skeleton(folded)) < 2 or bare == skeleton(token):
+        return None
+    return SKELETON + bare
 
 
 def geresh_reading(name: str) -> str | None:

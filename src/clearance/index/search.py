@@ -28,6 +28,7 @@ from clearance.index.keys import (
     concatenations,
     deletions,
     derived_keys,
+    folded_skeleton_key,
     geresh_reading,
     identifier_key,
     kana_readings,
@@ -52,6 +53,9 @@ TextScorer: TypeAlias = Callable[..., Any]
 #: Yasin), and the mode of their forms (:func:`query_lookups`)
 HANGUL = "Hang"
 SYLLABLES = "syllables"
+#: the mode of a name in Cyrillic script: its tokens are looked up as plain ones, and by their
+#: :func:`clearance.index.keys.folded_skeleton_key` at ``skeleton_weight``
+CYRILLIC = "cyrillic"
 #: a query name this long (without spaces) may pass the text check by being contained in a
 #: longer name, with this partial-ratio similarity
 MIN_CONTAINED_LEN = 6
@@ -182,7 +186,8 @@ def query_lookups(
     names: Iterable[str], schema: str
 ) -> tuple[list[tuple[tuple[str, ...], str]], list[tuple[int, str, str]]]:
     """The forms of the query names (each name's :func:`query_forms`, in order, with the
-    name's mode: ``plain``, or ``abjad`` for a name in Arabic or Hebrew script) and what the
+    name's mode: ``plain``, ``abjad`` for a name in Arabic or Hebrew script, ``cyrillic`` for
+    one in Cyrillic script) and what the
     search looks up for them: one group per distinct token of a form (in the name's mode) and
     per adjacent tokens written together (``joined``), as ``(form, token, mode)``. A row
     gains weight once per group. A name in Hangul has the mode ``syllables`` (its tokens are
@@ -191,7 +196,7 @@ def query_lookups(
     out: list[tuple[int, str, str]] = []
     for name in names:
         script = detect_script(name)
-        mode = "abjad" if script in ABJADS else "plain"
+        mode = "abjad" if script in ABJADS else CYRILLIC if script == "Cyrl" else "plain"
         # (a name in Hangul is read as a plain one, and also by its syllables joined)
         form_mode = SYLLABLES if script == HANGUL else mode
         for toks in query_forms(name, schema):
@@ -286,6 +291,10 @@ class IndexSearcher:
                 ):
                     continue  # a one-letter skeleton of many words ("al", "ali", "ala"...)
                 out[did] = max(out.get(did, 0.0), self.params.abjad_skeleton_weight)
+        elif mode == CYRILLIC and (folded := folded_skeleton_key(token)) is not None:
+            did = data.vocab.get(folded)
+            if did is not None and data.offsets[did + 1] - data.offsets[did] <= self._common_df:
+                out[did] = max(out.get(did, 0.0), self.params.skeleton_weight)
         return list(out.items())
 
     def _similar_tokens(self, token: str, long: bool = True) -> list[tuple[str, float]]:

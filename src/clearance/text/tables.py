@@ -373,6 +373,13 @@ def hebrew_geresh_marks() -> str:
 
 
 @cache
+def cyrillic_folded_letters() -> tuple[tuple[str, str], ...]:
+    """Letters of a Cyrillic name's transliteration, and the Arabic sound Russian writes so."""
+    folds = load_data("romanisation.yaml")["cyrillic_folded_letters"]
+    return tuple((str(k), str(v)) for k, v in folds.items())
+
+
+@cache
 def kana_foreign_readings() -> tuple[dict[str, frozenset[str]], tuple[str, str]]:
     """The vowels katakana adds after consonants of a foreign name (vowel -> the consonants it
     follows), and the letter it writes for another (r, l)."""
