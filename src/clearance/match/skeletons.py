@@ -129,6 +129,7 @@ class LongVowels:
         "_abjad",
         "_abjad_left",
         "_final",
+        "_halves",
         "_hebrew",
         "_kaf",
         "_latin",
@@ -152,6 +153,9 @@ class LongVowels:
         self._split_kh = _split_kh(abjad.original)
         self._no_kh = _no_kh(abjad.original)
         self._kaf = _kaf_words(abjad.original)
+        halves = vocabulary().theophoric_halves
+        #: a name writes a theophoric half alone (most do not: the check is skipped)
+        self._halves = not (halves.isdisjoint(abjad.tokens) and halves.isdisjoint(latin.tokens))
         #: the long vowels agree between the names written without spaces
         self.joined_agree = _long_vowels_agree(
             abjad.joined,
@@ -165,7 +169,7 @@ class LongVowels:
         written, spelled = self._abjad.get(x), self._latin.get(y)
         if written in self._spelled and spelled:
             return token_similarity(written, spelled)
-        if written and spelled and _half_against_whole(written, spelled):
+        if self._halves and written and spelled and _half_against_whole(written, spelled):
             return 0.0, ""
         sim, how = skeleton_similarity(a, b)
         if (
