@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 
 from clearance.index import IndexSearcher, build_index
-from clearance.index.keys import geresh_reading, short_skeleton_key
+from clearance.index.keys import (
+    folded_skeleton_key,
+    geresh_reading,
+    kana_readings,
+    katakana,
+    short_skeleton_key,
+)
 from clearance.index.search import query_forms, query_lookups
 from clearance.match.scorer import Matcher
 from clearance.model import Entity, Listing, Query
@@ -191,3 +197,43 @@ def test_a_hangul_name_is_ranked_by_its_syllables_joined_where_they_are_words() 
     # a Latin name is not read so, nor a Hangul one whose joined syllables are no word
     assert searcher.syllable_readings(*query_lookups(["Da Hi Ya Sin"], "Person")) == []
     assert searcher.syllable_readings(*query_lookups(["김정은"], "Person")) == []
+
+
+def test_a_katakana_name_is_also_read_without_the_vowels_katakana_adds() -> None:
+    assert kana_readings(("isumaeru",)) == [("ismaer",), ("ismael",)]
+    # (not the vowel of a first syllable: "mu" of Mustafa is the name's)
+    assert kana_readings(("musutafa",)) == [("mustafa",)]
+    assert query_forms("イスマエル・イスマエル", "Person")[-1] == ("ismael", "ismael")
+    # a name in kanji, or with kana of another kind, is read as it is
+    assert not katakana("山田太郎")
+    assert all("ismael" not in toks for toks in query_forms("いすまえる", "Person"))
+
+
+def test_a_foreign_name_in_katakana_finds_its_latin_listing() -> None:
+    listed = _person("ismael", "ISMAEL, Ismael")
+    others = [_person(f"i{i}", f"Isa {w}") for i, w in enumerate(["Maer", "Suma", "Eru"])]
+    fillers = [_person(f"f{i}", f"Filler{i} Person{i % 7}") for i in range(100)]
+    searcher = IndexSearcher(build_index([listed, *others, *fillers], "kana"))
+    query = "イスマエル・イスマエル"  # i-su-ma-e-ru
+    found = searcher.candidates([query], schema="Person", limit=3)
+    assert [c.entity_id for c in found][:1] == ["x:ismael"]
+    assert Matcher().score(Query(query, schema="Person"), listed).match
+
+
+def test_a_cyrillic_word_has_a_skeleton_key_with_its_kh_read_as_the_arabic_h() -> None:
+    # Russian writes the Arabic h with х ("kh"); the skeleton folds its в (v) with w already
+    assert folded_skeleton_key("vakhbi") == "^bhb"  # as Wahbi and Wehbe
+    assert folded_skeleton_key("wahbi") is None  # no kh: its own skeleton key
+    assert folded_skeleton_key("kh") is None
+
+
+def test_an_arabic_name_in_cyrillic_letters_finds_its_latin_listing() -> None:
+    listed = _person("wehbe", "WEHBE, Mohamad")
+    # others sharing the query's first word, some of them closer in spelling
+    others = [_person(f"m{i}", f"Mokhamad {w}") for i, w in enumerate(["Vakhidov", "Bakiev"])]
+    others += [_person(f"n{i}", f"Mohamad {w}") for i, w in enumerate(["Nasser", "Saleh"])]
+    fillers = [_person(f"f{i}", f"Filler{i} Person{i % 7}") for i in range(100)]
+    searcher = IndexSearcher(build_index([listed, *others, *fillers], "cyrillic"))
+    query = "мохамад вахби"  # "mokhamad vakhbi"
+    found = searcher.candidates([query], schema="Person", limit=3)
+    assert [c.entity_id for c in found][:1] == ["x:wehbe"]

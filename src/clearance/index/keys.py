@@ -29,8 +29,10 @@ from anyascii import anyascii
 
 from clearance.text.keys import name_forms, phonetic_key, skeleton
 from clearance.text.tables import (
+    cyrillic_folded_letters,
     hebrew_geresh_marks,
     hebrew_geresh_readings,
+    kana_foreign_readings,
     nicknames,
     romanisations,
 )
@@ -123,6 +125,20 @@ def abjad_skeleton_keys(token: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+def folded_skeleton_key(token: str) -> str | None:
+    """The skeleton key of a word of a name in Cyrillic script with the letters Russian writes
+    an Arabic sound with read as that sound ("vakhbi" -> "^bhb", as Wahbi and Wehbe), or None
+    when that is its own skeleton key or none (data: ``cyrillic_folded_letters``)."""
+    if len(token) < MIN_DERIVED_LEN or not token.isalpha():
+        return None
+    folded = token
+    for letters, sound in cyrillic_folded_letters():
+        folded = folded.replace(letters, sound)
+    if folded == token or len(bare := skeleton(folded)) < 2 or bare == skeleton(token):
+        return None
+    return SKELETON + bare
+
+
 def geresh_reading(name: str) -> str | None:
     """A name in Hebrew script with the letters written with a geresh for the Arabic sounds
     Hebrew lacks replaced by letters the transliteration reads as those sounds (ח'אן "hn" ->
@@ -141,6 +157,45 @@ def geresh_reading(name: str) -> str | None:
         else:
             out.append(char)
     return "".join(out) if changed else None
+
+
+_KANA_VOWELS = frozenset("aeiou")
+
+
+def _without_added_vowels(token: str, vowels: dict[str, frozenset[str]]) -> str:
+    out: list[str] = []
+    for pos, char in enumerate(token):
+        after = vowels.get(char)
+        if (
+            after is not None
+            and pos > 1
+            and token[pos - 1] in after
+            and (pos + 1 == len(token) or token[pos + 1] not in _KANA_VOWELS)
+        ):
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+def kana_readings(toks: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The romanised words of a foreign name written in katakana as the Latin spelling it
+    transcribes: without the vowels katakana adds after a consonant (not the vowel of a first
+    syllable: "musutafa" -> "mustafa", "donarudo" -> "donard"), as read and with its r read l
+    ("isumaeru" -> "ismaer", "ismael"); empty when these change nothing (data:
+    ``kana_foreign_readings``)."""
+    vowels, (written, read) = kana_foreign_readings()
+    bare = tuple(_without_added_vowels(t, vowels) for t in toks)
+    out = dict.fromkeys((bare, tuple(t.replace(written, read) for t in bare)))
+    out.pop(toks, None)
+    return list(out)
+
+
+def katakana(name: str) -> bool:
+    """Whether every letter of ``name`` is katakana (a foreign name, as Japanese writes one)."""
+    letters = [c for c in name if c.isalpha()]
+    return bool(letters) and all(
+        "\u30a0" <= c <= "\u30ff" or "\u31f0" <= c <= "\u31ff" for c in letters
+    )
 
 
 def concatenations(toks: tuple[str, ...]) -> list[str]:

@@ -28,8 +28,11 @@ from clearance.index.keys import (
     concatenations,
     deletions,
     derived_keys,
+    folded_skeleton_key,
     geresh_reading,
     identifier_key,
+    kana_readings,
+    katakana,
     sound_text,
     token_forms,
     variant_hash,
@@ -50,6 +53,9 @@ TextScorer: TypeAlias = Callable[..., Any]
 #: Yasin), and the mode of their forms (:func:`query_lookups`)
 HANGUL = "Hang"
 SYLLABLES = "syllables"
+#: the mode of a name in Cyrillic script: its tokens are looked up as plain ones, and by their
+#: :func:`clearance.index.keys.folded_skeleton_key` at ``skeleton_weight``
+CYRILLIC = "cyrillic"
 #: a query name this long (without spaces) may pass the text check by being contained in a
 #: longer name, with this partial-ratio similarity
 MIN_CONTAINED_LEN = 6
@@ -168,6 +174,11 @@ def query_forms(name: str, schema: str) -> list[tuple[str, ...]]:
     # kind it may lose a word to a legal form (אע'א, Agha, read "ag": AG)
     if (reading := geresh_reading(name)) is not None:
         forms.update(dict.fromkeys(token_forms(reading, schema)))
+    # a foreign name in katakana also without the vowels katakana adds, and with its r read
+    # l (イスマエル "isumaeru": "ismaer", "ismael"); again as the query's kind only
+    if not name.isascii() and detect_script(name) == "Jpan" and katakana(name):
+        for toks in token_forms(name, schema):
+            forms.update(dict.fromkeys(kana_readings(toks)))
     return list(forms)
 
 
@@ -175,7 +186,8 @@ def query_lookups(
     names: Iterable[str], schema: str
 ) -> tuple[list[tuple[tuple[str, ...], str]], list[tuple[int, str, str]]]:
     """The forms of the query names (each name's :func:`query_forms`, in order, with the
-    name's mode: ``plain``, or ``abjad`` for a name in Arabic or Hebrew script) and what the
+    name's mode: ``plain``, ``abjad`` for a name in Arabic or Hebrew script, ``cyrillic`` for
+    one in Cyrillic script) and what the
     search looks up for them: one group per distinct token of a form (in the name's mode) and
     per adjacent tokens written together (``joined``), as ``(form, token, mode)``. A row
     gains weight once per group. A name in Hangul has the mode ``syllables`` (its tokens are
@@ -184,7 +196,7 @@ def query_lookups(
     out: list[tuple[int, str, str]] = []
     for name in names:
         script = detect_script(name)
-        mode = "abjad" if script in ABJADS else "plain"
+        mode = "abjad" if script in ABJADS else CYRILLIC if script == "Cyrl" else "plain"
         # (a name in Hangul is read as a plain one, and also by its syllables joined)
         form_mode = SYLLABLES if script == HANGUL else mode
         for toks in query_forms(name, schema):
@@ -279,6 +291,10 @@ class IndexSearcher:
                 ):
                     continue  # a one-letter skeleton of many words ("al", "ali", "ala"...)
                 out[did] = max(out.get(did, 0.0), self.params.abjad_skeleton_weight)
+        elif mode == CYRILLIC and (folded := folded_skeleton_key(token)) is not None:
+            did = data.vocab.get(folded)
+            if did is not None and data.offsets[did + 1] - data.offsets[did] <= self._common_df:
+                out[did] = max(out.get(did, 0.0), self.params.skeleton_weight)
         return list(out.items())
 
     def _similar_tokens(self, token: str, long: bool = True) -> list[tuple[str, float]]:

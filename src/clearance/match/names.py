@@ -63,7 +63,7 @@ from clearance.text.spelling import (
     particle_skeleton,
     skeleton_letters,
 )
-from clearance.text.tables import part_weights, vocabulary
+from clearance.text.tables import part_weights, sun_letters, vocabulary
 from clearance.text.translit import SYLLABARIES
 
 #: joined spellings further apart than this are not tried folded (they never come close)
@@ -114,9 +114,31 @@ def _near(joined: str, other: frozenset[str]) -> bool:
     )
 
 
+#: the skeleton of a family particle ending with the article's l ("al" -> "-=l")
+_ARTICLE = VOWEL_START + PARTICLE_START + "l"
+
+
+def _assimilated(parts: tuple[str, ...]) -> str:
+    """Skeletons written together with the article before a sun letter spoken as that letter
+    ("nr -=l dn" -> "nrdn": Noureddine, as a skeleton writes the doubled d once); "" when no
+    article stands before one."""
+    if _ARTICLE not in parts[:-1]:
+        return ""
+    sun = sun_letters()
+    out = list(parts)
+    found = False
+    for k, part in enumerate(parts[:-1]):
+        # (a word marked as starting with a vowel starts with an alef or an ayin: no sun letter)
+        if part == _ARTICLE and parts[k + 1][:1] in sun:
+            out[k] = VOWEL_START + PARTICLE_START
+            found = True
+    return join_parts(tuple(out)) if found else ""
+
+
 def _merge(toks: tuple[str, ...], other: frozenset[str]) -> tuple[str, ...]:
     """Join runs of 2-3 adjacent tokens whose concatenation is a token of the other name, or
-    one letter away from one."""
+    one letter away from one; a run with the Arabic article also as spoken before a sun
+    letter (``_assimilated``: "nr -=l dn" is "nrdn", Noureddine)."""
     if len(toks) < 2:
         return toks
     # near spellings are only worth joining on the side with more parts, at lengths that occur
@@ -143,9 +165,15 @@ def _merge(toks: tuple[str, ...], other: frozenset[str]) -> tuple[str, ...]:
                 # joined, a skeleton's vowel and particle marks may be dropped: at most as many
                 # letters fewer as the parts have marks
                 marks = sum(t.count(VOWEL_START) + t.count(PARTICLE_START) for t in parts)
+                # (and an article spoken as the next letter one more)
+                marks += _ARTICLE in parts[:-1]
                 if not any(n in reach for n in range(total - marks, total + 1)):
                     continue
                 candidate = join_parts(parts)
+                if candidate not in other:
+                    spoken = _assimilated(parts)
+                    if spoken in other:
+                        candidate = spoken
                 if candidate in other or (
                     len(candidate) in near
                     and all(len(t) > 1 and t not in other for t in parts)
@@ -316,7 +344,31 @@ def _joined_reading(
     return joined
 
 
-def _aligned_parts(parts_in: PartsInput, skeletons: bool) -> Aligned:
+def _bare_halves(form: NameForm, toks: tuple[str, ...], merged: tuple[str, ...]) -> frozenset[int]:
+    """The parts of ``merged`` (``toks``, a name's parts as aligned, with runs joined) that are
+    a theophoric half written alone (Abd: ``theophoric_halves``), not joined to a word."""
+    halves = vocabulary().theophoric_halves
+    words = form.tokens
+    if form.kind != "person" or len(words) != len(toks) or halves.isdisjoint(words):
+        return frozenset()
+    out: set[int] = set()
+    i = 0
+    for k, tok in enumerate(merged):
+        if i < len(toks) and tok == toks[i]:
+            if words[i] in halves:
+                out.add(k)
+            i += 1
+            continue
+        size = next((n for n in (3, 2) if join_parts(toks[i : i + n]) == tok), 0)
+        if not size:
+            return frozenset()
+        i += size
+    return frozenset(out)
+
+
+def _aligned_parts(
+    left: NameForm, right: NameForm, parts_in: PartsInput, skeletons: bool
+) -> Aligned:
     """Score of the name parts aligned one to one (after joining parts that spell one part of
     the other name)."""
     a, b = parts_in.a, parts_in.b
@@ -337,6 +389,7 @@ def _aligned_parts(parts_in: PartsInput, skeletons: bool) -> Aligned:
         parts_in.given,
         parts_in.similarity,
         parts_in.native,
+        (_bare_halves(left, a, ma), _bare_halves(right, b, mb)),
     )
     if skeletons and pairs and all(skeleton_letters(ma[i]) == 1 for i, _, _, _ in pairs):
         parts *= part_weights().short_skeleton_factor
@@ -468,7 +521,7 @@ def compare_forms(left: NameForm, right: NameForm) -> NameComparison:
     """Compare two compiled names (both compiled for the same kind of entity)."""
     same_abjad, skeletons = skeleton_reading(left, right)
     parts_in = PartsInput(left, right, skeletons, same_abjad)
-    aligned = _with_joined(left, right, parts_in, _aligned_parts(parts_in, skeletons))
+    aligned = _with_joined(left, right, parts_in, _aligned_parts(left, right, parts_in, skeletons))
     parts, pairs_out, extra_l, extra_r = _whole_name(left, right, same_abjad, skeletons, aligned)
     score, numbers, legal = _adjusted(parts, left, right)
     return NameComparison(

@@ -60,11 +60,15 @@ def _conflict_weight(
     wb: tuple[float, ...],
     free_b: set[int],
     weights: Weights,
+    bare: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset()),
 ) -> float:
     """Weight of the parts each name has and the other lacks. In organisation names a country
     or region only one side names is a qualifier ("... Bangladesh" / "... al"), but two
-    different ones (the Kenya and the Somalia branch) disagree with their full weight."""
-    raw = sum((wa[i] for i in free_a), 0.0) + sum((wb[j] for j in free_b), 0.0)
+    different ones (the Kenya and the Somalia branch) disagree with their full weight. A bare
+    theophoric half (``bare``) weighs as a whole name part."""
+    raw = sum((1.0 if i in bare[0] else wa[i] for i in free_a), 0.0) + sum(
+        (1.0 if j in bare[1] else wb[j] for j in free_b), 0.0
+    )
     if not weights.qualified:
         return raw
     geo = vocabulary().geographic
@@ -138,6 +142,11 @@ def _primary_missing(toks: tuple[str, ...], free: set[int], given: frozenset[str
     return -1
 
 
+def _stranded(halves: frozenset[int], free: set[int], count: int) -> frozenset[int]:
+    """The unaligned halves whose next part is aligned (see ``parts_score``)."""
+    return frozenset(i for i in halves if i in free and i + 1 < count and i + 1 not in free)
+
+
 def parts_score(
     a: tuple[str, ...],
     wa: tuple[float, ...],
@@ -147,12 +156,21 @@ def parts_score(
     given: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
     similarity: Similarity = token_similarity,
     native: int = 0,
+    bare: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset()),
 ) -> tuple[float, list[tuple[int, int, float, str]], set[int], set[int]]:
+    """``bare``: the parts of each name that are the first half of a theophoric name written
+    alone (Abd): unaligned while the part after it is aligned, each counts as a whole name
+    part, in conflict or alone (a name that leaves out the half but keeps the word it
+    qualifies names someone else: Abd Ali is not Ali; a name that leaves out all of "Abd
+    al-Karim" leaves out a middle name). Charges only grow by it, so ``parts_bound`` stays
+    above."""
     pairs, free_a, free_b = align(a, b, similarity)
     if free_a or free_b:
         pairs = drop_stranded_initials(a, b, pairs, free_a, free_b)
     if native:
         pairs = given_order(pairs, native)
+    if bare[0] or bare[1]:
+        bare = (_stranded(bare[0], free_a, len(a)), _stranded(bare[1], free_b, len(b)))
     num = den = 0.0
     floor = weights.single_word_floor if len(a) == len(b) == 1 else weights.floor
     for i, j, sim, _ in pairs:
@@ -160,12 +178,16 @@ def parts_score(
         num += w * shape(sim, floor)
         den += w
     if free_a and free_b:
-        den += weights.conflict * _conflict_weight(a, wa, free_a, b, wb, free_b, weights)
+        den += weights.conflict * _conflict_weight(a, wa, free_a, b, wb, free_b, weights, bare)
         if not weights.qualified:
             den += _family_conflict(a, wa, free_a, b, wb, free_b)
         return (num / den if den else 0.0), pairs, free_a, free_b
-    left = sum((wa[i] for i in free_a), 0.0)
-    right = sum((wb[j] for j in free_b), 0.0)
+    halves = [i for i in free_a if i in bare[0]] + [j for j in free_b if j in bare[1]]
+    if halves:
+        # a half only one name writes: as much as a part that agrees, not a left-out word
+        den += len(halves)
+    left = sum((wa[i] for i in free_a if i not in bare[0]), 0.0)
+    right = sum((wb[j] for j in free_b if j not in bare[1]), 0.0)
     extra: list[float | None] = []
     if weights.qualified and (free_a or free_b):
         vocab = vocabulary()

@@ -24,6 +24,7 @@ from clearance.text.spelling import (
     join_parts,
     skeleton_letters,
 )
+from clearance.text.tables import kaf_letters, vocabulary
 from clearance.text.translit import SYLLABARIES, latinize
 
 Similarity = Callable[[str, str], tuple[float, str]]
@@ -128,7 +129,9 @@ class LongVowels:
         "_abjad",
         "_abjad_left",
         "_final",
+        "_halves",
         "_hebrew",
+        "_kaf",
         "_latin",
         "_no_kh",
         "_spelled",
@@ -149,6 +152,10 @@ class LongVowels:
         self._two_sounds = _two_sounds(abjad.original)
         self._split_kh = _split_kh(abjad.original)
         self._no_kh = _no_kh(abjad.original)
+        self._kaf = _kaf_words(abjad.original)
+        halves = vocabulary().theophoric_halves
+        #: a name writes a theophoric half alone (most do not: the check is skipped)
+        self._halves = not (halves.isdisjoint(abjad.tokens) and halves.isdisjoint(latin.tokens))
         #: the long vowels agree between the names written without spaces
         self.joined_agree = _long_vowels_agree(
             abjad.joined,
@@ -162,6 +169,8 @@ class LongVowels:
         written, spelled = self._abjad.get(x), self._latin.get(y)
         if written in self._spelled and spelled:
             return token_similarity(written, spelled)
+        if self._halves and written and spelled and _half_against_whole(written, spelled):
+            return 0.0, ""
         sim, how = skeleton_similarity(a, b)
         if (
             sim > INITIAL_GLIDE_SIM
@@ -171,6 +180,14 @@ class LongVowels:
         ):
             return INITIAL_GLIDE_SIM, "spelling"
         if sim > INITIAL_GLIDE_SIM and written in self._no_kh and spelled and "kh" in spelled:
+            return INITIAL_GLIDE_SIM, "spelling"
+        if (
+            sim > INITIAL_GLIDE_SIM
+            and written in self._kaf
+            and spelled
+            and kaf_letters()[1].isdisjoint(spelled)
+        ):
+            # (a k is no h: בכר, Bakr, is not Bahar)
             return INITIAL_GLIDE_SIM, "spelling"
         if (
             sim > LONG_VOWEL_SIM
@@ -302,6 +319,31 @@ def _no_kh(original: str) -> frozenset[str]:
         if not word.isascii() and _KH_LETTERS.isdisjoint(word)
         for token in clean_latin(latinize(word)).split()
     )
+
+
+@lru_cache(maxsize=1 << 12)
+def _kaf_words(original: str) -> frozenset[str]:
+    """Latin forms of the words of ``original`` (an abjad name) written with a k (``kaf_letters``):
+    a Latin spelling of them writes a k, c, q or x for it."""
+    kafs = kaf_letters()[0]
+    return frozenset(
+        token
+        for word in original.split()
+        if not word.isascii() and not kafs.isdisjoint(word)
+        for token in clean_latin(latinize(word)).split()
+    )
+
+
+def _half_against_whole(written: str, spelled: str) -> bool:
+    """One word is the first half of a theophoric name written alone (Abd), the other a
+    longer word that starts with it and is no spelling of the half (Abdullah, Abdallah): a
+    whole name, of which the half may be the start of many others (Abd al-Karim)."""
+    vocab = vocabulary()
+    halves, spellings = vocab.theophoric_halves, vocab.theophoric_half_spellings
+    for half, other in ((written, spelled), (spelled, written)):
+        if half in halves and other.startswith(half) and other not in spellings:
+            return True
+    return False
 
 
 def _runs(letters: str) -> str:

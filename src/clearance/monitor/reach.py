@@ -21,7 +21,9 @@ search can give a (token, key) pair is at most the one given here, and the rank 
   ratio, whichever way it is found;
 * a derived key: the weight of its kind (here: whatever the mode, and for common tokens too),
   and for a token of a name in Arabic or Hebrew script its skeleton keys (``abjad`` mode, with
-  :func:`clearance.index.keys.abjad_skeleton_keys`) at ``abjad_skeleton_weight``;
+  :func:`clearance.index.keys.abjad_skeleton_keys`) at ``abjad_skeleton_weight``, for a token
+  of a name in Cyrillic script its :func:`clearance.index.keys.folded_skeleton_key`
+  (``cyrillic`` mode) at ``skeleton_weight``;
 * the remainders of a glued legal form, as tokens of their own.
 
 A test holds the bound against ``rank_rows`` on real names (``tests/monitor/test_reach.py``).
@@ -43,9 +45,10 @@ from clearance.index.keys import (
     SKELETON,
     abjad_skeleton_keys,
     derived_keys,
+    folded_skeleton_key,
     identifier_key,
 )
-from clearance.index.search import SearchParams, query_lookups
+from clearance.index.search import CYRILLIC, SearchParams, query_lookups
 from clearance.model import Query
 from clearance.text.legal import unglued
 
@@ -236,20 +239,24 @@ def build(parties: Iterable[tuple[str, Query]], params: SearchParams) -> BookInd
     string_ids: dict[str, int] = {}
     string_tokens: list[set[int]] = []
     plain: list[bool] = []
-    #: the lookup strings some party looks up as a word of a name in Arabic or Hebrew script
+    #: the lookup strings some party looks up as a word of a name in Arabic or Hebrew script,
+    #: and in Cyrillic script
     abjad: list[bool] = []
+    cyrillic: list[bool] = []
     identifiers: dict[str, list[int]] = {}
 
-    def string(text: str, tid: int, looked_up: bool, in_abjad: bool) -> None:
+    def string(text: str, tid: int, looked_up: bool, in_abjad: bool, in_cyrillic: bool) -> None:
         sid = string_ids.get(text)
         if sid is None:
             sid = string_ids[text] = len(string_tokens)
             string_tokens.append(set())
             plain.append(False)
             abjad.append(False)
+            cyrillic.append(False)
         string_tokens[sid].add(tid)
         plain[sid] = plain[sid] or looked_up
         abjad[sid] = abjad[sid] or in_abjad
+        cyrillic[sid] = cyrillic[sid] or in_cyrillic
 
     for reference, query in parties:
         position = len(references)
@@ -258,21 +265,24 @@ def build(parties: Iterable[tuple[str, Query]], params: SearchParams) -> BookInd
         counts = Counter(token for _form, token, _mode in lookups)
         modes: dict[str, bool] = {}
         abjad_tokens: set[str] = set()
+        cyrillic_tokens: set[str] = set()
         for _form, token, mode in lookups:
             modes[token] = modes.get(token, False) or mode != "joined"
             if mode == "abjad":
                 abjad_tokens.add(token)
+            elif mode == CYRILLIC:
+                cyrillic_tokens.add(token)
         for token, count in counts.items():
             tid = token_ids.get(token)
             if tid is None:
                 tid = token_ids[token] = len(postings)
                 postings.append([])
             postings[tid].append((position, count))
-            in_abjad = token in abjad_tokens
-            string(token, tid, modes[token], in_abjad)
+            in_abjad, in_cyrillic = token in abjad_tokens, token in cyrillic_tokens
+            string(token, tid, modes[token], in_abjad, in_cyrillic)
             if modes[token]:
                 for rest in remainders(token, params):
-                    string(rest, tid, True, in_abjad)
+                    string(rest, tid, True, in_abjad, in_cyrillic)
         for value in query.identifiers:
             key = identifier_key(value)
             if len(key) >= MIN_IDENTIFIER_LEN:
@@ -295,7 +305,7 @@ def build(parties: Iterable[tuple[str, Query]], params: SearchParams) -> BookInd
         string_ids=string_ids,
         string_tokens=[tuple(sorted(t)) for t in string_tokens],
         plain=np.array(plain, dtype=bool),
-        derived=_derived(strings, plain, abjad, params),
+        derived=_derived(strings, plain, abjad, cyrillic, params),
         delete_hash=delete_hash,
         delete_string=delete_string,
         long=_long(strings, plain, params),
@@ -305,7 +315,11 @@ def build(parties: Iterable[tuple[str, Query]], params: SearchParams) -> BookInd
 
 
 def _derived(
-    strings: Sequence[str], plain: Sequence[bool], abjad: Sequence[bool], params: SearchParams
+    strings: Sequence[str],
+    plain: Sequence[bool],
+    abjad: Sequence[bool],
+    cyrillic: Sequence[bool],
+    params: SearchParams,
 ) -> dict[str, list[tuple[int, float]]]:
     weights = {
         "phonetic": params.phonetic_weight,
@@ -327,6 +341,8 @@ def _derived(
         if abjad[sid]:
             for key in abjad_skeleton_keys(text):
                 out.setdefault(key, []).append((sid, params.abjad_skeleton_weight))
+        if cyrillic[sid] and (folded := folded_skeleton_key(text)) is not None:
+            out.setdefault(folded, []).append((sid, params.skeleton_weight))
     return out
 
 

@@ -53,6 +53,9 @@ class Vocabulary:
     ordinals: dict[str, str] = field(default_factory=dict)
     #: honorifics written in other scripts before a person's name (as written in the data)
     native_titles: frozenset[str] = frozenset()
+    #: the first half of a theophoric name written alone (Abd), and its Latin spellings
+    theophoric_halves: frozenset[str] = frozenset()
+    theophoric_half_spellings: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +226,10 @@ def vocabulary() -> Vocabulary:
         family_particles=frozenset(str(w) for w in stop.get("family_particles", [])),
         ordinals={str(k): str(v) for k, v in stop.get("ordinal_words", {}).items()},
         native_titles=frozenset(str(t) for t in titles.get("native_titles", [])),
+        theophoric_halves=frozenset(str(w) for w in stop.get("theophoric_halves", [])),
+        theophoric_half_spellings=frozenset(
+            str(w) for w in stop.get("theophoric_half_spellings", [])
+        ),
         geographic_cjk=_with_suffixes(
             stop.get("geographic_cjk", {}), stop.get("geographic_cjk_suffixes", [])
         ),
@@ -325,6 +332,12 @@ def syllabic_map() -> dict[int, str]:
 
 
 @cache
+def sun_letters() -> frozenset[str]:
+    """Consonants (of a skeleton) before which the Arabic article's l is spoken as them."""
+    return frozenset(str(load_data("romanisation.yaml")["arabic_article"]["sun_letters"]))
+
+
+@cache
 def arabic_article() -> tuple[str, str]:
     """The Arabic definite article and its Latin spelling, written apart when transliterated."""
     spec = load_data("romanisation.yaml")["arabic_article"]
@@ -357,6 +370,30 @@ def hebrew_geresh_readings() -> dict[str, str]:
 def hebrew_geresh_marks() -> str:
     """The characters a geresh is written with (the apostrophe, the Hebrew geresh, a quote)."""
     return str(load_data("romanisation.yaml")["hebrew_geresh_marks"])
+
+
+@cache
+def cyrillic_folded_letters() -> tuple[tuple[str, str], ...]:
+    """Letters of a Cyrillic name's transliteration, and the Arabic sound Russian writes so."""
+    folds = load_data("romanisation.yaml")["cyrillic_folded_letters"]
+    return tuple((str(k), str(v)) for k, v in folds.items())
+
+
+@cache
+def kana_foreign_readings() -> tuple[dict[str, frozenset[str]], tuple[str, str]]:
+    """The vowels katakana adds after consonants of a foreign name (vowel -> the consonants it
+    follows), and the letter it writes for another (r, l)."""
+    data = load_data("romanisation.yaml")["kana_foreign_readings"]
+    vowels = {str(k): frozenset(str(v)) for k, v in data["epenthetic"].items()}
+    ((written, read),) = ((str(k), str(v)) for k, v in data.items() if k != "epenthetic")
+    return vowels, (written, read)
+
+
+@cache
+def kaf_letters() -> tuple[frozenset[str], frozenset[str]]:
+    """The letter k of Arabic and Hebrew script, and the Latin letters that spell it."""
+    data = load_data("romanisation.yaml")
+    return frozenset(str(data["kaf_letters"])), frozenset(str(data["kaf_spellings"]))
 
 
 @cache
