@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import pairwise
 
 from clearance.text.business import english_readings, japanese_name
 from clearance.text.legal import split_forms, strip_native_forms
@@ -234,7 +235,7 @@ def _org_tokens(tokens: tuple[str, ...], kind: str) -> tuple[tuple[str, ...], tu
         rest = _join_letters(rest, tokens)
     expand = vocab.abbreviations
     pairs = vocab.abbreviated_pairs
-    if len(rest) > 1 and any(pair in pairs for pair in zip(rest, rest[1:], strict=False)):
+    if len(rest) > 1 and any(pair in pairs for pair in pairwise(rest)):
         rest = _expand_pairs(rest, pairs)
     kept = tuple(expand.get(t, t) for t in rest if t not in vocab.drop)
     return (kept or rest or tokens), forms
