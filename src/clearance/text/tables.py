@@ -319,6 +319,34 @@ def transcription_vowels() -> TranscriptionVowels:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class TranscriptionClasses:
+    """Consonant classes of the romanisation of syllables and of a Latin name
+    (``transcription_classes`` in ``romanisation.yaml``): spellings longest first, each with
+    its class letters; a spelling ending in "$" holds only at the end of the name."""
+
+    syllabic: tuple[tuple[str, str], ...]
+    #: pinyin: the syllabic classes with pinyin's own
+    pinyin: tuple[tuple[str, str], ...]
+    latin: tuple[tuple[str, str], ...]
+
+
+@cache
+def transcription_classes() -> TranscriptionClasses:
+    data = load_data("romanisation.yaml")["transcription_classes"]
+
+    def ordered(table: dict[str, str]) -> tuple[tuple[str, str], ...]:
+        pairs = [(str(k), str(v)) for k, v in table.items()]
+        return tuple(sorted(pairs, key=lambda kv: -len(kv[0].rstrip("$"))))
+
+    syllabic = dict(data["syllabic"])
+    return TranscriptionClasses(
+        ordered(syllabic),
+        ordered({**syllabic, **data["pinyin"]}),
+        ordered(data["latin"]),
+    )
+
+
 @cache
 def syllabic_map() -> dict[int, str]:
     return str.maketrans(dict(load_data("romanisation.yaml")["syllabic_map"]))
