@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 from rapidfuzz.distance import OSA
 
 from clearance.match.syllables import (
+    NAME_DOTS,
     VOWEL_RUNS,
     chinese_both,
     geminates_differ,
@@ -187,6 +188,16 @@ def transcription_ratio(syllabic: str, latin: str, pinyin: bool) -> float:
     return max((ratio(x, y) for x in theirs for y in ours), default=0.0)
 
 
+def one_word_each(left: NameForm, right: NameForm) -> bool:
+    """One word on each side: a name in syllables written without a space or a separating dot,
+    and a Latin name of one part. The consonant classes of a name of several words, joined,
+    agree with other names of several words by chance ("tuo ma si qiong si", 托马斯·琼斯, has
+    the classes of Thomas Sanchez; "xi cun chun", 西村 淳, those of Cho Yon Chun)."""
+    syllabic, latin = (right, left) if left.script == "Latn" else (left, right)
+    written = syllabic.original.strip()
+    return len(latin.tokens) == 1 and not any(c.isspace() or c in NAME_DOTS for c in written)
+
+
 def cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
     """Whole-name comparison of a transliterated name with a Latin one, ignoring spacing."""
     a, b = left.joined, right.joined
@@ -224,9 +235,9 @@ def cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
             sk = shape(ratio(sa, sb)) * SYLLABIC_DISCOUNT
             if sk > best:
                 best, how = sk, "consonants"
-        syllabic, latin = (a, b) if left.script in SYLLABARIES else (b, a)
-        if not (han and vowels_conflict(han, latin)):
-            tk = shape(transcription_ratio(syllabic, latin, bool(han))) * SYLLABIC_DISCOUNT
+        if one_word_each(left, right) and not (han and vowels_conflict(han, latin)):
+            syllabic, spelled = (b, a) if left.script == "Latn" else (a, b)
+            tk = shape(transcription_ratio(syllabic, spelled, bool(han))) * SYLLABIC_DISCOUNT
             if tk > best:
                 best, how = tk, "transcription"
     return best * min(_syllable_share(left, right), native_share(left, right)), how
