@@ -262,6 +262,13 @@ def loose_spellings() -> tuple[tuple[str, str, bool], ...]:
 
 
 @cache
+def loose_equal_spellings() -> tuple[tuple[str, str], ...]:
+    """Spellings folded when two loose keys are compared for equality only, longest first."""
+    table = load_data("romanisation.yaml")["loose_equal_spellings"]
+    return tuple(sorted(((str(k), str(v)) for k, v in table.items()), key=lambda kv: -len(kv[0])))
+
+
+@cache
 def country_adjectives() -> dict[str, str]:
     """Adjectives and demonyms of countries ("chinese") -> the country's word ("china")."""
     table = load_data("stopwords.yaml")["country_adjectives"]
