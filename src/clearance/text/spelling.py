@@ -54,10 +54,11 @@ def loose_key(token: str) -> str:
 def equal_key(loose: str) -> str:
     """A loose key with the spellings of ``loose_equal_spellings`` folded: two keys that are
     equal so are one name; a similarity short of equality is read on the loose keys."""
+    folded = loose
     for old, new in loose_equal_spellings():
-        if old in loose:
-            loose = loose.replace(old, new)
-    return loose
+        if old in folded:
+            folded = folded.replace(old, new)
+    return folded if folded == loose else "".join(char for char, _ in groupby(folded))
 
 
 @lru_cache(maxsize=1 << 18)
