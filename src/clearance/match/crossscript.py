@@ -134,7 +134,6 @@ def vowels_conflict(pinyin: str, latin: str) -> bool:
 #: a transcription key needs this many consonant classes: shorter ones are shared by too many
 #: unrelated names
 TRANSCRIPTION_MIN_CLASSES = 4
-_VOWELS_Y = frozenset("aeiouy")
 #: an r or l that ends a syllable (after a vowel, before a consonant or at the end): syllabic
 #: scripts drop it as often as they write it (Martinson 马丁松, Karn カーン, Furst 福斯特) and a
 #: pinyin "er" syllable (尔) stands for it
@@ -142,26 +141,26 @@ _CODA_RL = re.compile(r"(?<=[aeiouy])[rl]+(?=[^aeiouy]|$)")
 _DOUBLES = re.compile(r"(.)\1+")
 
 
+@cache
+def _class_pattern(syllabic: bool, pinyin: bool) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern of the spellings of ``transcription_classes`` (longest first; an h only
+    before a vowel), and the class of each."""
+    tables = transcription_classes()
+    table = tables.pinyin if pinyin else tables.syllabic if syllabic else tables.latin
+    classes = dict(table)
+    alternatives = [
+        re.escape(spelling) + ("(?=[aeiouy])" if cls == "h" else "") for spelling, cls in table
+    ]
+    return re.compile("|".join(alternatives)), classes
+
+
 def _class_letters(text: str, syllabic: bool, pinyin: bool) -> str:
     """The consonant classes of ``text`` (``transcription_classes``), doubles counted once, a
     first syllable without a consonant marked "-"; an h only before a vowel (elsewhere it marks
-    a long vowel or is silent: "Böhm" 뵘, "Kehn" 肯)."""
-    tables = transcription_classes()
-    table = tables.pinyin if pinyin else tables.syllabic if syllabic else tables.latin
-    out: list[str] = []
-    i, end = 0, len(text)
-    while i < end:
-        for spelling, cls in table:
-            last = spelling.endswith("$")
-            bare = spelling[:-1] if last else spelling
-            if text.startswith(bare, i) and (not last or i + len(bare) == end):
-                i += len(bare)
-                if cls != "h" or (i < end and text[i] in _VOWELS_Y):
-                    out.extend(cls)
-                break
-        else:
-            i += 1
-    letters = _DOUBLES.sub(r"\1", "".join(out))
+    a long vowel or is silent: "Böhm" 뵘, "Kehn" 肯). Letters no spelling starts with (vowels,
+    the glides w and y) are left out."""
+    pattern, classes = _class_pattern(syllabic, pinyin)
+    letters = _DOUBLES.sub(r"\1", "".join(classes[m] for m in pattern.findall(text)))
     head = text[:2]
     vowel_start = head[:1] in _INITIAL_VOWELS or (syllabic and head in ("yi", "wu"))
     return f"-{letters}" if vowel_start else letters
@@ -235,7 +234,12 @@ def cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
             sk = shape(ratio(sa, sb)) * SYLLABIC_DISCOUNT
             if sk > best:
                 best, how = sk, "consonants"
-        if one_word_each(left, right) and not (han and vowels_conflict(han, latin)):
+        # (the reading scores at most SYLLABIC_DISCOUNT: not tried when another reads better)
+        if (
+            best < SYLLABIC_DISCOUNT
+            and one_word_each(left, right)
+            and not (han and vowels_conflict(han, latin))
+        ):
             syllabic, spelled = (b, a) if left.script == "Latn" else (a, b)
             tk = shape(transcription_ratio(syllabic, spelled, bool(han))) * SYLLABIC_DISCOUNT
             if tk > best:

@@ -330,7 +330,7 @@ def transcription_vowels() -> TranscriptionVowels:
 class TranscriptionClasses:
     """Consonant classes of the romanisation of syllables and of a Latin name
     (``transcription_classes`` in ``romanisation.yaml``): spellings longest first, each with
-    its class letters; a spelling ending in "$" holds only at the end of the name."""
+    its class letters."""
 
     syllabic: tuple[tuple[str, str], ...]
     #: pinyin: the syllabic classes with pinyin's own
@@ -344,7 +344,7 @@ def transcription_classes() -> TranscriptionClasses:
 
     def ordered(table: dict[str, str]) -> tuple[tuple[str, str], ...]:
         pairs = [(str(k), str(v)) for k, v in table.items()]
-        return tuple(sorted(pairs, key=lambda kv: -len(kv[0].rstrip("$"))))
+        return tuple(sorted(pairs, key=lambda kv: -len(kv[0])))
 
     syllabic = dict(data["syllabic"])
     return TranscriptionClasses(
