@@ -34,3 +34,9 @@ def test_a_short_transcription_key_is_no_evidence() -> None:
     # three consonant classes (ミンク m-n-k) are shared by too many unrelated names (Moennig)
     assert transcription_keys("minku", True) == ()
     assert transcription_keys("moennig", False) == ()
+
+
+def test_a_slavic_final_ic_is_a_sibilant_only_at_the_end() -> None:
+    assert transcription_keys("rotkovic", False) == ("rtkbs",)
+    # the first c of Icardic is a k, the last ends the name: a sibilant
+    assert transcription_keys("icardic", False) == ("-krts",)

@@ -147,9 +147,12 @@ def _class_pattern(syllabic: bool, pinyin: bool) -> tuple[re.Pattern[str], dict[
     before a vowel), and the class of each."""
     tables = transcription_classes()
     table = tables.pinyin if pinyin else tables.syllabic if syllabic else tables.latin
-    classes = dict(table)
+    # (a spelling ending in "$" holds only at the end of the name)
+    classes = {spelling.removesuffix("$"): cls for spelling, cls in table}
     alternatives = [
-        re.escape(spelling) + ("(?=[aeiouy])" if cls == "h" else "") for spelling, cls in table
+        re.escape(spelling.removesuffix("$"))
+        + ("$" if spelling.endswith("$") else "(?=[aeiouy])" if cls == "h" else "")
+        for spelling, cls in table
     ]
     return re.compile("|".join(alternatives)), classes
 
