@@ -7,11 +7,13 @@ consonant classes, which is how such names are transcribed in syllables.
 
 from __future__ import annotations
 
-from functools import cache
+import re
+from functools import cache, lru_cache
 
 from rapidfuzz.distance import OSA
 
 from clearance.match.syllables import (
+    NAME_DOTS,
     VOWEL_RUNS,
     chinese_both,
     geminates_differ,
@@ -24,7 +26,12 @@ from clearance.match.syllables import (
 from clearance.match.tokens import shape
 from clearance.text.keys import NameForm
 from clearance.text.spelling import loose_key, skeleton
-from clearance.text.tables import skeleton_map, syllabic_map, transcription_vowels
+from clearance.text.tables import (
+    skeleton_map,
+    syllabic_map,
+    transcription_classes,
+    transcription_vowels,
+)
 from clearance.text.translit import SYLLABARIES
 
 #: a consonant-class agreement is weaker evidence than a spelled-out one: a whole name of
@@ -124,6 +131,75 @@ def vowels_conflict(pinyin: str, latin: str) -> bool:
     return False
 
 
+#: a transcription key needs this many consonant classes: shorter ones are shared by too many
+#: unrelated names
+TRANSCRIPTION_MIN_CLASSES = 4
+#: an r or l that ends a syllable (after a vowel, before a consonant or at the end): syllabic
+#: scripts drop it as often as they write it (Martinson 马丁松, Karn カーン, Furst 福斯特) and a
+#: pinyin "er" syllable (尔) stands for it
+_CODA_RL = re.compile(r"(?<=[aeiouy])[rl]+(?=[^aeiouy]|$)")
+_DOUBLES = re.compile(r"(.)\1+")
+
+
+@cache
+def _class_pattern(syllabic: bool, pinyin: bool) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern of the spellings of ``transcription_classes`` (longest first; an h only
+    before a vowel), and the class of each."""
+    tables = transcription_classes()
+    table = tables.pinyin if pinyin else tables.syllabic if syllabic else tables.latin
+    # (a spelling ending in "$" holds only at the end of the name)
+    classes = {spelling.removesuffix("$"): cls for spelling, cls in table}
+    alternatives = [
+        re.escape(spelling.removesuffix("$"))
+        + ("$" if spelling.endswith("$") else "(?=[aeiouy])" if cls == "h" else "")
+        for spelling, cls in table
+    ]
+    return re.compile("|".join(alternatives)), classes
+
+
+def _class_letters(text: str, syllabic: bool, pinyin: bool) -> str:
+    """The consonant classes of ``text`` (``transcription_classes``), doubles counted once, a
+    first syllable without a consonant marked "-"; an h only before a vowel (elsewhere it marks
+    a long vowel or is silent: "Böhm" 뵘, "Kehn" 肯). Letters no spelling starts with (vowels,
+    the glides w and y) are left out."""
+    pattern, classes = _class_pattern(syllabic, pinyin)
+    letters = _DOUBLES.sub(r"\1", "".join(classes[m] for m in pattern.findall(text)))
+    head = text[:2]
+    vowel_start = head[:1] in _INITIAL_VOWELS or (syllabic and head in ("yi", "wu"))
+    return f"-{letters}" if vowel_start else letters
+
+
+@lru_cache(maxsize=1 << 14)
+def transcription_keys(joined: str, syllabic: bool, pinyin: bool = False) -> tuple[str, ...]:
+    """The consonant classes of a name read in syllables (``syllabic``: the romanisation of its
+    syllables; ``pinyin``: in pinyin) or of a Latin name, with and without the r and l that end
+    syllables."""
+    text = _DOUBLES.sub(r"\1", joined)
+    keys = {
+        _class_letters(text, syllabic, pinyin),
+        _class_letters(_CODA_RL.sub("", text), syllabic, pinyin),
+    }
+    return tuple(sorted(k for k in keys if len(k.lstrip("-")) >= TRANSCRIPTION_MIN_CLASSES))
+
+
+def transcription_ratio(syllabic: str, latin: str, pinyin: bool) -> float:
+    """The best agreement of the transcription keys of the two names (0.0 when either has
+    too few consonants)."""
+    theirs = transcription_keys(syllabic, True, pinyin)
+    ours = transcription_keys(latin, False)
+    return max((ratio(x, y) for x in theirs for y in ours), default=0.0)
+
+
+def one_word_each(left: NameForm, right: NameForm) -> bool:
+    """One word on each side: a name in syllables written without a space or a separating dot,
+    and a Latin name of one part. The consonant classes of a name of several words, joined,
+    agree with other names of several words by chance ("tuo ma si qiong si", 托马斯·琼斯, has
+    the classes of Thomas Sanchez; "xi cun chun", 西村 淳, those of Cho Yon Chun)."""
+    syllabic, latin = (right, left) if left.script == "Latn" else (left, right)
+    written = syllabic.original.strip()
+    return len(latin.tokens) == 1 and not any(c.isspace() or c in NAME_DOTS for c in written)
+
+
 def cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
     """Whole-name comparison of a transliterated name with a Latin one, ignoring spacing."""
     a, b = left.joined, right.joined
@@ -161,4 +237,14 @@ def cross_script(left: NameForm, right: NameForm) -> tuple[float, str]:
             sk = shape(ratio(sa, sb)) * SYLLABIC_DISCOUNT
             if sk > best:
                 best, how = sk, "consonants"
+        # (the reading scores at most SYLLABIC_DISCOUNT: not tried when another reads better)
+        if (
+            best < SYLLABIC_DISCOUNT
+            and one_word_each(left, right)
+            and not (han and vowels_conflict(han, latin))
+        ):
+            syllabic, spelled = (b, a) if left.script == "Latn" else (a, b)
+            tk = shape(transcription_ratio(syllabic, spelled, bool(han))) * SYLLABIC_DISCOUNT
+            if tk > best:
+                best, how = tk, "transcription"
     return best * min(_syllable_share(left, right), native_share(left, right)), how

@@ -20,6 +20,7 @@ _HOW = {
     "transposition": "~ (letters swapped)",
     "transliteration": "~ (transliteration)",
     "consonants": "~ (same consonants)",
+    "transcription": "~ (transcribed in syllables)",
     "order": "~ (given name in another order)",
 }
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from clearance.text.spelling import loose_key, phonetic_key
+from clearance.text.spelling import equal_key, loose_key, phonetic_key
 from clearance.text.tables import (
     compass_words,
     country_adjectives,
@@ -78,7 +78,7 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
     if sim >= 0.9 or sim < LOOSE_FLOOR or _two_syllables(a, b) or _other_syllables(ra, rb, a, b):
         return sim, "spelling"
     ka, kb = loose_key(a), loose_key(b)
-    if ka == kb:
+    if ka == kb or equal_key(ka) == equal_key(kb):
         return LOOSE_SIM, "romanisation"
     loose = 1.0 - OSA.distance(ka, kb) / max(len(ka), len(kb), 1)
     if loose > sim:

@@ -9,7 +9,7 @@ from itertools import groupby
 
 from rigour.text.phonetics import metaphone
 
-from clearance.text.tables import loose_spellings, skeleton_map
+from clearance.text.tables import loose_equal_spellings, loose_spellings, skeleton_map
 
 # vowels, and the letters abjads also write vowels with (yod: j, y)
 _VOWELS = str.maketrans("", "", "aeiouyj")
@@ -49,6 +49,16 @@ def loose_key(token: str) -> str:
     if len(token) > 2 and token[-1] == "h" and token[-2] in "aeiou":
         token = token[:-1]
     return token
+
+
+def equal_key(loose: str) -> str:
+    """A loose key with the spellings of ``loose_equal_spellings`` folded: two keys that are
+    equal so are one name; a similarity short of equality is read on the loose keys."""
+    folded = loose
+    for old, new in loose_equal_spellings():
+        if old in folded:
+            folded = folded.replace(old, new)
+    return folded if folded == loose else "".join(char for char, _ in groupby(folded))
 
 
 @lru_cache(maxsize=1 << 18)

@@ -269,6 +269,13 @@ def loose_spellings() -> tuple[tuple[str, str, bool], ...]:
 
 
 @cache
+def loose_equal_spellings() -> tuple[tuple[str, str], ...]:
+    """Spellings folded when two loose keys are compared for equality only, longest first."""
+    table = load_data("romanisation.yaml")["loose_equal_spellings"]
+    return tuple(sorted(((str(k), str(v)) for k, v in table.items()), key=lambda kv: -len(kv[0])))
+
+
+@cache
 def country_adjectives() -> dict[str, str]:
     """Adjectives and demonyms of countries ("chinese") -> the country's word ("china")."""
     table = load_data("stopwords.yaml")["country_adjectives"]
@@ -323,6 +330,34 @@ def transcription_vowels() -> TranscriptionVowels:
         back=frozenset(str(data["back"])),
         neutral_i_after=tuple(str(c) for c in data["neutral_i_after"]),
         neutral_u_after=tuple(str(c) for c in data["neutral_u_after"]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptionClasses:
+    """Consonant classes of the romanisation of syllables and of a Latin name
+    (``transcription_classes`` in ``romanisation.yaml``): spellings longest first, each with
+    its class letters."""
+
+    syllabic: tuple[tuple[str, str], ...]
+    #: pinyin: the syllabic classes with pinyin's own
+    pinyin: tuple[tuple[str, str], ...]
+    latin: tuple[tuple[str, str], ...]
+
+
+@cache
+def transcription_classes() -> TranscriptionClasses:
+    data = load_data("romanisation.yaml")["transcription_classes"]
+
+    def ordered(table: dict[str, str]) -> tuple[tuple[str, str], ...]:
+        pairs = [(str(k), str(v)) for k, v in table.items()]
+        return tuple(sorted(pairs, key=lambda kv: -len(kv[0])))
+
+    syllabic = dict(data["syllabic"])
+    return TranscriptionClasses(
+        ordered(syllabic),
+        ordered({**syllabic, **data["pinyin"]}),
+        ordered(data["latin"]),
     )
 
 
