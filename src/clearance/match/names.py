@@ -333,9 +333,10 @@ class PartsInput:
         ) or only_numbers
         ma, mb = a, b
         if not self.equal:
-            wa_, wb_ = (left.tokens, right.tokens) if skeletons else ((), ())
-            ma = _merge(a, frozenset(b), wa_)
-            mb = _merge(b, frozenset(ma), wb_)
+            # (the words keep a final h inside a run: skeletons only, whose parts are theirs)
+            words_a, words_b = (left.tokens, right.tokens) if skeletons else ((), ())
+            ma = _merge(a, frozenset(b), words_a)
+            mb = _merge(b, frozenset(ma), words_b)
         # the given name of a Chinese or Korean person's own name of three syllables keeps its
         # order (when no syllables of it were joined)
         if (native == 1 and (len(ma) != 3 or ma != a)) or (
