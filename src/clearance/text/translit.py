@@ -207,8 +207,9 @@ def latin_variants(text: str, japanese: bool = True) -> tuple[str, ...]:
             out.append(value)
     hebrew = hebrew_alternatives()
     if any(c in hebrew for c in text):
-        # a kaf read as the Arabic k a Hebrew writing of an Arabic name gives it
-        value = latinize(text.translate(str.maketrans(dict(hebrew))))
+        # a kaf and a bet read as the Arabic k and b a Hebrew writing of an Arabic name writes
+        letters: dict[str, str | int | None] = dict(hebrew)
+        value = latinize(text.translate(str.maketrans(letters)))
         if value not in out:
             out.append(value)
     if any(char_script(c) == "Cyrl" for c in text):
