@@ -237,3 +237,14 @@ def test_an_arabic_name_in_cyrillic_letters_finds_its_latin_listing() -> None:
     query = "мохамад вахби"  # "mokhamad vakhbi"
     found = searcher.candidates([query], schema="Person", limit=3)
     assert [c.entity_id for c in found][:1] == ["x:wehbe"]
+
+
+def test_a_second_reading_of_a_name_in_an_abjad_looks_its_shared_words_up_once() -> None:
+    # جلال الدين حقانى is also read with ج as g: "al", "dyn" and "hqna" are the same words in
+    # both readings, and a listed name with them (Shamsuddin Haqqani) would otherwise gain
+    # twice for each, and crowd out Jalaluddin Haqqani
+    forms, lookups = query_lookups(["جلال الدين حقانى"], "Person")
+    assert len(forms) == 2
+    tokens = [token for _, token, _ in lookups]
+    assert len(tokens) == len(set(tokens))
+    assert {"jll", "gll"} <= set(tokens)

@@ -183,3 +183,24 @@ def test_a_prepared_entity_keeps_no_reference_to_the_entity(matcher: Matcher) ->
         todo.extend(gc.get_referents(obj))
     assert id(entity) not in seen
     assert not seen & {id(name) for name in entity.names}
+
+
+@pytest.mark.parametrize(
+    ("arabic", "assimilated", "apart"),
+    [
+        ("عبد الستار", "Abdus Sattar", "Abdul Sattar"),
+        ("عبد الصمد", "ABDUS SAMAD", "ABDUL SAMAD"),
+        ("عبد الرحمن", "Abdur Rahman", "Abdul Rahman"),
+        ("عبد الرحمن", "Abdur Rehman", "Abdul Rehman"),
+        ("عبد الشكور", "Abdush Shakur", "Abdul Shakur"),
+        ("محمد عبد الستار", "Mohammad Abdus Sattar", "Mohammad Abdul Sattar"),
+    ],
+)
+def test_the_article_spoken_as_a_sun_letter_after_abd_is_a_spelling_of_it(
+    matcher: Matcher, arabic: str, assimilated: str, apart: str
+) -> None:
+    # Abdus Sattar writes عبد الستار as spoken (the article's l as the s it precedes): the same
+    # name as Abdul Sattar, not a near spelling of it
+    spoken = matcher.compare(arabic, assimilated, "Person").score
+    assert spoken == pytest.approx(matcher.compare(arabic, apart, "Person").score)
+    assert spoken == pytest.approx(1.0)

@@ -199,13 +199,23 @@ def query_lookups(
         mode = "abjad" if script in ABJADS else CYRILLIC if script == "Cyrl" else "plain"
         # (a name in Hangul is read as a plain one, and also by its syllables joined)
         form_mode = SYLLABLES if script == HANGUL else mode
+        #: the tokens an earlier reading of a name in an abjad looked up: its second readings
+        #: (a letter Latin spellings write two ways, ج as j and g) share most of its words, and
+        #: a row gains once for a word, not once per reading
+        seen: set[str] = set()
         for toks in query_forms(name, schema):
             forms.append((toks, form_mode))
             lookups = dict.fromkeys(toks, mode)
             for concat in concatenations(toks):
                 lookups.setdefault(concat, "joined")
             form = len(forms) - 1
-            out.extend((form, token, token_mode) for token, token_mode in lookups.items())
+            out.extend(
+                (form, token, token_mode)
+                for token, token_mode in lookups.items()
+                if token not in seen
+            )
+            if mode == "abjad":
+                seen.update(lookups)
     return forms, out
 
 

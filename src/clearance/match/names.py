@@ -60,6 +60,7 @@ from clearance.text.spelling import (
     consonants,
     join_parts,
     loose_key,
+    marked_skeleton,
     particle_skeleton,
     skeleton_letters,
 )
@@ -135,10 +136,43 @@ def _assimilated(parts: tuple[str, ...]) -> str:
     return join_parts(tuple(out)) if found else ""
 
 
-def _merge(toks: tuple[str, ...], other: frozenset[str]) -> tuple[str, ...]:
+def _inner(word: str, part: str) -> str:
+    """The skeleton of a word written before another, its final h kept: a skeleton drops a
+    final h (صلاح "slh" -> "sl"), which is no longer final written together with the next word
+    ("Salahuddin": "slhdn")."""
+    if not word or part.startswith(VOWEL_START + PARTICLE_START):
+        return part
+    # (a mark after the word keeps its h from being the last letter, and is cut off again)
+    kept = marked_skeleton(word + VOWEL_START)[:-1]
+    return kept if kept == part + "h" else part
+
+
+def _spellings(parts: tuple[str, ...], inner: tuple[str, ...], after: str) -> list[str]:
+    """The ways a run of parts is written together, the plain one first: with the words' final
+    h kept (``inner``: "sl -=l dn" -> "slhdn", Salahuddin), and with the article spoken as the
+    sun letter after it (``_assimilated``), in the run ("nrdn", Noureddine) or starting the
+    word ``after`` it, doubled ("-bd -=l" before "str" -> "-bds": Abdus Sattar)."""
+    out = [join_parts(parts)]
+    sun = sun_letters()
+    for run in (parts, inner) if inner != parts else (parts,):
+        if run is not parts:
+            out.append(join_parts(run))
+        spoken = _assimilated(run)
+        if spoken:
+            out.append(spoken)
+        if run[-1] == _ARTICLE and len(run) > 1 and after[:1] in sun:
+            # the letter as a skeleton writes it: one consonant or two (s, sh)
+            out.extend(join_parts(run[:-1]) + after[:n] for n in (1, 2))
+    return out
+
+
+def _merge(
+    toks: tuple[str, ...], other: frozenset[str], words: tuple[str, ...] = ()
+) -> tuple[str, ...]:
     """Join runs of 2-3 adjacent tokens whose concatenation is a token of the other name, or
     one letter away from one; a run with the Arabic article also as spoken before a sun
-    letter (``_assimilated``: "nr -=l dn" is "nrdn", Noureddine)."""
+    letter (``_spellings``: "nr -=l dn" is "nrdn", Noureddine). ``words``, the words the
+    tokens are the skeletons of, keep a final h written inside a run (Salahuddin)."""
     if len(toks) < 2:
         return toks
     # near spellings are only worth joining on the side with more parts, at lengths that occur
@@ -147,6 +181,7 @@ def _merge(toks: tuple[str, ...], other: frozenset[str]) -> tuple[str, ...]:
         if len(toks) > len(other)
         else set()
     )
+    inner = tuple(_inner(w, t) for w, t in zip(words, toks, strict=True)) if words else toks
     # a run is joined only when written together it starts as a token of the other name does
     # and has a length one has (or one near it): most runs fail these before they are joined
     starts = {t[:1] for t in other}
@@ -165,15 +200,15 @@ def _merge(toks: tuple[str, ...], other: frozenset[str]) -> tuple[str, ...]:
                 # joined, a skeleton's vowel and particle marks may be dropped: at most as many
                 # letters fewer as the parts have marks
                 marks = sum(t.count(VOWEL_START) + t.count(PARTICLE_START) for t in parts)
-                # (and an article spoken as the next letter one more)
+                # (and an article spoken as the next letter one more; a final h kept inside
+                # the run, or a next word's first letter or two, a letter or two more)
                 marks += _ARTICLE in parts[:-1]
-                if not any(n in reach for n in range(total - marks, total + 1)):
+                kept = inner[i : i + size - 1] + parts[-1:]
+                extra = sum(len(t) for t in kept) - total + 2 * (parts[-1] == _ARTICLE)
+                if not any(n in reach for n in range(total - marks, total + extra + 1)):
                     continue
-                candidate = join_parts(parts)
-                if candidate not in other:
-                    spoken = _assimilated(parts)
-                    if spoken in other:
-                        candidate = spoken
+                spellings = _spellings(parts, kept, toks[i + size] if i + size < count else "")
+                candidate = next((c for c in spellings if c in other), spellings[0])
                 if candidate in other or (
                     len(candidate) in near
                     and all(len(t) > 1 and t not in other for t in parts)
@@ -298,8 +333,10 @@ class PartsInput:
         ) or only_numbers
         ma, mb = a, b
         if not self.equal:
-            ma = _merge(a, frozenset(b))
-            mb = _merge(b, frozenset(ma))
+            # (the words keep a final h inside a run: skeletons only, whose parts are theirs)
+            words_a, words_b = (left.tokens, right.tokens) if skeletons else ((), ())
+            ma = _merge(a, frozenset(b), words_a)
+            mb = _merge(b, frozenset(ma), words_b)
         # the given name of a Chinese or Korean person's own name of three syllables keeps its
         # order (when no syllables of it were joined)
         if (native == 1 and (len(ma) != 3 or ma != a)) or (

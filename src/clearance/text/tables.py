@@ -388,6 +388,14 @@ def arabic_alternatives() -> dict[str, str]:
 
 
 @cache
+def hebrew_alternatives() -> dict[str, str]:
+    """Hebrew letters with a second reading in Hebrew writings of Arabic names (kaf: k)."""
+    return {
+        str(k): str(v) for k, v in load_data("romanisation.yaml")["hebrew_alternatives"].items()
+    }
+
+
+@cache
 def hebrew_initial_stops() -> dict[str, str]:
     """Hebrew letters read as stops at the start of a word, with their Latin letter."""
     stops = load_data("romanisation.yaml")["hebrew_initial_stops"]

@@ -26,6 +26,7 @@ from clearance.text.tables import (
     arabic_alternatives,
     arabic_article,
     chinese_markers,
+    hebrew_alternatives,
     hebrew_initial_stops,
     japanese_rules,
     ukrainian_letters,
@@ -181,7 +182,8 @@ def latin_variants(text: str, japanese: bool = True) -> tuple[str, ...]:
     knows the name is Chinese) or the text says it is Chinese (``chinese_name``). Cyrillic
     names also get the BGN/PCGN Russian and, when Ukrainian letters occur, the Ukrainian
     romanisation ("Київ" -> "Kyiv"). Arabic names with a letter of ``arabic_alternatives``
-    also get that letter's other spelling ("الظواهري": "dh" and "z").
+    also get that letter's other spelling ("الظواهري": "dh" and "z"); Hebrew names with a kaf
+    also get it read as k (``hebrew_alternatives``: "בכר" as "bkhr" and "bqr", Bakr).
     """
     first = latinize(text)
     out = [first]
@@ -201,6 +203,13 @@ def latin_variants(text: str, japanese: bool = True) -> tuple[str, ...]:
         # the letters Latin spellings write two ways, read as the letter spelled the other way
         table: dict[str, str | int | None] = dict(alternatives)
         value = latinize(text.translate(str.maketrans(table)))
+        if value not in out:
+            out.append(value)
+    hebrew = hebrew_alternatives()
+    if any(c in hebrew for c in text):
+        # a kaf and a bet read as the Arabic k and b a Hebrew writing of an Arabic name writes
+        letters: dict[str, str | int | None] = dict(hebrew)
+        value = latinize(text.translate(str.maketrans(letters)))
         if value not in out:
             out.append(value)
     if any(char_script(c) == "Cyrl" for c in text):
