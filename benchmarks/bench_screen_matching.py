@@ -69,8 +69,9 @@ for query in queries:
     for hit in found:
         digest.update(f"{hit.entity.id}:{hit.result.score:.12f};".encode())
 cpu = time.process_time() - started
+import clearance.match.names as names
 print(json.dumps({"cpu": cpu, "queries": len(queries), "hits": hits, "warm": warm,
-                  "digest": digest.hexdigest()}))
+                  "digest": digest.hexdigest(), "compiled": not names.__file__.endswith(".py")}))
 """
 
 
@@ -105,9 +106,10 @@ def main() -> int:
     for n in range(args.rounds):
         for name, src in trees.items():
             result = run(src, homes[name], args.queries, args.script)
+            build = "compiled" if result["compiled"] else "pure Python"
             print(
                 f"round {n + 1} {name}: {float(result['cpu']):.2f} s CPU "
-                f"(warm-up {float(result['warm']):.2f} s)",
+                f"(warm-up {float(result['warm']):.2f} s, {build})",
                 flush=True,
             )
             if name not in best or float(result["cpu"]) < float(best[name]["cpu"]):
@@ -121,6 +123,9 @@ def main() -> int:
             f"CPU second), {result['hits']} hits"
         )
     print(f"ratio this / baseline (CPU time): {float(this['cpu']) / float(base['cpu']):.3f}")
+    if this["compiled"] != base["compiled"]:
+        # an editable install leaves the compiled modules beside this tree's sources
+        print("WARNING: one tree ran compiled and the other pure Python: the ratio compares builds")
     same = this["digest"] == base["digest"]
     print("hits and scores: " + ("identical" if same else "DIFFERENT"))
     return 0
