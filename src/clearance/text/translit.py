@@ -198,20 +198,15 @@ def latin_variants(text: str, japanese: bool = True) -> tuple[str, ...]:
         reading = japanese_reading(text)
         if reading and reading not in out:
             out.append(reading)
-    alternatives = arabic_alternatives()
-    if any(c in alternatives for c in text):
-        # the letters Latin spellings write two ways, read as the letter spelled the other way
-        table: dict[str, str | int | None] = dict(alternatives)
-        value = latinize(text.translate(str.maketrans(table)))
-        if value not in out:
-            out.append(value)
-    hebrew = hebrew_alternatives()
-    if any(c in hebrew for c in text):
-        # a kaf and a bet read as the Arabic k and b a Hebrew writing of an Arabic name writes
-        letters: dict[str, str | int | None] = dict(hebrew)
-        value = latinize(text.translate(str.maketrans(letters)))
-        if value not in out:
-            out.append(value)
+    # the Arabic letters Latin spellings write two ways, read as the letter spelled the other
+    # way; a Hebrew kaf and bet, read as the Arabic k and b a Hebrew writing of an Arabic name
+    # writes
+    for letters in (arabic_alternatives(), hebrew_alternatives()):
+        if any(c in letters for c in text):
+            table: dict[str, str | int | None] = dict(letters)
+            value = latinize(text.translate(str.maketrans(table)))
+            if value not in out:
+                out.append(value)
     if any(char_script(c) == "Cyrl" for c in text):
         names = ["Russian-Latin/BGN"]
         if not ukrainian_letters().isdisjoint(text.casefold()):
