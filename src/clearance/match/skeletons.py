@@ -24,7 +24,7 @@ from clearance.text.spelling import (
     join_parts,
     skeleton_letters,
 )
-from clearance.text.tables import kaf_letters, vocabulary
+from clearance.text.tables import spelled_letters, vocabulary
 from clearance.text.translit import SYLLABARIES, latinize
 
 Similarity = Callable[[str, str], tuple[float, str]]
@@ -131,7 +131,7 @@ class LongVowels:
         "_final",
         "_halves",
         "_hebrew",
-        "_kaf",
+        "_letters",
         "_latin",
         "_no_kh",
         "_spelled",
@@ -152,7 +152,9 @@ class LongVowels:
         self._two_sounds = _two_sounds(abjad.original)
         self._split_kh = _split_kh(abjad.original)
         self._no_kh = _no_kh(abjad.original)
-        self._kaf = _kaf_words(abjad.original)
+        #: words written with a letter that a Latin spelling writes with one of a few letters
+        #: (a k, a ghayn: ``spelled_letters``), each with those Latin letters
+        self._letters = _lettered_words(abjad.original)
         halves = vocabulary().theophoric_halves
         #: a name writes a theophoric half alone (most do not: the check is skipped)
         self._halves = not (halves.isdisjoint(abjad.tokens) and halves.isdisjoint(latin.tokens))
@@ -181,14 +183,10 @@ class LongVowels:
             return INITIAL_GLIDE_SIM, "spelling"
         if sim > INITIAL_GLIDE_SIM and written in self._no_kh and spelled and "kh" in spelled:
             return INITIAL_GLIDE_SIM, "spelling"
-        if (
-            sim > INITIAL_GLIDE_SIM
-            and written in self._kaf
-            and spelled
-            and kaf_letters()[1].isdisjoint(spelled)
-        ):
-            # (a k is no h: בכר, Bakr, is not Bahar)
-            return INITIAL_GLIDE_SIM, "spelling"
+        if sim > INITIAL_GLIDE_SIM and written and spelled and written in self._letters:
+            # (a k is no h: בכר, Bakr, is not Bahar; a ghayn no k: غنيم, Ghanim, is not KNIIM)
+            if any(latin.isdisjoint(spelled) for latin in self._letters[written]):
+                return INITIAL_GLIDE_SIM, "spelling"
         if (
             sim > LONG_VOWEL_SIM
             and written
@@ -322,16 +320,19 @@ def _no_kh(original: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1 << 12)
-def _kaf_words(original: str) -> frozenset[str]:
-    """Latin forms of the words of ``original`` (an abjad name) written with a k (``kaf_letters``):
-    a Latin spelling of them writes a k, c, q or x for it."""
-    kafs = kaf_letters()[0]
-    return frozenset(
-        token
-        for word in original.split()
-        if not word.isascii() and not kafs.isdisjoint(word)
-        for token in clean_latin(latinize(word)).split()
-    )
+def _lettered_words(original: str) -> dict[str, tuple[frozenset[str], ...]]:
+    """Latin forms of the words of ``original`` (an abjad name) written with a letter of
+    ``spelled_letters`` (a k, a ghayn), each with the sets of Latin letters a spelling of it
+    writes one of (k, c, q or x for a k)."""
+    out: dict[str, tuple[frozenset[str], ...]] = {}
+    for word in original.split():
+        if word.isascii():
+            continue
+        needed = tuple(latin for letters, latin in spelled_letters() if not letters.isdisjoint(word))
+        if needed:
+            for token in clean_latin(latinize(word)).split():
+                out[token] = out.get(token, ()) + needed
+    return out
 
 
 def _half_against_whole(written: str, spelled: str) -> bool:
