@@ -455,6 +455,12 @@ def ukrainian_letters() -> frozenset[str]:
 
 
 @cache
+def word_onsets() -> frozenset[str]:
+    """Three consonants that begin words written in Latin letters (``romanisation.yaml``)."""
+    return frozenset(str(onset) for onset in load_data("romanisation.yaml")["word_onsets"])
+
+
+@cache
 def romanisations() -> dict[str, frozenset[int]]:
     """Syllable or surname -> the ids of its romanisation-variant groups (Korean, Chinese)."""
     return _groups("romanisation.yaml")
