@@ -46,12 +46,22 @@ def skeleton_reading(left: NameForm, right: NameForm) -> tuple[bool, bool]:
     return same_abjad, skeletons
 
 
+#: skeletons this short are a root's consonants: two of them swapped spell another root
+SWAP_ROOT_LETTERS = 3
+
+
 def skeleton_similarity(a: str, b: str) -> tuple[float, str]:
     """Consonant skeletons compared: a one-letter skeleton is a short word, not an initial
-    ("t" from "ti" is not the initial of "tkrt")."""
+    ("t" from "ti" is not the initial of "tkrt"); two letters swapped in a skeleton of three
+    letters or fewer are another word, not a typing error (نجم "nm", Najm, is not Manan "mn"):
+    they count as the two edits they are."""
     if a != b and (skeleton_letters(a) == 1 or skeleton_letters(b) == 1):
         return 0.0, ""
-    return token_similarity(a, b)
+    sim, how = token_similarity(a, b)
+    letters = min(skeleton_letters(a), skeleton_letters(b))
+    if how == "transposition" and letters <= SWAP_ROOT_LETTERS:
+        return 1.0 - Levenshtein.distance(a, b) / max(len(a), len(b)), "spelling"
+    return sim, how
 
 
 def abjad_similarity(a: str, b: str) -> tuple[float, str]:
@@ -131,8 +141,8 @@ class LongVowels:
         "_final",
         "_halves",
         "_hebrew",
-        "_letters",
         "_latin",
+        "_letters",
         "_no_kh",
         "_spelled",
         "_split_kh",
@@ -183,10 +193,14 @@ class LongVowels:
             return INITIAL_GLIDE_SIM, "spelling"
         if sim > INITIAL_GLIDE_SIM and written in self._no_kh and spelled and "kh" in spelled:
             return INITIAL_GLIDE_SIM, "spelling"
-        if sim > INITIAL_GLIDE_SIM and written and spelled and written in self._letters:
+        if (
+            sim > INITIAL_GLIDE_SIM
+            and written in self._letters
+            and spelled
+            and any(latin.isdisjoint(spelled) for latin in self._letters[written])
+        ):
             # (a k is no h: בכר, Bakr, is not Bahar; a ghayn no k: غنيم, Ghanim, is not KNIIM)
-            if any(latin.isdisjoint(spelled) for latin in self._letters[written]):
-                return INITIAL_GLIDE_SIM, "spelling"
+            return INITIAL_GLIDE_SIM, "spelling"
         if (
             sim > LONG_VOWEL_SIM
             and written
@@ -328,7 +342,9 @@ def _lettered_words(original: str) -> dict[str, tuple[frozenset[str], ...]]:
     for word in original.split():
         if word.isascii():
             continue
-        needed = tuple(latin for letters, latin in spelled_letters() if not letters.isdisjoint(word))
+        needed = tuple(
+            latin for letters, latin in spelled_letters() if not letters.isdisjoint(word)
+        )
         if needed:
             for token in clean_latin(latinize(word)).split():
                 out[token] = out.get(token, ()) + needed
