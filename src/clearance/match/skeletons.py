@@ -124,6 +124,34 @@ _INITIAL_GLIDES = {
 }
 
 
+def _inner_glides(tokens: tuple[str, ...]) -> tuple[frozenset[str], ...]:
+    """The Latin letters that can spell the first letter of each word after the first of
+    ``tokens`` (an abjad name's words, transliterated) whose first letter the skeleton drops
+    (``_INITIAL_GLIDES``): written together, that letter is inside the name, where the check of
+    a word's first letter does not reach."""
+    return tuple(_INITIAL_GLIDES[t[0]] for t in tokens[1:] if t and t[0] in _INITIAL_GLIDES)
+
+
+def _glides_spelled(glides: tuple[frozenset[str], ...], spelled: str) -> bool:
+    """Each of those letters is spelled somewhere after the Latin word's first letter."""
+    rest = spelled[1:]
+    return all(not letters.isdisjoint(rest) for letters in glides)
+
+
+@lru_cache(maxsize=1 << 12)
+def _run_glides(tokens: tuple[str, ...]) -> dict[str, tuple[frozenset[str], ...]]:
+    """Runs of 2-3 adjacent words of an abjad name, written together as the aligner joins them
+    (``_originals_of``), with the letters of ``_inner_glides`` when they have some."""
+    out: dict[str, tuple[frozenset[str], ...]] = {}
+    for size in (2, 3):
+        for i in range(len(tokens) - size + 1):
+            run = tokens[i : i + size]
+            glides = _inner_glides(run)
+            if glides:
+                out.setdefault("".join(run), glides)
+    return out
+
+
 def _initial_agrees(written: str, spelled: str) -> bool:
     """A first letter that the skeleton drops is spelled at the start of the Latin word."""
     letters = _INITIAL_GLIDES.get(written[0])
@@ -139,6 +167,7 @@ class LongVowels:
         "_abjad",
         "_abjad_left",
         "_final",
+        "_glides",
         "_halves",
         "_hebrew",
         "_latin",
@@ -175,6 +204,11 @@ class LongVowels:
             bool(abjad.tokens) and abjad.tokens[-1] in self._final,
             self._hebrew,
         ) and _consonants_agree(abjad.joined, latin.joined, split_kh=bool(self._split_kh))
+        #: runs of words written together whose later words start with a letter the skeleton
+        #: drops (``_run_glides``), and the whole name checked for them likewise
+        self._glides = _run_glides(abjad.tokens)
+        if self.joined_agree and len(abjad.tokens) > 1:
+            self.joined_agree = _glides_spelled(_inner_glides(abjad.tokens), latin.joined)
 
     def __call__(self, a: str, b: str) -> tuple[float, str]:
         x, y = (a, b) if self._abjad_left else (b, a)
@@ -190,6 +224,14 @@ class LongVowels:
             and spelled
             and not _initial_agrees(written, spelled)
         ):
+            return INITIAL_GLIDE_SIM, "spelling"
+        if (
+            sim > INITIAL_GLIDE_SIM
+            and written in self._glides
+            and spelled
+            and not _glides_spelled(self._glides[written], spelled)
+        ):
+            # (الجعليين, "al jlyyn", joined "-ln", is not Alwaneo: no j, g or d spells its jim)
             return INITIAL_GLIDE_SIM, "spelling"
         if sim > INITIAL_GLIDE_SIM and written in self._no_kh and spelled and "kh" in spelled:
             return INITIAL_GLIDE_SIM, "spelling"
