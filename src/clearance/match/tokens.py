@@ -74,7 +74,14 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
     if distance == 1 and la == lb and sim < TRANSPOSE_SIM:
         if Levenshtein.distance(a, b) == 2:
             return TRANSPOSE_SIM, "transposition"
-        if la > 3 and inner_vowel_swap(a, b) and not _two_syllables(a, b):
+        if (
+            la > 3
+            and inner_vowel_swap(a, b)
+            and not _two_syllables(a, b)
+            and not _other_syllables(ra, rb, a, b)
+        ):
+            # (nor is another vowel a spelling of an East Asian syllable: pinyin "jing" is
+            # not the Korean "jang", "chen" not "chin")
             return VOWEL_SIM, "vowel"
     if sim >= 0.9 or sim < LOOSE_FLOOR or _two_syllables(a, b) or _other_syllables(ra, rb, a, b):
         return sim, "spelling"
