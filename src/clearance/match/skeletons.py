@@ -509,11 +509,37 @@ def _long_vowels_agree(written: str, spelled: str, final_yeh: bool, hebrew: bool
     return not final_i or spelled[-1] in _LONG_VOWELS["y"]
 
 
+class SplitKh:
+    """Consonant skeletons of a name in Hebrew letters against one in another abjad, whose
+    Hebrew words write k and h as two letters (כהן "khhn", Kohen: ``_split_kh``): the other
+    abjad's kh is one letter (خ, خان Khan), another name however alike the skeletons."""
+
+    __slots__ = ("_hebrew", "_hebrew_left", "_other", "_split")
+
+    def __init__(self, hebrew: NameForm, other: NameForm, hebrew_left: bool) -> None:
+        self._hebrew = _originals(hebrew)
+        self._other = _originals(other)
+        self._split = _split_kh(hebrew.original)
+        self._hebrew_left = hebrew_left
+
+    def __call__(self, a: str, b: str) -> tuple[float, str]:
+        x, y = (a, b) if self._hebrew_left else (b, a)
+        sim, how = skeleton_similarity(a, b)
+        written, other = self._hebrew.get(x), self._other.get(y)
+        if sim > INITIAL_GLIDE_SIM and written in self._split and other and "kh" in other:
+            return INITIAL_GLIDE_SIM, "spelling"
+        return sim, how
+
+
 def skeleton_check(left: NameForm, right: NameForm) -> Similarity:
     if left.abjad and right.script == "Latn":
         return LongVowels(left, right, abjad_left=True)
     if right.abjad and left.script == "Latn":
         return LongVowels(right, left, abjad_left=False)
+    if left.script == "Hebr" and right.abjad and _split_kh(left.original):
+        return SplitKh(left, right, hebrew_left=True)
+    if right.script == "Hebr" and left.abjad and _split_kh(right.original):
+        return SplitKh(right, left, hebrew_left=False)
     return skeleton_similarity
 
 
