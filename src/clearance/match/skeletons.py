@@ -124,6 +124,10 @@ _INITIAL_GLIDES = {
 }
 
 
+#: letters of an Arabic-script word's transliteration that a Latin v inside a word can spell
+_ARABIC_V = frozenset("wvbf")
+
+
 def _inner_glides(tokens: tuple[str, ...]) -> tuple[frozenset[str], ...]:
     """The Latin letters that can spell the first letter of each word after the first of
     ``tokens`` (an abjad name's words, transliterated) whose first letter the skeleton drops
@@ -232,6 +236,18 @@ class LongVowels:
             and not _glides_spelled(self._glides[written], spelled)
         ):
             # (الجعليين, "al jlyyn", joined "-ln", is not Alwaneo: no j, g or d spells its jim)
+            return INITIAL_GLIDE_SIM, "spelling"
+        if (
+            sim > INITIAL_GLIDE_SIM
+            and not self._hebrew
+            and spelled
+            and "v" in spelled[1:]
+            and written
+            and _ARABIC_V.isdisjoint(written)
+        ):
+            # (a v inside a Latin word spells a waw, Persian and Russian spellings writing it
+            # so, or a b or f: an Arabic-script word with none of them is another name, the
+            # skeleton dropping the v as a glide: الجعليين, "ln", is not "javelin")
             return INITIAL_GLIDE_SIM, "spelling"
         if sim > INITIAL_GLIDE_SIM and written in self._no_kh and spelled and "kh" in spelled:
             return INITIAL_GLIDE_SIM, "spelling"
