@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clearance.match.skeletons import LongVowels, Similarity, align_checked
+from clearance.match.skeletons import LongVowels, Similarity, SplitKh, align_checked
 from clearance.match.tokens import MIN_SIM, token_similarity
 from clearance.text.tables import vocabulary
 
@@ -11,7 +11,8 @@ def align(
     a: tuple[str, ...], b: tuple[str, ...], similarity: Similarity = token_similarity
 ) -> tuple[list[tuple[int, int, float, str]], set[int], set[int]]:
     """One-to-one alignment, best pairs first: identical parts, then the most similar."""
-    if isinstance(similarity, LongVowels):
+    if isinstance(similarity, (LongVowels, SplitKh)):
+        # (identical skeletons may still disagree, letter by letter)
         return align_checked(a, b, similarity)
     free_a, free_b = set(range(len(a))), set(range(len(b)))
     pairs: list[tuple[int, int, float, str]] = []

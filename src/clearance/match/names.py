@@ -119,10 +119,12 @@ def _near(joined: str, other: frozenset[str]) -> bool:
 _ARTICLE = VOWEL_START + PARTICLE_START + "l"
 
 
-def _assimilated(parts: tuple[str, ...]) -> str:
+def _assimilated(parts: tuple[str, ...], heads: tuple[str, ...] | None = None) -> str:
     """Skeletons written together with the article before a sun letter spoken as that letter
     ("nr -=l dn" -> "nrdn": Noureddine, as a skeleton writes the doubled d once); "" when no
-    article stands before one."""
+    article stands before one. ``heads``: the first letters of the words as written, when the
+    parts are their skeletons; a skeleton that dropped its word's first letter (the jim of
+    الجعليين, "jlyyn" -> "ln") does not start with a sun letter."""
     if _ARTICLE not in parts[:-1]:
         return ""
     sun = sun_letters()
@@ -130,7 +132,11 @@ def _assimilated(parts: tuple[str, ...]) -> str:
     found = False
     for k, part in enumerate(parts[:-1]):
         # (a word marked as starting with a vowel starts with an alef or an ayin: no sun letter)
-        if part == _ARTICLE and parts[k + 1][:1] in sun:
+        if (
+            part == _ARTICLE
+            and parts[k + 1][:1] in sun
+            and (heads is None or heads[k + 1] == parts[k + 1][:1])
+        ):
             out[k] = VOWEL_START + PARTICLE_START
             found = True
     return join_parts(tuple(out)) if found else ""
@@ -147,20 +153,29 @@ def _inner(word: str, part: str) -> str:
     return kept if kept == part + "h" else part
 
 
-def _spellings(parts: tuple[str, ...], inner: tuple[str, ...], after: str) -> list[str]:
+def _spellings(
+    parts: tuple[str, ...], inner: tuple[str, ...], after: str, heads: tuple[str, ...] | None
+) -> list[str]:
     """The ways a run of parts is written together, the plain one first: with the words' final
     h kept (``inner``: "sl -=l dn" -> "slhdn", Salahuddin), and with the article spoken as the
     sun letter after it (``_assimilated``), in the run ("nrdn", Noureddine) or starting the
-    word ``after`` it, doubled ("-bd -=l" before "str" -> "-bds": Abdus Sattar)."""
+    word ``after`` it, doubled ("-bd -=l" before "str" -> "-bds": Abdus Sattar). ``heads``:
+    the first letters of the run's words and of the word after it, as written (skeletons)."""
     out = [join_parts(parts)]
     sun = sun_letters()
+    after_head = heads[len(parts)] if heads is not None and len(heads) > len(parts) else None
     for run in (parts, inner) if inner != parts else (parts,):
         if run is not parts:
             out.append(join_parts(run))
-        spoken = _assimilated(run)
+        spoken = _assimilated(run, heads)
         if spoken:
             out.append(spoken)
-        if run[-1] == _ARTICLE and len(run) > 1 and after[:1] in sun:
+        if (
+            run[-1] == _ARTICLE
+            and len(run) > 1
+            and after[:1] in sun
+            and (heads is None or after_head == after[:1])
+        ):
             # the letter as a skeleton writes it: one consonant or two (s, sh)
             out.extend(join_parts(run[:-1]) + after[:n] for n in (1, 2))
     return out
@@ -182,6 +197,7 @@ def _merge(
         else set()
     )
     inner = tuple(_inner(w, t) for w, t in zip(words, toks, strict=True)) if words else toks
+    heads = tuple(w[:1] for w in words) if words else None
     # a run is joined only when written together it starts as a token of the other name does
     # and has a length one has (or one near it): most runs fail these before they are joined
     starts = {t[:1] for t in other}
@@ -207,7 +223,12 @@ def _merge(
                 extra = sum(len(t) for t in kept) - total + 2 * (parts[-1] == _ARTICLE)
                 if not any(n in reach for n in range(total - marks, total + extra + 1)):
                     continue
-                spellings = _spellings(parts, kept, toks[i + size] if i + size < count else "")
+                spellings = _spellings(
+                    parts,
+                    kept,
+                    toks[i + size] if i + size < count else "",
+                    heads[i : i + size + 1] if heads is not None else None,
+                )
                 candidate = next((c for c in spellings if c in other), spellings[0])
                 if candidate in other or (
                     len(candidate) in near

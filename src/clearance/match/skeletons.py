@@ -24,7 +24,7 @@ from clearance.text.spelling import (
     join_parts,
     skeleton_letters,
 )
-from clearance.text.tables import kaf_letters, vocabulary
+from clearance.text.tables import spelled_letters, vocabulary
 from clearance.text.translit import SYLLABARIES, latinize
 
 Similarity = Callable[[str, str], tuple[float, str]]
@@ -46,12 +46,22 @@ def skeleton_reading(left: NameForm, right: NameForm) -> tuple[bool, bool]:
     return same_abjad, skeletons
 
 
+#: skeletons this short are a root's consonants: two of them swapped spell another root
+SWAP_ROOT_LETTERS = 3
+
+
 def skeleton_similarity(a: str, b: str) -> tuple[float, str]:
     """Consonant skeletons compared: a one-letter skeleton is a short word, not an initial
-    ("t" from "ti" is not the initial of "tkrt")."""
+    ("t" from "ti" is not the initial of "tkrt"); two letters swapped in a skeleton of three
+    letters or fewer are another word, not a typing error (نجم "nm", Najm, is not Manan "mn"):
+    they count as the two edits they are."""
     if a != b and (skeleton_letters(a) == 1 or skeleton_letters(b) == 1):
         return 0.0, ""
-    return token_similarity(a, b)
+    sim, how = token_similarity(a, b)
+    letters = min(skeleton_letters(a), skeleton_letters(b))
+    if how == "transposition" and letters <= SWAP_ROOT_LETTERS:
+        return 1.0 - Levenshtein.distance(a, b) / max(len(a), len(b)), "spelling"
+    return sim, how
 
 
 def abjad_similarity(a: str, b: str) -> tuple[float, str]:
@@ -114,6 +124,38 @@ _INITIAL_GLIDES = {
 }
 
 
+#: letters of an Arabic-script word's transliteration that a Latin v inside a word can spell
+_ARABIC_V = frozenset("wvbf")
+
+
+def _inner_glides(tokens: tuple[str, ...]) -> tuple[frozenset[str], ...]:
+    """The Latin letters that can spell the first letter of each word after the first of
+    ``tokens`` (an abjad name's words, transliterated) whose first letter the skeleton drops
+    (``_INITIAL_GLIDES``): written together, that letter is inside the name, where the check of
+    a word's first letter does not reach."""
+    return tuple(_INITIAL_GLIDES[t[0]] for t in tokens[1:] if t and t[0] in _INITIAL_GLIDES)
+
+
+def _glides_spelled(glides: tuple[frozenset[str], ...], spelled: str) -> bool:
+    """Each of those letters is spelled somewhere after the Latin word's first letter."""
+    rest = spelled[1:]
+    return all(not letters.isdisjoint(rest) for letters in glides)
+
+
+@lru_cache(maxsize=1 << 12)
+def _run_glides(tokens: tuple[str, ...]) -> dict[str, tuple[frozenset[str], ...]]:
+    """Runs of 2-3 adjacent words of an abjad name, written together as the aligner joins them
+    (``_originals_of``), with the letters of ``_inner_glides`` when they have some."""
+    out: dict[str, tuple[frozenset[str], ...]] = {}
+    for size in (2, 3):
+        for i in range(len(tokens) - size + 1):
+            run = tokens[i : i + size]
+            glides = _inner_glides(run)
+            if glides:
+                out.setdefault("".join(run), glides)
+    return out
+
+
 def _initial_agrees(written: str, spelled: str) -> bool:
     """A first letter that the skeleton drops is spelled at the start of the Latin word."""
     letters = _INITIAL_GLIDES.get(written[0])
@@ -129,10 +171,11 @@ class LongVowels:
         "_abjad",
         "_abjad_left",
         "_final",
+        "_glides",
         "_halves",
         "_hebrew",
-        "_kaf",
         "_latin",
+        "_letters",
         "_no_kh",
         "_spelled",
         "_split_kh",
@@ -152,7 +195,9 @@ class LongVowels:
         self._two_sounds = _two_sounds(abjad.original)
         self._split_kh = _split_kh(abjad.original)
         self._no_kh = _no_kh(abjad.original)
-        self._kaf = _kaf_words(abjad.original)
+        #: words written with a letter that a Latin spelling writes with one of a few letters
+        #: (a k, a ghayn: ``spelled_letters``), each with those Latin letters
+        self._letters = _lettered_words(abjad.original)
         halves = vocabulary().theophoric_halves
         #: a name writes a theophoric half alone (most do not: the check is skipped)
         self._halves = not (halves.isdisjoint(abjad.tokens) and halves.isdisjoint(latin.tokens))
@@ -163,6 +208,11 @@ class LongVowels:
             bool(abjad.tokens) and abjad.tokens[-1] in self._final,
             self._hebrew,
         ) and _consonants_agree(abjad.joined, latin.joined, split_kh=bool(self._split_kh))
+        #: runs of words written together whose later words start with a letter the skeleton
+        #: drops (``_run_glides``), and the whole name checked for them likewise
+        self._glides = _run_glides(abjad.tokens)
+        if self.joined_agree and len(abjad.tokens) > 1:
+            self.joined_agree = _glides_spelled(_inner_glides(abjad.tokens), latin.joined)
 
     def __call__(self, a: str, b: str) -> tuple[float, str]:
         x, y = (a, b) if self._abjad_left else (b, a)
@@ -179,15 +229,35 @@ class LongVowels:
             and not _initial_agrees(written, spelled)
         ):
             return INITIAL_GLIDE_SIM, "spelling"
+        if (
+            sim > INITIAL_GLIDE_SIM
+            and written in self._glides
+            and spelled
+            and not _glides_spelled(self._glides[written], spelled)
+        ):
+            # (الجعليين, "al jlyyn", joined "-ln", is not Alwaneo: no j, g or d spells its jim)
+            return INITIAL_GLIDE_SIM, "spelling"
+        if (
+            sim > INITIAL_GLIDE_SIM
+            and not self._hebrew
+            and spelled
+            and "v" in spelled[1:]
+            and written
+            and _ARABIC_V.isdisjoint(written)
+        ):
+            # (a v inside a Latin word spells a waw, Persian and Russian spellings writing it
+            # so, or a b or f: an Arabic-script word with none of them is another name, the
+            # skeleton dropping the v as a glide: الجعليين, "ln", is not "javelin")
+            return INITIAL_GLIDE_SIM, "spelling"
         if sim > INITIAL_GLIDE_SIM and written in self._no_kh and spelled and "kh" in spelled:
             return INITIAL_GLIDE_SIM, "spelling"
         if (
             sim > INITIAL_GLIDE_SIM
-            and written in self._kaf
+            and written in self._letters
             and spelled
-            and kaf_letters()[1].isdisjoint(spelled)
+            and any(latin.isdisjoint(spelled) for latin in self._letters[written])
         ):
-            # (a k is no h: בכר, Bakr, is not Bahar)
+            # (a k is no h: בכר, Bakr, is not Bahar; a ghayn no k: غنيم, Ghanim, is not KNIIM)
             return INITIAL_GLIDE_SIM, "spelling"
         if (
             sim > LONG_VOWEL_SIM
@@ -322,16 +392,21 @@ def _no_kh(original: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1 << 12)
-def _kaf_words(original: str) -> frozenset[str]:
-    """Latin forms of the words of ``original`` (an abjad name) written with a k (``kaf_letters``):
-    a Latin spelling of them writes a k, c, q or x for it."""
-    kafs = kaf_letters()[0]
-    return frozenset(
-        token
-        for word in original.split()
-        if not word.isascii() and not kafs.isdisjoint(word)
-        for token in clean_latin(latinize(word)).split()
-    )
+def _lettered_words(original: str) -> dict[str, tuple[frozenset[str], ...]]:
+    """Latin forms of the words of ``original`` (an abjad name) written with a letter of
+    ``spelled_letters`` (a k, a ghayn), each with the sets of Latin letters a spelling of it
+    writes one of (k, c, q or x for a k)."""
+    out: dict[str, tuple[frozenset[str], ...]] = {}
+    for word in original.split():
+        if word.isascii():
+            continue
+        needed = tuple(
+            latin for letters, latin in spelled_letters() if not letters.isdisjoint(word)
+        )
+        if needed:
+            for token in clean_latin(latinize(word)).split():
+                out[token] = out.get(token, ()) + needed
+    return out
 
 
 def _half_against_whole(written: str, spelled: str) -> bool:
@@ -450,11 +525,37 @@ def _long_vowels_agree(written: str, spelled: str, final_yeh: bool, hebrew: bool
     return not final_i or spelled[-1] in _LONG_VOWELS["y"]
 
 
+class SplitKh:
+    """Consonant skeletons of a name in Hebrew letters against one in another abjad, whose
+    Hebrew words write k and h as two letters (כהן "khhn", Kohen: ``_split_kh``): the other
+    abjad's kh is one letter (خ, خان Khan), another name however alike the skeletons."""
+
+    __slots__ = ("_hebrew", "_hebrew_left", "_other", "_split")
+
+    def __init__(self, hebrew: NameForm, other: NameForm, hebrew_left: bool) -> None:
+        self._hebrew = _originals(hebrew)
+        self._other = _originals(other)
+        self._split = _split_kh(hebrew.original)
+        self._hebrew_left = hebrew_left
+
+    def __call__(self, a: str, b: str) -> tuple[float, str]:
+        x, y = (a, b) if self._hebrew_left else (b, a)
+        sim, how = skeleton_similarity(a, b)
+        written, other = self._hebrew.get(x), self._other.get(y)
+        if sim > INITIAL_GLIDE_SIM and written in self._split and other and "kh" in other:
+            return INITIAL_GLIDE_SIM, "spelling"
+        return sim, how
+
+
 def skeleton_check(left: NameForm, right: NameForm) -> Similarity:
     if left.abjad and right.script == "Latn":
         return LongVowels(left, right, abjad_left=True)
     if right.abjad and left.script == "Latn":
         return LongVowels(right, left, abjad_left=False)
+    if left.script == "Hebr" and right.abjad and _split_kh(left.original):
+        return SplitKh(left, right, hebrew_left=True)
+    if right.script == "Hebr" and left.abjad and _split_kh(right.original):
+        return SplitKh(right, left, hebrew_left=False)
     return skeleton_similarity
 
 

@@ -21,6 +21,7 @@ from clearance.text.tables import (
     nicknames,
     pinyin_syllables,
     romanisations,
+    word_onsets,
 )
 
 NICKNAME_SIM = 0.92
@@ -73,7 +74,14 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
     if distance == 1 and la == lb and sim < TRANSPOSE_SIM:
         if Levenshtein.distance(a, b) == 2:
             return TRANSPOSE_SIM, "transposition"
-        if la > 3 and inner_vowel_swap(a, b) and not _two_syllables(a, b):
+        if (
+            la > 3
+            and inner_vowel_swap(a, b)
+            and not _two_syllables(a, b)
+            and not _other_syllables(ra, rb, a, b)
+        ):
+            # (nor is another vowel a spelling of an East Asian syllable: pinyin "jing" is
+            # not the Korean "jang", "chen" not "chin")
             return VOWEL_SIM, "vowel"
     if sim >= 0.9 or sim < LOOSE_FLOOR or _two_syllables(a, b) or _other_syllables(ra, rb, a, b):
         return sim, "spelling"
@@ -161,9 +169,14 @@ def org_token_similarity(a: str, b: str) -> tuple[float, str]:
     if how == "patronymic":
         # a plural in an organisation name is the same word ("electronics" / "electronic")
         return 1.0 - OSA.distance(a, b) / max(len(a), len(b)), "spelling"
-    if sim == LOOSE_SIM and how == "romanisation" and min(len(a), len(b)) <= SHORT_ORG_TOKEN:
+    if (
+        sim == LOOSE_SIM
+        and how == "romanisation"
+        and (min(len(a), len(b)) <= SHORT_ORG_TOKEN or spelled_out(a) or spelled_out(b))
+    ):
         # folded spellings of a short word ("lai" / "laei") are another word, often an
-        # acronym, in an organisation name: only spelling counts
+        # acronym, in an organisation name, and so are those of a word read letter by letter
+        # ("srcar" / "srkar"): only spelling counts
         return 1.0 - OSA.distance(a, b) / max(len(a), len(b)), "spelling"
     if how == "phonetic" and a[0] != b[0]:
         # a brand that starts with another letter ("cisco" / "sasco") is another brand, however
@@ -176,6 +189,18 @@ def org_token_similarity(a: str, b: str) -> tuple[float, str]:
 
 
 _VOWEL_SET = frozenset("aeiouy")
+
+
+def spelled_out(word: str) -> bool:
+    """A word read letter by letter, as an acronym is: it starts with three consonants, none
+    an h (a digraph's: sh, ch, th), that start no word (``word_onsets``: "str", "prz")."""
+    start = word[:3]
+    return (
+        len(start) == 3
+        and _VOWEL_SET.isdisjoint(start)
+        and "h" not in start
+        and start not in word_onsets()
+    )
 
 
 def _gendered_pair(a: str, b: str) -> bool:

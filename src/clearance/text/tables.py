@@ -433,10 +433,13 @@ def kana_foreign_readings() -> tuple[dict[str, frozenset[str]], tuple[str, str]]
 
 
 @cache
-def kaf_letters() -> tuple[frozenset[str], frozenset[str]]:
-    """The letter k of Arabic and Hebrew script, and the Latin letters that spell it."""
-    data = load_data("romanisation.yaml")
-    return frozenset(str(data["kaf_letters"])), frozenset(str(data["kaf_spellings"]))
+def spelled_letters() -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """Letters of Arabic and Hebrew script (the k, the ghayn), each with the Latin letters of
+    which a spelling of a word written with it writes one."""
+    return tuple(
+        (frozenset(str(entry["letters"])), frozenset(str(entry["spellings"])))
+        for entry in load_data("romanisation.yaml")["spelled_letters"]
+    )
 
 
 @cache
@@ -449,6 +452,12 @@ def abjad_initial_vowels() -> frozenset[str]:
 def ukrainian_letters() -> frozenset[str]:
     """Letters that mark Cyrillic text as Ukrainian (its romanisation is tried too)."""
     return frozenset(str(load_data("romanisation.yaml")["ukrainian_letters"]))
+
+
+@cache
+def word_onsets() -> frozenset[str]:
+    """Three consonants that begin words written in Latin letters (``romanisation.yaml``)."""
+    return frozenset(str(onset) for onset in load_data("romanisation.yaml")["word_onsets"])
 
 
 @cache
