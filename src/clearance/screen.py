@@ -338,7 +338,6 @@ class Screener:
         entities still match (see :class:`SearchTrace`). The matches near the coverage cut
         bound them: those above it (already scored) how far ranks may fall, and those whose
         rows rank just under it (scored here) how far they may rise."""
-        names = [query.name, *query.aliases]
         params = self.searcher.params
         trace.weight = retrieval.weight
         trace.capped = retrieval.capped
@@ -352,7 +351,7 @@ class Screener:
         )
         logs = [math.log(band)]
         taken = {candidate.index for candidate in found}
-        below = self.searcher.band(names, query.schema, retrieval, cover / band, cover, taken)
+        below = self.searcher.band(retrieval, cover / band, cover, taken)
         above = getattr(self.scorer, "score_above", None)
         for index, rank in below.items():
             prepared = self._prepared_entity(index)

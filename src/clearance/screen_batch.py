@@ -28,11 +28,23 @@ from typing import Any
 from clearance.errors import ClearanceError
 from clearance.index.facets import Filters
 from clearance.index.search import SearchParams
-from clearance.queries import Columns, from_row, row_key
+from clearance.queries import Built, Columns, from_row, row_key
 from clearance.screen import Screener, SearchTrace, today
 from clearance.settings import Settings
 
-Row = tuple[int, Mapping[str, Any]]
+
+@dataclass(frozen=True)
+class Prepared:
+    """A row whose query its caller has already built, with :func:`from_row` and the columns
+    of the run (the book reads each party's query for its fingerprint): the engine screens
+    ``built`` instead of reading the row again."""
+
+    row: Mapping[str, Any]
+    built: Built
+
+
+Item = Mapping[str, Any] | Prepared
+Row = tuple[int, Item]
 
 
 @dataclass
@@ -91,16 +103,22 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _reference(row: Mapping[str, Any], columns: Columns) -> str:
+def _fields(item: Item) -> Mapping[str, Any]:
+    return item.row if isinstance(item, Prepared) else item
+
+
+def _reference(item: Item, columns: Columns) -> str:
+    row = _fields(item)
     return next((_text(row[c]) for c in columns.reference if c in row), "")
 
 
-def screen_row(screener: Screener, number: int, row: Mapping[str, Any], options: BatchOptions
+def screen_row(screener: Screener, number: int, item: Item, options: BatchOptions
                ) -> RowResult:  # fmt: skip
     """Screen one numbered row: its matches and warnings, or the error that stopped it."""
-    reference = _reference(row, options.columns)
+    reference = _reference(item, options.columns)
+    row = _fields(item)
     try:
-        built = from_row(row, options.columns)
+        built = item.built if isinstance(item, Prepared) else from_row(row, options.columns)
     except ClearanceError as exc:
         name = next((_text(row[c]) for c in options.columns.name if c in row), "")
         return RowResult(number, reference, name[:200], error=str(exc))
@@ -178,8 +196,8 @@ class _Repeats:
         self.current: dict[bytes, _Holder] = {}
         self.previous: dict[bytes, _Holder] = {}
 
-    def _digest(self, row: Mapping[str, Any]) -> bytes:
-        key = row_key(row, self.columns)
+    def _digest(self, item: Item) -> bytes:
+        key = row_key(_fields(item), self.columns)
         return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
     def split(self, chunk: list[Row]) -> Split:
@@ -239,7 +257,7 @@ def _work(rows: list[Row], options: BatchOptions) -> list[RowResult]:
     return screen_chunk(_WORKER["screener"], rows, options)
 
 
-def _chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Row]]:
+def _chunks(rows: Iterable[Item], size: int) -> Iterator[list[Row]]:
     numbered = enumerate(rows, 1)
     while chunk := list(islice(numbered, size)):
         yield chunk
@@ -256,7 +274,7 @@ def pinned(options: BatchOptions) -> BatchOptions:
 
 def run_batch(
     screener: Screener,
-    rows: Iterable[Mapping[str, Any]],
+    rows: Iterable[Item],
     options: BatchOptions,
     settings: Settings | None = None,
     progress: Callable[[int], None] | None = None,

@@ -155,6 +155,8 @@ class RetrievalTrace:
         #: the lightest weight of the query's forms (what the rank of any row is divided by
         #: at least), as the ranking computed it
         self.weight = 0.0
+        #: the query's names as the text check read them (``None`` when no row shared a key)
+        self.texts: QueryTexts | None = None
 
 
 def query_forms(name: str, schema: str) -> list[tuple[str, ...]]:
@@ -526,26 +528,22 @@ class IndexSearcher:
             rows, rank = rows[keep], rank[keep]
             order = (-rank).argsort(kind="stable")
             texts = QueryTexts(names, schema, [toks for toks, _ in name_forms])
+            if trace is not None:
+                trace.texts = texts
             self._take_ranked(texts, rows[order], rank[order], limit, out)
         if trace is not None:
             trace.capped = len(out) >= limit
         return [Candidate(i, data.entity_ids[i], r) for i, r in out.items()]
 
     def band(
-        self,
-        names: list[str],
-        schema: str,
-        trace: RetrievalTrace,
-        low: float,
-        high: float,
-        exclude: set[int],
+        self, trace: RetrievalTrace, low: float, high: float, exclude: set[int]
     ) -> dict[int, float]:
         """The entities (not in ``exclude``) whose rows ranked in ``[low, high)`` in a traced
-        search pass the text check, each with its best such rank: what a small move of the
-        ranks could make candidates."""
+        search pass the text check (with the query's names as that search read them), each
+        with its best such rank: what a small move of the ranks could make candidates."""
         data = self.data
-        rows, rank = trace.rows, trace.rank
-        if not len(rows):
+        rows, rank, texts = trace.rows, trace.rank, trace.texts
+        if not len(rows) or texts is None:
             return {}
         keep = (rank >= low) & (rank < high)
         if trace.allowed is not None:
@@ -557,7 +555,7 @@ class IndexSearcher:
             rows, rank, entities = rows[keep], rank[keep], entities[keep]
         if not len(rows):
             return {}
-        passed = self._text_similar(QueryTexts(names, schema), rows)
+        passed = self._text_similar(texts, rows)
         out: dict[int, float] = {}
         for entity, value in zip(entities[passed].tolist(), rank[passed].tolist(), strict=True):
             if value > out.get(entity, -1.0):

@@ -16,7 +16,14 @@ from typing import Any
 from clearance.errors import ClearanceError, InputError
 from clearance.model import Query
 from clearance.monitor.alerts import party_fingerprint
-from clearance.queries import ERROR_FIELD, MAX_VALUE_CHARS, Columns, clean_text, from_row
+from clearance.queries import (
+    ERROR_FIELD,
+    MAX_VALUE_CHARS,
+    Built,
+    Columns,
+    clean_text,
+    from_row,
+)
 
 #: the longest reference kept
 MAX_REFERENCE = 200
@@ -40,6 +47,11 @@ class Party:
     query: Query
     fingerprint: str
     warnings: tuple[str, ...] = ()
+
+    @property
+    def built(self) -> Built:
+        """The query as the batch engine would read the party's screening row."""
+        return Built(self.query, self.warnings)
 
 
 @dataclass(frozen=True)
@@ -94,7 +106,8 @@ def read_party(
     if extra:
         data["extra"] = dict(list(extra.items())[:MAX_EXTRA])
     try:
-        built = from_row({k: v for k, v in data.items() if k != "extra"})
+        # read as the batch engine reads it, so the screening can take this query as it is
+        built = from_row(screening_row(reference, data))
     except ClearanceError as exc:
         return RowError(number, reference, str(exc))
     query = built.query

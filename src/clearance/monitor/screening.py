@@ -37,8 +37,9 @@ from clearance.monitor.alerts import (
 )
 from clearance.monitor.book import screening_row
 from clearance.monitor.webhooks import payload
+from clearance.queries import Built
 from clearance.screen import Screener
-from clearance.screen_batch import BatchOptions, RowResult, run_batch
+from clearance.screen_batch import BatchOptions, Item, Prepared, RowResult, run_batch
 from clearance.settings import Settings
 from clearance.store.chain import BOOK_SCREENING, ChainRecord, append, now
 from clearance.store.monitor import AlertRow, MonitorStore, NewAlert, PartyRow, Screened
@@ -61,6 +62,8 @@ class Task:
     data: Mapping[str, Any]
     fingerprint: str
     cause: str
+    #: the party's query when the caller has read it already (an import: for its fingerprint)
+    built: Built | None = None
 
 
 @dataclass
@@ -138,10 +141,11 @@ class Runner:
         outcome = Outcome()
         pending: deque[Task] = deque()
 
-        def rows() -> Iterator[dict[str, Any]]:
+        def rows() -> Iterator[Item]:
             for task in tasks:
                 pending.append(task)
-                yield screening_row(task.reference, task.data)
+                row = screening_row(task.reference, task.data)
+                yield row if task.built is None else Prepared(row, task.built)
 
         chunk: list[tuple[Task, RowResult]] = []
         options = self.options(round_.day, workers)

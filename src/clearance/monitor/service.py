@@ -144,7 +144,7 @@ def import_rows(
         runner = Runner(monitor.settings, monitor.screener(), monitor.book, monitor.workers)
         tasks = (
             Task(p.reference, p.data, p.fingerprint,
-                 "initial" if p.reference not in reading.book else "party-changed")
+                 "initial" if p.reference not in reading.book else "party-changed", p.built)
             for p in reading.parties(rows)
         )  # fmt: skip
         outcome = runner.screen(tasks, round_)

@@ -443,15 +443,6 @@ class MonitorStore:
     def party_count(self) -> int:
         return int(self._rows("SELECT COUNT(*) FROM book_parties")[0][0])
 
-    def budgets_below(self, drift: float) -> list[str]:
-        """Parties whose last screening is no longer certified at this accumulated drift."""
-        rows = self._rows(
-            "SELECT reference FROM book_parties WHERE budget <= ? OR fall_budget <= ?"
-            " ORDER BY reference",
-            (drift, drift),
-        )
-        return [row[0] for row in rows]
-
     @staticmethod
     def put_parties(conn: Connection, parties: Sequence[PartyRow]) -> None:
         """Insert or replace parties (their data and fingerprint; screening state kept)."""
