@@ -19,7 +19,11 @@ Pure functions of the text and the tables.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
+
 from clearance.text.dictionary import chinese_dictionary, gloss_rules, split
+from clearance.text.normalize import clean_latin
 from clearance.text.scripts import char_script
 from clearance.text.tables import BusinessTerms, business_terms
 from clearance.text.translit import (
@@ -254,6 +258,81 @@ def _arabic(text: str) -> tuple[list[Segment], bool]:
     return segments, found
 
 
+@dataclass(frozen=True, slots=True)
+class LatinTerm:
+    """A business word of Russian, Belarusian or Ukrainian company names written in Latin
+    letters: the stems of its words, its English renderings, and whether English writes it
+    otherwise (``foreign``): "bank" is written so in both and alone makes no name Russian."""
+
+    stems: tuple[str, ...]
+    renderings: tuple[str, ...]
+    foreign: bool
+
+
+#: letters of a word that index the Latin terms (the shortest stem is this long)
+LATIN_KEY = 4
+#: letters a word of a name may have after a term's stem (case endings: "-ogo", "-nyye")
+LATIN_ENDING = 4
+
+
+@cache
+def _latin_terms() -> dict[str, tuple[LatinTerm, ...]]:
+    """The stems of ``cyrillic`` as the transliteration writes them, and the other Latin
+    spellings of ``cyrillic_latin`` (BGN/PCGN's "ye", "iy", Belarusian), by their first
+    letters, the terms of most words and longest stems first."""
+    terms = business_terms()
+    spelled = {clean_latin(latinize(stem)): r for stem, r in terms.cyrillic}
+    spelled.update((clean_latin(stem), r) for stem, r in terms.cyrillic_latin.items())
+    index: dict[str, list[LatinTerm]] = {}
+    for stem, renderings in spelled.items():
+        stems = tuple(stem.split())
+        joined = "".join(stems)
+        foreign = not any(r.replace(" ", "").startswith(joined) for r in renderings)
+        index.setdefault(stems[0][:LATIN_KEY], []).append(LatinTerm(stems, renderings, foreign))
+    return {
+        key: tuple(sorted(found, key=lambda t: (-len(t.stems), -len("".join(t.stems)))))
+        for key, found in index.items()
+    }
+
+
+def _latin_term_at(words: list[str], i: int, index: dict[str, tuple[LatinTerm, ...]]) -> (
+    LatinTerm | None
+):
+    for term in index.get(words[i][:LATIN_KEY], ()):
+        if i + len(term.stems) <= len(words) and all(
+            word.startswith(stem) and len(word) - len(stem) <= LATIN_ENDING
+            for word, stem in zip(words[i : i + len(term.stems)], term.stems, strict=True)
+        ):
+            return term
+    return None
+
+
+def latin_readings(text: str) -> tuple[str, ...]:
+    """The English readings of an organisation name written in Latin letters (``text``
+    prepared by ``clean_latin``) that has words of Russian, Belarusian or Ukrainian business
+    vocabulary ("kaliynaya kompaniya": "potash company"; "nauchno issledovatelski institut":
+    "research institute"), each such word written in English and the others left as they are
+    (names: places, brands); none when no word of the name is such a word in a foreign
+    spelling."""
+    index = _latin_terms()
+    words = text.split()
+    if not any(word[:LATIN_KEY] in index for word in words):
+        return ()
+    segments: list[Segment] = []
+    found = False
+    i = 0
+    while i < len(words):
+        term = _latin_term_at(words, i, index)
+        if term is None:
+            segments.append((words[i],))
+            i += 1
+            continue
+        segments.append(term.renderings)
+        found = found or term.foreign
+        i += len(term.stems)
+    return _readings(segments, {}) if found else ()
+
+
 def _readings(segments: list[Segment], glossed: dict[int, Glossed]) -> tuple[str, ...]:
     """The first renderings of every segment; then, when the dictionary read some runs, those
     runs with their words' first glosses; the other renderings of the terms one at a time; and
@@ -291,6 +370,8 @@ def english_readings(text: str, script: str, japanese: bool = False) -> tuple[st
         segments, found = _cyrillic(text)
     elif script == "Arab":
         segments, found = _arabic(text)
+    elif script == "Latn":
+        return latin_readings(clean_latin(text))
     else:
         return ()
     return _readings(segments, glossed) if found else ()
