@@ -271,8 +271,9 @@ class LatinTerm:
 
 #: letters of a word that index the Latin terms (the shortest stem is this long)
 LATIN_KEY = 4
-#: letters a word of a name may have after a term's stem (case endings: "-ogo", "-nyye")
-LATIN_ENDING = 4
+#: letters a word of a name may have after a term's stem (case endings: "-ogo", "-aya"), as in
+#: Cyrillic: four would read "zavodskoy" (of the plant, a district's name) as "zavod"
+LATIN_ENDING = 3
 
 
 @cache
