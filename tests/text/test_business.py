@@ -5,7 +5,13 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clearance.text.business import english_readings, japanese_name, latin_readings
+from clearance.text.business import (
+    LATIN_KEY,
+    _latin_terms,
+    english_readings,
+    japanese_name,
+    latin_readings,
+)
 from clearance.text.keys import name_forms
 from clearance.text.normalize import prepare
 from clearance.text.tables import business_terms
@@ -143,3 +149,9 @@ def test_a_russian_name_in_latin_letters_has_an_english_form() -> None:
     # (the legal form read from the Latin spelling, "kompaniya" read as "company" too)
     assert "jsc" in translated[0].legal_forms
     assert not any(f.translated for f in name_forms("Kompaniya Zavod", "Person"))
+
+
+def test_latin_stems_are_long_enough_to_be_found() -> None:
+    # a word is looked up by its first letters: a shorter stem would never be found
+    terms = [term for found in _latin_terms().values() for term in found]
+    assert terms and all(len(term.stems[0]) >= LATIN_KEY for term in terms)

@@ -8,7 +8,10 @@ Group Corporation 13th Research Institute". :func:`english_readings` finds the t
 ``data/business_terms.yaml`` in the name (the longest first, in scripts written without
 spaces; by word stem in Cyrillic; after the article in Arabic), writes each in English and
 every other run of the name romanised (pinyin joined as one word, Japanese readings, Hangul
-syllables, the Cyrillic and Arabic transliterations), and returns these readings. The matcher
+syllables, the Cyrillic and Arabic transliterations), and returns these readings. A Russian,
+Belarusian or Ukrainian name written in Latin letters ("BELORUSSKAYA KALIYNAYA KOMPANIYA") is
+read the same way by :func:`latin_readings`, its business words found by their Latin stems.
+The matcher
 compiles each like a Latin name (:func:`clearance.text.keys.name_forms`). With the optional
 Chinese-English dictionary installed (:mod:`clearance.text.dictionary`), a run of a Chinese
 name that no term covers is also read with the glosses of its words: "天亮医疗" is "tianliang
@@ -296,9 +299,9 @@ def _latin_terms() -> dict[str, tuple[LatinTerm, ...]]:
     }
 
 
-def _latin_term_at(words: list[str], i: int, index: dict[str, tuple[LatinTerm, ...]]) -> (
-    LatinTerm | None
-):
+def _latin_term_at(
+    words: list[str], i: int, index: dict[str, tuple[LatinTerm, ...]]
+) -> LatinTerm | None:
     for term in index.get(words[i][:LATIN_KEY], ()):
         if i + len(term.stems) <= len(words) and all(
             word.startswith(stem) and len(word) - len(stem) <= LATIN_ENDING
@@ -361,7 +364,8 @@ def japanese_name(text: str) -> bool:
 def english_readings(text: str, script: str, japanese: bool = False) -> tuple[str, ...]:
     """The English readings of an organisation name (``text`` prepared: NFKC, case folded,
     legal forms written in CJK scripts taken out) in ``script``; none when no term of the
-    tables or word of the dictionary occurs in it. ``japanese``: romanise kanji with Japanese
+    tables or word of the dictionary occurs in it (a name in Latin letters: see
+    :func:`latin_readings`). ``japanese``: romanise kanji with Japanese
     readings (see :func:`japanese_name`, asked of the name before its legal form was taken
     out)."""
     glossed: dict[int, Glossed] = {}
