@@ -212,6 +212,7 @@ def test_the_article_spoken_as_a_sun_letter_after_abd_is_a_spelling_of_it(
         ("Rostov Zavod", "Rostov Plant", "Rostov Bank"),
         ("Zavod Zvezda", "Zvezda Plant", "Zvezda Bank"),
         ("AO Nauchno-Issledovatelskiy Institut Vektor", "Vektor Research Institute", "Vektor Bank"),
+        ("AO NPP Orion", "Orion Scientific Production Enterprise", "Orion Bank"),
     ],
 )
 def test_a_russian_activity_word_in_latin_letters_is_its_translation_not_another_activity(

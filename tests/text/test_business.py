@@ -155,3 +155,8 @@ def test_latin_stems_are_long_enough_to_be_found() -> None:
     # a word is looked up by its first letters: a shorter stem would never be found
     terms = [term for found in _latin_terms().values() for term in found]
     assert terms and all(len(term.stems[0]) >= LATIN_KEY for term in terms)
+
+
+def test_acronyms_of_russian_business_words_read_as_whole_words() -> None:
+    assert latin_readings("ao npp orion")[0] == "ao scientific production enterprise orion"
+    assert latin_readings("nippon steel") == ()

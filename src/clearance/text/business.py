@@ -319,13 +319,18 @@ def latin_readings(text: str) -> tuple[str, ...]:
     (names: places, brands); none when no word of the name is such a word in a foreign
     spelling."""
     index = _latin_terms()
+    acronyms = business_terms().cyrillic_latin_acronyms
     words = text.split()
-    if not any(word[:LATIN_KEY] in index for word in words):
+    if not any(word[:LATIN_KEY] in index or word in acronyms for word in words):
         return ()
     segments: list[Segment] = []
     found = False
     i = 0
     while i < len(words):
+        if words[i] in acronyms:
+            segments.append(acronyms[words[i]])
+            found, i = True, i + 1
+            continue
         term = _latin_term_at(words, i, index)
         if term is None:
             segments.append((words[i],))

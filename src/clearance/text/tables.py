@@ -104,6 +104,8 @@ class BusinessTerms:
     #: other Latin spellings of the words of ``cyrillic`` (and more words) -> renderings; the
     #: stems of ``cyrillic`` transliterated are read too (:mod:`clearance.text.business`)
     cyrillic_latin: dict[str, tuple[str, ...]]
+    #: acronyms of those words in Latin letters (whole words: "npp", "nii") -> renderings
+    cyrillic_latin_acronyms: dict[str, tuple[str, ...]]
     #: Arabic-script words (folded by ``arabic_folding``) -> renderings (also the names of
     #: ``arabic_names``, which are not generic ``words``)
     arabic: dict[str, tuple[str, ...]]
@@ -139,7 +141,15 @@ def business_terms() -> BusinessTerms:
     cjk.update(names)
     terms = [
         _renderings(data[key])
-        for key in ("cjk", "hangul", "cjk_final", "cyrillic", "arabic", "cyrillic_latin")
+        for key in (
+            "cjk",
+            "hangul",
+            "cjk_final",
+            "cyrillic",
+            "arabic",
+            "cyrillic_latin",
+            "cyrillic_latin_acronyms",
+        )
     ]
     cjk.update(terms[0])
     hangul = terms[1]
@@ -160,6 +170,7 @@ def business_terms() -> BusinessTerms:
             )
         ),
         cyrillic_latin=terms[5],
+        cyrillic_latin_acronyms=terms[6],
         arabic={
             k.translate(folding): v
             for table in (terms[4], _renderings(data["arabic_names"]))
