@@ -235,7 +235,11 @@ def _cyrillic(text: str) -> tuple[list[Segment], bool]:
                 if word.endswith(ending) and len(word) > len(ending) + 2:
                     word = word[: -len(ending)] + nominative
                     break
-            segments.append((latinize(word),))
+            latin = latinize(word)
+            # an acronym of business words (НПП, НИИ) as its Latin letters spell it
+            acronym = terms.cyrillic_latin_acronyms.get(latin.lower())
+            segments.append(acronym or (latin,))
+            found = found or acronym is not None
     return segments, found
 
 
