@@ -11,11 +11,10 @@ every other run of the name romanised (pinyin joined as one word, Japanese readi
 syllables, the Cyrillic and Arabic transliterations), and returns these readings. A Russian,
 Belarusian or Ukrainian name written in Latin letters ("BELORUSSKAYA KALIYNAYA KOMPANIYA") is
 read the same way by :func:`latin_readings`, its business words found by their Latin stems.
-The matcher
-compiles each like a Latin name (:func:`clearance.text.keys.name_forms`). With the optional
-Chinese-English dictionary installed (:mod:`clearance.text.dictionary`), a run of a Chinese
-name that no term covers is also read with the glosses of its words: "天亮医疗" is "tianliang
-medical" and "dawn medical"; the tables' readings stay first.
+The matcher compiles each reading like a Latin name (:func:`clearance.text.keys.name_forms`).
+With the optional Chinese-English dictionary installed (:mod:`clearance.text.dictionary`), a
+run of a Chinese name that no term covers is also read with the glosses of its words: "天亮医疗"
+is "tianliang medical" and "dawn medical"; the tables' readings stay first.
 
 Pure functions of the text and the tables.
 """
