@@ -204,3 +204,22 @@ def test_the_article_spoken_as_a_sun_letter_after_abd_is_a_spelling_of_it(
     spoken = matcher.compare(arabic, assimilated, "Person").score
     assert spoken == pytest.approx(matcher.compare(arabic, apart, "Person").score)
     assert spoken == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("russian", "translation", "other_activity"),
+    [
+        ("Rostov Zavod", "Rostov Plant", "Rostov Bank"),
+        ("Zavod Zvezda", "Zvezda Plant", "Zvezda Bank"),
+        ("AO Nauchno-Issledovatelskiy Institut Vektor", "Vektor Research Institute", "Vektor Bank"),
+        ("AO NPP Orion", "Orion Scientific Production Enterprise", "Orion Bank"),
+    ],
+)
+def test_a_russian_activity_word_in_latin_letters_is_its_translation_not_another_activity(
+    matcher: Matcher, russian: str, translation: str, other_activity: str
+) -> None:
+    # the activity word read in English agrees with its translation, and still differs from
+    # another activity: the plant is not the bank of the same name
+    assert matcher.compare(russian, translation, "Company").match
+    assert not matcher.compare(russian, other_activity, "Company").match
+    assert not matcher.compare(translation, other_activity, "Company").match

@@ -5,7 +5,13 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clearance.text.business import english_readings, japanese_name
+from clearance.text.business import (
+    LATIN_KEY,
+    _latin_terms,
+    english_readings,
+    japanese_name,
+    latin_readings,
+)
 from clearance.text.keys import name_forms
 from clearance.text.normalize import prepare
 from clearance.text.tables import business_terms
@@ -113,3 +119,44 @@ def test_arabic_places_and_names_weigh_as_names() -> None:
 def test_arabic_readings_are_latin_words(text: str) -> None:
     for reading in english_readings(prepare(text), "Arab"):
         assert reading.isascii()
+
+
+def test_russian_words_in_latin_letters_read_in_english() -> None:
+    # BGN/PCGN and Belarusian spellings, case endings, a term of two words
+    assert latin_readings("belorusskaya kaliynaya kompaniya") == ("belarusian potash company",)
+    assert latin_readings("belaruskaya kaliynaya kampaniya") == ("belarusian potash company",)
+    readings = latin_readings("nauchno issledovatelski institut khimicheskikh istochnikov toka")
+    assert readings[0] == "research institute chemical istochnikov toka"
+    # the transliteration of the Cyrillic table's stems is read too ("завод", "научно-...")
+    assert latin_readings("ramenskiy priborostroitelnyy zavod")[0] == (
+        "ramenskiy instrument engineering plant"
+    )
+
+
+def test_no_latin_reading_of_english_or_of_names_alone() -> None:
+    # words English writes so ("bank", "institute") make no name Russian; a name's other
+    # words, places and brands, are left as they are
+    assert latin_readings("rostov bank") == ()
+    assert latin_readings("research institute of chemistry") == ()
+    assert latin_readings("zavodskoy rayon") == ()
+    assert latin_readings("zavod zvezda")[0] == "plant zvezda"
+
+
+def test_a_russian_name_in_latin_letters_has_an_english_form() -> None:
+    forms = name_forms("OAO BELORUSSKAYA KALIYNAYA KOMPANIYA", "Company")
+    translated = [f for f in forms if f.translated]
+    assert translated and translated[0].tokens[:2] == ("belarusian", "potash")
+    # (the legal form read from the Latin spelling, "kompaniya" read as "company" too)
+    assert "jsc" in translated[0].legal_forms
+    assert not any(f.translated for f in name_forms("Kompaniya Zavod", "Person"))
+
+
+def test_latin_stems_are_long_enough_to_be_found() -> None:
+    # a word is looked up by its first letters: a shorter stem would never be found
+    terms = [term for found in _latin_terms().values() for term in found]
+    assert terms and all(len(term.stems[0]) >= LATIN_KEY for term in terms)
+
+
+def test_acronyms_of_russian_business_words_read_as_whole_words() -> None:
+    assert latin_readings("ao npp orion")[0] == "ao scientific production enterprise orion"
+    assert latin_readings("nippon steel") == ()

@@ -8,18 +8,24 @@ Group Corporation 13th Research Institute". :func:`english_readings` finds the t
 ``data/business_terms.yaml`` in the name (the longest first, in scripts written without
 spaces; by word stem in Cyrillic; after the article in Arabic), writes each in English and
 every other run of the name romanised (pinyin joined as one word, Japanese readings, Hangul
-syllables, the Cyrillic and Arabic transliterations), and returns these readings. The matcher
-compiles each like a Latin name (:func:`clearance.text.keys.name_forms`). With the optional
-Chinese-English dictionary installed (:mod:`clearance.text.dictionary`), a run of a Chinese
-name that no term covers is also read with the glosses of its words: "天亮医疗" is "tianliang
-medical" and "dawn medical"; the tables' readings stay first.
+syllables, the Cyrillic and Arabic transliterations), and returns these readings. A Russian,
+Belarusian or Ukrainian name written in Latin letters ("BELORUSSKAYA KALIYNAYA KOMPANIYA") is
+read the same way by :func:`latin_readings`, its business words found by their Latin stems.
+The matcher compiles each reading like a Latin name (:func:`clearance.text.keys.name_forms`).
+With the optional Chinese-English dictionary installed (:mod:`clearance.text.dictionary`), a
+run of a Chinese name that no term covers is also read with the glosses of its words: "天亮医疗"
+is "tianliang medical" and "dawn medical"; the tables' readings stay first.
 
 Pure functions of the text and the tables.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
+
 from clearance.text.dictionary import chinese_dictionary, gloss_rules, split
+from clearance.text.normalize import clean_latin
 from clearance.text.scripts import char_script
 from clearance.text.tables import BusinessTerms, business_terms
 from clearance.text.translit import (
@@ -228,7 +234,11 @@ def _cyrillic(text: str) -> tuple[list[Segment], bool]:
                 if word.endswith(ending) and len(word) > len(ending) + 2:
                     word = word[: -len(ending)] + nominative
                     break
-            segments.append((latinize(word),))
+            latin = latinize(word)
+            # an acronym of business words (НПП, НИИ) as its Latin letters spell it
+            acronym = terms.cyrillic_latin_acronyms.get(latin.lower())
+            segments.append(acronym or (latin,))
+            found = found or acronym is not None
     return segments, found
 
 
@@ -252,6 +262,87 @@ def _arabic(text: str) -> tuple[list[Segment], bool]:
         else:
             segments.append((arabic_word(word),))
     return segments, found
+
+
+@dataclass(frozen=True, slots=True)
+class LatinTerm:
+    """A business word of Russian, Belarusian or Ukrainian company names written in Latin
+    letters: the stems of its words, its English renderings, and whether English writes it
+    otherwise (``foreign``): "bank" is written so in both and alone makes no name Russian."""
+
+    stems: tuple[str, ...]
+    renderings: tuple[str, ...]
+    foreign: bool
+
+
+#: letters of a word that index the Latin terms (the shortest stem is this long)
+LATIN_KEY = 4
+#: letters a word of a name may have after a term's stem (case endings: "-ogo", "-aya"), as in
+#: Cyrillic: four would read "zavodskoy" (of the plant, a district's name) as "zavod"
+LATIN_ENDING = 3
+
+
+@cache
+def _latin_terms() -> dict[str, tuple[LatinTerm, ...]]:
+    """The stems of ``cyrillic`` as the transliteration writes them, and the other Latin
+    spellings of ``cyrillic_latin`` (BGN/PCGN's "ye", "iy", Belarusian), by their first
+    letters, the terms of most words and longest stems first."""
+    terms = business_terms()
+    spelled = {clean_latin(latinize(stem)): r for stem, r in terms.cyrillic}
+    spelled.update((clean_latin(stem), r) for stem, r in terms.cyrillic_latin.items())
+    index: dict[str, list[LatinTerm]] = {}
+    for stem, renderings in spelled.items():
+        stems = tuple(stem.split())
+        joined = "".join(stems)
+        foreign = not any(r.replace(" ", "").startswith(joined) for r in renderings)
+        index.setdefault(stems[0][:LATIN_KEY], []).append(LatinTerm(stems, renderings, foreign))
+    return {
+        key: tuple(sorted(found, key=lambda t: (-len(t.stems), -len("".join(t.stems)))))
+        for key, found in index.items()
+    }
+
+
+def _latin_term_at(
+    words: list[str], i: int, index: dict[str, tuple[LatinTerm, ...]]
+) -> LatinTerm | None:
+    for term in index.get(words[i][:LATIN_KEY], ()):
+        if i + len(term.stems) <= len(words) and all(
+            word.startswith(stem) and len(word) - len(stem) <= LATIN_ENDING
+            for word, stem in zip(words[i : i + len(term.stems)], term.stems, strict=True)
+        ):
+            return term
+    return None
+
+
+def latin_readings(text: str) -> tuple[str, ...]:
+    """The English readings of an organisation name written in Latin letters (``text``
+    prepared by ``clean_latin``) that has words of Russian, Belarusian or Ukrainian business
+    vocabulary ("kaliynaya kompaniya": "potash company"; "nauchno issledovatelski institut":
+    "research institute"), each such word written in English and the others left as they are
+    (names: places, brands); none when no word of the name is such a word in a foreign
+    spelling."""
+    index = _latin_terms()
+    acronyms = business_terms().cyrillic_latin_acronyms
+    words = text.split()
+    if not any(word[:LATIN_KEY] in index or word in acronyms for word in words):
+        return ()
+    segments: list[Segment] = []
+    found = False
+    i = 0
+    while i < len(words):
+        if words[i] in acronyms:
+            segments.append(acronyms[words[i]])
+            found, i = True, i + 1
+            continue
+        term = _latin_term_at(words, i, index)
+        if term is None:
+            segments.append((words[i],))
+            i += 1
+            continue
+        segments.append(term.renderings)
+        found = found or term.foreign
+        i += len(term.stems)
+    return _readings(segments, {}) if found else ()
 
 
 def _readings(segments: list[Segment], glossed: dict[int, Glossed]) -> tuple[str, ...]:
@@ -281,7 +372,8 @@ def japanese_name(text: str) -> bool:
 def english_readings(text: str, script: str, japanese: bool = False) -> tuple[str, ...]:
     """The English readings of an organisation name (``text`` prepared: NFKC, case folded,
     legal forms written in CJK scripts taken out) in ``script``; none when no term of the
-    tables or word of the dictionary occurs in it. ``japanese``: romanise kanji with Japanese
+    tables or word of the dictionary occurs in it (a name in Latin letters: see
+    :func:`latin_readings`). ``japanese``: romanise kanji with Japanese
     readings (see :func:`japanese_name`, asked of the name before its legal form was taken
     out)."""
     glossed: dict[int, Glossed] = {}
@@ -291,6 +383,8 @@ def english_readings(text: str, script: str, japanese: bool = False) -> tuple[st
         segments, found = _cyrillic(text)
     elif script == "Arab":
         segments, found = _arabic(text)
+    elif script == "Latn":
+        return latin_readings(clean_latin(text))
     else:
         return ()
     return _readings(segments, glossed) if found else ()

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from itertools import pairwise
 
-from clearance.text.business import english_readings, japanese_name
+from clearance.text.business import english_readings, japanese_name, latin_readings
 from clearance.text.legal import split_forms, strip_native_forms
 from clearance.text.normalize import clean_latin, normalize_variants, prepare
 from clearance.text.scripts import detect_script
@@ -526,6 +526,9 @@ def _kind_forms(name: str, kind: str) -> tuple[NameForm, ...]:
         # detect_script of ASCII text, without a cache entry per name: Latin if it has a letter
         script = "Latn" if text.upper() != text else ""
         spellings: tuple[str, ...] = (clean_latin(text),)
+        if kind == "org":
+            # a Russian company name in Latin letters read in English ("kaliynaya kompaniya")
+            english = latin_readings(spellings[0])
     else:
         text = prepare(name)
         if kind == "person":

@@ -101,6 +101,11 @@ class BusinessTerms:
     cyrillic: tuple[tuple[str, tuple[str, ...]], ...]
     #: (ending, nominative ending) of Cyrillic adjectives in the genitive, longest first
     cyrillic_endings: tuple[tuple[str, str], ...]
+    #: other Latin spellings of the words of ``cyrillic`` (and more words) -> renderings; the
+    #: stems of ``cyrillic`` transliterated are read too (:mod:`clearance.text.business`)
+    cyrillic_latin: dict[str, tuple[str, ...]]
+    #: acronyms of those words in Latin letters (whole words: "npp", "nii") -> renderings
+    cyrillic_latin_acronyms: dict[str, tuple[str, ...]]
     #: Arabic-script words (folded by ``arabic_folding``) -> renderings (also the names of
     #: ``arabic_names``, which are not generic ``words``)
     arabic: dict[str, tuple[str, ...]]
@@ -134,7 +139,18 @@ def business_terms() -> BusinessTerms:
     }
     names = _renderings(data["cjk_names"])
     cjk.update(names)
-    terms = [_renderings(data[key]) for key in ("cjk", "hangul", "cjk_final", "cyrillic", "arabic")]
+    terms = [
+        _renderings(data[key])
+        for key in (
+            "cjk",
+            "hangul",
+            "cjk_final",
+            "cyrillic",
+            "arabic",
+            "cyrillic_latin",
+            "cyrillic_latin_acronyms",
+        )
+    ]
     cjk.update(terms[0])
     hangul = terms[1]
     numerals = data["cjk_numerals"]
@@ -153,6 +169,8 @@ def business_terms() -> BusinessTerms:
                 key=lambda i: -len(i[0]),
             )
         ),
+        cyrillic_latin=terms[5],
+        cyrillic_latin_acronyms=terms[6],
         arabic={
             k.translate(folding): v
             for table in (terms[4], _renderings(data["arabic_names"]))
