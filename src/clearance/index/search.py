@@ -43,6 +43,11 @@ from clearance.text.legal import unglued
 from clearance.text.scripts import detect_script
 from clearance.text.translit import ABJADS
 
+#: what a row gains from a form's generic words is scaled by the share of the form's own words
+#: it gains, to this power: half the own part shared (one syllable of a two-syllable brand)
+#: keeps a quarter of the generic words' weight
+GENERIC_SHARE_POWER = 2
+
 # explicit aliases: the compiling build has no numpy, where a bare assignment is no type
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int32]
@@ -789,7 +794,7 @@ def _scale_generic(
     )
     form_own = own_weight[forms]
     share = np.where(form_own > 0, np.minimum(mine[pair] / np.maximum(form_own, 1e-9), 1.0), 1.0)
-    return np.where(is_generic, weights * share, weights)
+    return np.where(is_generic, weights * share**GENERIC_SHARE_POWER, weights)
 
 
 def skeleton_text(toks: tuple[str, ...]) -> str:
