@@ -427,17 +427,19 @@ class IndexSearcher:
         name_forms: list[tuple[tuple[str, ...], str]],
         lookups: list[tuple[int, str, str]],
         schema: str,
-    ) -> tuple[list[bool], list[int], list[float]] | None:
+    ) -> tuple[list[bool], list[float], list[int], list[float]] | None:
         """For an organisation's name with generic words (:func:`generic_positions`: the
         business-term tables' words, in English or romanised) beside its own: which groups of
         ``lookups`` look up generic words only (a word, or words written together, that is
-        generic wherever the form has it), the form of each group, and the weight of each
-        form's own words (0 for a form with no generic word, or nothing else). None when no
-        form has both."""
+        generic wherever the form has it), what a group's gain counts for the form's own
+        words (two own words written together: both), the form of each group, and the weight
+        of each form's own words (0 for a form with no generic word, or nothing else). None
+        when no form has both."""
         if name_kind(schema) != "org":
             return None
         generic_tokens: list[set[str]] = []
         own: list[float] = []
+        credits: list[dict[str, float]] = []
         for toks, mode in name_forms:
             flags = generic_positions(toks)
             plain = {t for t, g in zip(toks, flags, strict=True) if not g}
@@ -446,15 +448,19 @@ class IndexSearcher:
             if tokens and len(toks) > 2 and all(flags):
                 tokens.add("".join(toks))
             generic_tokens.append(tokens)
-            weight = 0.0
-            if plain and tokens:
-                weigh = self._skeleton_weight if mode == "abjad" else self._query_weight
-                weight = sum((weigh(t) for t in sorted(plain)), 0.0)
-            own.append(weight)
+            weigh = self._skeleton_weight if mode == "abjad" else self._query_weight
+            own.append(sum((weigh(t) for t in sorted(plain)), 0.0) if plain and tokens else 0.0)
+            # two own words written together stand for both ("hikvision" for "hik vision")
+            credits.append({
+                a + b: (weigh(a) + weigh(b)) / max(weigh(a + b), 1e-9)
+                for a, b in pairwise(toks)
+                if a in plain and b in plain
+            })
         if not any(own):
             return None
         flags = [token in generic_tokens[form] for form, token, _ in lookups]
-        return flags, [form for form, _, _ in lookups], own
+        credit = [credits[form].get(token, 1.0) for form, token, _ in lookups]
+        return flags, credit, [form for form, _, _ in lookups], own
 
     def _skeleton_weight(self, token: str) -> float:
         for derived in derived_keys(token):
@@ -772,7 +778,7 @@ class IndexSearcher:
 
 
 def _scale_generic(
-    generic: tuple[list[bool], list[int], list[float]],
+    generic: tuple[list[bool], list[float], list[int], list[float]],
     inverse: LongArray,
     weights: FloatArray,
     row_groups: LongArray,
@@ -782,7 +788,7 @@ def _scale_generic(
     (:meth:`IndexSearcher._generic`) scaled by the share of that form's own words the row
     gains: a row sharing only "technology" or the syllables of 科技 gains nothing from them,
     one sharing the brand gains them in full, and in between in proportion."""
-    flags, group_forms, own = generic
+    flags, credit, group_forms, own = generic
     is_generic = np.array(flags, dtype=bool)[row_groups]
     if not is_generic.any():
         return weights
@@ -790,7 +796,9 @@ def _scale_generic(
     own_weight = np.array(own, dtype=np.float64)
     pair = inverse * len(own) + forms
     mine = np.bincount(
-        pair, weights=np.where(is_generic, 0.0, weights), minlength=rows * len(own)
+        pair,
+        weights=np.where(is_generic, 0.0, weights * np.array(credit)[row_groups]),
+        minlength=rows * len(own),
     )
     form_own = own_weight[forms]
     share = np.where(form_own > 0, np.minimum(mine[pair] / np.maximum(form_own, 1e-9), 1.0), 1.0)
