@@ -787,7 +787,8 @@ def _scale_generic(
     """``weights`` with what a row gains from the generic words of a form
     (:meth:`IndexSearcher._generic`) scaled by the share of that form's own words the row
     gains: a row sharing only "technology" or the syllables of 科技 gains nothing from them,
-    one sharing the brand gains them in full, and in between in proportion."""
+    one sharing the brand gains them in full, and in between by the square of the share
+    (:data:`GENERIC_SHARE_POWER`)."""
     flags, credit, group_forms, own = generic
     is_generic = np.array(flags, dtype=bool)[row_groups]
     if not is_generic.any():
