@@ -53,6 +53,9 @@ FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int32]
 LongArray: TypeAlias = npt.NDArray[np.int64]
 TextScorer: TypeAlias = Callable[..., Any]
+#: which lookups are generic words, what each counts for the own words, the form of each, and
+#: the weight of each form's own words (:meth:`IndexSearcher._generic`)
+GenericWords: TypeAlias = tuple[list[bool], list[float], list[int], list[float]]
 
 
 #: the script whose names are written syllable by syllable, foreign names too ("다히야신": Dahi
@@ -427,7 +430,7 @@ class IndexSearcher:
         name_forms: list[tuple[tuple[str, ...], str]],
         lookups: list[tuple[int, str, str]],
         schema: str,
-    ) -> tuple[list[bool], list[float], list[int], list[float]] | None:
+    ) -> GenericWords | None:
         """For an organisation's name with generic words (:func:`generic_positions`: the
         business-term tables' words, in English or romanised) beside its own: which groups of
         ``lookups`` look up generic words only (a word, or words written together, that is
@@ -441,21 +444,23 @@ class IndexSearcher:
         own: list[float] = []
         credits: list[dict[str, float]] = []
         for toks, mode in name_forms:
-            flags = generic_positions(toks)
-            plain = {t for t, g in zip(toks, flags, strict=True) if not g}
+            positions = generic_positions(toks)
+            plain = {t for t, g in zip(toks, positions, strict=True) if not g}
             tokens = {t for t in toks if t not in plain}
             tokens.update(a + b for a, b in pairwise(toks) if a in tokens and b in tokens)
-            if tokens and len(toks) > 2 and all(flags):
+            if tokens and len(toks) > 2 and all(positions):
                 tokens.add("".join(toks))
             generic_tokens.append(tokens)
             weigh = self._skeleton_weight if mode == "abjad" else self._query_weight
             own.append(sum((weigh(t) for t in sorted(plain)), 0.0) if plain and tokens else 0.0)
             # two own words written together stand for both ("hikvision" for "hik vision")
-            credits.append({
-                a + b: (weigh(a) + weigh(b)) / max(weigh(a + b), 1e-9)
-                for a, b in pairwise(toks)
-                if a in plain and b in plain
-            })
+            credits.append(
+                {
+                    a + b: (weigh(a) + weigh(b)) / max(weigh(a + b), 1e-9)
+                    for a, b in pairwise(toks)
+                    if a in plain and b in plain
+                }
+            )
         if not any(own):
             return None
         flags = [token in generic_tokens[form] for form, token, _ in lookups]
@@ -485,7 +490,7 @@ class IndexSearcher:
         name_forms: list[tuple[tuple[str, ...], str]],
         lookups: list[tuple[int, str, str]],
         form_weights: list[float],
-        generic: tuple[list[bool], float] | None = None,
+        generic: GenericWords | None = None,
     ) -> tuple[IntArray, FloatArray]:
         """:meth:`rank_rows` of the query's :func:`query_lookups` (``form_weights``: the
         weight of each form, :meth:`_form_weights`; ``generic``: :meth:`_generic`)."""
@@ -778,7 +783,7 @@ class IndexSearcher:
 
 
 def _scale_generic(
-    generic: tuple[list[bool], list[float], list[int], list[float]],
+    generic: GenericWords,
     inverse: LongArray,
     weights: FloatArray,
     row_groups: LongArray,
