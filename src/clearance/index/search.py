@@ -37,16 +37,25 @@ from clearance.index.keys import (
     token_forms,
     variant_hash,
 )
+from clearance.text.business import generic_positions
 from clearance.text.keys import name_forms, name_kind, skeleton
 from clearance.text.legal import unglued
 from clearance.text.scripts import detect_script
 from clearance.text.translit import ABJADS
+
+#: what a row gains from a form's generic words is scaled by the share of the form's own words
+#: it gains, to this power: half the own part shared (one syllable of a two-syllable brand)
+#: keeps a quarter of the generic words' weight
+GENERIC_SHARE_POWER = 2
 
 # explicit aliases: the compiling build has no numpy, where a bare assignment is no type
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int32]
 LongArray: TypeAlias = npt.NDArray[np.int64]
 TextScorer: TypeAlias = Callable[..., Any]
+#: which lookups are generic words, what each counts for the own words, the form of each, and
+#: the weight of each form's own words (:meth:`IndexSearcher._generic`)
+GenericWords: TypeAlias = tuple[list[bool], list[float], list[int], list[float]]
 
 
 #: the script whose names are written syllable by syllable, foreign names too ("다히야신": Dahi
@@ -416,6 +425,48 @@ class IndexSearcher:
         # in a fixed order: a float sum in set order differs in its last bit between runs
         return sum((self._query_weight(t) for t in sorted(parts)), 0.0)
 
+    def _generic(
+        self,
+        name_forms: list[tuple[tuple[str, ...], str]],
+        lookups: list[tuple[int, str, str]],
+        schema: str,
+    ) -> GenericWords | None:
+        """For an organisation's name with generic words (:func:`generic_positions`: the
+        business-term tables' words, in English or romanised) beside its own: which groups of
+        ``lookups`` look up generic words only (a word, or words written together, that is
+        generic wherever the form has it), what a group's gain counts for the form's own
+        words (two own words written together: both), the form of each group, and the weight
+        of each form's own words (0 for a form with no generic word, or nothing else). None
+        when no form has both."""
+        if name_kind(schema) != "org":
+            return None
+        generic_tokens: list[set[str]] = []
+        own: list[float] = []
+        credits: list[dict[str, float]] = []
+        for toks, mode in name_forms:
+            positions = generic_positions(toks)
+            plain = {t for t, g in zip(toks, positions, strict=True) if not g}
+            tokens = {t for t in toks if t not in plain}
+            tokens.update(a + b for a, b in pairwise(toks) if a in tokens and b in tokens)
+            if tokens and len(toks) > 2 and all(positions):
+                tokens.add("".join(toks))
+            generic_tokens.append(tokens)
+            weigh = self._skeleton_weight if mode == "abjad" else self._query_weight
+            own.append(sum((weigh(t) for t in sorted(plain)), 0.0) if plain and tokens else 0.0)
+            # two own words written together stand for both ("hikvision" for "hik vision")
+            credits.append(
+                {
+                    a + b: (weigh(a) + weigh(b)) / max(weigh(a + b), 1e-9)
+                    for a, b in pairwise(toks)
+                    if a in plain and b in plain
+                }
+            )
+        if not any(own):
+            return None
+        flags = [token in generic_tokens[form] for form, token, _ in lookups]
+        credit = [credits[form].get(token, 1.0) for form, token, _ in lookups]
+        return flags, credit, [form for form, _, _ in lookups], own
+
     def _skeleton_weight(self, token: str) -> float:
         for derived in derived_keys(token):
             if derived.kind == "skeleton" and (kid := self.data.vocab.get(derived.key)) is not None:
@@ -431,16 +482,18 @@ class IndexSearcher:
     ) -> tuple[IntArray, FloatArray]:
         """Name rows sharing keys with any query name, with their rank (higher is better)."""
         name_forms, lookups = query_lookups(names, schema)
-        return self._rank(name_forms, lookups, self._form_weights(name_forms))
+        generic = self._generic(name_forms, lookups, schema)
+        return self._rank(name_forms, lookups, self._form_weights(name_forms), generic)
 
     def _rank(
         self,
         name_forms: list[tuple[tuple[str, ...], str]],
         lookups: list[tuple[int, str, str]],
         form_weights: list[float],
+        generic: GenericWords | None = None,
     ) -> tuple[IntArray, FloatArray]:
         """:meth:`rank_rows` of the query's :func:`query_lookups` (``form_weights``: the
-        weight of each form, :meth:`_form_weights`)."""
+        weight of each form, :meth:`_form_weights`; ``generic``: :meth:`_generic`)."""
         kids: list[int] = []
         sims: list[float] = []
         #: one group per looked-up token of each form: a row gains once per group
@@ -456,6 +509,8 @@ class IndexSearcher:
         if not kids:
             return np.empty(0, dtype=np.int32), np.empty(0)
         unique, inverse, weights, row_groups = self._gather(kids, sims, groups)
+        if generic is not None:
+            weights = _scale_generic(generic, inverse, weights, row_groups, len(unique))
         gained = np.bincount(inverse, weights=weights)
         power = self.params.name_norm_power
         qw = max(max(form_weights), 1e-6)
@@ -515,7 +570,8 @@ class IndexSearcher:
                     out[idx] = float("inf")
         name_forms, lookups = query_lookups(names, schema)
         form_weights = self._form_weights(name_forms)
-        rows, rank = self._rank(name_forms, lookups, form_weights)
+        generic = self._generic(name_forms, lookups, schema)
+        rows, rank = self._rank(name_forms, lookups, form_weights, generic)
         if trace is not None:
             trace.rows, trace.rank, trace.allowed = rows, rank, allowed
             # the lightest weight a row's rank is divided by: the forms' and the readings'
@@ -724,6 +780,35 @@ class IndexSearcher:
             return None
         wanted = set(sources)
         return np.array([s in wanted for s in self.data.sources] or [False], dtype=bool)
+
+
+def _scale_generic(
+    generic: GenericWords,
+    inverse: LongArray,
+    weights: FloatArray,
+    row_groups: LongArray,
+    rows: int,
+) -> FloatArray:
+    """``weights`` with what a row gains from the generic words of a form
+    (:meth:`IndexSearcher._generic`) scaled by the share of that form's own words the row
+    gains: a row sharing only "technology" or the syllables of 科技 gains nothing from them,
+    one sharing the brand gains them in full, and in between by the square of the share
+    (:data:`GENERIC_SHARE_POWER`)."""
+    flags, credit, group_forms, own = generic
+    is_generic = np.array(flags, dtype=bool)[row_groups]
+    if not is_generic.any():
+        return weights
+    forms = np.array(group_forms, dtype=np.int64)[row_groups]
+    own_weight = np.array(own, dtype=np.float64)
+    pair = inverse * len(own) + forms
+    mine = np.bincount(
+        pair,
+        weights=np.where(is_generic, 0.0, weights * np.array(credit)[row_groups]),
+        minlength=rows * len(own),
+    )
+    form_own = own_weight[forms]
+    share = np.where(form_own > 0, np.minimum(mine[pair] / np.maximum(form_own, 1e-9), 1.0), 1.0)
+    return np.where(is_generic, weights * share**GENERIC_SHARE_POWER, weights)
 
 
 def skeleton_text(toks: tuple[str, ...]) -> str:

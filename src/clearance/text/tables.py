@@ -125,6 +125,9 @@ class BusinessTerms:
     #: English and romanised as well, since English names use either ("Autel" and "Daotong"
     #: for 道通)
     names: frozenset[str]
+    #: the terms of ``cjk`` that are business vocabulary (not places or names): their
+    #: romanised syllables are generic words too
+    generic_cjk: frozenset[str] = frozenset()
 
 
 def _renderings(table: dict[str, list[str]] | None) -> dict[str, tuple[str, ...]]:
@@ -190,6 +193,7 @@ def business_terms() -> BusinessTerms:
             for word in rendering.split()
         ),
         names=frozenset(names).difference(terms[0]),
+        generic_cjk=frozenset(terms[0]),
     )
 
 
