@@ -453,7 +453,7 @@ class IndexSearcher:
             generic_tokens.append(tokens)
             weigh = self._skeleton_weight if mode == "abjad" else self._query_weight
             own.append(sum((weigh(t) for t in sorted(plain)), 0.0) if plain and tokens else 0.0)
-            # two own words written together stand for both ("hikvision" for "hik vision")
+            # two own words written together stand for both ("northstar" for "north star")
             credits.append(
                 {
                     a + b: (weigh(a) + weigh(b)) / max(weigh(a + b), 1e-9)

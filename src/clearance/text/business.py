@@ -391,23 +391,25 @@ def english_readings(text: str, script: str, japanese: bool = False) -> tuple[st
 
 
 @cache
-def generic_vocabulary() -> tuple[frozenset[str], frozenset[tuple[str, ...]]]:
+def generic_vocabulary() -> tuple[frozenset[str], frozenset[tuple[str, ...]], tuple[int, ...]]:
     """The generic words of company names, as the business-term tables know them: the English
     words of the terms' renderings ("technology", "group"), and the terms of Chinese and
     Japanese names romanised, as runs of two syllables or more ("ke ji" for 科技, "ji tuan" for
     集团; a single syllable is too often a name's own). Places and the names of
-    ``cjk_names`` are no such words."""
+    ``cjk_names`` are no such words. Also the lengths of those runs, longest first."""
     terms = business_terms()
-    runs = {tuple(latinize(term).split()) for term in terms.generic_cjk}
-    return terms.words, frozenset(run for run in runs if len(run) >= 2)
+    runs = frozenset(
+        run for term in terms.generic_cjk if len(run := tuple(latinize(term).split())) >= 2
+    )
+    return terms.words, runs, tuple(sorted({len(run) for run in runs}, reverse=True))
 
 
 def generic_positions(toks: tuple[str, ...]) -> tuple[bool, ...]:
     """Which tokens of a name's form are generic words (:func:`generic_vocabulary`): a word of
     the terms' English, or a syllable inside a run that romanises a term."""
-    words, runs = generic_vocabulary()
+    words, runs, sizes = generic_vocabulary()
     out = [t in words for t in toks]
-    for size in {len(run) for run in runs}:
+    for size in sizes:
         for start in range(len(toks) - size + 1):
             if toks[start : start + size] in runs:
                 out[start : start + size] = [True] * size
